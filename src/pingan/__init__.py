@@ -1,0 +1,1 @@
+"""pingan (平安): stability index, early warning, disputes and risk assessment."""

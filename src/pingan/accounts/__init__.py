@@ -1,0 +1,1 @@
+"""People, roles and permissions: deny by default, checked inside every service."""

@@ -1,0 +1,108 @@
+"""Who is acting: a signed-in user from the web or API, or the operator at the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role the actor holds, with its scope."""
+
+    role: str
+    body_id: int | None = None
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the command line) on whose behalf a service runs."""
+
+    user: User | None
+    grants: tuple[Grant, ...]
+    channel: str
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def user_id(self) -> int | None:
+        """The acting user's id, or None for the command line."""
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Every role the actor holds, whatever its scope."""
+        return frozenset(g.role for g in self.grants)
+
+    def body_ids(self, role: str | None = None) -> frozenset[int]:
+        """Bodies the actor holds `role` for (any body role when None)."""
+        return frozenset(g.body_id for g in self.grants if g.body_id is not None and (role is None or g.role == role))
+
+    def unit_ids(self, role: str | None = None) -> frozenset[int]:
+        """Units the actor holds `role` for (any unit role when None)."""
+        return frozenset(g.unit_id for g in self.grants if g.unit_id is not None and (role is None or g.role == role))
+
+    @property
+    def primary_role(self) -> str:
+        """The role recorded in audit records: the first by the order of Role."""
+        from pingan.accounts.roles import Role
+
+        for role in Role:
+            if role.value in self.roles:
+                return role.value
+        return ""
+
+
+def grants_of(user: User) -> tuple[Grant, ...]:
+    """Load the grants of a user from their role assignments."""
+    if not user.is_active:
+        return ()
+    return tuple(
+        Grant(role=a.role, body_id=a.body_id, unit_id=a.unit_id)
+        for a in user.assignments.all().order_by("pk")  # type: ignore[attr-defined]
+    )
+
+
+def actor_for_user(user: User, *, channel: str, source: str = "") -> Actor:
+    """Build the actor for a signed-in user."""
+    return Actor(user=user, grants=grants_of(user), channel=channel, source=source)
+
+
+def client_address(request: Any) -> str:
+    """The client's address as the server saw it (proxies are not trusted)."""
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def actor_from_request(request: Any, *, channel: str = "web") -> Actor:
+    """Build the actor for an HTTP request (anonymous users hold no grants)."""
+    cached = getattr(request, "_pingan_actor", None)
+    if cached is not None and cached.channel == channel:
+        return cached
+    user = request.user if request.user.is_authenticated else None
+    actor = Actor(user=user, grants=grants_of(user) if user else (), channel=channel, source=client_address(request))
+    request._pingan_actor = actor
+    return actor
+
+
+def command_line_actor() -> Actor:
+    """The operator at the command line of the server: acts as the system administrator."""
+    import getpass
+
+    from pingan.accounts.roles import Role
+
+    try:
+        who = getpass.getuser()
+    except Exception:
+        who = "unknown"
+    return Actor(user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="cli", source="cli:" + who)
+
+
+def job_actor(name: str) -> Actor:
+    """A scheduled job of the system itself."""
+    from pingan.accounts.roles import Role
+
+    return Actor(user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="job", source="job:" + name)

@@ -1,0 +1,140 @@
+"""Writes on accounts: creating users, granting and revoking roles, signing in and out.
+
+Each function checks permission, writes, and appends its audit record in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor, actor_for_user, client_address
+from pingan.accounts.models import RoleAssignment, User
+from pingan.accounts.permissions import require
+from pingan.accounts.roles import ADMIN_ROLES, BODY_ROLES, UNIT_ROLES, Role
+from pingan.audit.services import record_event
+from pingan.core.problems import InputRefused, Problem
+
+
+def create_user(*, actor: Actor, username: str, password: str, display_name: str = "") -> User:
+    """Create an account with an Argon2-hashed password (security administrator only)."""
+    require(actor, "accounts.manage")
+    if User.objects.filter(username=username).exists():
+        raise InputRefused([Problem(None, "username", _("this username is taken"))])
+    with transaction.atomic():
+        user = User(username=username, display_name=display_name)
+        user.set_password(password)
+        user.save()
+        record_event(actor=actor, event="account.create", obj=user)
+    return user
+
+
+def grant_role(
+    *, actor: Actor, user: User, role: str, body_id: int | None = None, unit_id: int | None = None
+) -> RoleAssignment:
+    """Grant a role, keeping the three administrators separate and scopes complete."""
+    require(actor, "accounts.manage")
+    _check_grant(user, role, body_id, unit_id)
+    with transaction.atomic():
+        assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, body_id=body_id, unit_id=unit_id)
+        record_event(actor=actor, event="role.grant", obj=user, detail={"role": role, "body": body_id, "unit": unit_id})
+    return assignment
+
+
+def _check_grant(user: User, role: str, body_id: int | None, unit_id: int | None) -> None:
+    if role not in Role.values:
+        raise InputRefused([Problem(None, "role", _("unknown role"))])
+    held = set(user.assignments.values_list("role", flat=True))  # type: ignore[attr-defined]
+    if role in ADMIN_ROLES and held - {role}:
+        raise InputRefused([Problem(None, "role", _("an administrator may hold no other role"))])
+    if role not in ADMIN_ROLES and held & ADMIN_ROLES:
+        raise InputRefused([Problem(None, "role", _("an administrator may hold no other role"))])
+    if role in BODY_ROLES and body_id is None:
+        raise InputRefused([Problem(None, "body", _("this role needs a reporting body"))])
+    if role in UNIT_ROLES and unit_id is None:
+        raise InputRefused([Problem(None, "unit", _("this role needs a unit"))])
+
+
+def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> None:
+    """Take a role away from a user."""
+    require(actor, "accounts.manage")
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event="role.revoke",
+            obj=assignment.user,
+            detail={"role": assignment.role, "body": assignment.body_id, "unit": assignment.unit_id},
+        )
+        assignment.delete()
+
+
+def set_active(*, actor: Actor, user: User, active: bool) -> None:
+    """Disable or re-enable an account."""
+    require(actor, "accounts.manage")
+    if actor.user_id == user.pk:
+        raise PermissionDenied(_("You cannot disable your own account."))
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        record_event(actor=actor, event="account.enable" if active else "account.disable", obj=user)
+
+
+def sign_in(request: Any, *, username: str, password: str) -> User | None:
+    """Check credentials (with lockout after 5 failures) and audit the outcome either way."""
+    user = authenticate(request, username=username, password=password)
+    anonymous = Actor(user=None, grants=(), channel="web", source=client_address(request))
+    with transaction.atomic():
+        if user is None:
+            known = User.objects.filter(username=username).values_list("pk", flat=True).first()
+            record_event(
+                actor=anonymous, event="login", object_type="user", object_id=known, outcome="failure"
+            )
+            return None
+        login(request, user)
+        record_event(actor=actor_for_user(user, channel="web", source=anonymous.source), event="login", obj=user)
+    return user  # type: ignore[return-value]
+
+
+def sign_out(request: Any, *, reason: str = "logout") -> None:
+    """End the session and audit it."""
+    user = request.user if request.user.is_authenticated else None
+    with transaction.atomic():
+        if user is not None:
+            actor = actor_for_user(user, channel="web", source=client_address(request))
+            record_event(actor=actor, event=reason, obj=user)
+        logout(request)
+
+
+def create_api_token(*, actor: Actor, user: User, name: str) -> str:
+    """Create a personal API token for `user` and return it; it is never shown again."""
+    import secrets
+
+    from pingan.accounts.models import ApiToken, token_digest
+
+    if actor.user_id != user.pk:
+        require(actor, "accounts.manage")
+    raw = "pa_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:8], digest=token_digest(raw))
+        record_event(actor=actor, event="token.create", obj=token)
+    return raw
+
+
+def bootstrap_admin(*, actor: Actor, username: str, password: str, role: str, display_name: str = "") -> User:
+    """Create (or find) one of the three administrators from the server's command line."""
+    require(actor, "accounts.bootstrap")
+    if role not in ADMIN_ROLES:
+        raise InputRefused([Problem(None, "role", _("only the three administrators are bootstrapped"))])
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        user = User(username=username, display_name=display_name)
+        user.set_password(password)
+        user.save()
+        RoleAssignment.objects.create(user=user, role=role)
+        record_event(actor=actor, event="account.bootstrap", obj=user, detail={"role": role})
+    return user

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """API."""
+
+    name = "pingan.api"
+    label = "api"

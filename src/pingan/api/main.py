@@ -1,0 +1,79 @@
+"""The NinjaAPI object: authentication, RFC 7807 problem responses and the apps' routers."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from pingan.api.auth import API_AUTH
+from pingan.core.problems import Conflict, InputRefused
+
+ROUTED_APPS = ["units", "schemes", "reporting", "scores", "bulletins", "cases", "audit"]
+
+api = NinjaAPI(
+    title="pingan API",
+    version="1",
+    description="平安 — stability index, reporting, scores and matters. Errors follow RFC 7807.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+    """An RFC 7807 `application/problem+json` response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(InputRefused)
+def _input_refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    return problem(request, 422, _("The input was refused"), _("Nothing was written."), problems=[p.as_dict() for p in exc.problems])
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, _("Forbidden"), str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, _("Sign in or send a token"))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, _("Not found"), str(exc))
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return problem(request, 409, _("Conflict"), str(exc))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [{"row": None, "column": ".".join(str(p) for p in e.get("loc", [])), "reason": e.get("msg", "")} for e in exc.errors]
+    return problem(request, 422, _("The input was refused"), _("Nothing was written."), problems=problems)
+
+
+def _mount_routers() -> None:
+    for app in ROUTED_APPS:
+        try:
+            module = importlib.import_module("pingan.%s.api" % app)
+        except ModuleNotFoundError as exc:
+            if exc.name != "pingan.%s.api" % app:
+                raise
+            continue
+        api.add_router("/" + app + "/", module.router)
+
+
+_mount_routers()

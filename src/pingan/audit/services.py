@@ -1,0 +1,99 @@
+"""Appending to the audit log. Callers do so inside the transaction of the action itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pingan.accounts.actor import Actor
+from pingan.audit.chain import record_hash
+from pingan.audit.models import AuditHead, AuditRecord
+
+PG_APPEND_LOCK = 7_305_011
+
+
+def record_event(
+    *,
+    actor: Actor,
+    event: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: Any = None,
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one record to the chain, serialised with every other append.
+
+    Must run inside the action's transaction: if the action rolls back, so does its record,
+    and if the append fails, the action fails with it.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk
+    with transaction.atomic():
+        head = _locked_head()
+        record = AuditRecord(
+            seq=head.seq + 1,
+            occurred_at=timezone.now().astimezone(dt.UTC),
+            actor_id=actor.user_id,
+            actor_role=actor.primary_role,
+            channel=actor.channel,
+            source=actor.source[:64],
+            event=event,
+            object_type=object_type,
+            object_id="" if object_id is None else str(object_id),
+            outcome=outcome,
+            detail=_json_safe(detail or {}),
+            prev_hash=head.hash,
+        )
+        record.hash = record_hash(record)
+        record.save(force_insert=True)
+        AuditHead.objects.filter(pk=head.pk, seq=head.seq).update(seq=record.seq, hash=record.hash)
+        transaction.on_commit(lambda: write_anchor(head.chain_id, record.seq, record.hash))
+    return record
+
+
+def _locked_head() -> AuditHead:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PG_APPEND_LOCK])
+    return AuditHead.objects.select_for_update().get(pk=1)
+
+
+def _json_safe(detail: dict[str, Any]) -> dict[str, Any]:
+    """Round-trip through JSON so the stored and the hashed detail are the same value."""
+    return json.loads(json.dumps(detail, default=str, sort_keys=True))  # type: ignore[no-any-return]
+
+
+def anchor_path(chain_id: str) -> Path:
+    """A copy of the chain head kept outside the database, in PINGAN_HOME."""
+    from django.conf import settings
+
+    return Path(settings.PINGAN_HOME) / "audit" / (chain_id + ".anchor")
+
+
+def write_anchor(chain_id: str, seq: int, digest: str) -> None:
+    """Move the external anchor forward (never back) to the given record."""
+    path = anchor_path(chain_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    current = read_anchor(chain_id)
+    if current is not None and current[0] >= seq:
+        return
+    temp = path.with_suffix(".tmp%d" % os.getpid())
+    temp.write_text("%d %s\n" % (seq, digest), encoding="ascii")
+    os.replace(temp, path)
+
+
+def read_anchor(chain_id: str) -> tuple[int, str] | None:
+    """The (seq, hash) of the external anchor, or None when there is none."""
+    try:
+        seq, digest = anchor_path(chain_id).read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        return None
+    return int(seq), digest

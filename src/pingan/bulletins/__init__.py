@@ -1,0 +1,1 @@
+"""The quarterly bulletin (通报) as an official document."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BulletinsConfig(AppConfig):
+    """Bulletins."""
+
+    name = "pingan.bulletins"
+    label = "bulletins"
+    verbose_name = _("Bulletins")

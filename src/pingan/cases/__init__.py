@@ -1,0 +1,1 @@
+"""Disputes and matters: intake, dispatch, handling, review, follow-up, statistics, Open311."""

@@ -1,0 +1,252 @@
+"""The `pingan` command. Exit status: 0 success; 1 the input was refused; 2 usage.
+
+Each app may add commands through a `cli.py` module with `register(subparsers)`; every command
+calls the apps' services and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+CLI_APPS = ["reporting", "scores", "bulletins", "cases"]
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingan.settings.production")
+    import django
+
+    django.setup()
+
+
+def _actor() -> Any:
+    from pingan.accounts.actor import command_line_actor
+
+    return command_line_actor()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or upgrade the database schema."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("ok")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo city (idempotent) and serve it unless --no-serve."""
+    from pingan.demo import build_demo
+
+    build_demo(out=sys.stdout)
+    if args.no_serve:
+        return 0
+    return serve(args.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the configured database."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return serve(args.port)
+
+
+def serve(port: int) -> int:
+    """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise)."""
+    from waitress import serve as waitress_serve
+
+    from pingan.wsgi import application
+
+    host = os.environ.get("PINGAN_BIND", "127.0.0.1")
+    print("pingan: http://%s:%d/  (Ctrl+C to stop)" % (host, port), flush=True)
+    waitress_serve(application, host=host, port=port, threads=8)
+    return 0
+
+
+def cmd_scheme_load(args: argparse.Namespace) -> int:
+    """Load a scheme TOML file."""
+    from pathlib import Path
+
+    from pingan.schemes.services import load_scheme
+
+    result = load_scheme(actor=_actor(), source=Path(args.file).read_text(encoding="utf-8"))
+    state = "loaded as new version" if result.created else "unchanged, still version"
+    print("%s: %s %d" % (result.version.scheme.code, state, result.version.number))
+    return 0
+
+
+def cmd_scheme_show(args: argparse.Namespace) -> int:
+    """Show a scheme as JSON or text."""
+    from pingan.schemes.selectors import get_version, scheme_as_dict
+
+    version = get_version(args.code, args.version)
+    if version is None:
+        print("pingan: no scheme %s" % args.code, file=sys.stderr)
+        return 1
+    data = scheme_as_dict(version, args.language)
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    print("%s v%d  %s" % (data["code"], data["version"], data["name"]))
+    print("tiers: %s   stars: %s" % (data["tiers"], data["stars"]))
+    for cls in data["classes"]:
+        print("\nclass %s  %s  (%d indicators; exposure %s)" % (cls["code"], cls["name"], len(cls["indicators"]), cls["exposure"]))
+        for ind in cls["indicators"]:
+            cap = "-" if ind["cap"] is None else "%g" % ind["cap"]
+            print("  %-26s %-30s deduction %-6g cap %-5s%s" % (ind["code"], ind["name"], ind["deduction"], cap, "  VETO" if ind["veto"] else ""))
+    return 0
+
+
+def cmd_units_import(args: argparse.Namespace) -> int:
+    """Import units from CSV or XLSX."""
+    from pingan.core.tabular import read_path
+    from pingan.units.services import import_units
+
+    summary = import_units(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
+    _print_summary("units", summary)
+    return 0
+
+
+def cmd_units_export(args: argparse.Namespace) -> int:
+    """Export units."""
+    from pingan.core.exports import rows_to_bytes, write_output
+    from pingan.units.selectors import export_rows
+    from pingan.units.services import UNIT_COLUMNS
+
+    rows = export_rows(actor=_actor())
+    columns = [*UNIT_COLUMNS, "name_en"] if args.format == "json" else UNIT_COLUMNS
+    write_output(rows_to_bytes(rows, columns, args.format), args.output)
+    return 0
+
+
+def cmd_covariates_import(args: argparse.Namespace) -> int:
+    """Import yearly covariates."""
+    from pingan.core.tabular import read_path
+    from pingan.units.services import import_covariates
+
+    summary = import_covariates(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
+    _print_summary("covariate values", summary)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Verify the audit chain; exit 1 naming the first bad record."""
+    from pingan.audit.verify import verify_chain
+
+    verdict = verify_chain()
+    if verdict.ok:
+        print("audit chain ok: %d records verified" % verdict.checked)
+        return 0
+    print("audit chain BROKEN at record %s: %s (%d records verified before it)" % (verdict.bad_seq, verdict.reason, verdict.checked), file=sys.stderr)
+    return 1
+
+
+def _print_summary(what: str, summary: Any) -> None:
+    prefix = "dry run, nothing written: would have " if summary.dry_run else ""
+    print("%s%s: %d created, %d updated, %d unchanged" % (prefix, what, summary.created, summary.updated, summary.unchanged))
+
+
+def add_format(parser: argparse.ArgumentParser, default: str = "csv") -> None:
+    """Add the --format and -o options of export commands."""
+    parser.add_argument("--format", choices=["csv", "xlsx", "json"], default=default)
+    parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command tree."""
+    parser = argparse.ArgumentParser(prog="pingan", description="平安 pingan — stability index, reporting and matters")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="build the demo city and serve it on 127.0.0.1")
+    demo.add_argument("--no-serve", action="store_true", help="only build the demo data")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    serve_p = sub.add_parser("serve", help="serve the configured database")
+    serve_p.add_argument("--port", type=int, default=8000)
+    serve_p.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database")
+    migrate.add_argument("-v", "--verbose", action="store_true")
+    migrate.set_defaults(func=cmd_migrate)
+
+    scheme = sub.add_parser("scheme", help="evaluation schemes").add_subparsers(dest="action", required=True)
+    load = scheme.add_parser("load", help="load a scheme TOML file")
+    load.add_argument("file")
+    load.set_defaults(func=cmd_scheme_load)
+    show = scheme.add_parser("show", help="show a scheme")
+    show.add_argument("code")
+    show.add_argument("--format", choices=["json", "text"], default="text")
+    show.add_argument("--version", type=int, help="a given version (default: the latest)")
+    show.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    show.set_defaults(func=cmd_scheme_show)
+
+    units = sub.add_parser("units", help="units of the jurisdiction").add_subparsers(dest="action", required=True)
+    uimport = units.add_parser("import", help="import units from CSV or XLSX")
+    uimport.add_argument("file")
+    uimport.add_argument("--dry-run", action="store_true")
+    uimport.set_defaults(func=cmd_units_import)
+    uexport = units.add_parser("export", help="export units")
+    add_format(uexport)
+    uexport.set_defaults(func=cmd_units_export)
+
+    cov = sub.add_parser("covariates", help="yearly covariates").add_subparsers(dest="action", required=True)
+    cimport = cov.add_parser("import", help="import covariates from CSV or XLSX")
+    cimport.add_argument("file")
+    cimport.add_argument("--dry-run", action="store_true")
+    cimport.set_defaults(func=cmd_covariates_import)
+
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True)
+    verify = audit.add_parser("verify", help="verify the hash chain")
+    verify.set_defaults(func=cmd_audit_verify)
+
+    for app in CLI_APPS:
+        try:
+            module = importlib.import_module("pingan.%s.cli" % app)
+        except ModuleNotFoundError as exc:
+            if exc.name != "pingan.%s.cli" % app:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command, turning refusals into exit status 1 with every problem listed."""
+    from django.core.exceptions import PermissionDenied
+
+    from pingan.core.problems import Conflict, InputRefused
+
+    try:
+        return func(args)
+    except InputRefused as refused:
+        print("pingan: the input was refused; nothing was written:", file=sys.stderr)
+        for problem in refused.problems:
+            print("  " + str(problem), file=sys.stderr)
+        return 1
+    except (PermissionDenied, Conflict) as exc:
+        print("pingan: %s" % exc, file=sys.stderr)
+        return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `pingan` console script."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _setup_django()
+    from django.utils import translation
+
+    translation.activate(os.environ.get("PINGAN_LANGUAGE", "zh-hans"))
+    args = build_parser().parse_args(argv)
+    return run(args.func, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

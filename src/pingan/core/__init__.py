@@ -1,0 +1,1 @@
+"""Shared infrastructure: data folder, database options, tabular file reading, DB triggers."""

@@ -1,0 +1,30 @@
+"""Database configuration from PINGAN_DATABASE_URL (SQLite default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dj_database_url
+
+from pingan.core.home import pingan_home
+
+SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+
+
+def database_settings() -> dict[str, Any]:
+    """Return Django's DATABASES['default'] for the configured URL.
+
+    SQLite runs in WAL mode with synchronous=FULL, foreign keys on and IMMEDIATE write
+    transactions, so two writers queue instead of failing half-way.
+    """
+    url = os.environ.get("PINGAN_DATABASE_URL") or "sqlite:///" + str(pingan_home() / "pingan.sqlite3")
+    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "init_command": SQLITE_INIT,
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    config["ATOMIC_REQUESTS"] = False
+    return config

@@ -1,0 +1,32 @@
+"""The data folder (PINGAN_HOME) and the secrets kept in it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def pingan_home() -> Path:
+    """Return the data folder, creating it when missing (PINGAN_HOME, default ./pingan-data)."""
+    home = Path(os.environ.get("PINGAN_HOME", "pingan-data")).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def kept_secret(env_name: str, file_name: str, *, nbytes: int = 50) -> str:
+    """Return a secret from the environment, or from PINGAN_HOME, generating it on first use.
+
+    The file is created with mode 0600 so only the service account can read it.
+    """
+    from_env = os.environ.get(env_name)
+    if from_env:
+        return from_env
+    path = pingan_home() / file_name
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+    return value

@@ -1,0 +1,46 @@
+"""Input problems: every refusal names the row, the column and the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: row (1-based, the header is row 1), column, reason."""
+
+    row: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return _("row %(row)s, column %(column)s: %(reason)s") % {
+                "row": self.row,
+                "column": self.column,
+                "reason": self.reason,
+            }
+        if self.row is not None:
+            return _("row %(row)s: %(reason)s") % {"row": self.row, "reason": self.reason}
+        if self.column:
+            return _("column %(column)s: %(reason)s") % {"column": self.column, "reason": self.reason}
+        return self.reason
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the problem as a JSON-ready dict."""
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+class InputRefused(Exception):
+    """The input was refused as a whole; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems[:20]))
+
+
+class Conflict(Exception):
+    """The object changed under the caller (compare-and-set lost); retry after re-reading."""

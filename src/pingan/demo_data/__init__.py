@@ -1,0 +1,1 @@
+"""Synthetic data of the demo city. Every number is synthetic."""

@@ -1,0 +1,63 @@
+"""Pure statistics of the stability index: arrays in, frozen dataclasses out.
+
+No Django here; the domain apps call these functions and store the results.
+"""
+
+from .compute import ClassResult, bootstrap_rates, compute_class
+from .funnel import (
+    Dispersion,
+    FunnelCurve,
+    FunnelResult,
+    Limits,
+    dispersion,
+    exact_limits,
+    funnel,
+    random_effects_limits,
+)
+from .ranks import RankResult, competition_ranks, rank_intervals
+from .relative import (
+    EmpiricalBayes,
+    IndicatorFit,
+    RelativeResult,
+    empirical_bayes,
+    relative_scores,
+)
+from .scoring import (
+    AbsoluteResult,
+    Scheme,
+    absolute_scores,
+    capped_deductions,
+    score_change,
+    score_from_totals,
+)
+from .tiers import stars, tiers
+
+__all__ = [
+    "AbsoluteResult",
+    "ClassResult",
+    "Dispersion",
+    "EmpiricalBayes",
+    "FunnelCurve",
+    "FunnelResult",
+    "IndicatorFit",
+    "Limits",
+    "RankResult",
+    "RelativeResult",
+    "Scheme",
+    "absolute_scores",
+    "bootstrap_rates",
+    "capped_deductions",
+    "competition_ranks",
+    "compute_class",
+    "dispersion",
+    "empirical_bayes",
+    "exact_limits",
+    "funnel",
+    "random_effects_limits",
+    "rank_intervals",
+    "relative_scores",
+    "score_change",
+    "score_from_totals",
+    "stars",
+    "tiers",
+]

@@ -1,0 +1,101 @@
+"""One class, one target quarter: every published figure in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._types import BoolArray, FloatArray, IntArray
+from .funnel import FunnelResult, funnel
+from .ranks import RankResult, competition_ranks, rank_intervals
+from .relative import DEFAULT_WINDOW, RelativeResult, relative_scores
+from .scoring import AbsoluteResult, Scheme, absolute_scores
+from .tiers import stars, tiers
+
+DEFAULT_TIERS: Mapping[str, float] = {"yellow": 85.0, "orange": 75.0, "red": 60.0}
+DEFAULT_STARS: Sequence[float] = (0.0, 60.0, 75.0, 85.0, 95.0)
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    """Results of one class for one quarter, per unit (U,).
+
+    ``absolute`` and ``relative`` scores with their details; ``ranks`` of the absolute
+    score with bootstrap intervals; ``relative_rank`` the rank of the relative score;
+    ``tier`` and ``stars`` from the absolute score (veto forces "red" and 1 star);
+    ``funnel`` of weighted incidents against weighted expected counts; ``rates`` the
+    Poisson means used by the rank bootstrap.
+    """
+
+    scheme: Scheme
+    absolute: AbsoluteResult
+    relative: RelativeResult
+    ranks: RankResult
+    relative_rank: IntArray
+    tier: NDArray[np.str_]
+    stars: IntArray
+    vetoed: BoolArray
+    funnel: FunnelResult
+    rates: FloatArray
+
+
+def compute_class(
+    quarter_counts: ArrayLike,
+    window_counts: ArrayLike,
+    exposure: ArrayLike,
+    covariates: ArrayLike | None = None,
+    *,
+    weights: ArrayLike,
+    caps: ArrayLike,
+    veto: ArrayLike,
+    base: float = 100.0,
+    tier_lines: Mapping[str, float] = DEFAULT_TIERS,
+    star_bands: Sequence[float] = DEFAULT_STARS,
+    seed: int = 0,
+    draws: int = 1000,
+    level: float = 0.95,
+    smooth: bool = True,
+    window: int = DEFAULT_WINDOW,
+) -> ClassResult:
+    """Compute the index of one class for its target quarter.
+
+    ``quarter_counts`` (U, C, M) monthly counts of the quarter (NaN = not reported);
+    ``window_counts`` (U, C, T) quarterly counts whose last period is the target
+    quarter (it is replaced by the reported totals of ``quarter_counts``);
+    ``exposure`` (U, T); ``covariates`` (U, K) or (U, T, K) or None.
+    """
+    scheme = Scheme.of(weights, caps, veto, base)
+    absolute = absolute_scores(quarter_counts, scheme)
+    history = np.array(window_counts, dtype=np.float64)
+    if history.ndim != 3 or history.shape[:2] != absolute.totals.shape:
+        raise ValueError("window_counts must be (U, C, T) matching quarter_counts")
+    history[:, :, -1] = absolute.totals
+    relative = relative_scores(history, exposure, scheme, covariates, smooth=smooth, window=window)
+    rates = bootstrap_rates(absolute, relative)
+    ranks = rank_intervals(absolute.score, rates, scheme, draws=draws, seed=seed, level=level)
+    weighted_o = absolute.totals @ scheme.weights
+    weighted_e = relative.expected @ scheme.weights
+    return ClassResult(
+        scheme=scheme,
+        absolute=absolute,
+        relative=relative,
+        ranks=ranks,
+        relative_rank=competition_ranks(relative.score),
+        tier=tiers(absolute.score, tier_lines, absolute.vetoed),
+        stars=stars(absolute.score, star_bands, absolute.vetoed),
+        vetoed=absolute.vetoed,
+        funnel=funnel(weighted_o, weighted_e),
+        rates=rates,
+    )
+
+
+def bootstrap_rates(absolute: AbsoluteResult, relative: RelativeResult) -> FloatArray:
+    """Poisson means for the rank bootstrap: EB posterior mean ``r~ * E``.
+
+    Where the expected count is 0 the observed total is used instead.
+    """
+    has_e = relative.expected > 0
+    return np.where(has_e, relative.smoothed * relative.expected, absolute.totals)

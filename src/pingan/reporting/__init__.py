@@ -1,0 +1,1 @@
+"""Monthly reporting: submissions, sign-off, immutable approved figures, corrections, deadlines."""

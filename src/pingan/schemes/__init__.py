@@ -1,0 +1,1 @@
+"""Evaluation schemes as versioned data: classes, indicators, deductions, tiers, stars, deadlines."""

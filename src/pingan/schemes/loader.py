@@ -1,0 +1,249 @@
+"""Parsing and checking a scheme TOML file into its normalised content.
+
+Every problem names the place in the file (e.g. `classes[1].indicators[3].deduction`) and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pingan.core.problems import InputRefused, Problem
+
+CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+CLASS_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
+DOMAINS = ("social", "police", "cases", "opinion", "safety", "petition", "governance", "other")
+TIER_NAMES = ("yellow", "orange", "red")
+
+
+class _Checker:
+    """Collects problems while reading typed values out of the parsed TOML."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, reason: str) -> None:
+        self.problems.append(Problem(None, where, reason))
+
+    def text(self, table: dict[str, Any], key: str, where: str, *, required: bool = True, pattern: re.Pattern[str] | None = None) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.fail(where + key, _("required"))
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where + key, _("must be non-empty text"))
+            return ""
+        if pattern is not None and not pattern.match(value):
+            self.fail(where + key, _("%(value)s is not a valid code") % {"value": value})
+        return value.strip()
+
+    def number(self, table: dict[str, Any], key: str, where: str, *, default: float | None = None, minimum: float = 0) -> float | None:
+        value = table.get(key, default)
+        if value is None:
+            if default is None and key in table:
+                self.fail(where + key, _("required"))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(where + key, _("must be a number"))
+            return None
+        if value < minimum:
+            self.fail(where + key, _("must be ≥ %(min)s") % {"min": minimum})
+        return float(value)
+
+    def flag(self, table: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(where + key, _("must be true or false"))
+            return default
+        return value
+
+
+def parse_scheme(source: str) -> dict[str, Any]:
+    """Parse and check a scheme file; return its normalised content or raise InputRefused."""
+    try:
+        raw = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputRefused([Problem(None, None, _("not valid TOML: %(error)s") % {"error": exc})]) from exc
+    check = _Checker()
+    content = {
+        "scheme": _scheme_header(check, raw.get("scheme", {})),
+        "tiers": _tiers(check, raw.get("tiers", {})),
+        "stars": _stars(check, raw.get("stars", {})),
+        "relative": _relative(check, raw.get("relative", {})),
+        "bodies": _bodies(check, raw.get("bodies", [])),
+    }
+    content["indicators"] = _indicators(check, raw.get("indicators", []), {b["code"] for b in content["bodies"]})
+    content["classes"] = _classes(check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]})
+    unknown = sorted(set(raw) - {"scheme", "tiers", "stars", "relative", "bodies", "indicators", "classes"})
+    for key in unknown:
+        check.fail(key, _("unknown section"))
+    if check.problems:
+        raise InputRefused(check.problems)
+    return content
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of normalised content: equal content, equal hash."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+
+
+def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
+    where = "scheme."
+    period = table.get("period", "quarter")
+    if period != "quarter":
+        check.fail(where + "period", _("only quarterly scoring periods are supported"))
+    deadline = check.number(table, "deadline_day", where, default=5, minimum=1) or 5
+    if deadline > 28 or not float(deadline).is_integer():
+        check.fail(where + "deadline_day", _("must be a whole day of the month from 1 to 28"))
+    return {
+        "code": check.text(table, "code", where, pattern=CODE),
+        "name_zh": check.text(table, "name_zh", where),
+        "name_en": check.text(table, "name_en", where, required=False),
+        "period": period,
+        "base_score": check.number(table, "base_score", where, default=100, minimum=1),
+        "deadline_day": int(deadline),
+        "headline": _choice(check, table, "headline", where, ("absolute", "relative"), "absolute"),
+        "illustrative": check.flag(table, "illustrative", where),
+        "note_zh": str(table.get("note_zh", "")),
+        "note_en": str(table.get("note_en", "")),
+    }
+
+
+def _choice(check: _Checker, table: dict[str, Any], key: str, where: str, options: tuple[str, ...], default: str) -> str:
+    value = table.get(key, default)
+    if value not in options:
+        check.fail(where + key, _("must be one of %(options)s") % {"options": ", ".join(options)})
+        return default
+    return str(value)
+
+
+def _tiers(check: _Checker, table: dict[str, Any]) -> dict[str, float]:
+    lines = {name: check.number(table, name, "tiers.") for name in TIER_NAMES}
+    for name in TIER_NAMES:
+        if name not in table:
+            check.fail("tiers." + name, _("required"))
+    values = [lines[n] for n in TIER_NAMES]
+    if all(v is not None for v in values) and not (values[0] > values[1] > values[2]):  # type: ignore[operator]
+        check.fail("tiers", _("lines must fall: yellow > orange > red"))
+    return {n: v for n, v in lines.items() if v is not None}
+
+
+def _stars(check: _Checker, table: dict[str, Any]) -> list[float]:
+    bands = table.get("bands")
+    if not isinstance(bands, list) or len(bands) != 5 or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bands):
+        check.fail("stars.bands", _("must list five numbers: the lowest score for 1 to 5 stars"))
+        return []
+    if any(b >= c for b, c in zip(bands, bands[1:], strict=False)):
+        check.fail("stars.bands", _("must rise strictly"))
+    return [float(b) for b in bands]
+
+
+def _relative(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
+    window = check.number(table, "window", "relative.", default=8, minimum=1) or 8
+    draws = check.number(table, "rank_draws", "relative.", default=1000, minimum=10) or 1000
+    seed = check.number(table, "seed", "relative.", default=20240101, minimum=0) or 0
+    return {
+        "window": int(window),
+        "smoothing": check.flag(table, "smoothing", "relative.", default=True),
+        "rank_draws": int(draws),
+        "seed": int(seed),
+    }
+
+
+def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
+    if not isinstance(items, list) or not items:
+        check.fail("bodies", _("at least one reporting body is required"))
+        return []
+    bodies, seen = [], set()
+    for i, item in enumerate(items):
+        where = "bodies[%d]." % i
+        code = check.text(item, "code", where, pattern=CODE)
+        if code in seen:
+            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
+        seen.add(code)
+        bodies.append({"code": code, "name_zh": check.text(item, "name_zh", where), "name_en": check.text(item, "name_en", where, required=False)})
+    return bodies
+
+
+def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        check.fail("indicators", _("at least one indicator is required"))
+        return []
+    indicators, seen = [], set()
+    for i, item in enumerate(items):
+        where = "indicators[%d]." % i
+        code = check.text(item, "code", where, pattern=CODE)
+        if code in seen:
+            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
+        seen.add(code)
+        body = check.text(item, "body", where)
+        if body and body not in bodies:
+            check.fail(where + "body", _("unknown reporting body %(code)s") % {"code": body})
+        domain = _choice(check, item, "domain", where, DOMAINS, "other")
+        indicators.append({
+            "code": code,
+            "name_zh": check.text(item, "name_zh", where),
+            "name_en": check.text(item, "name_en", where),
+            "domain": domain,
+            "body": body,
+            "veto": check.flag(item, "veto", where),
+        })
+    return indicators
+
+
+def _classes(check: _Checker, items: Any, indicators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        check.fail("classes", _("at least one class is required"))
+        return []
+    classes, seen = [], set()
+    for i, item in enumerate(items):
+        where = "classes[%d]." % i
+        code = check.text(item, "code", where, pattern=CLASS_CODE)
+        if code in seen:
+            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
+        seen.add(code)
+        covariates = item.get("covariates", [])
+        if not isinstance(covariates, list) or not all(isinstance(c, str) for c in covariates):
+            check.fail(where + "covariates", _("must be a list of covariate names"))
+            covariates = []
+        classes.append({
+            "code": code,
+            "name_zh": check.text(item, "name_zh", where),
+            "name_en": check.text(item, "name_en", where),
+            "exposure": check.text(item, "exposure", where),
+            "covariates": covariates,
+            "indicators": _rules(check, item.get("indicators", []), where, indicators),
+        })
+    return classes
+
+
+def _rules(check: _Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        check.fail(where + "indicators", _("a class needs at least one indicator"))
+        return []
+    rules, seen = [], set()
+    for j, item in enumerate(items):
+        place = where + "indicators[%d]." % j
+        code = check.text(item, "code", place)
+        if code and code not in indicators:
+            check.fail(place + "code", _("unknown indicator %(code)s") % {"code": code})
+        if code in seen:
+            check.fail(place + "code", _("duplicate code %(code)s") % {"code": code})
+        seen.add(code)
+        if "deduction" not in item:
+            check.fail(place + "deduction", _("required"))
+        default_veto = bool(indicators.get(code, {}).get("veto", False))
+        rules.append({
+            "code": code,
+            "deduction": check.number(item, "deduction", place, default=0),
+            "cap": check.number(item, "cap", place),
+            "veto": check.flag(item, "veto", place, default=default_veto),
+        })
+    return rules

@@ -1,0 +1,158 @@
+"""A scheme has immutable numbered versions; results name the version they used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingBody(models.Model):
+    """A department that owns indicators and submits their monthly figures (评价主体)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting body")
+        verbose_name_plural = _("reporting bodies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    def display_name(self, language: str) -> str:
+        """The body's name in the given language."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+class Scheme(models.Model):
+    """An evaluation scheme, known by its code; its content lives in its versions."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def latest_version(self) -> SchemeVersion:
+        """The newest version of the scheme."""
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class SchemeVersion(models.Model):
+    """One version of a scheme, as loaded from TOML; never changed after loading."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    content = models.JSONField(_("normalised content"))
+    content_hash = models.CharField(max_length=64)
+    source = models.TextField(_("TOML source"))
+    base_score = models.FloatField(_("base score"), default=100)
+    deadline_day = models.PositiveSmallIntegerField(_("reporting deadline day"), default=5)
+    tiers = models.JSONField(_("tier lines"))
+    star_bands = models.JSONField(_("star bands"))
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
+        constraints = [models.UniqueConstraint(fields=["scheme", "number"], name="schemes_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} v{self.number}"
+
+    def display_name(self, language: str) -> str:
+        """The scheme's name in the given language."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+class Indicator(models.Model):
+    """An indicator of a scheme version: a monthly count of incidents attributed to a unit."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="indicators")
+    code = models.CharField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    domain = models.CharField(_("domain"), max_length=32)
+    body = models.ForeignKey(ReportingBody, on_delete=models.PROTECT, related_name="indicators")
+    veto = models.BooleanField(_("one-vote veto"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="schemes_indicator_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def display_name(self, language: str) -> str:
+        """The indicator's name in the given language."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+class SchemeClass(models.Model):
+    """A class of units compared only among themselves, with its exposure and covariates."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="classes")
+    code = models.CharField(_("code"), max_length=16)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    exposure = models.CharField(_("exposure covariate"), max_length=32)
+    covariates = models.JSONField(_("adjustment covariates"), default=list)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="schemes_class_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def display_name(self, language: str) -> str:
+        """The class's name in the given language."""
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+class ClassIndicator(models.Model):
+    """An indicator as it applies to one class: deduction per incident, cap per period, veto."""
+
+    scheme_class = models.ForeignKey(SchemeClass, on_delete=models.PROTECT, related_name="rules")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="rules")
+    deduction = models.FloatField(_("deduction per incident"))
+    cap = models.FloatField(_("cap per period"), null=True, blank=True)
+    veto = models.BooleanField(_("one-vote veto"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("class indicator")
+        verbose_name_plural = _("class indicators")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme_class", "indicator"], name="schemes_class_indicator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_class_id}:{self.indicator_id}"
+
+    def as_dict(self, language: str = "zh-hans") -> dict[str, Any]:
+        """The rule as in `pingan scheme show --format json`."""
+        return {
+            "code": self.indicator.code,
+            "name": self.indicator.display_name(language),
+            "deduction": self.deduction,
+            "cap": self.cap,
+            "veto": self.veto,
+            "body": self.indicator.body.code,
+        }

@@ -1,0 +1,64 @@
+"""Reads of schemes: the current version, its classes and indicators, and its JSON form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pingan.schemes.models import ClassIndicator, Scheme, SchemeClass, SchemeVersion
+
+
+def known_class_codes() -> set[str]:
+    """Class codes of the latest version of every loaded scheme."""
+    codes: set[str] = set()
+    for scheme in Scheme.objects.all():
+        latest = scheme.latest_version()
+        if latest is not None:
+            codes.update(latest.classes.values_list("code", flat=True))
+    return codes
+
+
+def current_version(code: str | None = None) -> SchemeVersion | None:
+    """The latest version of the named scheme, or of the first scheme loaded when no code is given."""
+    schemes = Scheme.objects.order_by("pk")
+    scheme = schemes.filter(code=code).first() if code else schemes.first()
+    return scheme.latest_version() if scheme else None
+
+
+def get_version(code: str, number: int | None = None) -> SchemeVersion | None:
+    """A given version of a scheme, or its latest when no number is given."""
+    if number is None:
+        return current_version(code)
+    return SchemeVersion.objects.filter(scheme__code=code, number=number).first()
+
+
+def class_rules(scheme_class: SchemeClass) -> list[ClassIndicator]:
+    """The class's indicator rules in scheme order, with indicator and body loaded."""
+    return list(scheme_class.rules.select_related("indicator", "indicator__body").order_by("position"))
+
+
+def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[str, Any]:
+    """The version as `pingan scheme show --format json` prints it."""
+    classes = version.classes.prefetch_related("rules__indicator__body").order_by("position")
+    return {
+        "code": version.scheme.code,
+        "version": version.number,
+        "name": version.display_name(language),
+        "base_score": version.base_score,
+        "deadline_day": version.deadline_day,
+        "headline": version.content["scheme"]["headline"],
+        "illustrative": version.content["scheme"]["illustrative"],
+        "classes": [
+            {
+                "code": c.code,
+                "name": c.display_name(language),
+                "exposure": c.exposure,
+                "covariates": c.covariates,
+                "indicators": [rule.as_dict(language) for rule in c.rules.all()],
+            }
+            for c in classes
+        ],
+        "tiers": version.tiers,
+        "stars": version.star_bands,
+        "relative": version.content["relative"],
+        "bodies": [{"code": b["code"], "name": b["name_en"] if language.startswith("en") else b["name_zh"]} for b in version.content["bodies"]],
+    }

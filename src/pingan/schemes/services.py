@@ -1,0 +1,113 @@
+"""Loading a scheme: an unchanged file is a no-op, a changed one becomes a new version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
+from pingan.audit.services import record_event
+from pingan.core.problems import InputRefused, Problem
+from pingan.schemes.loader import content_hash, parse_scheme
+from pingan.schemes.models import ClassIndicator, Indicator, ReportingBody, Scheme, SchemeClass, SchemeVersion
+from pingan.units.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The version a load produced or found, and whether it is new."""
+
+    version: SchemeVersion
+    created: bool
+
+
+def load_scheme(*, actor: Actor, source: str) -> LoadResult:
+    """Load a scheme file, making a new version only when its content changed."""
+    require(actor, "schemes.load")
+    content = parse_scheme(source)
+    digest = content_hash(content)
+    with transaction.atomic():
+        scheme, _created = Scheme.objects.get_or_create(code=content["scheme"]["code"])
+        latest = scheme.latest_version()
+        if latest is not None and latest.content_hash == digest:
+            return LoadResult(latest, False)
+        _check_units_keep_a_class(scheme, latest, content)
+        version = _create_version(scheme, (latest.number + 1) if latest else 1, content, digest, source)
+        record_event(actor=actor, event="scheme.load", obj=version, detail={"scheme": scheme.code, "version": version.number})
+    return LoadResult(version, True)
+
+
+def _check_units_keep_a_class(scheme: Scheme, latest: SchemeVersion | None, content: dict[str, Any]) -> None:
+    if latest is None:
+        return
+    dropped = set(latest.classes.values_list("code", flat=True)) - {c["code"] for c in content["classes"]}
+    in_use = sorted(set(OrgUnit.objects.filter(eval_class__in=dropped).values_list("eval_class", flat=True)))
+    if in_use:
+        raise InputRefused(
+            [Problem(None, "classes", _("class %(code)s is still used by units; move them first") % {"code": c}) for c in in_use]
+        )
+
+
+def _create_version(scheme: Scheme, number: int, content: dict[str, Any], digest: str, source: str) -> SchemeVersion:
+    header = content["scheme"]
+    version = SchemeVersion.objects.create(
+        scheme=scheme,
+        number=number,
+        name_zh=header["name_zh"],
+        name_en=header["name_en"],
+        content=content,
+        content_hash=digest,
+        source=source,
+        base_score=header["base_score"],
+        deadline_day=header["deadline_day"],
+        tiers=content["tiers"],
+        star_bands=content["stars"],
+    )
+    bodies = {b["code"]: _upsert_body(b) for b in content["bodies"]}
+    indicators = {}
+    for position, item in enumerate(content["indicators"]):
+        indicators[item["code"]] = Indicator.objects.create(
+            version=version,
+            code=item["code"],
+            name_zh=item["name_zh"],
+            name_en=item["name_en"],
+            domain=item["domain"],
+            body=bodies[item["body"]],
+            veto=item["veto"],
+            position=position,
+        )
+    for position, item in enumerate(content["classes"]):
+        scheme_class = SchemeClass.objects.create(
+            version=version,
+            code=item["code"],
+            name_zh=item["name_zh"],
+            name_en=item["name_en"],
+            exposure=item["exposure"],
+            covariates=item["covariates"],
+            position=position,
+        )
+        ClassIndicator.objects.bulk_create(
+            ClassIndicator(
+                scheme_class=scheme_class,
+                indicator=indicators[rule["code"]],
+                deduction=rule["deduction"],
+                cap=rule["cap"],
+                veto=rule["veto"],
+                position=p,
+            )
+            for p, rule in enumerate(item["indicators"])
+        )
+    return version
+
+
+def _upsert_body(item: dict[str, str]) -> ReportingBody:
+    body, created = ReportingBody.objects.get_or_create(
+        code=item["code"], defaults={"name_zh": item["name_zh"], "name_en": item["name_en"]}
+    )
+    if not created and (body.name_zh, body.name_en) != (item["name_zh"], item["name_en"]):
+        ReportingBody.objects.filter(pk=body.pk).update(name_zh=item["name_zh"], name_en=item["name_en"])
+    return body

@@ -1,0 +1,1 @@
+"""Materialised quarterly scores, ranks, tiers and stars computed by the engine."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoresConfig(AppConfig):
+    """Quarterly results."""
+
+    name = "pingan.scores"
+    label = "scores"
+    verbose_name = _("Scores")

@@ -1,0 +1,1 @@
+"""Layered settings: base, test and production."""

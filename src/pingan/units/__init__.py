@@ -1,0 +1,1 @@
+"""Organisation units (city → district/department → community/township) and their covariates."""

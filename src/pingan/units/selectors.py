@@ -1,0 +1,54 @@
+"""Reads of units and covariates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
+from pingan.units.models import Covariate, OrgUnit
+
+
+def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
+    """Units the actor may see: all, or for a unit viewer their own unit and those below it."""
+    require(actor, "units.view")
+    from pingan.accounts.permissions import allowed_roles
+
+    wide = actor.roles & (allowed_roles("units.view") - {"unit_viewer", "handler"})
+    units = OrgUnit.objects.select_related("parent").order_by("code")
+    if wide:
+        return units
+    own = actor.unit_ids()
+    return units.filter(pk__in=own) | units.filter(parent_id__in=own) | units.filter(parent__parent_id__in=own)
+
+
+def export_rows(*, actor: Actor) -> list[dict[str, Any]]:
+    """Every unit as a row of the units file format (plus name_en)."""
+    require(actor, "units.export")
+    return [
+        {
+            "code": u.code,
+            "name": u.name_zh,
+            "class": u.eval_class,
+            "parent_code": u.parent.code if u.parent else "",
+            "opened_on": u.opened_on.isoformat() if u.opened_on else "",
+            "closed_on": u.closed_on.isoformat() if u.closed_on else "",
+            "name_en": u.name_en,
+        }
+        for u in OrgUnit.objects.select_related("parent").order_by("code")
+    ]
+
+
+def covariate_table(*, names: list[str], years: list[int]) -> dict[tuple[int, int, str], float]:
+    """Covariate values keyed by (unit id, year, name) for the given names and years."""
+    rows = Covariate.objects.filter(name__in=names, year__in=years).values_list("unit_id", "year", "name", "value")
+    return {(u, y, n): v for u, y, n, v in rows}
+
+
+def evaluated_units(*, class_codes: list[str], first: dt.date, last: dt.date) -> list[OrgUnit]:
+    """Units of the given classes that are open on some day of [first, last], by code."""
+    units = OrgUnit.objects.filter(eval_class__in=class_codes).order_by("code")
+    return [u for u in units if u.is_open_during(first, last)]

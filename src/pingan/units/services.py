@@ -1,0 +1,260 @@
+"""Importing units and covariates: the whole file is checked first; nothing is written unless all is valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
+from pingan.audit.services import record_event
+from pingan.core.problems import InputRefused, Problem
+from pingan.core.tabular import read_table
+from pingan.units.models import Covariate, Level, OrgUnit
+
+UNIT_COLUMNS = ["code", "name", "class", "parent_code", "opened_on", "closed_on"]
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, in a dry run, would do)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    details: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A validated row of a units file."""
+
+    line: int
+    code: str
+    name: str
+    name_en: str
+    eval_class: str
+    parent_code: str
+    opened_on: dt.date | None
+    closed_on: dt.date | None
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse YYYY-MM-DD (also YYYY/MM/DD, as Excel users type it)."""
+    return dt.date.fromisoformat(text.replace("/", "-"))
+
+
+def import_units(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportSummary:
+    """Create or update units from a CSV/XLSX file with the columns of DESIGN.md."""
+    require(actor, "units.import")
+    table = read_table(data, required=UNIT_COLUMNS[:3], optional=[*UNIT_COLUMNS[3:], "name_en"])
+    rows = _validate_unit_rows(table.rows)
+    summary = ImportSummary(dry_run=dry_run)
+    with transaction.atomic():
+        _apply_units(rows, summary)
+        record_event(
+            actor=actor,
+            event="units.import",
+            object_type="units.orgunit",
+            outcome="dry_run" if dry_run else "success",
+            detail={"created": summary.created, "updated": summary.updated, "rows": len(rows)},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _validate_unit_rows(raw_rows: list[tuple[int, dict[str, str]]]) -> list[UnitRow]:
+    from pingan.schemes.selectors import known_class_codes
+
+    problems: list[Problem] = []
+    rows: list[UnitRow] = []
+    classes = known_class_codes()
+    seen: dict[str, int] = {}
+    for line, cells in raw_rows:
+        row, row_problems = _unit_row(line, cells, classes)
+        problems += row_problems
+        if row is None:
+            continue
+        if row.code in seen:
+            problems.append(Problem(line, "code", _("duplicate of row %(row)s") % {"row": seen[row.code]}))
+            continue
+        seen[row.code] = line
+        rows.append(row)
+    problems += _parent_problems(rows)
+    if not raw_rows:
+        problems.append(Problem(None, None, _("the file has no data rows")))
+    if problems:
+        raise InputRefused(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return rows
+
+
+def _unit_row(line: int, cells: dict[str, str], classes: set[str]) -> tuple[UnitRow | None, list[Problem]]:
+    problems: list[Problem] = []
+    code, name, eval_class = cells.get("code", ""), cells.get("name", ""), cells.get("class", "")
+    if not CODE_PATTERN.match(code):
+        problems.append(Problem(line, "code", _("a code is 1–32 letters, digits, '_', '.' or '-'")))
+    if not name:
+        problems.append(Problem(line, "name", _("the name is empty")))
+    elif len(name) > 100:
+        problems.append(Problem(line, "name", _("the name is longer than 100 characters")))
+    if eval_class and eval_class not in classes:
+        problems.append(Problem(line, "class", _("no loaded scheme has class %(code)s") % {"code": eval_class}))
+    dates: dict[str, dt.date | None] = {}
+    for column in ("opened_on", "closed_on"):
+        text = cells.get(column, "")
+        try:
+            dates[column] = parse_date(text) if text else None
+        except ValueError:
+            problems.append(Problem(line, column, _("not a date in the form YYYY-MM-DD")))
+            dates[column] = None
+    opened, closed = dates["opened_on"], dates["closed_on"]
+    if opened and closed and closed < opened:
+        problems.append(Problem(line, "closed_on", _("closes before it opens")))
+    if problems:
+        return None, problems
+    row = UnitRow(line, code, name, cells.get("name_en", ""), eval_class, cells.get("parent_code", ""), opened, closed)
+    return row, []
+
+
+def _parent_problems(rows: list[UnitRow]) -> list[Problem]:
+    in_file = {r.code: r.parent_code for r in rows}
+    stored = dict(OrgUnit.objects.values_list("code", "parent__code"))
+    parents = {**stored, **in_file}
+    problems = []
+    for row in rows:
+        if row.parent_code and row.parent_code not in parents:
+            problems.append(Problem(row.line, "parent_code", _("unknown unit %(code)s") % {"code": row.parent_code}))
+        elif _depth(row.code, parents) is None:
+            problems.append(Problem(row.line, "parent_code", _("the parents form a cycle")))
+        elif (_depth(row.code, parents) or 0) > 3:
+            problems.append(Problem(row.line, "parent_code", _("units nest at most three levels deep")))
+    return problems
+
+
+def _depth(code: str, parents: dict[str, str | None]) -> int | None:
+    depth, seen = 1, {code}
+    parent = parents.get(code)
+    while parent:
+        if parent in seen:
+            return None
+        seen.add(parent)
+        depth += 1
+        parent = parents.get(parent)
+    return depth
+
+
+def _apply_units(rows: list[UnitRow], summary: ImportSummary) -> None:
+    existing = {u.code: u for u in OrgUnit.objects.all()}
+    ordered = sorted(rows, key=lambda r: _depth(r.code, {x.code: x.parent_code for x in rows} | _stored_parents(existing)) or 0)
+    for row in ordered:
+        parent = existing.get(row.parent_code) if row.parent_code else None
+        values = {
+            "name_zh": row.name,
+            "name_en": row.name_en,
+            "eval_class": row.eval_class,
+            "parent": parent,
+            "level": (parent.level + 1) if parent else Level.CITY,
+            "opened_on": row.opened_on,
+            "closed_on": row.closed_on,
+        }
+        unit = existing.get(row.code)
+        if unit is None:
+            existing[row.code] = OrgUnit.objects.create(code=row.code, **values)
+            summary.created += 1
+        elif any(getattr(unit, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(unit, key, value)
+            unit.save()
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+
+
+def _stored_parents(existing: dict[str, OrgUnit]) -> dict[str, str | None]:
+    by_id = {u.pk: u.code for u in existing.values()}
+    return {u.code: by_id.get(u.parent_id) if u.parent_id else None for u in existing.values()}
+
+
+def import_covariates(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportSummary:
+    """Create or update yearly covariates from `unit_code,year,<covariate columns>`."""
+    require(actor, "covariates.import")
+    table = read_table(data, required=["unit_code", "year"], extra_ok=True)
+    names = [h for h in table.header if h not in ("unit_code", "year")]
+    values = _validate_covariates(table.rows, names)
+    summary = ImportSummary(dry_run=dry_run)
+    with transaction.atomic():
+        _apply_covariates(values, summary)
+        record_event(
+            actor=actor,
+            event="covariates.import",
+            object_type="units.covariate",
+            outcome="dry_run" if dry_run else "success",
+            detail={"created": summary.created, "updated": summary.updated, "covariates": names},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _validate_covariates(rows: list[tuple[int, dict[str, str]]], names: list[str]) -> dict[tuple[int, int, str], float]:
+    problems: list[Problem] = []
+    if not names:
+        problems.append(Problem(1, None, _("the file names no covariate column")))
+    problems += [Problem(1, n, _("a covariate name is 1–32 letters, digits or '_'")) for n in names if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", n)]
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    values: dict[tuple[int, int, str], float] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in rows:
+        unit_id = units.get(cells["unit_code"])
+        if unit_id is None:
+            problems.append(Problem(line, "unit_code", _("unknown unit %(code)s") % {"code": cells["unit_code"]}))
+        year = cells["year"]
+        if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            problems.append(Problem(line, "year", _("not a year between 1990 and 2100")))
+        key = (cells["unit_code"], year)
+        if key in seen:
+            problems.append(Problem(line, "unit_code", _("duplicate of row %(row)s") % {"row": seen[key]}))
+        seen[key] = line
+        for name in names:
+            number = _covariate_value(cells.get(name, ""), line, name, problems)
+            if number is not None and unit_id is not None and year.isdigit():
+                values[(unit_id, int(year), name)] = number
+    if problems:
+        raise InputRefused(problems)
+    return values
+
+
+def _covariate_value(text: str, line: int, name: str, problems: list[Problem]) -> float | None:
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        problems.append(Problem(line, name, _("not a number")))
+        return None
+    if not math.isfinite(number) or number < 0:
+        problems.append(Problem(line, name, _("must be a number ≥ 0")))
+        return None
+    return number
+
+
+def _apply_covariates(values: dict[tuple[int, int, str], float], summary: ImportSummary) -> None:
+    existing = {(c.unit_id, c.year, c.name): c for c in Covariate.objects.all()}
+    for (unit_id, year, name), value in values.items():
+        current = existing.get((unit_id, year, name))
+        if current is None:
+            Covariate.objects.create(unit_id=unit_id, year=year, name=name, value=value)
+            summary.created += 1
+        elif current.value != value:
+            Covariate.objects.filter(pk=current.pk).update(value=value)
+            summary.updated += 1
+        else:
+            summary.unchanged += 1

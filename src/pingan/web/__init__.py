@@ -1,0 +1,1 @@
+"""The web interface shell: sign-in, navigation, language switch and each role's home page."""

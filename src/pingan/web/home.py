@@ -1,0 +1,53 @@
+"""What each role sees first: cards linking to its daily work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import can
+
+
+@dataclass(frozen=True)
+class Card:
+    """A home-page card: a title, a line of explanation, and where it leads."""
+
+    title: str | Promise
+    text: str | Promise
+    url_name: str
+    action: str
+
+
+CARDS = [
+    Card(_("Fill this month's figures"), _("Enter, check and submit your body's monthly figures before the deadline."), "reporting:my_submissions", "reporting.fill"),
+    Card(_("Figures awaiting your signature"), _("Review or approve submissions of your reporting body."), "reporting:my_submissions", "reporting.sign"),
+    Card(_("Reporting dashboard"), _("Completeness, timeliness and overdue submissions of every body."), "reporting:dashboard", "reporting.dashboard"),
+    Card(_("Stability index"), _("Scores, ranks and tiers of each class by quarter."), "scores:overview", "scores.view"),
+    Card(_("Quarterly bulletins"), _("Draft, issue and download the quarterly bulletin."), "bulletins:list", "bulletins.view"),
+    Card(_("Matters"), _("Disputes and matters: intake, dispatch, handling and review."), "cases:list", "cases.view"),
+    Card(_("Units"), _("The units of the jurisdiction and their classes."), "units:list", "units.view"),
+    Card(_("Evaluation schemes"), _("Classes, indicators, deductions, tiers and stars."), "schemes:list", "schemes.view"),
+    Card(_("Audit log"), _("Every action, in a tamper-evident chain."), "web:audit_log", "audit.read"),
+    Card(_("Accounts and roles"), _("Create accounts and grant roles."), "web:accounts", "accounts.view"),
+]
+
+
+def home_cards(actor: Actor) -> list[dict[str, object]]:
+    """The cards the actor may use, with their URLs (cards of parts not installed are left out)."""
+    cards, seen = [], set()
+    for card in CARDS:
+        if not can(actor, card.action):
+            continue
+        try:
+            url = reverse(card.url_name)
+        except NoReverseMatch:
+            continue
+        if (url, card.title) in seen:
+            continue
+        seen.add((url, card.title))
+        cards.append({"title": card.title, "text": card.text, "url": url})
+    return cards

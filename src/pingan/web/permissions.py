@@ -1,0 +1,7 @@
+"""Actions of the shell itself."""
+
+from pingan.accounts.roles import Role
+
+ACTIONS = {
+    "session.end": frozenset(Role),
+}

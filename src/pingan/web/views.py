@@ -1,0 +1,125 @@
+"""Views of the shell: sign-in and out, the home page of each role, audit log, accounts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pingan.accounts import services as account_services
+from pingan.accounts.actor import actor_from_request
+from pingan.accounts.models import RoleAssignment, User
+from pingan.accounts.roles import Role
+from pingan.audit.selectors import audit_records
+from pingan.core.problems import InputRefused
+from pingan.web.access import public, requires
+from pingan.web.forms import GrantRoleForm, LoginForm, NewUserForm
+from pingan.web.home import home_cards
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Sign in with username and password; five failures lock the username for 30 minutes."""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = account_services.sign_in(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = ""
+            return redirect(target or "web:home")
+        form.add_error(None, _("Wrong username or password, or the account is locked."))
+    return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+@requires("session.end")
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Sign out."""
+    account_services.sign_out(request)
+    return redirect("web:login")
+
+
+@requires("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: what the signed-in person's roles let them do next."""
+    actor = actor_from_request(request)
+    return render(request, "web/home.html", {"cards": home_cards(actor)})
+
+
+@requires("audit.read")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log for the audit administrator, newest first; read-only for everyone."""
+    actor = actor_from_request(request)
+    records = audit_records(actor=actor, event=request.GET.get("event", ""))
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {"page": page, "event": request.GET.get("event", "")})
+
+
+@requires("accounts.view")
+def accounts(request: HttpRequest) -> HttpResponse:
+    """Users and their roles, with forms to add a user and grant a role (security administrator)."""
+    users = User.objects.prefetch_related("assignments__body", "assignments__unit").order_by("username")
+    return render(
+        request,
+        "web/accounts.html",
+        {"users": users, "new_user_form": NewUserForm(), "grant_form": GrantRoleForm(), "roles": Role},
+    )
+
+
+@require_POST
+@requires("accounts.manage")
+def account_create(request: HttpRequest) -> HttpResponse:
+    """Create a user from the accounts page."""
+    form = NewUserForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.create_user(actor=actor_from_request(request), **form.cleaned_data)
+            messages.success(request, _("The account was created."))
+        except InputRefused as refused:
+            for problem in refused.problems:
+                messages.error(request, str(problem))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("web:accounts")
+
+
+@require_POST
+@requires("accounts.manage")
+def account_grant(request: HttpRequest) -> HttpResponse:
+    """Grant a role from the accounts page."""
+    form = GrantRoleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_services.grant_role(
+                actor=actor_from_request(request),
+                user=data["user"],
+                role=data["role"],
+                body_id=data["body"].pk if data["body"] else None,
+                unit_id=data["unit"].pk if data["unit"] else None,
+            )
+            messages.success(request, _("The role was granted."))
+        except InputRefused as refused:
+            for problem in refused.problems:
+                messages.error(request, str(problem))
+    return redirect("web:accounts")
+
+
+@require_POST
+@requires("accounts.manage")
+def account_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Revoke a role from the accounts page."""
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_id)
+    account_services.revoke_role(actor=actor_from_request(request), assignment=assignment)
+    messages.success(request, _("The role was revoked."))
+    return redirect("web:accounts")
