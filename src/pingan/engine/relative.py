@@ -254,19 +254,34 @@ def _design(
 def _fit_poisson(
     y: FloatArray, x: FloatArray, offset: FloatArray
 ) -> tuple[FloatArray | None, str]:
-    """IRLS fit started at the pooled rate; returns (params, "") or (None, reason)."""
+    """Newton fit started at the pooled rate, IRLS if Newton fails to converge.
+
+    Returns (params, "") or (None, reason).
+    """
     start = np.zeros(x.shape[1])
     start[0] = np.log(y.sum() / np.exp(offset).sum())
     model = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = model.fit(start_params=start, maxiter=MAX_ITER, tol=1e-10)
-    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        return None, f"fit failed: {type(exc).__name__}"
-    params = np.asarray(result.params, dtype=np.float64)
-    if not bool(getattr(result, "converged", False)):
-        return None, "did not converge"
-    if not np.isfinite(params).all():
-        return None, "non-finite estimates"
-    return params, ""
+    reason = ""
+    for method in ("newton", "IRLS"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = model.fit(
+                    start_params=start, method=method, maxiter=MAX_ITER, tol=1e-10, disp=0
+                )
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+            reason = f"fit failed: {type(exc).__name__}"
+            continue
+        params = np.asarray(result.params, dtype=np.float64)
+        if not _converged(result):
+            reason = "did not converge"
+        elif not np.isfinite(params).all():
+            reason = "non-finite estimates"
+        else:
+            return params, ""
+    return None, reason
+
+
+def _converged(result: object) -> bool:
+    retvals = getattr(result, "mle_retvals", None) or {}
+    return bool(retvals.get("converged", getattr(result, "converged", False)))
