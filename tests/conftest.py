@@ -98,3 +98,12 @@ def actor_of():
 def actor_with(role: str, *, body_id: int | None = None, unit_id: int | None = None) -> Actor:
     """An actor holding one role, without a user row (for pure permission tests)."""
     return Actor(user=None, grants=(Grant(role=role, body_id=body_id, unit_id=unit_id),), channel="web", source="127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are asserted in English; tests of the Chinese text activate zh-hans themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -13,7 +13,7 @@ from django.db import migrations
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION pingan_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'pingan: rows of % are immutable', TG_TABLE_NAME USING ERRCODE = 'P0001';
+    RAISE EXCEPTION USING MESSAGE = 'pingan: rows of ' || TG_TABLE_NAME || ' are immutable', ERRCODE = 'P0001';
 END;
 $$ LANGUAGE plpgsql;
 """

@@ -10,12 +10,13 @@ contains the observed rank.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import fft, stats
 
 from ._types import FloatArray, IntArray
 from .scoring import Scheme
@@ -26,6 +27,8 @@ ScoreFunction = Callable[[FloatArray], FloatArray]
 NEGLIGIBLE = 1e-12
 MAX_LEVELS = 20_000
 CHUNK = 50
+WORKERS = min(2, os.cpu_count() or 1)
+BLOCK_CELLS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -159,19 +162,73 @@ def _plan(lam: FloatArray, scheme: Scheme) -> _Plan:
 def _absolute_ranks(lam: FloatArray, scheme: Scheme, draws: int, seed: int) -> tuple[IntArray, str]:
     plan = _plan(lam, scheme)
     step = _lattice_step(scheme)
-    uniform_seed, poisson_seed = np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(poisson_seed)
+    rng = np.random.default_rng(seed)
     if step is None:
         return _poisson_ranks(plan, scheme, draws, rng), "poisson"
     levels = round(scheme.base / step)
-    pooled = _sample_lattice(plan, step, levels, draws, np.random.default_rng(uniform_seed))
-    deduction = pooled + np.rint(plan.constant / step).astype(np.int32)
-    for c, units, means in plan.individual:
-        k, cap = round(scheme.weights[c] / step), round(scheme.caps[c] / step)
-        counts = rng.poisson(means, size=(draws, units.size))
-        deduction[:, units] += np.minimum(cap, k * counts).astype(np.int32)
+    constant = np.rint(plan.constant / step).astype(np.int32)
+    deduction = np.empty((draws, lam.shape[0]), dtype=np.int32)
+    block = max(256, BLOCK_CELLS // levels)
+    for start in range(0, lam.shape[0], block):
+        units = slice(start, min(start + block, lam.shape[0]))
+        pmf = _deduction_pmf(_restrict(plan, units), scheme, step, levels)
+        deduction[:, units] = _sample(pmf, draws, rng) + constant[units]
     score = np.maximum(0, levels - deduction)
     return _lattice_ranks(score, levels), "lattice"
+
+
+def _restrict(plan: _Plan, units: slice) -> _Plan:
+    """The plan for a contiguous block of units, renumbered from 0."""
+    start, stop = units.start, units.stop
+    individual = []
+    for c, idx, means in plan.individual:
+        inside = (idx >= start) & (idx < stop)
+        if inside.any():
+            individual.append((c, idx[inside] - start, means[inside]))
+    return _Plan(plan.pooled[units], plan.group_weights, plan.constant[units], tuple(individual))
+
+
+def _deduction_pmf(plan: _Plan, scheme: Scheme, step: float, levels: int) -> FloatArray:
+    """Law of the non-constant deduction in steps, P(D = j), j < levels, per unit (U, levels).
+
+    The pooled part comes from Panjer's recursion; each capped pair whose cap may or
+    may not bind is convolved in with its exact law ``min(cap, w N)``. Values at or
+    above ``levels`` give a score of 0, so only the first ``levels`` terms are needed
+    and the zero-padded FFT product is the exact truncated convolution.
+    """
+    pmf = _compound_poisson_pmf(plan, step, levels)
+    if not plan.individual:
+        return pmf
+    size = fft.next_fast_len(2 * levels, real=True)
+    spectrum = fft.rfft(pmf, n=size, axis=1, workers=WORKERS)
+    for c, units, means in plan.individual:
+        law = _capped_pmf(means, scheme.weights[c], scheme.caps[c], step, size)
+        spectrum[units] *= fft.rfft(law, axis=1, workers=WORKERS, overwrite_x=True)
+    convolved = fft.irfft(spectrum, n=size, axis=1, workers=WORKERS)[:, :levels]
+    return np.maximum(convolved, 0.0)
+
+
+def _capped_pmf(
+    means: FloatArray, weight: float, cap: float, step: float, width: int
+) -> FloatArray:
+    """Law of ``min(cap, w N)``, N ~ Poisson(mean), on the lattice, zero-padded (pairs, width)."""
+    k, cap_steps = round(weight / step), round(cap / step)
+    threshold = math.ceil(cap / weight - 1e-12)
+    n = np.arange(threshold)
+    law = np.zeros((means.size, width))
+    law[:, n * k] = stats.poisson.pmf(n[None, :], means[:, None])
+    law[:, cap_steps] += stats.poisson.sf(threshold - 1, means)
+    return law
+
+
+def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> IntArray:
+    """Inverse-CDF draws per unit, (draws, U); ``levels`` stands for "levels or more"."""
+    cdf = np.cumsum(pmf, axis=1)
+    uniforms = rng.random((pmf.shape[0], draws))
+    sample = np.empty((pmf.shape[0], draws), dtype=np.int32)
+    for u in range(pmf.shape[0]):
+        sample[u] = np.searchsorted(cdf[u], uniforms[u], side="right")
+    return sample.T
 
 
 def _poisson_ranks(
@@ -204,18 +261,6 @@ def _lattice_step(scheme: Scheme) -> float | None:
     return None
 
 
-def _sample_lattice(
-    plan: _Plan, step: float, levels: int, draws: int, rng: np.random.Generator
-) -> np.ndarray[tuple[int, int], np.dtype[np.int32]]:
-    """Draw the pooled deduction (in steps, capped at ``levels``) by inverting its law."""
-    cdf = np.cumsum(_compound_poisson_pmf(plan, step, levels), axis=1)
-    uniforms = rng.random((cdf.shape[0], draws))
-    sample = np.empty((draws, cdf.shape[0]), dtype=np.int32)
-    for u in range(cdf.shape[0]):
-        sample[:, u] = np.searchsorted(cdf[u], uniforms[u], side="right")
-    return sample
-
-
 def _compound_poisson_pmf(plan: _Plan, step: float, levels: int) -> FloatArray:
     """P(D = j step), j < levels, for D = sum_g w_g Poisson(mu_g), by Panjer's recursion.
 
@@ -225,14 +270,14 @@ def _compound_poisson_pmf(plan: _Plan, step: float, levels: int) -> FloatArray:
     """
     n_units = plan.pooled.shape[0]
     k = np.rint(plan.group_weights / step).astype(np.int64)
-    mu_k = plan.pooled * k
+    mu_k = np.ascontiguousarray((plan.pooled * k).T)
     q = np.zeros((levels, n_units))
     q[0] = 1.0
     log_scale = -plan.pooled.sum(axis=1)
     for j in range(1, levels):
         row = q[j]
         for g in np.flatnonzero(k <= j):
-            row += mu_k[:, g] * q[j - k[g]]
+            row += mu_k[g] * q[j - k[g]]
         row /= j
         large = row > 1e200
         if large.any():

@@ -1,9 +1,11 @@
-"""Test settings: the base with a fast password hasher and in-memory mail."""
+"""Test settings: the base with a private temporary data folder and in-memory mail."""
 
-from pingan.settings.base import *  # noqa: F403
+import os
+import tempfile
 
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-]
+os.environ.setdefault("PINGAN_HOME", tempfile.mkdtemp(prefix="pingan-test-home-"))
+
+from pingan.settings.base import *  # noqa: E402, F403
+
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True

@@ -1,0 +1,14 @@
+"""Who may reach the shell's pages: an independent statement of intent."""
+
+ALL = {
+    "system_admin", "security_admin", "audit_admin", "analyst", "office_head", "clerk", "reviewer",
+    "approver", "unit_viewer", "leader", "dispatcher", "handler",
+}
+
+EXPECTED = {
+    "home.view": ALL,
+    "session.end": ALL,
+    "audit.read": {"audit_admin"},
+    "accounts.view": {"security_admin"},
+    "accounts.manage": {"security_admin"},
+}
