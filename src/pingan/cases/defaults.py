@@ -48,7 +48,7 @@ LADDERS = [
 ]
 
 
-def load_defaults(group_model, category_model, grade_model, ladder_model, policy_model) -> None:  # noqa: ANN001
+def load_defaults(group_model, category_model, grade_model, ladder_model, policy_model) -> None:
     """Create the built-in catalogue where it is missing (existing rows are left as edited)."""
     groups = {}
     for order, (code, zh, en) in enumerate(GROUPS):
@@ -56,11 +56,21 @@ def load_defaults(group_model, category_model, grade_model, ladder_model, policy
             code=code, defaults={"name_zh": zh, "name_en": en, "order": order}
         )
     for code, group, zh, en in CATEGORIES:
-        category_model.objects.get_or_create(code=code, defaults={"group": groups[group], "name_zh": zh, "name_en": en})
+        category_model.objects.get_or_create(
+            code=code, defaults={"group": groups[group], "name_zh": zh, "name_en": en}
+        )
     for level, zh, en, sign_days, handle_days in GRADES:
         grade_model.objects.get_or_create(
-            level=level, defaults={"name_zh": zh, "name_en": en, "sign_days": sign_days, "handle_days": handle_days}
+            level=level,
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "sign_days": sign_days,
+                "handle_days": handle_days,
+            },
         )
     for ladder, step, zh, en in LADDERS:
-        ladder_model.objects.get_or_create(ladder=ladder, step=step, defaults={"name_zh": zh, "name_en": en})
+        ladder_model.objects.get_or_create(
+            ladder=ladder, step=step, defaults={"name_zh": zh, "name_en": en}
+        )
     policy_model.objects.get_or_create(pk=1)

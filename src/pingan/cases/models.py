@@ -27,10 +27,19 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset(
-    {Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.FEEDBACK, Status.RETURNED}
+    {
+        Status.RECEIVED,
+        Status.DISPATCHED,
+        Status.SIGNED,
+        Status.IN_PROGRESS,
+        Status.FEEDBACK,
+        Status.RETURNED,
+    }
 )
 CLOSED_STATUSES = frozenset({Status.CLOSED, Status.VISITED, Status.ARCHIVED})
-WITH_UNIT_STATUSES = frozenset({Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.FEEDBACK})
+WITH_UNIT_STATUSES = frozenset(
+    {Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.FEEDBACK}
+)
 
 
 class Channel(models.TextChoices):
@@ -108,7 +117,9 @@ class Grade(models.Model):
         verbose_name_plural = _("grades")
         ordering = ["level"]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="cases_grade_1_to_3"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=3), name="cases_grade_1_to_3"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,9 +134,13 @@ class DispatchRule(models.Model):
     """Suggest a responsible unit (and handler) for a category and/or place; the most specific wins."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
-    place_unit = models.ForeignKey("units.OrgUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    place_unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("dispatch rule")
@@ -147,7 +162,9 @@ class LadderStep(models.Model):
         verbose_name = _("escalation step")
         verbose_name_plural = _("escalation steps")
         ordering = ["ladder", "step"]
-        constraints = [models.UniqueConstraint(fields=["ladder", "step"], name="cases_ladder_step_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["ladder", "step"], name="cases_ladder_step_unique")
+        ]
 
     def __str__(self) -> str:
         return "%s %d %s" % (self.ladder, self.step, self.name_zh)
@@ -160,7 +177,9 @@ class LadderStep(models.Model):
 class Policy(models.Model):
     """The single row of settings: retention, the daily summary time, attachment limits."""
 
-    retention_days = models.PositiveIntegerField(_("keep personal data after archiving (days)"), default=730)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data after archiving (days)"), default=730
+    )
     summary_time = models.TimeField(_("daily summary time"), default=dt.time(18, 0))
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest attachment (MB)"), default=5)
 
@@ -178,7 +197,9 @@ class Matter(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="matters")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="matters")
     description = models.TextField(_("description"))
-    place_unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="matters_here")
+    place_unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.PROTECT, related_name="matters_here"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -191,14 +212,24 @@ class Matter(models.Model):
     reporter_confidential = models.BooleanField(_("confidential reporter"), default=False)
     personal_erased_at = models.DateTimeField(null=True, blank=True)
 
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
-    responsible_unit = models.ForeignKey(
-        "units.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="matters_handled"
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responsible_unit = models.ForeignKey(
+        "units.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters_handled",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ladder = models.CharField(_("ladder"), max_length=16, default="township")
     ladder_step = models.PositiveSmallIntegerField(_("escalation step"), default=1)
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
     return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     reject_reason = models.CharField(_("reason"), max_length=300, blank=True)
     feedback_text = models.TextField(_("handler's account"), blank=True)
@@ -227,11 +258,13 @@ class Matter(models.Model):
         ordering = ["-received_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(satisfaction__isnull=True) | (Q(satisfaction__gte=1) & Q(satisfaction__lte=5)),
+                condition=Q(satisfaction__isnull=True)
+                | (Q(satisfaction__gte=1) & Q(satisfaction__lte=5)),
                 name="cases_satisfaction_1_to_5",
             ),
             models.CheckConstraint(
-                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="cases_merged_names_original"
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="cases_merged_names_original",
             ),
         ]
 
@@ -250,10 +283,14 @@ class MatterEvent(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("step"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    unit = models.ForeignKey("units.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -297,7 +334,9 @@ class Notice(models.Model):
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=16)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     recipient_role = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField()
     due = models.DateField()
@@ -307,7 +346,9 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["matter", "kind", "due"], name="cases_notice_once_per_deadline"),
+            models.UniqueConstraint(
+                fields=["matter", "kind", "due"], name="cases_notice_once_per_deadline"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -352,7 +393,9 @@ class IndexFeed(models.Model):
     """A scheme indicator fed by monthly counts of matters (optionally of one category group)."""
 
     indicator_code = models.CharField(_("indicator"), max_length=64, unique=True)
-    category_group = models.ForeignKey(CategoryGroup, on_delete=models.PROTECT, null=True, blank=True)
+    category_group = models.ForeignKey(
+        CategoryGroup, on_delete=models.PROTECT, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("index feed")

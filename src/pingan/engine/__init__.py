@@ -27,6 +27,7 @@ from .scoring import (
     Scheme,
     absolute_scores,
     capped_deductions,
+    clean_score,
     score_change,
     score_from_totals,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "absolute_scores",
     "bootstrap_rates",
     "capped_deductions",
+    "clean_score",
     "competition_ranks",
     "compute_class",
     "dispersion",

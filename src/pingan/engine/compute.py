@@ -59,13 +59,15 @@ def compute_class(
     level: float = 0.95,
     smooth: bool = True,
     window: int = DEFAULT_WINDOW,
+    unit_keys: ArrayLike | None = None,
 ) -> ClassResult:
     """Compute the index of one class for its target quarter.
 
     ``quarter_counts`` (U, C, M) monthly counts of the quarter (NaN = not reported);
     ``window_counts`` (U, C, T) quarterly counts whose last period is the target
     quarter (it is replaced by the reported totals of ``quarter_counts``);
-    ``exposure`` (U, T); ``covariates`` (U, K) or (U, T, K) or None.
+    ``exposure`` (U, T); ``covariates`` (U, K) or (U, T, K) or None; ``unit_keys``
+    stable unit identifiers that tie the bootstrap's random numbers to units.
     """
     scheme = Scheme.of(weights, caps, veto, base)
     absolute = absolute_scores(quarter_counts, scheme)
@@ -75,7 +77,9 @@ def compute_class(
     history[:, :, -1] = absolute.totals
     relative = relative_scores(history, exposure, scheme, covariates, smooth=smooth, window=window)
     rates = bootstrap_rates(absolute, relative)
-    ranks = rank_intervals(absolute.score, rates, scheme, draws=draws, seed=seed, level=level)
+    ranks = rank_intervals(
+        absolute.score, rates, scheme, draws=draws, seed=seed, level=level, keys=unit_keys
+    )
     weighted_o = absolute.totals @ scheme.weights
     weighted_e = relative.expected @ scheme.weights
     return ClassResult(

@@ -126,7 +126,9 @@ def funnel(observed: ArrayLike, expected: ArrayLike, alpha: float = 0.05) -> Fun
     z = np.where(ok, (ratio - 1.0) * np.sqrt(np.where(ok, e, 0.0)), np.nan)
     d = dispersion(z, e, alpha)
     exact = _pair(lambda level: exact_limits(e, level))
-    used = _pair(lambda level: random_effects_limits(e, level, d.tau2)) if d.overdispersed else exact
+    used = (
+        _pair(lambda level: random_effects_limits(e, level, d.tau2)) if d.overdispersed else exact
+    )
     return FunnelResult(
         observed=o,
         expected=e,

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import fft, stats
 
-from ._types import FloatArray, IntArray
-from .scoring import Scheme
+from ._types import FloatArray, Int32Array, IntArray
+from .scoring import Scheme, clean_score
 
 ScoreFunction = Callable[[FloatArray], FloatArray]
 """Maps drawn totals (B, U, C) to scores (B, U)."""
@@ -29,6 +29,7 @@ MAX_LEVELS = 20_000
 CHUNK = 50
 WORKERS = min(2, os.cpu_count() or 1)
 BLOCK_CELLS = 25_000_000
+SUB_BLOCK = 1024
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def competition_ranks(scores: ArrayLike) -> IntArray:
     ordered = np.take_along_axis(s, order, axis=-1)
     positions = np.broadcast_to(np.arange(s.shape[-1]), s.shape)
     starts = np.concatenate(
-        [np.ones(s.shape[:-1] + (1,), bool), ordered[..., 1:] != ordered[..., :-1]], axis=-1
+        [np.ones((*s.shape[:-1], 1), bool), ordered[..., 1:] != ordered[..., :-1]], axis=-1
     )
     first = np.maximum.accumulate(np.where(starts, positions, 0), axis=-1)
     ranks = np.empty(s.shape, dtype=np.int64)
@@ -77,6 +78,7 @@ def rank_intervals(
     seed: int = 0,
     level: float = 0.95,
     score_fn: ScoreFunction | None = None,
+    keys: ArrayLike | None = None,
 ) -> RankResult:
     """Rank ``scores`` (U,) and bootstrap a ``level`` interval for each rank.
 
@@ -84,6 +86,8 @@ def rank_intervals(
     ``score_fn`` the absolute rule of ``scheme`` is used with a fast sampler that is
     exact in distribution up to events of probability below 1e-12 per unit and
     indicator. ``score_fn`` maps drawn totals (B, U, C) to scores (B, U).
+    ``keys`` (U,) stable unit identifiers (e.g. unit codes): random numbers are
+    assigned to units in key order, so permuting the units permutes the result.
     """
     observed = competition_ranks(scores)
     lam = np.asarray(rates, dtype=np.float64)
@@ -93,13 +97,16 @@ def rank_intervals(
         raise ValueError("rates must be finite and >= 0")
     if draws < 1 or not 0 < level < 1:
         raise ValueError("draws must be >= 1 and level in (0, 1)")
+    order = np.arange(lam.shape[0]) if keys is None else _key_order(keys, lam.shape[0])
     if score_fn is not None:
-        ranks, method = _custom_ranks(lam, draws, seed, score_fn), "custom"
+        ranks, method = _custom_ranks(lam[order], draws, seed, score_fn), "custom"
     else:
-        ranks, method = _absolute_ranks(lam, scheme, draws, seed)
+        ranks, method = _absolute_ranks(lam[order], scheme, draws, seed)
+    ranks[:, order] = ranks.copy()
     tail = (1.0 - level) / 2.0
-    low = np.quantile(ranks, tail, axis=0, method="inverted_cdf").astype(np.int64)
-    high = np.quantile(ranks, 1.0 - tail, axis=0, method="inverted_cdf").astype(np.int64)
+    low, high = np.quantile(ranks, [tail, 1.0 - tail], axis=0, method="inverted_cdf").astype(
+        np.int64
+    )
     return RankResult(
         rank=observed,
         rank_low=np.minimum(low, observed),
@@ -111,7 +118,14 @@ def rank_intervals(
     )
 
 
-def _custom_ranks(lam: FloatArray, draws: int, seed: int, score_fn: ScoreFunction) -> IntArray:
+def _key_order(keys: ArrayLike, n_units: int) -> IntArray:
+    k = np.asarray(keys)
+    if k.shape != (n_units,) or np.unique(k).size != n_units:
+        raise ValueError("keys must be (U,) and distinct")
+    return np.argsort(k, kind="stable").astype(np.int64)
+
+
+def _custom_ranks(lam: FloatArray, draws: int, seed: int, score_fn: ScoreFunction) -> Int32Array:
     rng = np.random.default_rng(seed)
     ranks = np.empty((draws, lam.shape[0]), dtype=np.int32)
     for start in range(0, draws, CHUNK):
@@ -153,13 +167,19 @@ def _plan(lam: FloatArray, scheme: Scheme) -> _Plan:
         if units.size:
             individual.append((int(c), units.astype(np.int64), lam[units, c]))
     group_weights = np.unique(w[w > 0])
-    pooled = np.column_stack(
-        [np.where(pooled_mask, lam, 0.0)[:, w == g].sum(axis=1) for g in group_weights]
-    ) if group_weights.size else np.zeros((lam.shape[0], 0))
+    pooled = (
+        np.column_stack(
+            [np.where(pooled_mask, lam, 0.0)[:, w == g].sum(axis=1) for g in group_weights]
+        )
+        if group_weights.size
+        else np.zeros((lam.shape[0], 0))
+    )
     return _Plan(pooled, group_weights, constant, tuple(individual))
 
 
-def _absolute_ranks(lam: FloatArray, scheme: Scheme, draws: int, seed: int) -> tuple[IntArray, str]:
+def _absolute_ranks(
+    lam: FloatArray, scheme: Scheme, draws: int, seed: int
+) -> tuple[Int32Array, str]:
     plan = _plan(lam, scheme)
     step = _lattice_step(scheme)
     rng = np.random.default_rng(seed)
@@ -168,43 +188,43 @@ def _absolute_ranks(lam: FloatArray, scheme: Scheme, draws: int, seed: int) -> t
     levels = round(scheme.base / step)
     constant = np.rint(plan.constant / step).astype(np.int32)
     deduction = np.empty((draws, lam.shape[0]), dtype=np.int32)
-    block = max(256, BLOCK_CELLS // levels)
+    block = max(SUB_BLOCK, BLOCK_CELLS // levels)
     for start in range(0, lam.shape[0], block):
-        units = slice(start, min(start + block, lam.shape[0]))
-        pmf = _deduction_pmf(_restrict(plan, units), scheme, step, levels)
-        deduction[:, units] = _sample(pmf, draws, rng) + constant[units]
+        stop = min(start + block, lam.shape[0])
+        pooled = _compound_poisson_pmf(plan.pooled[start:stop], plan.group_weights, step, levels)
+        for sub in range(start, stop, SUB_BLOCK):
+            end = min(sub + SUB_BLOCK, stop)
+            pmf = _with_capped(pooled[sub - start : end - start], plan, sub, end, scheme, step)
+            deduction[:, sub:end] = _sample(pmf, draws, rng) + constant[sub:end]
     score = np.maximum(0, levels - deduction)
     return _lattice_ranks(score, levels), "lattice"
 
 
-def _restrict(plan: _Plan, units: slice) -> _Plan:
-    """The plan for a contiguous block of units, renumbered from 0."""
-    start, stop = units.start, units.stop
-    individual = []
-    for c, idx, means in plan.individual:
-        inside = (idx >= start) & (idx < stop)
-        if inside.any():
-            individual.append((c, idx[inside] - start, means[inside]))
-    return _Plan(plan.pooled[units], plan.group_weights, plan.constant[units], tuple(individual))
+def _with_capped(
+    pooled: FloatArray, plan: _Plan, start: int, stop: int, scheme: Scheme, step: float
+) -> FloatArray:
+    """Law of the non-constant deduction of units start..stop, P(D = j), j < levels.
 
-
-def _deduction_pmf(plan: _Plan, scheme: Scheme, step: float, levels: int) -> FloatArray:
-    """Law of the non-constant deduction in steps, P(D = j), j < levels, per unit (U, levels).
-
-    The pooled part comes from Panjer's recursion; each capped pair whose cap may or
-    may not bind is convolved in with its exact law ``min(cap, w N)``. Values at or
-    above ``levels`` give a score of 0, so only the first ``levels`` terms are needed
-    and the zero-padded FFT product is the exact truncated convolution.
+    Each capped pair whose cap may or may not bind is convolved into the pooled law
+    with its exact law ``min(cap, w N)``. Values at or above ``levels`` give a score
+    of 0, so only the first ``levels`` terms matter and the zero-padded FFT product
+    is the exact truncated convolution (up to rounding).
     """
-    pmf = _compound_poisson_pmf(plan, step, levels)
-    if not plan.individual:
-        return pmf
+    pairs = [
+        (c, units[lo:hi] - start, means[lo:hi])
+        for c, units, means in plan.individual
+        for lo, hi in [np.searchsorted(units, [start, stop])]
+        if hi > lo
+    ]
+    if not pairs:
+        return pooled
+    levels = pooled.shape[1]
     size = fft.next_fast_len(2 * levels, real=True)
-    spectrum = fft.rfft(pmf, n=size, axis=1, workers=WORKERS)
-    for c, units, means in plan.individual:
+    spectrum = fft.rfft(pooled, n=size, axis=1)
+    for c, units, means in pairs:
         law = _capped_pmf(means, scheme.weights[c], scheme.caps[c], step, size)
-        spectrum[units] *= fft.rfft(law, axis=1, workers=WORKERS, overwrite_x=True)
-    convolved = fft.irfft(spectrum, n=size, axis=1, workers=WORKERS)[:, :levels]
+        spectrum[units] *= fft.rfft(law, axis=1, overwrite_x=True)
+    convolved: FloatArray = fft.irfft(spectrum, n=size, axis=1)[:, :levels]
     return np.maximum(convolved, 0.0)
 
 
@@ -221,7 +241,7 @@ def _capped_pmf(
     return law
 
 
-def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> IntArray:
+def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array:
     """Inverse-CDF draws per unit, (draws, U); ``levels`` stands for "levels or more"."""
     cdf = np.cumsum(pmf, axis=1)
     uniforms = rng.random((pmf.shape[0], draws))
@@ -231,9 +251,7 @@ def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> IntArray:
     return sample.T
 
 
-def _poisson_ranks(
-    plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator
-) -> IntArray:
+def _poisson_ranks(plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator) -> Int32Array:
     n_units = plan.pooled.shape[0]
     ranks = np.empty((draws, n_units), dtype=np.int32)
     for start in range(0, draws, CHUNK):
@@ -244,7 +262,7 @@ def _poisson_ranks(
         for c, units, means in plan.individual:
             counts = rng.poisson(means, size=(size, units.size))
             deduction[:, units] += np.minimum(scheme.caps[c], scheme.weights[c] * counts)
-        ranks[start : start + size] = competition_ranks(np.maximum(0.0, scheme.base - deduction))
+        ranks[start : start + size] = competition_ranks(clean_score(scheme.base - deduction))
     return ranks
 
 
@@ -261,19 +279,21 @@ def _lattice_step(scheme: Scheme) -> float | None:
     return None
 
 
-def _compound_poisson_pmf(plan: _Plan, step: float, levels: int) -> FloatArray:
+def _compound_poisson_pmf(
+    means: FloatArray, group_weights: FloatArray, step: float, levels: int
+) -> FloatArray:
     """P(D = j step), j < levels, for D = sum_g w_g Poisson(mu_g), by Panjer's recursion.
 
     ``j p_j = sum_g k_g mu_g p_(j - k_g)`` with ``p_0 = exp(-sum mu)`` and
-    ``k_g = w_g / step``; computed on a rescaled scale to avoid underflow.
-    Returns (U, levels).
+    ``k_g = w_g / step``, run on a rescaled scale against underflow.
+    ``means`` (U, G); returns (U, levels).
     """
-    n_units = plan.pooled.shape[0]
-    k = np.rint(plan.group_weights / step).astype(np.int64)
-    mu_k = np.ascontiguousarray((plan.pooled * k).T)
+    n_units = means.shape[0]
+    k = np.rint(group_weights / step).astype(np.int64)
+    mu_k = np.ascontiguousarray((means * k).T)
     q = np.zeros((levels, n_units))
     q[0] = 1.0
-    log_scale = -plan.pooled.sum(axis=1)
+    log_scale = -means.sum(axis=1)
     for j in range(1, levels):
         row = q[j]
         for g in np.flatnonzero(k <= j):
@@ -287,7 +307,7 @@ def _compound_poisson_pmf(plan: _Plan, step: float, levels: int) -> FloatArray:
         return np.ascontiguousarray((q * np.exp(log_scale)).T)
 
 
-def _lattice_ranks(score: np.ndarray[tuple[int, int], np.dtype[np.int32]], levels: int) -> IntArray:
+def _lattice_ranks(score: Int32Array, levels: int) -> Int32Array:
     """Competition ranks per row of integer scores in [0, levels] by counting."""
     draws, n_units = score.shape
     ranks = np.empty((draws, n_units), dtype=np.int32)

@@ -153,7 +153,7 @@ def relative_scores(
         mean_expected=mean_expected,
         fits=tuple(fits),
         smooth=smooth,
-        no_exposure=~has_e.any(axis=1),
+        no_exposure=np.asarray(~has_e.any(axis=1), dtype=np.bool_),
     )
 
 
@@ -251,9 +251,7 @@ def _design(
     return y, design, np.log(e)
 
 
-def _fit_poisson(
-    y: FloatArray, x: FloatArray, offset: FloatArray
-) -> tuple[FloatArray | None, str]:
+def _fit_poisson(y: FloatArray, x: FloatArray, offset: FloatArray) -> tuple[FloatArray | None, str]:
     """Newton fit started at the pooled rate, IRLS if Newton fails to converge.
 
     Returns (params, "") or (None, reason).

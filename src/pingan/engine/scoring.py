@@ -15,6 +15,8 @@ from numpy.typing import ArrayLike
 
 from ._types import BoolArray, FloatArray
 
+SCORE_DECIMALS = 9
+
 
 @dataclass(frozen=True)
 class Scheme:
@@ -75,8 +77,16 @@ def capped_deductions(totals: FloatArray, scheme: Scheme) -> FloatArray:
 
 def score_from_totals(totals: FloatArray, scheme: Scheme) -> FloatArray:
     """Score ``max(0, base - sum_c min(cap_c, w_c * n_c))`` for totals of shape (..., C)."""
-    deduction = capped_deductions(totals, scheme).sum(axis=-1)
-    return np.maximum(0.0, scheme.base - deduction)
+    deduction: FloatArray = capped_deductions(totals, scheme).sum(axis=-1)
+    return clean_score(scheme.base - deduction)
+
+
+def clean_score(raw: FloatArray) -> FloatArray:
+    """Clip at 0 and round to 1e-9 so that equal deductions give equal scores.
+
+    Without rounding 0.1 * 3 and 0.3 differ in the last bit and would break a tie.
+    """
+    return np.asarray(np.round(np.maximum(0.0, raw), SCORE_DECIMALS), dtype=np.float64)
 
 
 def absolute_scores(counts: ArrayLike, scheme: Scheme) -> AbsoluteResult:
@@ -90,14 +100,14 @@ def absolute_scores(counts: ArrayLike, scheme: Scheme) -> AbsoluteResult:
     cumulative = np.cumsum(np.where(missing, 0.0, n), axis=2)
     totals = cumulative[:, :, -1] if n.shape[2] else np.zeros(n.shape[:2])
     deductions = capped_deductions(totals, scheme)
-    score = np.maximum(0.0, scheme.base - deductions.sum(axis=1))
+    score = clean_score(scheme.base - deductions.sum(axis=1))
     to_date = score_from_totals(np.moveaxis(cumulative, 2, 1), scheme)
     return AbsoluteResult(
         score=score,
         deductions=deductions,
         totals=totals,
-        complete=~missing.any(axis=(1, 2)),
-        vetoed=(totals[:, scheme.veto] > 0).any(axis=1),
+        complete=np.asarray(~missing.any(axis=(1, 2)), dtype=np.bool_),
+        vetoed=np.asarray((totals[:, scheme.veto] > 0).any(axis=1), dtype=np.bool_),
         quarter_to_date=to_date,
         missing=missing,
     )

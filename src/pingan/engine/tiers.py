@@ -34,9 +34,7 @@ def tiers(
     return out
 
 
-def stars(
-    scores: ArrayLike, bands: Sequence[float], vetoed: ArrayLike | None = None
-) -> IntArray:
+def stars(scores: ArrayLike, bands: Sequence[float], vetoed: ArrayLike | None = None) -> IntArray:
     """Stars 1..len(bands): the number of band lower bounds the score reaches.
 
     ``bands`` ascending, e.g. ``[0, 60, 75, 85, 95]``: 60 -> 2 stars, 59.9 -> 1,

@@ -1,0 +1,1068 @@
+"""Every write on matters: permission check, the write and its audit record in one transaction.
+
+The workflow is an explicit state machine (see `TRANSITIONS`); each transition compares and
+sets the status, so two people acting on the same matter cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.models import RoleAssignment, User
+from pingan.accounts.permissions import require, require_unit
+from pingan.accounts.roles import Role
+from pingan.audit.services import record_event
+from pingan.cases import crypto
+from pingan.cases.defaults import load_defaults
+from pingan.cases.models import (
+    ApiKey,
+    Attachment,
+    Category,
+    CategoryGroup,
+    Channel,
+    DailySummary,
+    Grade,
+    LadderStep,
+    Matter,
+    MatterEvent,
+    Notice,
+    Outcome,
+    Policy,
+    Status,
+)
+from pingan.cases.workdays import add_working_days
+from pingan.core.problems import Conflict, InputRefused, Problem
+from pingan.units.models import OrgUnit
+
+S = Status
+# The state machine: transition name -> the statuses it may start from, and where it leads.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "dispatch": (frozenset({S.RECEIVED, S.RETURNED}), S.DISPATCHED),
+    "redispatch": (frozenset({S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED}), S.DISPATCHED),
+    "raise_level": (
+        frozenset({S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.FEEDBACK, S.RETURNED}),
+        S.DISPATCHED,
+    ),
+    "sign": (frozenset({S.DISPATCHED}), S.SIGNED),
+    "start": (frozenset({S.SIGNED}), S.IN_PROGRESS),
+    "feedback": (frozenset({S.SIGNED, S.IN_PROGRESS}), S.FEEDBACK),
+    "return": (frozenset({S.DISPATCHED, S.SIGNED}), S.RETURNED),
+    "accept": (frozenset({S.FEEDBACK}), S.CLOSED),
+    "send_back": (frozenset({S.FEEDBACK}), S.IN_PROGRESS),
+    "follow_up": (frozenset({S.CLOSED}), S.VISITED),
+    "archive": (frozenset({S.VISITED, S.REJECTED, S.MERGED}), S.ARCHIVED),
+    "reject": (frozenset({S.RECEIVED, S.RETURNED}), S.REJECTED),
+    "merge": (frozenset({S.RECEIVED, S.RETURNED}), S.MERGED),
+}
+
+ALLOWED_UPLOADS = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file offered at intake: its name, declared type and bytes."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def ensure_defaults() -> None:
+    """Create the built-in catalogue, grades, ladders and policy where missing."""
+    load_defaults(CategoryGroup, Category, Grade, LadderStep, Policy)
+
+
+def policy() -> Policy:
+    """The settings row (created with its defaults when missing)."""
+    return Policy.objects.get_or_create(pk=1)[0]
+
+
+# ---------------------------------------------------------------- intake
+
+
+def intake_matter(
+    *,
+    actor: Actor,
+    category_code: str,
+    grade_level: int,
+    description: str,
+    place_unit_code: str,
+    channel: str,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    parties: str = "",
+    party_contact: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_confidential: bool = False,
+    uploads: Sequence[Upload] = (),
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Record a new matter reported by a community worker, a mediator, a phone call or a resident."""
+    require(actor, "cases.intake")
+    return _create_matter(actor=actor, fields=locals(), now=_now(now))
+
+
+def intake_from_api(
+    *,
+    api_key: str,
+    source: str,
+    category_code: str,
+    description: str,
+    place_unit_code: str,
+    address: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Record a matter posted through Open311 with a valid API key (grade 3 until the centre classifies)."""
+    key = authenticate_api_key(api_key)
+    if key is None:
+        raise PermissionDenied(_("The API key is not valid."))
+    actor = Actor(
+        user=None, grants=(), channel="api", source=("key:%s %s" % (key.prefix, source))[:64]
+    )
+    fields = {
+        **locals(),
+        "grade_level": max(Grade.objects.values_list("level", flat=True), default=3),
+        "channel": Channel.API,
+        "parties": "",
+        "party_contact": "",
+        "reporter_confidential": False,
+        "uploads": (),
+    }
+    return _create_matter(actor=actor, fields=fields, now=_now(now))
+
+
+def _create_matter(*, actor: Actor, fields: dict[str, Any], now: dt.datetime) -> Matter:
+    category, grade, place, problems = _check_intake(fields)
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        matter = Matter.objects.create(
+            number="new-" + uuid.uuid4().hex[:12],
+            category=category,
+            grade=grade,
+            description=fields["description"].strip(),
+            place_unit=place,
+            address=fields["address"].strip()[:200],
+            lat=fields["lat"],
+            lon=fields["lon"],
+            channel=fields["channel"],
+            parties_enc=crypto.encrypt(fields["parties"].strip()),
+            party_contact_enc=crypto.encrypt(fields["party_contact"].strip()),
+            reporter_name_enc=crypto.encrypt(fields["reporter_name"].strip()),
+            reporter_phone_enc=crypto.encrypt(fields["reporter_phone"].strip()),
+            reporter_confidential=bool(fields["reporter_confidential"]),
+            ladder="county" if place.level <= 2 else "township",
+            public_token=secrets.token_hex(12),
+            received_at=now,
+        )
+        matter.number = "M%s-%06d" % (_local_date(now).strftime("%Y%m%d"), matter.pk)
+        matter.save(update_fields=["number"])
+        for upload in fields["uploads"]:
+            _store_upload(matter, upload)
+        _log(actor, matter, "intake", "", S.RECEIVED, now=now, detail={"channel": matter.channel})
+    return matter
+
+
+def _check_intake(fields: dict[str, Any]) -> tuple[Any, Any, Any, list[Problem]]:
+    problems: list[Problem] = []
+    category = Category.objects.filter(code=fields["category_code"], active=True).first()
+    if category is None:
+        problems.append(Problem(None, "category", _("unknown category")))
+    grade = Grade.objects.filter(level=fields["grade_level"]).first()
+    if grade is None:
+        problems.append(Problem(None, "grade", _("unknown grade")))
+    place = OrgUnit.objects.filter(code=fields["place_unit_code"]).first()
+    if place is None:
+        problems.append(Problem(None, "place", _("unknown unit")))
+    description = (fields["description"] or "").strip()
+    if not description:
+        problems.append(Problem(None, "description", _("a description is required")))
+    elif len(description) > MAX_TEXT:
+        problems.append(
+            Problem(None, "description", _("at most %(n)s characters") % {"n": MAX_TEXT})
+        )
+    if fields["channel"] not in Channel.values:
+        problems.append(Problem(None, "channel", _("unknown channel")))
+    problems += _check_coordinates(fields["lat"], fields["lon"])
+    phone = (fields["reporter_phone"] or "").strip()
+    if phone and not all(c.isdigit() or c in "+- " for c in phone):
+        problems.append(Problem(None, "reporter_phone", _("a phone number holds digits only")))
+    problems += _check_uploads(fields["uploads"])
+    return category, grade, place, problems
+
+
+def _check_coordinates(lat: float | None, lon: float | None) -> list[Problem]:
+    problems = []
+    if (lat is None) != (lon is None):
+        problems.append(Problem(None, "lat", _("give both latitude and longitude, or neither")))
+    if lat is not None and not -90 <= lat <= 90:
+        problems.append(Problem(None, "lat", _("latitude must lie between -90 and 90")))
+    if lon is not None and not -180 <= lon <= 180:
+        problems.append(Problem(None, "long", _("longitude must lie between -180 and 180")))
+    return problems
+
+
+def _check_uploads(uploads: Iterable[Upload]) -> list[Problem]:
+    limit = policy().max_attachment_mb * 1024 * 1024
+    problems = []
+    for upload in uploads:
+        signatures = ALLOWED_UPLOADS.get(upload.content_type)
+        if signatures is None or not upload.data.startswith(signatures):
+            problems.append(
+                Problem(None, upload.name, _("only JPEG, PNG and PDF files are accepted"))
+            )
+        elif len(upload.data) > limit:
+            problems.append(
+                Problem(
+                    None,
+                    upload.name,
+                    _("the file is larger than %(mb)s MB") % {"mb": limit // 1048576},
+                )
+            )
+    return problems
+
+
+def _store_upload(matter: Matter, upload: Upload) -> None:
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[
+        upload.content_type
+    ]
+    attachment = Attachment(
+        matter=matter,
+        stored_name=uuid.uuid4().hex + suffix,
+        original_name=upload.name[:200],
+        content_type=upload.content_type,
+        size=len(upload.data),
+    )
+    attachment.file.save(attachment.stored_name, ContentFile(upload.data), save=False)
+    attachment.save()
+
+
+# ---------------------------------------------------------------- the workflow
+
+
+def _log(
+    actor: Actor,
+    matter: Matter,
+    kind: str,
+    from_status: str,
+    to_status: str,
+    *,
+    now: dt.datetime,
+    note: str = "",
+    unit: OrgUnit | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    MatterEvent.objects.create(
+        matter=matter,
+        at=now,
+        kind=kind,
+        actor=actor.user,
+        from_status=from_status,
+        to_status=to_status,
+        unit=unit,
+        note=note,
+    )
+    record_event(
+        actor=actor,
+        event="cases." + kind,
+        obj=matter,
+        detail={
+            "from": from_status,
+            "to": to_status,
+            "unit": unit.pk if unit else None,
+            **(detail or {}),
+        },
+    )
+
+
+def _transition(
+    actor: Actor,
+    matter_id: int,
+    name: str,
+    *,
+    now: dt.datetime,
+    note: str = "",
+    unit: OrgUnit | None = None,
+    **updates: Any,
+) -> Matter:
+    """Compare-and-set the status along transition `name`, apply `updates`, and log it."""
+    sources, target = TRANSITIONS[name]
+    matter = Matter.objects.select_related("grade").get(pk=matter_id)
+    if matter.status not in sources:
+        raise Conflict(
+            _("This matter is %(status)s; it cannot be %(action)s now.")
+            % {"status": matter.get_status_display(), "action": name}
+        )
+    changed = Matter.objects.filter(pk=matter_id, status=matter.status).update(
+        status=target, **updates
+    )
+    if changed != 1:
+        raise Conflict(_("This matter was changed by someone else; reload and try again."))
+    from_status = matter.status
+    matter.refresh_from_db()
+    _log(actor, matter, name, from_status, target, now=now, note=note, unit=unit)
+    return matter
+
+
+def _reason(reason: str, column: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputRefused([Problem(None, column, _("a reason is required"))])
+    if len(reason) > 300:
+        raise InputRefused([Problem(None, column, _("at most %(n)s characters") % {"n": 300})])
+    return reason
+
+
+def _require_handler_of(actor: Actor, matter: Matter) -> None:
+    """The actor must handle matters for the responsible unit (or one of its parents)."""
+    if matter.responsible_unit_id is None:
+        raise PermissionDenied(_("This matter is not with your unit."))
+    require_unit(
+        actor,
+        "cases.handle",
+        matter.responsible_unit_id,
+        unit_ancestors=unit_ancestors(matter.responsible_unit_id),
+    )
+
+
+def unit_ancestors(unit_id: int) -> tuple[int, ...]:
+    """The ids of a unit's parents, nearest first."""
+    found: list[int] = []
+    parent = OrgUnit.objects.filter(pk=unit_id).values_list("parent_id", flat=True).first()
+    while parent is not None and parent not in found:
+        found.append(parent)
+        parent = OrgUnit.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
+    return tuple(found)
+
+
+def _check_assignee(unit_id: int, handler_id: int | None) -> tuple[OrgUnit, User | None]:
+    problems = []
+    unit = OrgUnit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        problems.append(Problem(None, "unit", _("unknown unit")))
+    handler = None
+    if handler_id is not None:
+        handler = User.objects.filter(pk=handler_id, is_active=True).first()
+        scope = {unit_id, *unit_ancestors(unit_id)} if unit else set()
+        holds = RoleAssignment.objects.filter(
+            user_id=handler_id, role=Role.HANDLER, unit_id__in=scope
+        ).exists()
+        if handler is None or not holds:
+            problems.append(Problem(None, "handler", _("this person is not a handler of the unit")))
+    if problems:
+        raise InputRefused(problems)
+    assert unit is not None
+    return unit, handler
+
+
+def _deadlines(grade: Grade, moment: dt.datetime) -> dict[str, dt.date]:
+    start = _local_date(moment)
+    return {
+        "sign_due": add_working_days(start, grade.sign_days),
+        "handle_due": add_working_days(start, grade.handle_days),
+    }
+
+
+def dispatch(
+    *,
+    actor: Actor,
+    matter_id: int,
+    unit_id: int,
+    handler_id: int | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Dispatch (交办) a received or returned matter to a responsible unit and a named handler."""
+    require(actor, "cases.dispatch")
+    now = _now(now)
+    unit, handler = _check_assignee(unit_id, handler_id)
+    grade = Matter.objects.get(pk=matter_id).grade
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "dispatch",
+            now=now,
+            note=note.strip(),
+            unit=unit,
+            responsible_unit=unit,
+            handler=handler,
+            dispatched_at=now,
+            overdue=False,
+            signed_at=None,
+            **_deadlines(grade, now),
+        )
+
+
+def redispatch(
+    *,
+    actor: Actor,
+    matter_id: int,
+    unit_id: int,
+    handler_id: int | None,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Re-dispatch (改派) a matter to another unit or handler, with a reason; deadlines restart."""
+    require(actor, "cases.dispatch")
+    reason, now = _reason(reason), _now(now)
+    unit, handler = _check_assignee(unit_id, handler_id)
+    grade = Matter.objects.get(pk=matter_id).grade
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "redispatch",
+            now=now,
+            note=reason,
+            unit=unit,
+            responsible_unit=unit,
+            handler=handler,
+            dispatched_at=now,
+            overdue=False,
+            signed_at=None,
+            **_deadlines(grade, now),
+        )
+
+
+def raise_level(
+    *,
+    actor: Actor,
+    matter_id: int,
+    unit_id: int,
+    handler_id: int | None,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Raise a matter one step up its escalation ladder (提级) and dispatch it to the higher level."""
+    require(actor, "cases.dispatch")
+    reason, now = _reason(reason), _now(now)
+    unit, handler = _check_assignee(unit_id, handler_id)
+    matter = Matter.objects.get(pk=matter_id)
+    if not LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step + 1).exists():
+        raise Conflict(_("This matter is already at the top of its escalation ladder."))
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "raise_level",
+            now=now,
+            note=reason,
+            unit=unit,
+            responsible_unit=unit,
+            handler=handler,
+            dispatched_at=now,
+            overdue=False,
+            signed_at=None,
+            ladder_step=F("ladder_step") + 1,
+            **_deadlines(matter.grade, now),
+        )
+
+
+def sign_for(*, actor: Actor, matter_id: int, now: dt.datetime | None = None) -> Matter:
+    """The handling unit signs for (签收) a dispatched matter."""
+    now = _now(now)
+    _require_handler_of(actor, Matter.objects.get(pk=matter_id))
+    with transaction.atomic():
+        return _transition(actor, matter_id, "sign", now=now, signed_at=now)
+
+
+def start_work(*, actor: Actor, matter_id: int, now: dt.datetime | None = None) -> Matter:
+    """The handler starts work on a signed-for matter."""
+    now = _now(now)
+    _require_handler_of(actor, Matter.objects.get(pk=matter_id))
+    with transaction.atomic():
+        return _transition(actor, matter_id, "start", now=now)
+
+
+def give_feedback(
+    *, actor: Actor, matter_id: int, account: str, outcome: str, now: dt.datetime | None = None
+) -> Matter:
+    """The handler feeds back (反馈) what was done and the outcome."""
+    now = _now(now)
+    _require_handler_of(actor, Matter.objects.get(pk=matter_id))
+    problems = []
+    account = (account or "").strip()
+    if not account:
+        problems.append(Problem(None, "account", _("describe what was done")))
+    elif len(account) > MAX_TEXT:
+        problems.append(Problem(None, "account", _("at most %(n)s characters") % {"n": MAX_TEXT}))
+    if outcome not in Outcome.values:
+        problems.append(Problem(None, "outcome", _("choose an outcome")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "feedback",
+            now=now,
+            feedback_text=account,
+            outcome=outcome,
+            feedback_at=now,
+        )
+
+
+def return_dispatch(
+    *, actor: Actor, matter_id: int, reason: str, now: dt.datetime | None = None
+) -> Matter:
+    """The unit returns a wrongly dispatched matter (退单) to the centre, with a reason."""
+    now = _now(now)
+    matter = Matter.objects.select_related("responsible_unit").get(pk=matter_id)
+    _require_handler_of(actor, matter)
+    reason = _reason(reason)
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "return",
+            now=now,
+            note=reason,
+            unit=matter.responsible_unit,
+            responsible_unit=None,
+            handler=None,
+            return_count=F("return_count") + 1,
+            overdue=False,
+        )
+
+
+def review(
+    *, actor: Actor, matter_id: int, accept: bool, note: str = "", now: dt.datetime | None = None
+) -> Matter:
+    """The centre reviews the feedback: accept closes the matter (办结), otherwise it goes back to the unit."""
+    require(actor, "cases.review")
+    now = _now(now)
+    with transaction.atomic():
+        if accept:
+            return _transition(
+                actor, matter_id, "accept", now=now, note=note.strip(), closed_at=now, overdue=False
+            )
+        return _transition(actor, matter_id, "send_back", now=now, note=_reason(note))
+
+
+def follow_up(
+    *,
+    actor: Actor,
+    matter_id: int,
+    satisfaction: int,
+    resolved: bool,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Record the follow-up visit (回访): satisfaction 1–5 and whether the matter was resolved."""
+    require(actor, "cases.review")
+    if satisfaction not in (1, 2, 3, 4, 5):
+        raise InputRefused(
+            [Problem(None, "satisfaction", _("satisfaction is a whole number from 1 to 5"))]
+        )
+    now = _now(now)
+    with transaction.atomic():
+        return _transition(
+            actor,
+            matter_id,
+            "follow_up",
+            now=now,
+            note=note.strip(),
+            satisfaction=satisfaction,
+            resolved=bool(resolved),
+            visited_at=now,
+        )
+
+
+def archive(*, actor: Actor, matter_id: int, now: dt.datetime | None = None) -> Matter:
+    """Archive a finished matter; its personal data is erased once the retention period has passed."""
+    require(actor, "cases.review")
+    now = _now(now)
+    with transaction.atomic():
+        return _transition(actor, matter_id, "archive", now=now, archived_at=now)
+
+
+def reject(*, actor: Actor, matter_id: int, reason: str, now: dt.datetime | None = None) -> Matter:
+    """Reject a matter or refer it out of scope (e.g. to the courts or formal petitions), with a reason."""
+    require(actor, "cases.dispatch")
+    reason, now = _reason(reason), _now(now)
+    with transaction.atomic():
+        return _transition(actor, matter_id, "reject", now=now, note=reason, reject_reason=reason)
+
+
+def merge(
+    *,
+    actor: Actor,
+    matter_id: int,
+    original_number: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Merge a duplicate (并单) into the original matter; its attachments and later notes go there."""
+    require(actor, "cases.dispatch")
+    now = _now(now)
+    original = Matter.objects.filter(number=original_number.strip()).first()
+    if original is None or original.pk == matter_id:
+        raise InputRefused([Problem(None, "original", _("name another existing matter"))])
+    if original.status in (S.MERGED, S.REJECTED):
+        raise InputRefused(
+            [Problem(None, "original", _("the original must not be merged or rejected itself"))]
+        )
+    with transaction.atomic():
+        duplicate = _transition(
+            actor, matter_id, "merge", now=now, note=reason.strip(), merged_into=original
+        )
+        Attachment.objects.filter(matter=duplicate).update(matter=original)
+        _log(
+            actor,
+            original,
+            "merged_in",
+            original.status,
+            original.status,
+            now=now,
+            note=duplicate.number,
+            detail={"duplicate": duplicate.pk},
+        )
+    return duplicate
+
+
+def add_note(*, actor: Actor, matter_id: int, text: str, now: dt.datetime | None = None) -> Matter:
+    """Add a note to a matter's timeline; notes on a merged duplicate go to its original."""
+    require(actor, "cases.view")
+    text = _reason(text, "note")
+    target = resolve_merged(Matter.objects.get(pk=matter_id))
+    if not actor.roles & {Role.DISPATCHER}:
+        _require_handler_of(actor, target)
+    with transaction.atomic():
+        _log(actor, target, "note", target.status, target.status, now=_now(now), note=text)
+    return target
+
+
+def resolve_merged(matter: Matter) -> Matter:
+    """Follow merges to the matter that carries the work."""
+    seen = {matter.pk}
+    while matter.merged_into_id is not None and matter.merged_into_id not in seen:
+        seen.add(matter.merged_into_id)
+        matter = Matter.objects.get(pk=matter.merged_into_id)
+    return matter
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def reveal_personal(*, actor: Actor, matter_id: int) -> dict[str, str]:
+    """Show the personal data of a matter in full to its dispatcher or assigned handler, and audit it.
+
+    A confidential reporter's identity is never shown to the handling unit.
+    """
+    require(actor, "cases.personal")
+    matter = Matter.objects.get(pk=matter_id)
+    is_centre = Role.DISPATCHER in actor.roles
+    if not is_centre:
+        _require_handler_of(actor, matter)
+        if matter.handler_id is None or matter.handler_id != actor.user_id:
+            raise PermissionDenied(_("Only the assigned handler sees the contact details."))
+    shown = {
+        "parties": crypto.decrypt(matter.parties_enc),
+        "party_contact": crypto.decrypt(matter.party_contact_enc),
+    }
+    if is_centre or not matter.reporter_confidential:
+        shown["reporter_name"] = crypto.decrypt(matter.reporter_name_enc)
+        shown["reporter_phone"] = crypto.decrypt(matter.reporter_phone_enc)
+    with transaction.atomic():
+        record_event(
+            actor=actor, event="cases.personal_viewed", obj=matter, detail={"fields": sorted(shown)}
+        )
+    return shown
+
+
+def purge_personal_data(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Erase the personal data and attachments of matters archived longer than the retention period.
+
+    The matter's category, grade, unit, dates and outcome stay, so statistics do not change.
+    """
+    require(actor, "cases.jobs")
+    cutoff = _now(now) - dt.timedelta(days=policy().retention_days)
+    due = list(
+        Matter.objects.filter(archived_at__lt=cutoff, personal_erased_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for matter_id in due:
+        _erase_one(actor, matter_id, _now(now))
+    return len(due)
+
+
+def _erase_one(actor: Actor, matter_id: int, now: dt.datetime) -> None:
+    with transaction.atomic():
+        changed = Matter.objects.filter(pk=matter_id, personal_erased_at__isnull=True).update(
+            parties_enc="",
+            party_contact_enc="",
+            reporter_name_enc="",
+            reporter_phone_enc="",
+            address="",
+            lat=None,
+            lon=None,
+            personal_erased_at=now,
+        )
+        if not changed:
+            return
+        for attachment in Attachment.objects.filter(matter_id=matter_id):
+            attachment.file.delete(save=False)
+            attachment.delete()
+        record_event(
+            actor=actor,
+            event="cases.personal_erased",
+            object_type="cases.matter",
+            object_id=matter_id,
+        )
+
+
+# ---------------------------------------------------------------- deadlines, reminders, escalation
+
+
+def flag_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Set the overdue flag of open matters past their sign-for or handling deadline; clear it otherwise."""
+    require(actor, "cases.jobs")
+    today = _local_date(_now(now))
+    late = Q(
+        handle_due__lt=today, status__in=[S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.FEEDBACK]
+    ) | Q(sign_due__lt=today, status=S.DISPATCHED)
+    with transaction.atomic():
+        newly = list(Matter.objects.filter(late, overdue=False).values_list("pk", flat=True))
+        Matter.objects.filter(pk__in=newly).update(overdue=True)
+        Matter.objects.filter(overdue=True).exclude(late).update(overdue=False)
+        if newly:
+            record_event(
+                actor=actor,
+                event="cases.overdue_flagged",
+                object_type="cases.matter",
+                detail={"ids": newly},
+            )
+    return len(newly)
+
+
+def send_reminders(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Remind the named handler of every matter due within one working day (once per deadline)."""
+    require(actor, "cases.jobs")
+    now = _now(now)
+    soon = add_working_days(_local_date(now), 1)
+    candidates = Matter.objects.filter(
+        status__in=[S.DISPATCHED, S.SIGNED, S.IN_PROGRESS],
+        handle_due__lte=soon,
+        handler__isnull=False,
+    ).exclude(notices__kind=Notice.REMINDER, notices__due=F("handle_due"))
+    return _notify(actor, candidates, Notice.REMINDER, now)
+
+
+def escalate_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Tell the leadership about every overdue matter (once per deadline)."""
+    require(actor, "cases.jobs")
+    now = _now(now)
+    candidates = Matter.objects.filter(overdue=True).exclude(
+        notices__kind=Notice.ESCALATION, notices__due=F("handle_due")
+    )
+    return _notify(actor, candidates, Notice.ESCALATION, now)
+
+
+def _notify(actor: Actor, candidates: Any, kind: str, now: dt.datetime) -> int:
+    count = 0
+    for matter in candidates.filter(handle_due__isnull=False):
+        with transaction.atomic():
+            Notice.objects.create(
+                matter=matter,
+                kind=kind,
+                due=matter.handle_due,
+                created_at=now,
+                recipient=matter.handler if kind == Notice.REMINDER else None,
+                recipient_role="" if kind == Notice.REMINDER else Role.LEADER,
+            )
+            field = "reminded_at" if kind == Notice.REMINDER else "escalated_at"
+            Matter.objects.filter(pk=matter.pk).update(**{field: now})
+            record_event(
+                actor=actor,
+                event="cases." + kind,
+                obj=matter,
+                detail={"due": str(matter.handle_due)},
+            )
+        count += 1
+    return count
+
+
+# ---------------------------------------------------------------- daily summary
+
+
+def generate_daily_summary(
+    *, actor: Actor, day: dt.date, now: dt.datetime | None = None
+) -> DailySummary:
+    """Generate (or regenerate) the centre's daily work summary for `day`."""
+    require(actor, "cases.summary")
+    from pingan.cases.selectors import daily_summary_content
+
+    content = daily_summary_content(day)
+    with transaction.atomic():
+        summary, _created = DailySummary.objects.update_or_create(
+            day=day, defaults={"generated_at": _now(now), "content": content}
+        )
+        record_event(
+            actor=actor, event="cases.summary_generated", obj=summary, detail={"day": str(day)}
+        )
+    return summary
+
+
+def summary_if_due(*, actor: Actor, now: dt.datetime | None = None) -> DailySummary | None:
+    """Generate today's summary once the configured time has passed (and only once)."""
+    local = timezone.localtime(_now(now))
+    if (
+        local.time() < policy().summary_time
+        or DailySummary.objects.filter(day=local.date()).exists()
+    ):
+        return None
+    return generate_daily_summary(actor=actor, day=local.date(), now=now)
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one run of the periodic job did."""
+
+    overdue: int
+    reminders: int
+    escalations: int
+    summary: str
+    erased: int
+
+
+def tick(*, actor: Actor, now: dt.datetime | None = None) -> TickResult:
+    """The periodic job: overdue flags, reminders, escalation, the daily summary and the retention purge."""
+    require(actor, "cases.jobs")
+    overdue = flag_overdue(actor=actor, now=now)
+    reminders = send_reminders(actor=actor, now=now)
+    escalations = escalate_overdue(actor=actor, now=now)
+    summary = summary_if_due(actor=actor, now=now)
+    erased = purge_personal_data(actor=actor, now=now)
+    return TickResult(overdue, reminders, escalations, str(summary.day) if summary else "", erased)
+
+
+# ---------------------------------------------------------------- API keys
+
+
+def api_key_digest(raw: str) -> str:
+    """SHA-256 of an API key (keys are long random strings)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def create_api_key(*, actor: Actor, name: str) -> tuple[ApiKey, str]:
+    """Issue an Open311 API key; the key itself is returned once and only its hash is kept."""
+    require(actor, "cases.apikeys")
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InputRefused(
+            [Problem(None, "name", _("give the key a name of at most 100 characters"))]
+        )
+    raw = "o311_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = ApiKey.objects.create(name=name, prefix=raw[:8], digest=api_key_digest(raw))
+        record_event(actor=actor, event="cases.apikey_created", obj=key)
+    return key, raw
+
+
+def revoke_api_key(*, actor: Actor, key_id: int, now: dt.datetime | None = None) -> ApiKey:
+    """Revoke an API key; requests with it are refused from then on."""
+    require(actor, "cases.apikeys")
+    with transaction.atomic():
+        if not ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).update(
+            revoked_at=_now(now)
+        ):
+            raise Conflict(_("No such active API key."))
+        key = ApiKey.objects.get(pk=key_id)
+        record_event(actor=actor, event="cases.apikey_revoked", obj=key)
+    return key
+
+
+def authenticate_api_key(raw: str) -> ApiKey | None:
+    """The active key matching `raw`, or None."""
+    if not raw:
+        return None
+    return ApiKey.objects.filter(digest=api_key_digest(raw), revoked_at__isnull=True).first()
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def save_category(
+    *,
+    actor: Actor,
+    code: str,
+    group_code: str,
+    name_zh: str,
+    name_en: str = "",
+    active: bool = True,
+) -> Category:
+    """Create or change a category of the catalogue."""
+    require(actor, "cases.configure")
+    problems = []
+    group = CategoryGroup.objects.filter(code=group_code).first()
+    if group is None:
+        problems.append(Problem(None, "group", _("unknown group")))
+    code = (code or "").strip()
+    if not code or len(code) > 32 or not code.replace("_", "").isalnum() or not code.isascii():
+        problems.append(
+            Problem(None, "code", _("use letters, digits and underscores (at most 32)"))
+        )
+    if not (name_zh or "").strip():
+        problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        category, _created = Category.objects.update_or_create(
+            code=code,
+            defaults={
+                "group": group,
+                "name_zh": name_zh.strip(),
+                "name_en": name_en.strip(),
+                "active": active,
+            },
+        )
+        record_event(actor=actor, event="cases.category_saved", obj=category)
+    return category
+
+
+def save_grade(
+    *, actor: Actor, level: int, name_zh: str, name_en: str, sign_days: int, handle_days: int
+) -> Grade:
+    """Change a grade's meaning and deadlines (working days)."""
+    require(actor, "cases.configure")
+    problems = []
+    if level not in (1, 2, 3):
+        problems.append(Problem(None, "level", _("grades are 1, 2 and 3")))
+    if not 0 <= sign_days <= 60:
+        problems.append(Problem(None, "sign_days", _("between 0 and 60 working days")))
+    if not sign_days <= handle_days <= 250:
+        problems.append(
+            Problem(None, "handle_days", _("at least the sign-for days and at most 250"))
+        )
+    if not (name_zh or "").strip():
+        problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        grade, _created = Grade.objects.update_or_create(
+            level=level,
+            defaults={
+                "name_zh": name_zh.strip(),
+                "name_en": name_en.strip(),
+                "sign_days": sign_days,
+                "handle_days": handle_days,
+            },
+        )
+        record_event(actor=actor, event="cases.grade_saved", obj=grade)
+    return grade
+
+
+def save_ladder_step(
+    *, actor: Actor, ladder: str, step: int, name_zh: str, name_en: str = ""
+) -> LadderStep:
+    """Create or rename a step of an escalation ladder."""
+    require(actor, "cases.configure")
+    problems = []
+    if ladder not in ("township", "county"):
+        problems.append(Problem(None, "ladder", _("the ladder is township or county")))
+    if not 1 <= step <= 10:
+        problems.append(Problem(None, "step", _("steps are numbered 1 to 10")))
+    if not (name_zh or "").strip():
+        problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        row, _created = LadderStep.objects.update_or_create(
+            ladder=ladder,
+            step=step,
+            defaults={"name_zh": name_zh.strip(), "name_en": name_en.strip()},
+        )
+        record_event(actor=actor, event="cases.ladder_saved", obj=row)
+    return row
+
+
+def save_policy(
+    *, actor: Actor, retention_days: int, summary_time: dt.time, max_attachment_mb: int
+) -> Policy:
+    """Change the retention period, the daily summary time and the attachment limit."""
+    require(actor, "cases.configure")
+    problems = []
+    if not 30 <= retention_days <= 3650:
+        problems.append(Problem(None, "retention_days", _("between 30 and 3650 days")))
+    if not 1 <= max_attachment_mb <= 20:
+        problems.append(Problem(None, "max_attachment_mb", _("between 1 and 20 MB")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        row = policy()
+        row.retention_days, row.summary_time, row.max_attachment_mb = (
+            retention_days,
+            summary_time,
+            max_attachment_mb,
+        )
+        row.save()
+        record_event(actor=actor, event="cases.policy_saved", obj=row)
+    return row
+
+
+# ---------------------------------------------------------------- feeding the index
+
+
+def create_index_submission(*, actor: Actor, month: str, indicator_code: str) -> Any:
+    """Create the centre's draft submission of monthly matter counts for a scheme indicator.
+
+    The draft then goes through the reporting body's normal sign-off; nothing is approved here.
+    """
+    require(actor, "cases.index_submit")
+    from pingan.cases.models import IndexFeed
+    from pingan.cases.selectors import monthly_counts
+
+    feed = (
+        IndexFeed.objects.select_related("category_group")
+        .filter(indicator_code=indicator_code)
+        .first()
+    )
+    if feed is None:
+        raise InputRefused([Problem(None, "indicator", _("this indicator is not fed by matters"))])
+    group = feed.category_group.code if feed.category_group else None
+    counts = monthly_counts(month, category_group=group)
+    return _reporting_draft(actor=actor, month=month, indicator_code=indicator_code, counts=counts)
+
+
+def _reporting_draft(
+    *, actor: Actor, month: str, indicator_code: str, counts: dict[int, int]
+) -> Any:
+    raise NotImplementedError(
+        "The reporting app does not yet offer a service to create a draft submission with cells; "
+        "connect create_index_submission to it once it does."
+    )

@@ -1,0 +1,342 @@
+"""Reads of monthly reporting: approved values, cell history, grids, exports, completeness, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import READ_ALL, allowed_roles, require
+from pingan.reporting import periods
+from pingan.reporting.cells import Catalogue, load_catalogue
+from pingan.reporting.models import OPEN_STATUSES, SIGNED_STATUSES, Figure, Reminder, Status, Step, Submission, SubmissionEvent
+from pingan.schemes.models import ReportingBody
+from pingan.schemes.selectors import current_version
+from pingan.units.models import OrgUnit
+
+LARGE_UNIT_LIST = 500
+
+
+def approved_values(*, indicator_codes: list[str], unit_ids: list[int], months: list[str]) -> dict[tuple[int, str, str], tuple[int, int]]:
+    """(unit_id, indicator_code, "YYYY-MM") → (value, figure_id) of the current approved version of each cell.
+
+    Cells never approved are absent (missing is not zero). Two queries whatever the number of units.
+    """
+    submissions = dict(Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month"))
+    if not submissions or not indicator_codes or not unit_ids:
+        return {}
+    figures = Figure.objects.filter(submission_id__in=list(submissions), indicator_code__in=indicator_codes)
+    wanted = set(unit_ids)
+    if len(wanted) <= LARGE_UNIT_LIST:
+        figures = figures.filter(unit_id__in=wanted)
+    result = {}
+    for figure_id, submission_id, unit_id, code, value in figures.values_list("pk", "submission_id", "unit_id", "indicator_code", "value").iterator(chunk_size=20000):
+        if unit_id in wanted:
+            result[(unit_id, code, submissions[submission_id])] = (value, figure_id)
+    return result
+
+
+@dataclass(frozen=True)
+class CellVersion:
+    """One version of one cell: its value (None = missing in that version) and how the version stands."""
+
+    submission_id: int
+    number: int
+    kind: str
+    status: str
+    value: int | None
+    changed: bool
+    is_current: bool
+    superseded_at: dt.datetime | None
+    created_by_id: int | None
+    submitted_by_id: int | None
+    reviewed_by_id: int | None
+    approved_by_id: int | None
+    approved_at: dt.datetime | None
+    received_by_id: int | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The version as a JSON-ready dict."""
+        return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in self.__dict__.items()}
+
+
+def cell_history(unit_id: int, indicator_code: str, month: str) -> list[CellVersion]:
+    """Every version of a cell, oldest first: value, status, who signed (ids), when, and the reason."""
+    submissions = list(
+        Submission.objects.filter(month=month, body__indicators__code=indicator_code).distinct().order_by("number", "pk")
+    )
+    values = {
+        s: (v, c)
+        for s, v, c in Figure.objects.filter(
+            submission_id__in=[s.pk for s in submissions], unit_id=unit_id, indicator_code=indicator_code
+        ).values_list("submission_id", "value", "changed")
+    }
+    return [
+        CellVersion(
+            submission_id=s.pk,
+            number=s.number,
+            kind=s.kind,
+            status=s.status,
+            value=values.get(s.pk, (None, False))[0],
+            changed=values.get(s.pk, (None, False))[1],
+            is_current=s.is_current,
+            superseded_at=s.superseded_at,
+            created_by_id=s.created_by_id,
+            submitted_by_id=s.submitted_by_id,
+            reviewed_by_id=s.reviewed_by_id,
+            approved_by_id=s.approved_by_id,
+            approved_at=s.approved_at,
+            received_by_id=s.received_by_id,
+            reason=s.reason or s.returned_reason,
+        )
+        for s in submissions
+    ]
+
+
+def visible_submissions(actor: Actor) -> QuerySet[Submission]:
+    """Submissions the actor may read: all for the office, their own bodies' for body staff."""
+    require(actor, "reporting.view")
+    queryset = Submission.objects.select_related("body")
+    if actor.roles & (READ_ALL & allowed_roles("reporting.view")):
+        return queryset
+    return queryset.filter(body_id__in=actor.body_ids())
+
+
+def submission_events(submission: Submission) -> list[SubmissionEvent]:
+    """The recorded steps of a submission, oldest first."""
+    return list(submission.events.order_by("at", "pk"))
+
+
+# ---------------------------------------------------------------- the grid
+
+
+@dataclass
+class GridRow:
+    """A unit's row of the entry grid: its values per indicator, last month's, and the row total."""
+
+    unit: OrgUnit
+    cells: list[dict[str, Any]]
+    total: int
+
+
+def grid(submission: Submission) -> dict[str, Any]:
+    """The entry grid of a submission: units × the body's indicators, with last month's approved values."""
+    catalogue = load_catalogue(submission.scheme_version)
+    expected = catalogue.expected_cells(submission.body_id, submission.month)
+    indicators = list(submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position"))
+    values = {(u, c): (v, ch) for u, c, v, ch in submission.figures.values_list("unit_id", "indicator_code", "value", "changed")}
+    unit_ids = sorted({u.id for u, _c in expected})
+    previous = approved_values(
+        indicator_codes=[i.code for i in indicators], unit_ids=unit_ids, months=[periods.previous_month(submission.month)]
+    )
+    units = OrgUnit.objects.in_bulk(unit_ids)
+    expected_set = {(u.id, c) for u, c in expected}
+    rows, totals = [], {i.code: 0 for i in indicators}
+    for unit_id in sorted(unit_ids, key=lambda pk: units[pk].code):
+        cells, total = [], 0
+        for indicator in indicators:
+            key = (unit_id, indicator.code)
+            value, changed = values.get(key, (None, False))
+            last = previous.get((unit_id, indicator.code, periods.previous_month(submission.month)))
+            cells.append({"code": indicator.code, "applies": key in expected_set, "value": value, "changed": changed, "last": None if last is None else last[0]})
+            if value is not None:
+                total += value
+                totals[indicator.code] += value
+        rows.append(GridRow(unit=units[unit_id], cells=cells, total=total))
+    filled = sum(1 for key in expected_set if key in values)
+    return {
+        "indicators": indicators,
+        "rows": rows,
+        "totals": [totals[i.code] for i in indicators],
+        "grand_total": sum(totals.values()),
+        "expected": len(expected_set),
+        "filled": filled,
+    }
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_rows(*, actor: Actor, first: str, last: str) -> list[dict[str, Any]]:
+    """Current approved figures of the months, sorted by period, unit code and indicator scheme order."""
+    require(actor, "figures.export")
+    version = current_version()
+    order = dict(version.indicators.values_list("code", "position")) if version else {}
+    months = periods.month_range(first, last)
+    submissions = dict(Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month"))
+    unit_codes = dict(OrgUnit.objects.values_list("pk", "code"))
+    rows = [
+        (submissions[s], unit_codes[u], order.get(c, 1 << 30), c, v)
+        for s, u, c, v in Figure.objects.filter(submission_id__in=list(submissions))
+        .values_list("submission_id", "unit_id", "indicator_code", "value")
+        .iterator(chunk_size=20000)
+    ]
+    rows.sort()
+    return [{"unit_code": u, "indicator_code": c, "period": m, "value": v} for m, u, _o, c, v in rows]
+
+
+# ---------------------------------------------------------------- deadlines and completeness
+
+
+@dataclass
+class BodyMonth:
+    """How one body stands for one month: expected and filled cells, status, deadline and timeliness."""
+
+    body: ReportingBody
+    month: str
+    expected_cells: int
+    filled_cells: int
+    status: str
+    submission_id: int | None
+    deadline: dt.datetime
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    submitted_on_time: bool
+    approved_on_time: bool
+    overdue: bool
+
+    @property
+    def completeness(self) -> float:
+        """Share of expected cells with an approved value (1 when nothing is expected)."""
+        return 1.0 if self.expected_cells == 0 else self.filled_cells / self.expected_cells
+
+
+def body_months(months: list[str], *, now: dt.datetime | None = None, body_ids: list[int] | None = None) -> list[BodyMonth]:
+    """The standing of every expected submission (reporting body × month), by month then body code.
+
+    Approved-by-deadline is the headline "on time"; submitted-by-deadline is shown beside it.
+    Both use the first version of the month (corrections do not change timeliness).
+    """
+    now = now or timezone.now()
+    version = current_version()
+    if version is None:
+        return []
+    catalogue = load_catalogue(version)
+    bodies = ReportingBody.objects.in_bulk(catalogue.reporting_body_ids())
+    if body_ids is not None:
+        bodies = {k: v for k, v in bodies.items() if k in body_ids}
+    by_key: dict[tuple[int, str], list[Submission]] = {}
+    for submission in Submission.objects.filter(month__in=months, body_id__in=list(bodies)).order_by("number"):
+        by_key.setdefault((submission.body_id, submission.month), []).append(submission)
+    filled = _filled_counts([s.pk for subs in by_key.values() for s in subs])
+    first_submits = _first_steps([s.pk for subs in by_key.values() for s in subs], Step.SUBMIT)
+    result = []
+    for month in months:
+        due = periods.deadline(month, version.deadline_day)
+        for body_id in sorted(bodies, key=lambda pk: bodies[pk].code):
+            result.append(_body_month(catalogue, bodies[body_id], month, due, by_key.get((body_id, month), []), filled, first_submits, now))
+    return result
+
+
+def _body_month(
+    catalogue: Catalogue,
+    body: ReportingBody,
+    month: str,
+    due: dt.datetime,
+    versions: list[Submission],
+    filled: dict[int, int],
+    first_submits: dict[int, dt.datetime],
+    now: dt.datetime,
+) -> BodyMonth:
+    current = next((s for s in versions if s.is_current), None)
+    latest = versions[-1] if versions else None
+    first = versions[0] if versions else None
+    approved_at = first.approved_at if first is not None else None
+    submitted_at = first_submits.get(first.pk) if first is not None else None
+    if first is not None and submitted_at is None and first.status in SIGNED_STATUSES:
+        submitted_at = first.approved_at
+    expected = len(catalogue.expected_cells(body.pk, month))
+    shown = current or latest
+    return BodyMonth(
+        body=body,
+        month=month,
+        expected_cells=expected,
+        filled_cells=filled.get(current.pk, 0) if current else 0,
+        status=shown.status if shown else "missing",
+        submission_id=shown.pk if shown else None,
+        deadline=due,
+        submitted_at=submitted_at,
+        approved_at=approved_at,
+        submitted_on_time=submitted_at is not None and submitted_at < due,
+        approved_on_time=approved_at is not None and approved_at < due,
+        overdue=current is None and now >= due,
+    )
+
+
+def _filled_counts(submission_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    rows = Figure.objects.filter(submission_id__in=submission_ids).values("submission_id").annotate(n=Count("pk"))
+    return {r["submission_id"]: r["n"] for r in rows}
+
+
+def _first_steps(submission_ids: list[int], step: str) -> dict[int, dt.datetime]:
+    first: dict[int, dt.datetime] = {}
+    for submission_id, at in SubmissionEvent.objects.filter(submission_id__in=submission_ids, step=step).order_by("at").values_list("submission_id", "at"):
+        first.setdefault(submission_id, at)
+    return first
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Completeness and timeliness of a group of expected submissions."""
+
+    expected: int
+    approved: int
+    submitted_on_time: int
+    approved_on_time: int
+    overdue: int
+    expected_cells: int
+    filled_cells: int
+
+    @property
+    def completeness(self) -> float:
+        """Share of expected cells holding an approved value."""
+        return 1.0 if self.expected_cells == 0 else self.filled_cells / self.expected_cells
+
+
+def rates(items: list[BodyMonth]) -> Rates:
+    """Sum up a group of body-months."""
+    return Rates(
+        expected=len(items),
+        approved=sum(1 for i in items if i.status in SIGNED_STATUSES),
+        submitted_on_time=sum(1 for i in items if i.submitted_on_time),
+        approved_on_time=sum(1 for i in items if i.approved_on_time),
+        overdue=sum(1 for i in items if i.overdue),
+        expected_cells=sum(i.expected_cells for i in items),
+        filled_cells=sum(i.filled_cells for i in items),
+    )
+
+
+def by_body_and_quarter(items: list[BodyMonth]) -> dict[tuple[str, str], Rates]:
+    """Rates per (body code, quarter)."""
+    groups: dict[tuple[str, str], list[BodyMonth]] = {}
+    for item in items:
+        groups.setdefault((item.body.code, periods.quarter_of(item.month)), []).append(item)
+    return {key: rates(group) for key, group in sorted(groups.items())}
+
+
+def overdue(*, now: dt.datetime | None = None, months: list[str] | None = None) -> list[BodyMonth]:
+    """Expected submissions past their deadline without an approved version (last 12 months by default)."""
+    now = now or timezone.now()
+    if months is None:
+        last = periods.previous_month(periods.month_text(now.astimezone(periods.local_zone()).year, now.astimezone(periods.local_zone()).month))
+        months = periods.month_range(periods.month_text(int(last[:4]) - 1, int(last[5:])), last)[1:]
+    return [item for item in body_months(months, now=now) if item.overdue]
+
+
+def due_month(now: dt.datetime) -> str:
+    """The month whose figures are being collected at `now`: the previous calendar month, local time."""
+    local = now.astimezone(periods.local_zone())
+    return periods.previous_month(periods.month_text(local.year, local.month))
+
+
+def reminders_for(user_id: int) -> QuerySet[Reminder]:
+    """A person's in-app reminders, newest first."""
+    return Reminder.objects.filter(user_id=user_id).select_related("body")[:20]
+

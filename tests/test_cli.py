@@ -1,0 +1,51 @@
+"""The command-line contract: the demo, scheme show, units export and exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+
+from pingan.cli import main
+
+
+@pytest.mark.django_db
+def test_units_import_refusal_exits_1_listing_rows(binzhou, tmp_path, capsys):
+    bad = tmp_path / "units.csv"
+    bad.write_bytes("code,name,class,parent_code,opened_on,closed_on\nQ1,市,,,,\nQ2,区,A,Q1,2020-02-30,\n".encode("gb18030"))
+    assert main(["units", "import", str(bad)]) == 1
+    assert "row 3, column opened_on: not a date in the form YYYY-MM-DD" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_bytes("code,name,class,parent_code,opened_on,closed_on\nQ1,市,,,,\nQ2,区,A,Q1,2020-02-28,\n".encode("gb18030"))
+    assert main(["units", "import", str(good), "--dry-run"]) == 0
+    assert "dry run, nothing written" in capsys.readouterr().out
+    assert main(["units", "import", str(good)]) == 0
+    assert main(["units", "export", "--format", "json"]) == 0
+    exported = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert exported == [
+        {"code": "Q1", "name": "市", "class": "", "parent_code": "", "opened_on": "", "closed_on": "", "name_en": ""},
+        {"code": "Q2", "name": "区", "class": "A", "parent_code": "Q1", "opened_on": "2020-02-28", "closed_on": "", "name_en": ""},
+    ]
+
+
+def test_usage_error_exits_2():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["units", "frobnicate"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.django_db
+def test_demo_then_scheme_show_and_units_export(capsys):
+    assert main(["demo", "--no-serve"]) == 0
+    capsys.readouterr()
+    assert main(["scheme", "show", "binzhou", "--format", "json"]) == 0
+    scheme = json.loads(capsys.readouterr().out)
+    assert [(c["code"], len(c["indicators"])) for c in scheme["classes"]] == [("A", 10), ("B", 7), ("C", 6)]
+    assert main(["units", "export", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert Counter(r["class"] for r in rows if r["class"]) == {"A": 10, "B": 90, "C": 8}
+    assert main(["demo", "--no-serve"]) == 0
+    assert main(["audit", "verify"]) == 0
