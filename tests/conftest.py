@@ -8,12 +8,12 @@ from importlib import resources
 
 os.environ.setdefault("PINGAN_HOME", tempfile.mkdtemp(prefix="pingan-test-home-"))
 
-import pytest  # noqa: E402
-from django.db import connection  # noqa: E402
+import pytest
+from django.db import connection
 
-from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor  # noqa: E402
-from pingan.accounts.models import RoleAssignment, User  # noqa: E402
-from pingan.core import triggers  # noqa: E402
+from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor
+from pingan.accounts.models import RoleAssignment, User
+from pingan.core import triggers
 
 TEST_PASSWORD = "Test-pingan-2026"
 
@@ -25,10 +25,23 @@ def _trigger_aware_flush():
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         saved = triggers.installed_triggers(self.connection)
-        drops = [triggers.drop_statement(self.connection, name, table) for name, table, _sql in saved]
-        flush = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        restores = [sql if self.connection.vendor == "sqlite" else sql.replace("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", 1) for _n, _t, sql in saved]
-        head = ["DELETE FROM audit_audithead", "INSERT INTO audit_audithead (id, chain_id, seq, hash) VALUES (1, 'flushed%s', 0, '%s')" % (os.getpid(), "0" * 64)]
+        drops = [
+            triggers.drop_statement(self.connection, name, table) for name, table, _sql in saved
+        ]
+        flush = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        restores = [
+            sql
+            if self.connection.vendor == "sqlite"
+            else sql.replace("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", 1)
+            for _n, _t, sql in saved
+        ]
+        head = [
+            "DELETE FROM audit_audithead",
+            "INSERT INTO audit_audithead (id, chain_id, seq, hash) VALUES (1, 'flushed%s', 0, '%s')"
+            % (os.getpid(), "0" * 64),
+        ]
         return drops + flush + head + restores
 
     connection.ops.__class__.sql_flush = sql_flush
@@ -47,7 +60,11 @@ def binzhou(db, system_actor):
     """The built-in binzhou scheme, loaded."""
     from pingan.schemes.services import load_scheme
 
-    source = resources.files("pingan.schemes.builtin").joinpath("binzhou.toml").read_text(encoding="utf-8")
+    source = (
+        resources.files("pingan.schemes.builtin")
+        .joinpath("binzhou.toml")
+        .read_text(encoding="utf-8")
+    )
     return load_scheme(actor=system_actor, source=source).version
 
 
@@ -69,7 +86,9 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def make(role: str, *, body: str | None = None, unit: str | None = None, username: str | None = None) -> User:
+    def make(
+        role: str, *, body: str | None = None, unit: str | None = None, username: str | None = None
+    ) -> User:
         counter["n"] += 1
         user = User(username=username or "%s%d" % (role, counter["n"]))
         user.set_password(TEST_PASSWORD)
@@ -97,7 +116,12 @@ def actor_of():
 
 def actor_with(role: str, *, body_id: int | None = None, unit_id: int | None = None) -> Actor:
     """An actor holding one role, without a user row (for pure permission tests)."""
-    return Actor(user=None, grants=(Grant(role=role, body_id=body_id, unit_id=unit_id),), channel="web", source="127.0.0.1")
+    return Actor(
+        user=None,
+        grants=(Grant(role=role, body_id=body_id, unit_id=unit_id),),
+        channel="web",
+        source="127.0.0.1",
+    )
 
 
 @pytest.fixture(autouse=True)

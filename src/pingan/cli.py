@@ -97,20 +97,28 @@ def cmd_scheme_show(args: argparse.Namespace) -> int:
     print("%s v%d  %s" % (data["code"], data["version"], data["name"]))
     print("tiers: %s   stars: %s" % (data["tiers"], data["stars"]))
     for cls in data["classes"]:
-        print("\nclass %s  %s  (%d indicators; exposure %s)" % (cls["code"], cls["name"], len(cls["indicators"]), cls["exposure"]))
+        print(
+            "\nclass %s  %s  (%d indicators; exposure %s)"
+            % (cls["code"], cls["name"], len(cls["indicators"]), cls["exposure"])
+        )
         for ind in cls["indicators"]:
             cap = "-" if ind["cap"] is None else "%g" % ind["cap"]
-            print("  %-26s %-30s deduction %-6g cap %-5s%s" % (ind["code"], ind["name"], ind["deduction"], cap, "  VETO" if ind["veto"] else ""))
+            print(
+                "  %-26s %-30s deduction %-6g cap %-5s%s"
+                % (ind["code"], ind["name"], ind["deduction"], cap, "  VETO" if ind["veto"] else "")
+            )
     return 0
 
 
 def cmd_units_import(args: argparse.Namespace) -> int:
     """Import units from CSV or XLSX."""
+    from django.utils.translation import gettext as _
+
     from pingan.core.tabular import read_path
     from pingan.units.services import import_units
 
     summary = import_units(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
-    _print_summary("units", summary)
+    _print_summary(_("units"), summary)
     return 0
 
 
@@ -128,29 +136,50 @@ def cmd_units_export(args: argparse.Namespace) -> int:
 
 def cmd_covariates_import(args: argparse.Namespace) -> int:
     """Import yearly covariates."""
+    from django.utils.translation import gettext as _
+
     from pingan.core.tabular import read_path
     from pingan.units.services import import_covariates
 
     summary = import_covariates(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
-    _print_summary("covariate values", summary)
+    _print_summary(_("covariate values"), summary)
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Verify the audit chain; exit 1 naming the first bad record."""
+    from django.utils.translation import gettext as _
+
     from pingan.audit.verify import verify_chain
 
     verdict = verify_chain()
     if verdict.ok:
-        print("audit chain ok: %d records verified" % verdict.checked)
+        print(_("audit chain ok: %(n)d records verified") % {"n": verdict.checked})
         return 0
-    print("audit chain BROKEN at record %s: %s (%d records verified before it)" % (verdict.bad_seq, verdict.reason, verdict.checked), file=sys.stderr)
+    text = _("audit chain BROKEN at record %(seq)s: %(reason)s (%(n)d records verified before it)")
+    print(
+        text % {"seq": verdict.bad_seq, "reason": verdict.reason, "n": verdict.checked},
+        file=sys.stderr,
+    )
     return 1
 
 
 def _print_summary(what: str, summary: Any) -> None:
-    prefix = "dry run, nothing written: would have " if summary.dry_run else ""
-    print("%s%s: %d created, %d updated, %d unchanged" % (prefix, what, summary.created, summary.updated, summary.unchanged))
+    from django.utils.translation import gettext as _
+
+    counts = {
+        "what": what,
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+    }
+    if summary.dry_run:
+        text = _(
+            "dry run, nothing written: %(what)s would be %(created)d created, %(updated)d updated, %(unchanged)d unchanged"
+        )
+    else:
+        text = _("%(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+    print(text % counts)
 
 
 def add_format(parser: argparse.ArgumentParser, default: str = "csv") -> None:
@@ -161,7 +190,9 @@ def add_format(parser: argparse.ArgumentParser, default: str = "csv") -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command tree."""
-    parser = argparse.ArgumentParser(prog="pingan", description="平安 pingan — stability index, reporting and matters")
+    parser = argparse.ArgumentParser(
+        prog="pingan", description="平安 pingan — stability index, reporting and matters"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="build the demo city and serve it on 127.0.0.1")
@@ -177,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("-v", "--verbose", action="store_true")
     migrate.set_defaults(func=cmd_migrate)
 
-    scheme = sub.add_parser("scheme", help="evaluation schemes").add_subparsers(dest="action", required=True)
+    scheme = sub.add_parser("scheme", help="evaluation schemes").add_subparsers(
+        dest="action", required=True
+    )
     load = scheme.add_parser("load", help="load a scheme TOML file")
     load.add_argument("file")
     load.set_defaults(func=cmd_scheme_load)
@@ -188,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
     show.set_defaults(func=cmd_scheme_show)
 
-    units = sub.add_parser("units", help="units of the jurisdiction").add_subparsers(dest="action", required=True)
+    units = sub.add_parser("units", help="units of the jurisdiction").add_subparsers(
+        dest="action", required=True
+    )
     uimport = units.add_parser("import", help="import units from CSV or XLSX")
     uimport.add_argument("file")
     uimport.add_argument("--dry-run", action="store_true")
@@ -197,13 +232,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(uexport)
     uexport.set_defaults(func=cmd_units_export)
 
-    cov = sub.add_parser("covariates", help="yearly covariates").add_subparsers(dest="action", required=True)
+    cov = sub.add_parser("covariates", help="yearly covariates").add_subparsers(
+        dest="action", required=True
+    )
     cimport = cov.add_parser("import", help="import covariates from CSV or XLSX")
     cimport.add_argument("file")
     cimport.add_argument("--dry-run", action="store_true")
     cimport.set_defaults(func=cmd_covariates_import)
 
-    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True)
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(
+        dest="action", required=True
+    )
     verify = audit.add_parser("verify", help="verify the hash chain")
     verify.set_defaults(func=cmd_audit_verify)
 
@@ -221,13 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
 def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command, turning refusals into exit status 1 with every problem listed."""
     from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
 
     from pingan.core.problems import Conflict, InputRefused
 
     try:
         return func(args)
     except InputRefused as refused:
-        print("pingan: the input was refused; nothing was written:", file=sys.stderr)
+        print("pingan: " + _("the input was refused; nothing was written:"), file=sys.stderr)
         for problem in refused.problems:
             print("  " + str(problem), file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ from pingan.schemes.services import load_scheme
 from pingan.units.models import OrgUnit
 from pingan.units.services import import_covariates, import_units
 
-DEMO_PASSWORD = "Demo-pingan-2026"
+DEMO_PASSWORD = "Demo-pingan-2026"  # noqa: S105 - published demo password, printed at start
 
 # username, role, body code, unit code, display name
 DEMO_ACCOUNTS = [
@@ -51,7 +51,11 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     call_command("migrate", interactive=False, verbosity=0)
     system = command_line_actor()
-    source = resources.files("pingan.schemes.builtin").joinpath("binzhou.toml").read_text(encoding="utf-8")
+    source = (
+        resources.files("pingan.schemes.builtin")
+        .joinpath("binzhou.toml")
+        .read_text(encoding="utf-8")
+    )
     version = load_scheme(actor=system, source=source).version
     import_units(actor=system, data=generate.units_csv())
     history, live = demo_months(today)
@@ -66,11 +70,22 @@ def _ensure_accounts(system: Actor) -> None:
     from pingan.accounts.services import bootstrap_admin, create_user, grant_role
 
     security = None
-    for username, role, body, unit, name in DEMO_ACCOUNTS:
+    for username, role, _body, _unit, name in DEMO_ACCOUNTS:
         if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-            user = bootstrap_admin(actor=system, username=username, password=DEMO_PASSWORD, role=role, display_name=name)
+            user = bootstrap_admin(
+                actor=system,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=name,
+            )
             if role == Role.SECURITY_ADMIN:
-                security = Actor(user=user, grants=(Grant(role=Role.SECURITY_ADMIN),), channel="cli", source=system.source)
+                security = Actor(
+                    user=user,
+                    grants=(Grant(role=Role.SECURITY_ADMIN),),
+                    channel="cli",
+                    source=system.source,
+                )
     assert security is not None
     for username, role, body, unit, name in DEMO_ACCOUNTS:
         if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):

@@ -17,10 +17,14 @@ from tests.conftest import TEST_PASSWORD, actor_with
 @pytest.mark.django_db
 def test_login_success_and_failure_are_audited(client, make_user):
     user = make_user("analyst", username="ana")
-    assert client.post("/login/", {"username": "ana", "password": "wrong-password"}).status_code == 200
+    assert (
+        client.post("/login/", {"username": "ana", "password": "wrong-password"}).status_code == 200
+    )
     response = client.post("/login/", {"username": "ana", "password": TEST_PASSWORD})
     assert (response.status_code, response["Location"]) == (302, "/")
-    events = list(AuditRecord.objects.filter(event="login").values_list("outcome", "actor_id", "object_id"))
+    events = list(
+        AuditRecord.objects.filter(event="login").values_list("outcome", "actor_id", "object_id")
+    )
     assert events == [("failure", None, str(user.pk)), ("success", user.pk, str(user.pk))]
 
 
@@ -62,7 +66,9 @@ def test_administrators_are_separate(make_user, actor_of, binzhou):
 def test_only_the_security_admin_manages_accounts(make_user, actor_of):
     for role in ("system_admin", "audit_admin", "analyst", "leader"):
         with pytest.raises(PermissionDenied):
-            create_user(actor=actor_of(make_user(role)), username="x" + role, password=TEST_PASSWORD)
+            create_user(
+                actor=actor_of(make_user(role)), username="x" + role, password=TEST_PASSWORD
+            )
 
 
 def test_body_scope():

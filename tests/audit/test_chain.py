@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -14,7 +16,9 @@ from pingan.core import triggers
 @pytest.fixture
 def chain(db, system_actor):
     for i in range(5):
-        record_event(actor=system_actor, event="test.event", object_type="test", object_id=i, detail={"n": i})
+        record_event(
+            actor=system_actor, event="test.event", object_type="test", object_id=i, detail={"n": i}
+        )
     return list(AuditRecord.objects.order_by("seq"))
 
 
@@ -38,11 +42,17 @@ def test_untouched_chain_verifies(chain):
 
 def test_records_link_and_hash(chain):
     assert chain[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(chain))
     assert AuditHead.objects.get(pk=1).seq == 5
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditrecord SET outcome = 'x' WHERE seq = 2", "DELETE FROM audit_auditrecord WHERE seq = 2"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditrecord SET outcome = 'x' WHERE seq = 2",
+        "DELETE FROM audit_auditrecord WHERE seq = 2",
+    ],
+)
 def test_triggers_refuse_update_and_delete(chain, sql):
     with pytest.raises(DatabaseError), transaction.atomic():
         raw(sql)

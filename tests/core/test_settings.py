@@ -11,12 +11,17 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 from pingan.core import database, home
 
 
-def test_sqlite_connection_uses_wal_full_sync_foreign_keys_and_immediate(tmp_path, monkeypatch, django_db_blocker):
+def test_sqlite_connection_uses_wal_full_sync_foreign_keys_and_immediate(
+    tmp_path, monkeypatch, django_db_blocker
+):
     monkeypatch.setenv("PINGAN_HOME", str(tmp_path))
     monkeypatch.delenv("PINGAN_DATABASE_URL", raising=False)
     config = database.database_settings()
     assert config["NAME"] == str(tmp_path / "pingan.sqlite3")
-    wrapper = DatabaseWrapper({**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True, "TEST": {}}, alias="probe")
+    wrapper = DatabaseWrapper(
+        {**config, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True, "TEST": {}},
+        alias="probe",
+    )
     try:
         with django_db_blocker.unblock(), wrapper.cursor() as cursor:
             assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -32,7 +37,11 @@ def test_postgresql_url_switches_engine(monkeypatch, tmp_path):
     monkeypatch.setenv("PINGAN_DATABASE_URL", "postgresql://clerk@db.example:5433/pingan")
     config = database.database_settings()
     assert (config["ENGINE"], config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
-        "django.db.backends.postgresql", "db.example", 5433, "pingan", "clerk",
+        "django.db.backends.postgresql",
+        "db.example",
+        5433,
+        "pingan",
+        "clerk",
     )
     assert "OPTIONS" not in config or "init_command" not in config["OPTIONS"]
 

@@ -23,38 +23,64 @@ def entries(path: Path) -> list[tuple[str, str, bool]]:
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         parts = {key: "".join(re.findall(r'"(.*)"', value)) for key, value in ENTRY.findall(block)}
         if parts.get("msgid"):
-            found.append((parts["msgid"], parts.get("msgstr", parts.get("msgstr[0]", "")), "#, fuzzy" in block))
+            found.append(
+                (
+                    parts["msgid"],
+                    parts.get("msgstr", parts.get("msgstr[0]", "")),
+                    "#, fuzzy" in block,
+                )
+            )
     return found
 
 
 def test_every_app_with_messages_has_a_catalog():
-    apps_with_text = {p.parent.name for p in SOURCE.glob("*/*.py") if re.search(r"gettext", p.read_text(encoding="utf-8"))}
+    apps_with_text = {
+        p.parent.name
+        for p in SOURCE.glob("*/*.py")
+        if re.search(r"gettext", p.read_text(encoding="utf-8"))
+    }
     apps_with_catalog = {p.parents[3].name for p in CATALOGS}
     assert sorted(apps_with_text - apps_with_catalog - {"settings"}) == []
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parents[3].name)
+TOP_LEVEL = SOURCE / "locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+@pytest.mark.parametrize("path", [*CATALOGS, TOP_LEVEL], ids=lambda p: p.parents[3].name)
 def test_every_message_is_translated(path):
     untranslated = [msgid for msgid, msgstr, fuzzy in entries(path) if not msgstr or fuzzy]
     assert untranslated == []
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parents[3].name)
+@pytest.mark.parametrize("path", [*CATALOGS, TOP_LEVEL], ids=lambda p: p.parents[3].name)
 def test_compiled_catalog_is_current(path):
     compiled = path.with_suffix(".mo")
     assert compiled.exists()
     assert compiled.stat().st_mtime >= path.stat().st_mtime - 1
 
 
-@pytest.mark.skipif(not shutil.which("xgettext") and os.environ.get("PINGAN_REQUIRE_SYSTEM_TOOLS") != "1", reason="gettext tools not installed")
+@pytest.mark.skipif(
+    not shutil.which("xgettext") and os.environ.get("PINGAN_REQUIRE_SYSTEM_TOOLS") != "1",
+    reason="gettext tools not installed",
+)
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parents[3].name)
 def test_catalog_holds_every_message_of_the_code(path, tmp_path):
     app = path.parents[3]
     copy = tmp_path / app.name
     shutil.copytree(app, copy, ignore=shutil.ignore_patterns("locale", "__pycache__"))
     (copy / "locale").mkdir()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pingan.settings.base", "PINGAN_HOME": str(tmp_path / "home")}
-    subprocess.run(["django-admin", "makemessages", "-l", "zh_Hans"], cwd=copy, env=env, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pingan.settings.base",
+        "PINGAN_HOME": str(tmp_path / "home"),
+    }
+    subprocess.run(
+        ["django-admin", "makemessages", "-l", "zh_Hans"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     fresh = {msgid for msgid, _s, _f in entries(copy / "locale/zh_Hans/LC_MESSAGES/django.po")}
     current = {msgid for msgid, _s, _f in entries(path)}
     assert sorted(fresh - current) == []

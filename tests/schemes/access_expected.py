@@ -1,5 +1,14 @@
 """Who may reach the scheme pages."""
 
 EXPECTED = {
-    "schemes.view": {"system_admin", "analyst", "office_head", "leader", "clerk", "reviewer", "approver", "unit_viewer"},
+    "schemes.view": {
+        "system_admin",
+        "analyst",
+        "office_head",
+        "leader",
+        "clerk",
+        "reviewer",
+        "approver",
+        "unit_viewer",
+    },
 }

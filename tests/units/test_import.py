@@ -24,7 +24,13 @@ def test_gb18030_file_imports(scheme, system_actor):
     summary = import_units(actor=system_actor, data=GOOD.encode("gb18030"))
     assert (summary.created, summary.updated, summary.unchanged) == (3, 0, 0)
     unit = OrgUnit.objects.get(code="X02")
-    assert (unit.name_zh, unit.eval_class, unit.parent.code, unit.level, str(unit.closed_on)) == ("老城区", "A", "C1", 2, "2024-12-31")
+    assert (unit.name_zh, unit.eval_class, unit.parent.code, unit.level, str(unit.closed_on)) == (
+        "老城区",
+        "A",
+        "C1",
+        2,
+        "2024-12-31",
+    )
 
 
 @pytest.mark.django_db
@@ -62,7 +68,12 @@ def test_every_bad_row_is_listed_and_nothing_written(scheme, system_actor):
     with pytest.raises(InputRefused) as refused:
         import_units(actor=system_actor, data=bad.encode("gb18030"))
     assert [(p.row, p.column) for p in refused.value.problems] == [
-        (3, "name"), (4, "class"), (5, "parent_code"), (6, "opened_on"), (7, "closed_on"), (8, "code"),
+        (3, "name"),
+        (4, "class"),
+        (5, "parent_code"),
+        (6, "opened_on"),
+        (7, "closed_on"),
+        (8, "code"),
     ]
     assert OrgUnit.objects.count() == 0
 
@@ -98,10 +109,15 @@ def test_parent_cycle_is_refused(scheme, system_actor):
 @pytest.mark.django_db
 def test_covariates_import_named_columns(scheme, system_actor):
     import_units(actor=system_actor, data=GOOD.encode())
-    summary = import_covariates(actor=system_actor, data="unit_code,year,population,gdp\nX01,2025,\"350,000\",1.5e10\nX02,2025,120000,\n".encode())
+    summary = import_covariates(
+        actor=system_actor,
+        data=b'unit_code,year,population,gdp\nX01,2025,"350,000",1.5e10\nX02,2025,120000,\n',
+    )
     assert (summary.created, summary.updated) == (3, 0)
     assert sorted(Covariate.objects.values_list("unit__code", "name", "value")) == [
-        ("X01", "gdp", 1.5e10), ("X01", "population", 350000.0), ("X02", "population", 120000.0),
+        ("X01", "gdp", 1.5e10),
+        ("X01", "population", 350000.0),
+        ("X02", "population", 120000.0),
     ]
 
 
@@ -112,7 +128,10 @@ def test_covariates_bad_rows_listed(scheme, system_actor):
     with pytest.raises(InputRefused) as refused:
         import_covariates(actor=system_actor, data=bad)
     assert [(p.row, p.column) for p in refused.value.problems] == [
-        (2, "population"), (3, "unit_code"), (4, "year"), (5, "population"),
+        (2, "population"),
+        (3, "unit_code"),
+        (4, "year"),
+        (5, "population"),
     ]
     assert Covariate.objects.count() == 0
 

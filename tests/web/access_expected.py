@@ -1,8 +1,18 @@
 """Who may reach the shell's pages: an independent statement of intent."""
 
 ALL = {
-    "system_admin", "security_admin", "audit_admin", "analyst", "office_head", "clerk", "reviewer",
-    "approver", "unit_viewer", "leader", "dispatcher", "handler",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "analyst",
+    "office_head",
+    "clerk",
+    "reviewer",
+    "approver",
+    "unit_viewer",
+    "leader",
+    "dispatcher",
+    "handler",
 }
 
 EXPECTED = {

@@ -67,7 +67,11 @@ def guarded_urls():
 
 
 def test_every_view_declares_an_action_or_is_public():
-    undeclared = [name or route for route, cb, name in guarded_urls() if not getattr(cb, "pingan_action", None) and not getattr(cb, "pingan_public", False)]
+    undeclared = [
+        name or route
+        for route, cb, name in guarded_urls()
+        if not getattr(cb, "pingan_action", None) and not getattr(cb, "pingan_public", False)
+    ]
     assert undeclared == []
 
 
@@ -75,7 +79,11 @@ def test_code_registry_matches_the_matrix():
     matrix = expected_matrix()
     used = {cb.pingan_action for _r, cb, _n in guarded_urls() if getattr(cb, "pingan_action", None)}
     assert sorted(used - set(matrix)) == []
-    mismatched = {a: (sorted(allowed_roles(a)), sorted(matrix[a])) for a in used if set(allowed_roles(a)) != matrix[a]}
+    mismatched = {
+        a: (sorted(allowed_roles(a)), sorted(matrix[a]))
+        for a in used
+        if set(allowed_roles(a)) != matrix[a]
+    }
     assert mismatched == {}
 
 
@@ -86,7 +94,13 @@ def role_clients(demo_units, make_user, client):
 
     clients = {}
     for role in ROLES:
-        scope = {"body": "police"} if role in ("clerk", "reviewer", "approver") else {"unit": "BZ01"} if role in ("unit_viewer", "handler") else {}
+        scope = (
+            {"body": "police"}
+            if role in ("clerk", "reviewer", "approver")
+            else {"unit": "BZ01"}
+            if role in ("unit_viewer", "handler")
+            else {}
+        )
         clients[role] = (Client(), make_user(role, **scope))
     return clients
 
@@ -114,6 +128,6 @@ def test_every_url_against_the_matrix(role_clients, client):
             role_client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
             status = fetch(role_client, path).status_code
             allowed = role in matrix[action]
-            if allowed and status == 403 or not allowed and status != 403:
+            if (allowed and status == 403) or (not allowed and status != 403):
                 wrong.append((name, role, status))
     assert wrong == []

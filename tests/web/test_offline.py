@@ -36,9 +36,19 @@ def test_asset_loads_nothing_from_another_host(path):
 
 
 def test_the_pattern_catches_outside_loads():
-    for sample in ['<script src="https://cdn.example/x.js">', "<link href='//fonts.example/css'>", "background: url(http://x.example/a.png)", '@import "https://x.example/a.css"']:
+    for sample in [
+        '<script src="https://cdn.example/x.js">',
+        "<link href='//fonts.example/css'>",
+        "background: url(http://x.example/a.png)",
+        '@import "https://x.example/a.css"',
+    ]:
         assert LOADS.search(sample), sample
-    for sample in ['<a href="/units/">', "xmlns='http://www.w3.org/2000/svg'", '<img src="data:image/png;base64,AA">', 'src="http://127.0.0.1:8000/x"']:
+    for sample in [
+        '<a href="/units/">',
+        "xmlns='http://www.w3.org/2000/svg'",
+        '<img src="data:image/png;base64,AA">',
+        'src="http://127.0.0.1:8000/x"',
+    ]:
         assert not LOADS.search(sample), sample
 
 

@@ -40,11 +40,19 @@ class Actor:
 
     def body_ids(self, role: str | None = None) -> frozenset[int]:
         """Bodies the actor holds `role` for (any body role when None)."""
-        return frozenset(g.body_id for g in self.grants if g.body_id is not None and (role is None or g.role == role))
+        return frozenset(
+            g.body_id
+            for g in self.grants
+            if g.body_id is not None and (role is None or g.role == role)
+        )
 
     def unit_ids(self, role: str | None = None) -> frozenset[int]:
         """Units the actor holds `role` for (any unit role when None)."""
-        return frozenset(g.unit_id for g in self.grants if g.unit_id is not None and (role is None or g.role == role))
+        return frozenset(
+            g.unit_id
+            for g in self.grants
+            if g.unit_id is not None and (role is None or g.role == role)
+        )
 
     @property
     def primary_role(self) -> str:
@@ -80,10 +88,15 @@ def client_address(request: Any) -> str:
 def actor_from_request(request: Any, *, channel: str = "web") -> Actor:
     """Build the actor for an HTTP request (anonymous users hold no grants)."""
     cached = getattr(request, "_pingan_actor", None)
-    if cached is not None and cached.channel == channel:
+    if isinstance(cached, Actor) and cached.channel == channel:
         return cached
     user = request.user if request.user.is_authenticated else None
-    actor = Actor(user=user, grants=grants_of(user) if user else (), channel=channel, source=client_address(request))
+    actor = Actor(
+        user=user,
+        grants=grants_of(user) if user else (),
+        channel=channel,
+        source=client_address(request),
+    )
     request._pingan_actor = actor
     return actor
 
@@ -98,11 +111,15 @@ def command_line_actor() -> Actor:
         who = getpass.getuser()
     except Exception:
         who = "unknown"
-    return Actor(user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="cli", source="cli:" + who)
+    return Actor(
+        user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="cli", source="cli:" + who
+    )
 
 
 def job_actor(name: str) -> Actor:
     """A scheduled job of the system itself."""
     from pingan.accounts.roles import Role
 
-    return Actor(user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="job", source="job:" + name)
+    return Actor(
+        user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="job", source="job:" + name
+    )

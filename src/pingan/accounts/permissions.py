@@ -62,7 +62,9 @@ def can(actor: Actor, action: str) -> bool:
 def require(actor: Actor, action: str) -> None:
     """Raise PermissionDenied unless the actor may do `action`."""
     if not can(actor, action):
-        raise PermissionDenied(_("You are not allowed to do this (%(action)s).") % {"action": action})
+        raise PermissionDenied(
+            _("You are not allowed to do this (%(action)s).") % {"action": action}
+        )
 
 
 def require_body(actor: Actor, action: str, body_id: int) -> None:
@@ -76,7 +78,9 @@ def require_body(actor: Actor, action: str, body_id: int) -> None:
     raise PermissionDenied(_("This reporting body is outside your scope."))
 
 
-def require_unit(actor: Actor, action: str, unit_id: int, *, unit_ancestors: tuple[int, ...] = ()) -> None:
+def require_unit(
+    actor: Actor, action: str, unit_id: int, *, unit_ancestors: tuple[int, ...] = ()
+) -> None:
     """Require `action` and, for unit-scoped roles, that the unit (or an ancestor) is theirs."""
     require(actor, action)
     roles = allowed_roles(action)

@@ -40,8 +40,15 @@ def grant_role(
     require(actor, "accounts.manage")
     _check_grant(user, role, body_id, unit_id)
     with transaction.atomic():
-        assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, body_id=body_id, unit_id=unit_id)
-        record_event(actor=actor, event="role.grant", obj=user, detail={"role": role, "body": body_id, "unit": unit_id})
+        assignment, _created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, body_id=body_id, unit_id=unit_id
+        )
+        record_event(
+            actor=actor,
+            event="role.grant",
+            obj=user,
+            detail={"role": role, "body": body_id, "unit": unit_id},
+        )
     return assignment
 
 
@@ -67,7 +74,11 @@ def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> None:
             actor=actor,
             event="role.revoke",
             obj=assignment.user,
-            detail={"role": assignment.role, "body": assignment.body_id, "unit": assignment.unit_id},
+            detail={
+                "role": assignment.role,
+                "body": assignment.body_id,
+                "unit": assignment.unit_id,
+            },
         )
         assignment.delete()
 
@@ -90,11 +101,19 @@ def sign_in(request: Any, *, username: str, password: str) -> User | None:
         if user is None:
             known = User.objects.filter(username=username).values_list("pk", flat=True).first()
             record_event(
-                actor=anonymous, event="login", object_type="user", object_id=known, outcome="failure"
+                actor=anonymous,
+                event="login",
+                object_type="user",
+                object_id=known,
+                outcome="failure",
             )
             return None
         login(request, user)
-        record_event(actor=actor_for_user(user, channel="web", source=anonymous.source), event="login", obj=user)
+        record_event(
+            actor=actor_for_user(user, channel="web", source=anonymous.source),
+            event="login",
+            obj=user,
+        )
     return user  # type: ignore[return-value]
 
 
@@ -118,16 +137,22 @@ def create_api_token(*, actor: Actor, user: User, name: str) -> str:
         require(actor, "accounts.manage")
     raw = "pa_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:8], digest=token_digest(raw))
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[:8], digest=token_digest(raw)
+        )
         record_event(actor=actor, event="token.create", obj=token)
     return raw
 
 
-def bootstrap_admin(*, actor: Actor, username: str, password: str, role: str, display_name: str = "") -> User:
+def bootstrap_admin(
+    *, actor: Actor, username: str, password: str, role: str, display_name: str = ""
+) -> User:
     """Create (or find) one of the three administrators from the server's command line."""
     require(actor, "accounts.bootstrap")
     if role not in ADMIN_ROLES:
-        raise InputRefused([Problem(None, "role", _("only the three administrators are bootstrapped"))])
+        raise InputRefused(
+            [Problem(None, "role", _("only the three administrators are bootstrapped"))]
+        )
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing

@@ -15,7 +15,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         """Return the token's user when the token exists and is not revoked."""
-        found = ApiToken.objects.select_related("user").filter(digest=token_digest(token), revoked_at__isnull=True).first()
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=token_digest(token), revoked_at__isnull=True)
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         request.user = found.user

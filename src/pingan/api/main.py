@@ -26,9 +26,18 @@ api = NinjaAPI(
 )
 
 
-def problem(request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+def problem(
+    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
     """An RFC 7807 `application/problem+json` response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path, **extra}
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extra,
+    }
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = "application/problem+json"
     return response
@@ -36,7 +45,13 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "", **e
 
 @api.exception_handler(InputRefused)
 def _input_refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
-    return problem(request, 422, _("The input was refused"), _("Nothing was written."), problems=[p.as_dict() for p in exc.problems])
+    return problem(
+        request,
+        422,
+        _("The input was refused"),
+        _("Nothing was written."),
+        problems=[p.as_dict() for p in exc.problems],
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -61,8 +76,17 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [{"row": None, "column": ".".join(str(p) for p in e.get("loc", [])), "reason": e.get("msg", "")} for e in exc.errors]
-    return problem(request, 422, _("The input was refused"), _("Nothing was written."), problems=problems)
+    problems = [
+        {
+            "row": None,
+            "column": ".".join(str(p) for p in e.get("loc", [])),
+            "reason": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return problem(
+        request, 422, _("The input was refused"), _("Nothing was written."), problems=problems
+    )
 
 
 def _mount_routers() -> None:

@@ -15,7 +15,9 @@ def canonical_time(moment: dt.datetime) -> str:
 
 def canonical_json(fields: dict[str, Any]) -> bytes:
     """Sorted keys, no spaces, UTF-8: the same bytes on every database and platform."""
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def record_fields(record: Any) -> dict[str, Any]:

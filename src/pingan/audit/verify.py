@@ -48,8 +48,18 @@ def _fault(record: AuditRecord, expected_seq: int, prev_hash: str) -> str:
 def _check_tail(checked: int, last_seq: int, last_hash: str) -> Verdict:
     head = AuditHead.objects.get(pk=1)
     if head.seq != last_seq or head.hash != last_hash:
-        return Verdict(False, checked, last_seq + 1, _("the chain ends before its recorded head (truncated tail)"))
+        return Verdict(
+            False,
+            checked,
+            last_seq + 1,
+            _("the chain ends before its recorded head (truncated tail)"),
+        )
     anchor = read_anchor(head.chain_id)
     if anchor is not None and anchor[0] > last_seq:
-        return Verdict(False, checked, last_seq + 1, _("the chain ends before its external anchor (truncated tail)"))
+        return Verdict(
+            False,
+            checked,
+            last_seq + 1,
+            _("the chain ends before its external anchor (truncated tail)"),
+        )
     return Verdict(True, checked)

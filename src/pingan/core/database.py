@@ -18,8 +18,10 @@ def database_settings() -> dict[str, Any]:
     SQLite runs in WAL mode with synchronous=FULL, foreign keys on and IMMEDIATE write
     transactions, so two writers queue instead of failing half-way.
     """
-    url = os.environ.get("PINGAN_DATABASE_URL") or "sqlite:///" + str(pingan_home() / "pingan.sqlite3")
-    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    url = os.environ.get("PINGAN_DATABASE_URL") or "sqlite:///" + str(
+        pingan_home() / "pingan.sqlite3"
+    )
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": SQLITE_INIT,

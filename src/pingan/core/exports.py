@@ -23,7 +23,12 @@ def rows_to_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: s
             writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
         return buffer.getvalue().encode("utf-8")
     if fmt == "json":
-        return (json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        return (
+            json.dumps(
+                [{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=1
+            )
+            + "\n"
+        ).encode("utf-8")
     if fmt == "xlsx":
         return _xlsx(rows, columns)
     raise ValueError(fmt)

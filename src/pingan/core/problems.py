@@ -26,7 +26,10 @@ class Problem:
         if self.row is not None:
             return _("row %(row)s: %(reason)s") % {"row": self.row, "reason": self.reason}
         if self.column:
-            return _("column %(column)s: %(reason)s") % {"column": self.column, "reason": self.reason}
+            return _("column %(column)s: %(reason)s") % {
+                "column": self.column,
+                "reason": self.reason,
+            }
         return self.reason
 
     def as_dict(self) -> dict[str, object]:

@@ -34,7 +34,14 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputRefused(
-            [Problem(None, None, _("the file is neither UTF-8 nor GB18030 text (byte %(pos)s)") % {"pos": exc.start})]
+            [
+                Problem(
+                    None,
+                    None,
+                    _("the file is neither UTF-8 nor GB18030 text (byte %(pos)s)")
+                    % {"pos": exc.start},
+                )
+            ]
         ) from exc
 
 
@@ -64,7 +71,9 @@ def iter_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise InputRefused([Problem(None, None, _("the file is not a readable XLSX workbook"))]) from exc
+        raise InputRefused(
+            [Problem(None, None, _("the file is not a readable XLSX workbook"))]
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -78,7 +87,9 @@ def iter_records(data: bytes) -> Iterator[list[str]]:
     return iter_xlsx(data) if data.startswith(XLSX_MAGIC) else iter_csv(data)
 
 
-def read_table(data: bytes, *, required: list[str], optional: list[str] | None = None, extra_ok: bool = False) -> Table:
+def read_table(
+    data: bytes, *, required: list[str], optional: list[str] | None = None, extra_ok: bool = False
+) -> Table:
     """Read a whole CSV/XLSX file, checking its header names the required columns.
 
     Blank lines are skipped. Raises InputRefused naming missing or unknown columns.
@@ -94,14 +105,18 @@ def read_table(data: bytes, *, required: list[str], optional: list[str] | None =
     return Table(header=header, rows=rows)
 
 
-def _read_header(records: Iterator[list[str]], *, required: list[str], optional: list[str], extra_ok: bool) -> list[str]:
+def _read_header(
+    records: Iterator[list[str]], *, required: list[str], optional: list[str], extra_ok: bool
+) -> list[str]:
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(records)]
     except StopIteration:
         raise InputRefused([Problem(None, None, _("the file is empty"))]) from None
     while header and not header[-1]:
         header.pop()
-    problems = [Problem(1, col, _("required column is missing")) for col in required if col not in header]
+    problems = [
+        Problem(1, col, _("required column is missing")) for col in required if col not in header
+    ]
     if not extra_ok:
         allowed = set(required) | set(optional)
         problems += [Problem(1, col, _("unknown column")) for col in header if col not in allowed]
@@ -117,4 +132,12 @@ def read_path(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputRefused([Problem(None, None, _("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror})]) from exc
+        raise InputRefused(
+            [
+                Problem(
+                    None,
+                    None,
+                    _("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror},
+                )
+            ]
+        ) from exc

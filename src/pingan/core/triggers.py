@@ -89,12 +89,18 @@ class ProtectTable(migrations.operations.base.Operation):
     def state_forwards(self, app_label: str, state: Any) -> None:
         """Triggers do not change Django's model state."""
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         """Create the triggers."""
-        for statement in protect_sql(schema_editor.connection.vendor, self.table, locked_column=self.locked_column):
+        for statement in protect_sql(
+            schema_editor.connection.vendor, self.table, locked_column=self.locked_column
+        ):
             schema_editor.execute(statement)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         """Drop the triggers."""
         for statement in unprotect_sql(schema_editor.connection.vendor, self.table):
             schema_editor.execute(statement)

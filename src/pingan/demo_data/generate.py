@@ -19,17 +19,33 @@ SEED = 20240101
 # Monthly incidents per unit of exposure (A: per 100,000 residents; B: per 100 staff; C: per 1,000 staff).
 RATES = {
     "A": {
-        "criminal": 8.0, "public_security": 25.0, "petition_unlawful": 0.6, "safety_accident": 0.15,
-        "mass_incident": 0.05, "civil_litigation": 150.0, "admin_litigation": 2.0, "media_incident": 0.01,
-        "duty_crime": 0.1, "extreme_incident": 0.005,
+        "criminal": 8.0,
+        "public_security": 25.0,
+        "petition_unlawful": 0.6,
+        "safety_accident": 0.15,
+        "mass_incident": 0.05,
+        "civil_litigation": 150.0,
+        "admin_litigation": 2.0,
+        "media_incident": 0.01,
+        "duty_crime": 0.1,
+        "extreme_incident": 0.005,
     },
     "B": {
-        "petition_unlawful": 0.3, "internal_safety_accident": 0.05, "mass_incident": 0.01, "admin_litigation": 0.2,
-        "media_incident": 0.01, "duty_crime": 0.01, "extreme_incident": 0.002,
+        "petition_unlawful": 0.3,
+        "internal_safety_accident": 0.05,
+        "mass_incident": 0.01,
+        "admin_litigation": 0.2,
+        "media_incident": 0.01,
+        "duty_crime": 0.01,
+        "extreme_incident": 0.002,
     },
     "C": {
-        "criminal": 1.0, "petition_unlawful": 0.3, "safety_accident": 0.1, "mass_incident": 0.02,
-        "media_incident": 0.03, "extreme_incident": 0.005,
+        "criminal": 1.0,
+        "petition_unlawful": 0.3,
+        "safety_accident": 0.1,
+        "mass_incident": 0.02,
+        "media_incident": 0.03,
+        "extreme_incident": 0.005,
     },
 }
 EXPOSURE_SCALE = {"A": 100_000.0, "B": 100.0, "C": 1_000.0}
@@ -56,15 +72,39 @@ def demo_units() -> list[DemoUnit]:
     rng = _rng(1)
     units = []
     for i, (code, _zh, _en) in enumerate(COUNTIES):
-        population = float(rng.integers(300_000, 1_300_000)) if i < 7 else float(rng.integers(120_000, 400_000))
+        population = (
+            float(rng.integers(300_000, 1_300_000))
+            if i < 7
+            else float(rng.integers(120_000, 400_000))
+        )
         gdp = population * float(rng.uniform(6.0, 14.0)) * 10_000
-        units.append(DemoUnit(code, "A", population, gdp, float(rng.lognormal(0, 0.3)), 0.03 if i in (2, 8) else 0.0))
+        units.append(
+            DemoUnit(
+                code,
+                "A",
+                population,
+                gdp,
+                float(rng.lognormal(0, 0.3)),
+                0.03 if i in (2, 8) else 0.0,
+            )
+        )
     for i in range(len(DEPARTMENTS)):
         staff = float(rng.integers(40, 900))
-        units.append(DemoUnit("D%03d" % (i + 1), "B", staff, 0.0, float(rng.lognormal(0, 0.4)), 0.02 if i % 23 == 5 else 0.0))
+        units.append(
+            DemoUnit(
+                "D%03d" % (i + 1),
+                "B",
+                staff,
+                0.0,
+                float(rng.lognormal(0, 0.4)),
+                0.02 if i % 23 == 5 else 0.0,
+            )
+        )
     for i in range(len(INSTITUTIONS)):
         staff = float(rng.integers(800, 5_000))
-        units.append(DemoUnit("I%02d" % (i + 1), "C", staff, 0.0, float(rng.lognormal(0, 0.3)), 0.0))
+        units.append(
+            DemoUnit("I%02d" % (i + 1), "C", staff, 0.0, float(rng.lognormal(0, 0.3)), 0.0)
+        )
     return units
 
 
@@ -95,7 +135,15 @@ def covariates_csv(years: list[int]) -> bytes:
         for k, year in enumerate(years):
             growth = 1.0 + 0.005 * k
             if unit.eval_class == "A":
-                writer.writerow([unit.code, year, round(unit.exposure * growth), "", round(unit.gdp * (1.05**k))])
+                writer.writerow(
+                    [
+                        unit.code,
+                        year,
+                        round(unit.exposure * growth),
+                        "",
+                        round(unit.gdp * (1.05**k)),
+                    ]
+                )
             else:
                 writer.writerow([unit.code, year, "", round(unit.exposure * growth), ""])
     return buffer.getvalue().encode("utf-8")
@@ -111,7 +159,9 @@ def month_sequence(last: dt.date, count: int) -> list[str]:
     return months[::-1]
 
 
-def monthly_counts(months: list[str], indicators_by_class: dict[str, list[str]]) -> list[tuple[str, str, str, int]]:
+def monthly_counts(
+    months: list[str], indicators_by_class: dict[str, list[str]]
+) -> list[tuple[str, str, str, int]]:
     """Seeded Poisson counts (unit_code, indicator_code, period, value) for every unit, indicator and month."""
     rng = _rng(2)
     rows = []

@@ -200,6 +200,8 @@ def check_records(
         if unit is None:
             continue
         if indicator_code not in by_class.get(unit.eval_class, ()):
+            if value is None:
+                continue
             problems.append(
                 Problem(
                     row,

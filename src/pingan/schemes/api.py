@@ -15,7 +15,9 @@ router = Router(tags=["schemes"])
 
 
 @router.get("/{code}", summary="A scheme version (latest unless ?version=N)")
-def scheme_show(request: HttpRequest, code: str, version: int | None = None, language: str = "zh-hans") -> dict[str, Any]:
+def scheme_show(
+    request: HttpRequest, code: str, version: int | None = None, language: str = "zh-hans"
+) -> dict[str, Any]:
     """The scheme as `pingan scheme show --format json` prints it."""
     require(actor_from_request(request, channel="api"), "schemes.view")
     found = get_version(code, version)

@@ -6,6 +6,7 @@ Every problem names the place in the file (e.g. `classes[1].indicators[3].deduct
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -31,7 +32,15 @@ class _Checker:
     def fail(self, where: str, reason: str) -> None:
         self.problems.append(Problem(None, where, reason))
 
-    def text(self, table: dict[str, Any], key: str, where: str, *, required: bool = True, pattern: re.Pattern[str] | None = None) -> str:
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str:
         value = table.get(key)
         if value is None:
             if required:
@@ -44,13 +53,25 @@ class _Checker:
             self.fail(where + key, _("%(value)s is not a valid code") % {"value": value})
         return value.strip()
 
-    def number(self, table: dict[str, Any], key: str, where: str, *, default: float | None = None, minimum: float = 0) -> float | None:
+    def number(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        *,
+        default: float | None = None,
+        minimum: float = 0,
+    ) -> float | None:
         value = table.get(key, default)
         if value is None:
             if default is None and key in table:
                 self.fail(where + key, _("required"))
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.fail(where + key, _("must be a number"))
             return None
         if value < minimum:
@@ -70,18 +91,26 @@ def parse_scheme(source: str) -> dict[str, Any]:
     try:
         raw = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise InputRefused([Problem(None, None, _("not valid TOML: %(error)s") % {"error": exc})]) from exc
+        raise InputRefused(
+            [Problem(None, None, _("not valid TOML: %(error)s") % {"error": exc})]
+        ) from exc
     check = _Checker()
-    content = {
+    content: dict[str, Any] = {
         "scheme": _scheme_header(check, raw.get("scheme", {})),
         "tiers": _tiers(check, raw.get("tiers", {})),
         "stars": _stars(check, raw.get("stars", {})),
         "relative": _relative(check, raw.get("relative", {})),
         "bodies": _bodies(check, raw.get("bodies", [])),
     }
-    content["indicators"] = _indicators(check, raw.get("indicators", []), {b["code"] for b in content["bodies"]})
-    content["classes"] = _classes(check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]})
-    unknown = sorted(set(raw) - {"scheme", "tiers", "stars", "relative", "bodies", "indicators", "classes"})
+    content["indicators"] = _indicators(
+        check, raw.get("indicators", []), {b["code"] for b in content["bodies"]}
+    )
+    content["classes"] = _classes(
+        check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]}
+    )
+    unknown = sorted(
+        set(raw) - {"scheme", "tiers", "stars", "relative", "bodies", "indicators", "classes"}
+    )
     for key in unknown:
         check.fail(key, _("unknown section"))
     if check.problems:
@@ -91,7 +120,9 @@ def parse_scheme(source: str) -> dict[str, Any]:
 
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of normalised content: equal content, equal hash."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +147,14 @@ def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _choice(check: _Checker, table: dict[str, Any], key: str, where: str, options: tuple[str, ...], default: str) -> str:
+def _choice(
+    check: _Checker,
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    options: tuple[str, ...],
+    default: str,
+) -> str:
     value = table.get(key, default)
     if value not in options:
         check.fail(where + key, _("must be one of %(options)s") % {"options": ", ".join(options)})
@@ -137,10 +175,14 @@ def _tiers(check: _Checker, table: dict[str, Any]) -> dict[str, float]:
 
 def _stars(check: _Checker, table: dict[str, Any]) -> list[float]:
     bands = table.get("bands")
-    if not isinstance(bands, list) or len(bands) != 5 or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bands):
+    if (
+        not isinstance(bands, list)
+        or len(bands) != 5
+        or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bands)
+    ):
         check.fail("stars.bands", _("must list five numbers: the lowest score for 1 to 5 stars"))
         return []
-    if any(b >= c for b, c in zip(bands, bands[1:], strict=False)):
+    if any(b >= c for b, c in itertools.pairwise(bands)):
         check.fail("stars.bands", _("must rise strictly"))
     return [float(b) for b in bands]
 
@@ -168,7 +210,13 @@ def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
         if code in seen:
             check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
         seen.add(code)
-        bodies.append({"code": code, "name_zh": check.text(item, "name_zh", where), "name_en": check.text(item, "name_en", where, required=False)})
+        bodies.append(
+            {
+                "code": code,
+                "name_zh": check.text(item, "name_zh", where),
+                "name_en": check.text(item, "name_en", where, required=False),
+            }
+        )
     return bodies
 
 
@@ -187,18 +235,22 @@ def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str,
         if body and body not in bodies:
             check.fail(where + "body", _("unknown reporting body %(code)s") % {"code": body})
         domain = _choice(check, item, "domain", where, DOMAINS, "other")
-        indicators.append({
-            "code": code,
-            "name_zh": check.text(item, "name_zh", where),
-            "name_en": check.text(item, "name_en", where),
-            "domain": domain,
-            "body": body,
-            "veto": check.flag(item, "veto", where),
-        })
+        indicators.append(
+            {
+                "code": code,
+                "name_zh": check.text(item, "name_zh", where),
+                "name_en": check.text(item, "name_en", where),
+                "domain": domain,
+                "body": body,
+                "veto": check.flag(item, "veto", where),
+            }
+        )
     return indicators
 
 
-def _classes(check: _Checker, items: Any, indicators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _classes(
+    check: _Checker, items: Any, indicators: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not items:
         check.fail("classes", _("at least one class is required"))
         return []
@@ -213,18 +265,22 @@ def _classes(check: _Checker, items: Any, indicators: dict[str, dict[str, Any]])
         if not isinstance(covariates, list) or not all(isinstance(c, str) for c in covariates):
             check.fail(where + "covariates", _("must be a list of covariate names"))
             covariates = []
-        classes.append({
-            "code": code,
-            "name_zh": check.text(item, "name_zh", where),
-            "name_en": check.text(item, "name_en", where),
-            "exposure": check.text(item, "exposure", where),
-            "covariates": covariates,
-            "indicators": _rules(check, item.get("indicators", []), where, indicators),
-        })
+        classes.append(
+            {
+                "code": code,
+                "name_zh": check.text(item, "name_zh", where),
+                "name_en": check.text(item, "name_en", where),
+                "exposure": check.text(item, "exposure", where),
+                "covariates": covariates,
+                "indicators": _rules(check, item.get("indicators", []), where, indicators),
+            }
+        )
     return classes
 
 
-def _rules(check: _Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _rules(
+    check: _Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not items:
         check.fail(where + "indicators", _("a class needs at least one indicator"))
         return []
@@ -240,10 +296,12 @@ def _rules(check: _Checker, items: Any, where: str, indicators: dict[str, dict[s
         if "deduction" not in item:
             check.fail(place + "deduction", _("required"))
         default_veto = bool(indicators.get(code, {}).get("veto", False))
-        rules.append({
-            "code": code,
-            "deduction": check.number(item, "deduction", place, default=0),
-            "cap": check.number(item, "cap", place),
-            "veto": check.flag(item, "veto", place, default=default_veto),
-        })
+        rules.append(
+            {
+                "code": code,
+                "deduction": check.number(item, "deduction", place, default=0),
+                "cap": check.number(item, "cap", place),
+                "veto": check.flag(item, "veto", place, default=default_veto),
+            }
+        )
     return rules

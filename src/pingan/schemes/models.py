@@ -64,7 +64,9 @@ class SchemeVersion(models.Model):
     class Meta:
         verbose_name = _("scheme version")
         verbose_name_plural = _("scheme versions")
-        constraints = [models.UniqueConstraint(fields=["scheme", "number"], name="schemes_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="schemes_version_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.scheme.code} v{self.number}"
@@ -90,7 +92,9 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="schemes_indicator_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="schemes_indicator_unique")
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -115,7 +119,9 @@ class SchemeClass(models.Model):
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="schemes_class_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="schemes_class_unique")
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -140,7 +146,9 @@ class ClassIndicator(models.Model):
         verbose_name_plural = _("class indicators")
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme_class", "indicator"], name="schemes_class_indicator_unique")
+            models.UniqueConstraint(
+                fields=["scheme_class", "indicator"], name="schemes_class_indicator_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from pingan.accounts.permissions import READ_ALL
 from pingan.accounts.roles import Role
 
 ACTIONS = {
-    "schemes.view": READ_ALL | {Role.SYSTEM_ADMIN, Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.UNIT_VIEWER},
+    "schemes.view": READ_ALL
+    | {Role.SYSTEM_ADMIN, Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.UNIT_VIEWER},
     "schemes.load": frozenset({Role.SYSTEM_ADMIN}),
 }

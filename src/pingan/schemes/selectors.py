@@ -33,7 +33,9 @@ def get_version(code: str, number: int | None = None) -> SchemeVersion | None:
 
 def class_rules(scheme_class: SchemeClass) -> list[ClassIndicator]:
     """The class's indicator rules in scheme order, with indicator and body loaded."""
-    return list(scheme_class.rules.select_related("indicator", "indicator__body").order_by("position"))
+    return list(
+        scheme_class.rules.select_related("indicator", "indicator__body").order_by("position")
+    )
 
 
 def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[str, Any]:
@@ -60,5 +62,8 @@ def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[st
         "tiers": version.tiers,
         "stars": version.star_bands,
         "relative": version.content["relative"],
-        "bodies": [{"code": b["code"], "name": b["name_en"] if language.startswith("en") else b["name_zh"]} for b in version.content["bodies"]],
+        "bodies": [
+            {"code": b["code"], "name": b["name_en"] if language.startswith("en") else b["name_zh"]}
+            for b in version.content["bodies"]
+        ],
     }

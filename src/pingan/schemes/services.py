@@ -13,7 +13,14 @@ from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
 from pingan.core.problems import InputRefused, Problem
 from pingan.schemes.loader import content_hash, parse_scheme
-from pingan.schemes.models import ClassIndicator, Indicator, ReportingBody, Scheme, SchemeClass, SchemeVersion
+from pingan.schemes.models import (
+    ClassIndicator,
+    Indicator,
+    ReportingBody,
+    Scheme,
+    SchemeClass,
+    SchemeVersion,
+)
 from pingan.units.models import OrgUnit
 
 
@@ -36,23 +43,45 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
         if latest is not None and latest.content_hash == digest:
             return LoadResult(latest, False)
         _check_units_keep_a_class(scheme, latest, content)
-        version = _create_version(scheme, (latest.number + 1) if latest else 1, content, digest, source)
-        record_event(actor=actor, event="scheme.load", obj=version, detail={"scheme": scheme.code, "version": version.number})
+        version = _create_version(
+            scheme, (latest.number + 1) if latest else 1, content, digest, source
+        )
+        record_event(
+            actor=actor,
+            event="scheme.load",
+            obj=version,
+            detail={"scheme": scheme.code, "version": version.number},
+        )
     return LoadResult(version, True)
 
 
-def _check_units_keep_a_class(scheme: Scheme, latest: SchemeVersion | None, content: dict[str, Any]) -> None:
+def _check_units_keep_a_class(
+    scheme: Scheme, latest: SchemeVersion | None, content: dict[str, Any]
+) -> None:
     if latest is None:
         return
-    dropped = set(latest.classes.values_list("code", flat=True)) - {c["code"] for c in content["classes"]}
-    in_use = sorted(set(OrgUnit.objects.filter(eval_class__in=dropped).values_list("eval_class", flat=True)))
+    dropped = set(latest.classes.values_list("code", flat=True)) - {
+        c["code"] for c in content["classes"]
+    }
+    in_use = sorted(
+        set(OrgUnit.objects.filter(eval_class__in=dropped).values_list("eval_class", flat=True))
+    )
     if in_use:
         raise InputRefused(
-            [Problem(None, "classes", _("class %(code)s is still used by units; move them first") % {"code": c}) for c in in_use]
+            [
+                Problem(
+                    None,
+                    "classes",
+                    _("class %(code)s is still used by units; move them first") % {"code": c},
+                )
+                for c in in_use
+            ]
         )
 
 
-def _create_version(scheme: Scheme, number: int, content: dict[str, Any], digest: str, source: str) -> SchemeVersion:
+def _create_version(
+    scheme: Scheme, number: int, content: dict[str, Any], digest: str, source: str
+) -> SchemeVersion:
     header = content["scheme"]
     version = SchemeVersion.objects.create(
         scheme=scheme,
@@ -109,5 +138,7 @@ def _upsert_body(item: dict[str, str]) -> ReportingBody:
         code=item["code"], defaults={"name_zh": item["name_zh"], "name_en": item["name_en"]}
     )
     if not created and (body.name_zh, body.name_en) != (item["name_zh"], item["name_en"]):
-        ReportingBody.objects.filter(pk=body.pk).update(name_zh=item["name_zh"], name_en=item["name_en"])
+        ReportingBody.objects.filter(pk=body.pk).update(
+            name_zh=item["name_zh"], name_en=item["name_en"]
+        )
     return body

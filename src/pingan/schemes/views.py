@@ -26,4 +26,6 @@ def scheme_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
         raise Http404(code)
     data = scheme_as_dict(version, get_language() or "zh-hans")
     versions = version.scheme.versions.order_by("-number")
-    return render(request, "schemes/detail.html", {"version": version, "data": data, "versions": versions})
+    return render(
+        request, "schemes/detail.html", {"version": version, "data": data, "versions": versions}
+    )

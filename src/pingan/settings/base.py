@@ -16,7 +16,11 @@ PINGAN_HOME = pingan_home()
 
 SECRET_KEY = kept_secret("PINGAN_SECRET_KEY", "secret_key")
 DEBUG = False
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PINGAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("PINGAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -86,7 +90,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -148,7 +155,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("PINGAN_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("PINGAN_SMTP_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("PINGAN_MAIL_FROM", "pingan@localhost")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
 )
 
 NINJA_PAGINATION_PER_PAGE = 100

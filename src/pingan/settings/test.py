@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("PINGAN_HOME", tempfile.mkdtemp(prefix="pingan-test-home-"))
 
-from pingan.settings.base import *  # noqa: E402, F403
+from pingan.settings.base import *  # noqa: F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True

@@ -34,8 +34,14 @@ def unit_list(request: HttpRequest, eval_class: str = "") -> list[UnitOut]:
         units = units.filter(eval_class=eval_class)
     return [
         UnitOut(
-            code=u.code, name_zh=u.name_zh, name_en=u.name_en, eval_class=u.eval_class, level=u.level,
-            parent_code=u.parent.code if u.parent else None, opened_on=u.opened_on, closed_on=u.closed_on,
+            code=u.code,
+            name_zh=u.name_zh,
+            name_en=u.name_en,
+            eval_class=u.eval_class,
+            level=u.level,
+            parent_code=u.parent.code if u.parent else None,
+            opened_on=u.opened_on,
+            closed_on=u.closed_on,
         )
         for u in units
     ]

@@ -23,7 +23,9 @@ class OrgUnit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     eval_class = models.CharField(_("evaluation class"), max_length=16, blank=True, db_index=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
@@ -35,7 +37,9 @@ class OrgUnit(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
                 name="units_closed_after_opened",
             )
         ]
@@ -49,11 +53,15 @@ class OrgUnit(models.Model):
 
     def is_open_on(self, day: dt.date) -> bool:
         """Whether the unit exists on the given day."""
-        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or day <= self.closed_on)
+        return (self.opened_on is None or self.opened_on <= day) and (
+            self.closed_on is None or day <= self.closed_on
+        )
 
     def is_open_during(self, first: dt.date, last: dt.date) -> bool:
         """Whether the unit exists on any day of [first, last]."""
-        return (self.opened_on is None or self.opened_on <= last) and (self.closed_on is None or first <= self.closed_on)
+        return (self.opened_on is None or self.opened_on <= last) and (
+            self.closed_on is None or first <= self.closed_on
+        )
 
 
 class Covariate(models.Model):
@@ -67,7 +75,9 @@ class Covariate(models.Model):
     class Meta:
         verbose_name = _("covariate")
         verbose_name_plural = _("covariates")
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "name"], name="units_covariate_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "name"], name="units_covariate_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.year}/{self.name}"

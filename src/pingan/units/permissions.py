@@ -4,7 +4,16 @@ from pingan.accounts.permissions import READ_ALL
 from pingan.accounts.roles import Role
 
 ACTIONS = {
-    "units.view": READ_ALL | {Role.SYSTEM_ADMIN, Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.UNIT_VIEWER, Role.DISPATCHER, Role.HANDLER},
+    "units.view": READ_ALL
+    | {
+        Role.SYSTEM_ADMIN,
+        Role.CLERK,
+        Role.REVIEWER,
+        Role.APPROVER,
+        Role.UNIT_VIEWER,
+        Role.DISPATCHER,
+        Role.HANDLER,
+    },
     "units.import": frozenset({Role.SYSTEM_ADMIN}),
     "units.export": READ_ALL | {Role.SYSTEM_ADMIN},
     "covariates.import": frozenset({Role.SYSTEM_ADMIN}),

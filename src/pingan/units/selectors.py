@@ -22,7 +22,11 @@ def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
     if wide:
         return units
     own = actor.unit_ids()
-    return units.filter(pk__in=own) | units.filter(parent_id__in=own) | units.filter(parent__parent_id__in=own)
+    return (
+        units.filter(pk__in=own)
+        | units.filter(parent_id__in=own)
+        | units.filter(parent__parent_id__in=own)
+    )
 
 
 def export_rows(*, actor: Actor) -> list[dict[str, Any]]:
@@ -44,7 +48,9 @@ def export_rows(*, actor: Actor) -> list[dict[str, Any]]:
 
 def covariate_table(*, names: list[str], years: list[int]) -> dict[tuple[int, int, str], float]:
     """Covariate values keyed by (unit id, year, name) for the given names and years."""
-    rows = Covariate.objects.filter(name__in=names, year__in=years).values_list("unit_id", "year", "name", "value")
+    rows = Covariate.objects.filter(name__in=names, year__in=years).values_list(
+        "unit_id", "year", "name", "value"
+    )
     return {(u, y, n): v for u, y, n, v in rows}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -84,7 +85,9 @@ def _validate_unit_rows(raw_rows: list[tuple[int, dict[str, str]]]) -> list[Unit
         if row is None:
             continue
         if row.code in seen:
-            problems.append(Problem(line, "code", _("duplicate of row %(row)s") % {"row": seen[row.code]}))
+            problems.append(
+                Problem(line, "code", _("duplicate of row %(row)s") % {"row": seen[row.code]})
+            )
             continue
         seen[row.code] = line
         rows.append(row)
@@ -96,7 +99,9 @@ def _validate_unit_rows(raw_rows: list[tuple[int, dict[str, str]]]) -> list[Unit
     return rows
 
 
-def _unit_row(line: int, cells: dict[str, str], classes: set[str]) -> tuple[UnitRow | None, list[Problem]]:
+def _unit_row(
+    line: int, cells: dict[str, str], classes: set[str]
+) -> tuple[UnitRow | None, list[Problem]]:
     problems: list[Problem] = []
     code, name, eval_class = cells.get("code", ""), cells.get("name", ""), cells.get("class", "")
     if not CODE_PATTERN.match(code):
@@ -106,7 +111,9 @@ def _unit_row(line: int, cells: dict[str, str], classes: set[str]) -> tuple[Unit
     elif len(name) > 100:
         problems.append(Problem(line, "name", _("the name is longer than 100 characters")))
     if eval_class and eval_class not in classes:
-        problems.append(Problem(line, "class", _("no loaded scheme has class %(code)s") % {"code": eval_class}))
+        problems.append(
+            Problem(line, "class", _("no loaded scheme has class %(code)s") % {"code": eval_class})
+        )
     dates: dict[str, dt.date | None] = {}
     for column in ("opened_on", "closed_on"):
         text = cells.get(column, "")
@@ -120,26 +127,40 @@ def _unit_row(line: int, cells: dict[str, str], classes: set[str]) -> tuple[Unit
         problems.append(Problem(line, "closed_on", _("closes before it opens")))
     if problems:
         return None, problems
-    row = UnitRow(line, code, name, cells.get("name_en", ""), eval_class, cells.get("parent_code", ""), opened, closed)
+    row = UnitRow(
+        line,
+        code,
+        name,
+        cells.get("name_en", ""),
+        eval_class,
+        cells.get("parent_code", ""),
+        opened,
+        closed,
+    )
     return row, []
 
 
 def _parent_problems(rows: list[UnitRow]) -> list[Problem]:
-    in_file = {r.code: r.parent_code for r in rows}
-    stored = dict(OrgUnit.objects.values_list("code", "parent__code"))
-    parents = {**stored, **in_file}
+    stored: dict[str, str | None] = dict(OrgUnit.objects.values_list("code", "parent__code"))
+    parents = stored | {r.code: r.parent_code for r in rows}
     problems = []
     for row in rows:
         if row.parent_code and row.parent_code not in parents:
-            problems.append(Problem(row.line, "parent_code", _("unknown unit %(code)s") % {"code": row.parent_code}))
+            problems.append(
+                Problem(
+                    row.line, "parent_code", _("unknown unit %(code)s") % {"code": row.parent_code}
+                )
+            )
         elif _depth(row.code, parents) is None:
             problems.append(Problem(row.line, "parent_code", _("the parents form a cycle")))
         elif (_depth(row.code, parents) or 0) > 3:
-            problems.append(Problem(row.line, "parent_code", _("units nest at most three levels deep")))
+            problems.append(
+                Problem(row.line, "parent_code", _("units nest at most three levels deep"))
+            )
     return problems
 
 
-def _depth(code: str, parents: dict[str, str | None]) -> int | None:
+def _depth(code: str, parents: Mapping[str, str | None]) -> int | None:
     depth, seen = 1, {code}
     parent = parents.get(code)
     while parent:
@@ -153,7 +174,8 @@ def _depth(code: str, parents: dict[str, str | None]) -> int | None:
 
 def _apply_units(rows: list[UnitRow], summary: ImportSummary) -> None:
     existing = {u.code: u for u in OrgUnit.objects.all()}
-    ordered = sorted(rows, key=lambda r: _depth(r.code, {x.code: x.parent_code for x in rows} | _stored_parents(existing)) or 0)
+    parents = _stored_parents(existing) | {r.code: r.parent_code for r in rows}
+    ordered = sorted(rows, key=lambda r: _depth(r.code, parents) or 0)
     for row in ordered:
         parent = existing.get(row.parent_code) if row.parent_code else None
         values = {
@@ -204,24 +226,36 @@ def import_covariates(*, actor: Actor, data: bytes, dry_run: bool = False) -> Im
     return summary
 
 
-def _validate_covariates(rows: list[tuple[int, dict[str, str]]], names: list[str]) -> dict[tuple[int, int, str], float]:
+def _validate_covariates(
+    rows: list[tuple[int, dict[str, str]]], names: list[str]
+) -> dict[tuple[int, int, str], float]:
     problems: list[Problem] = []
     if not names:
         problems.append(Problem(1, None, _("the file names no covariate column")))
-    problems += [Problem(1, n, _("a covariate name is 1–32 letters, digits or '_'")) for n in names if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", n)]
+    problems += [
+        Problem(1, n, _("a covariate name is 1–32 letters, digits or '_'"))
+        for n in names
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", n)
+    ]
     units = dict(OrgUnit.objects.values_list("code", "pk"))
     values: dict[tuple[int, int, str], float] = {}
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
         unit_id = units.get(cells["unit_code"])
         if unit_id is None:
-            problems.append(Problem(line, "unit_code", _("unknown unit %(code)s") % {"code": cells["unit_code"]}))
+            problems.append(
+                Problem(
+                    line, "unit_code", _("unknown unit %(code)s") % {"code": cells["unit_code"]}
+                )
+            )
         year = cells["year"]
         if not (year.isdigit() and 1990 <= int(year) <= 2100):
             problems.append(Problem(line, "year", _("not a year between 1990 and 2100")))
         key = (cells["unit_code"], year)
         if key in seen:
-            problems.append(Problem(line, "unit_code", _("duplicate of row %(row)s") % {"row": seen[key]}))
+            problems.append(
+                Problem(line, "unit_code", _("duplicate of row %(row)s") % {"row": seen[key]})
+            )
         seen[key] = line
         for name in names:
             number = _covariate_value(cells.get(name, ""), line, name, problems)

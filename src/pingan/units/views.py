@@ -40,14 +40,24 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         return redirect("units:list")
     dry_run = request.POST.get("dry_run") == "1"
     try:
-        summary = services.import_units(actor=actor_from_request(request), data=upload.read(), dry_run=dry_run)
+        summary = services.import_units(
+            actor=actor_from_request(request), data=upload.read(), dry_run=dry_run
+        )
     except InputRefused as refused:
         messages.error(request, _("The file was refused; nothing was written."))
         for problem in refused.problems[:200]:
             messages.error(request, str(problem))
         return redirect("units:list")
-    text = _("Checked: %(created)d new, %(updated)d changed, %(unchanged)d unchanged. Nothing was written.") if dry_run else _(
-        "Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
+    text = (
+        _(
+            "Checked: %(created)d new, %(updated)d changed, %(unchanged)d unchanged. Nothing was written."
+        )
+        if dry_run
+        else _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
     )
-    messages.success(request, text % {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged})
+    messages.success(
+        request,
+        text
+        % {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged},
+    )
     return redirect("units:list")

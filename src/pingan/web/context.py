@@ -25,5 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append(
+            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        )
     return {"nav_items": items, "actor_roles": sorted(actor.roles)}

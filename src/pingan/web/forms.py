@@ -15,16 +15,26 @@ from pingan.units.models import OrgUnit
 class LoginForm(forms.Form):
     """Username and password."""
 
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class NewUserForm(forms.Form):
     """A new account."""
 
-    username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.-]{3,150}$", max_length=150)
+    username = forms.RegexField(
+        label=_("Username"), regex=r"^[A-Za-z0-9_.-]{3,150}$", max_length=150
+    )
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, validators=[validate_password])
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput, validators=[validate_password]
+    )
 
 
 class GrantRoleForm(forms.Form):
@@ -32,5 +42,9 @@ class GrantRoleForm(forms.Form):
 
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.order_by("username"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    body = forms.ModelChoiceField(label=_("Reporting body"), queryset=ReportingBody.objects.all(), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.order_by("code"), required=False)
+    body = forms.ModelChoiceField(
+        label=_("Reporting body"), queryset=ReportingBody.objects.all(), required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.order_by("code"), required=False
+    )

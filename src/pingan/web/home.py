@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -23,20 +24,67 @@ class Card:
 
 
 CARDS = [
-    Card(_("Fill this month's figures"), _("Enter, check and submit your body's monthly figures before the deadline."), "reporting:my_submissions", "reporting.fill"),
-    Card(_("Figures awaiting your signature"), _("Review or approve submissions of your reporting body."), "reporting:my_submissions", "reporting.sign"),
-    Card(_("Reporting dashboard"), _("Completeness, timeliness and overdue submissions of every body."), "reporting:dashboard", "reporting.dashboard"),
-    Card(_("Stability index"), _("Scores, ranks and tiers of each class by quarter."), "scores:overview", "scores.view"),
-    Card(_("Quarterly bulletins"), _("Draft, issue and download the quarterly bulletin."), "bulletins:list", "bulletins.view"),
-    Card(_("Matters"), _("Disputes and matters: intake, dispatch, handling and review."), "cases:list", "cases.view"),
-    Card(_("Units"), _("The units of the jurisdiction and their classes."), "units:list", "units.view"),
-    Card(_("Evaluation schemes"), _("Classes, indicators, deductions, tiers and stars."), "schemes:list", "schemes.view"),
-    Card(_("Audit log"), _("Every action, in a tamper-evident chain."), "web:audit_log", "audit.read"),
-    Card(_("Accounts and roles"), _("Create accounts and grant roles."), "web:accounts", "accounts.view"),
+    Card(
+        _("Fill this month's figures"),
+        _("Enter, check and submit your body's monthly figures before the deadline."),
+        "reporting:my_submissions",
+        "reporting.fill",
+    ),
+    Card(
+        _("Figures awaiting your signature"),
+        _("Review or approve submissions of your reporting body."),
+        "reporting:my_submissions",
+        "reporting.sign",
+    ),
+    Card(
+        _("Reporting dashboard"),
+        _("Completeness, timeliness and overdue submissions of every body."),
+        "reporting:dashboard",
+        "reporting.dashboard",
+    ),
+    Card(
+        _("Stability index"),
+        _("Scores, ranks and tiers of each class by quarter."),
+        "scores:overview",
+        "scores.view",
+    ),
+    Card(
+        _("Quarterly bulletins"),
+        _("Draft, issue and download the quarterly bulletin."),
+        "bulletins:list",
+        "bulletins.view",
+    ),
+    Card(
+        _("Matters"),
+        _("Disputes and matters: intake, dispatch, handling and review."),
+        "cases:list",
+        "cases.view",
+    ),
+    Card(
+        _("Units"),
+        _("The units of the jurisdiction and their classes."),
+        "units:list",
+        "units.view",
+    ),
+    Card(
+        _("Evaluation schemes"),
+        _("Classes, indicators, deductions, tiers and stars."),
+        "schemes:list",
+        "schemes.view",
+    ),
+    Card(
+        _("Audit log"), _("Every action, in a tamper-evident chain."), "web:audit_log", "audit.read"
+    ),
+    Card(
+        _("Accounts and roles"),
+        _("Create accounts and grant roles."),
+        "web:accounts",
+        "accounts.view",
+    ),
 ]
 
 
-def home_cards(actor: Actor) -> list[dict[str, object]]:
+def home_cards(actor: Actor) -> list[dict[str, Any]]:
     """The cards the actor may use, with their URLs (cards of parts not installed are left out)."""
     cards, seen = [], set()
     for card in CARDS:

@@ -60,17 +60,26 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     records = audit_records(actor=actor, event=request.GET.get("event", ""))
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit_log.html", {"page": page, "event": request.GET.get("event", "")})
+    return render(
+        request, "web/audit_log.html", {"page": page, "event": request.GET.get("event", "")}
+    )
 
 
 @requires("accounts.view")
 def accounts(request: HttpRequest) -> HttpResponse:
     """Users and their roles, with forms to add a user and grant a role (security administrator)."""
-    users = User.objects.prefetch_related("assignments__body", "assignments__unit").order_by("username")
+    users = User.objects.prefetch_related("assignments__body", "assignments__unit").order_by(
+        "username"
+    )
     return render(
         request,
         "web/accounts.html",
-        {"users": users, "new_user_form": NewUserForm(), "grant_form": GrantRoleForm(), "roles": Role},
+        {
+            "users": users,
+            "new_user_form": NewUserForm(),
+            "grant_form": GrantRoleForm(),
+            "roles": Role,
+        },
     )
 
 
@@ -89,7 +98,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("web:accounts")
 
 

@@ -29,9 +29,15 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     body = models.ForeignKey(
-        "schemes.ReportingBody", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+        "schemes.ReportingBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
     )
-    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
+    unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,7 +45,9 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "body", "unit"], name="accounts_role_unique", nulls_distinct=False
+                fields=["user", "role", "body", "unit"],
+                name="accounts_role_unique",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=["clerk", "reviewer", "approver"]) | Q(body__isnull=False),

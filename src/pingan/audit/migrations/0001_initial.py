@@ -4,48 +4,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain_id', models.CharField(max_length=32)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chain_id", models.CharField(max_length=32)),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit chain head',
+                "verbose_name": "audit chain head",
             },
         ),
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(verbose_name='time (UTC)')),
-                ('actor_id', models.BigIntegerField(null=True, verbose_name='actor')),
-                ('actor_role', models.CharField(blank=True, max_length=32, verbose_name='role')),
-                ('channel', models.CharField(max_length=8, verbose_name='channel')),
-                ('source', models.CharField(blank=True, max_length=64, verbose_name='source address')),
-                ('event', models.CharField(db_index=True, max_length=64, verbose_name='event')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('outcome', models.CharField(max_length=16, verbose_name='outcome')),
-                ('detail', models.JSONField(default=dict, verbose_name='detail')),
-                ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="sequence")),
+                ("occurred_at", models.DateTimeField(verbose_name="time (UTC)")),
+                ("actor_id", models.BigIntegerField(null=True, verbose_name="actor")),
+                ("actor_role", models.CharField(blank=True, max_length=32, verbose_name="role")),
+                ("channel", models.CharField(max_length=8, verbose_name="channel")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=64, verbose_name="source address"),
+                ),
+                ("event", models.CharField(db_index=True, max_length=64, verbose_name="event")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                ("outcome", models.CharField(max_length=16, verbose_name="outcome")),
+                ("detail", models.JSONField(default=dict, verbose_name="detail")),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit record',
-                'verbose_name_plural': 'audit records',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__15cb14_idx')],
+                "verbose_name": "audit record",
+                "verbose_name_plural": "audit records",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__15cb14_idx"
+                    )
+                ],
             },
         ),
     ]

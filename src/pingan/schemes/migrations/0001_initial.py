@@ -5,125 +5,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ReportingBody',
+            name="ReportingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
             ],
             options={
-                'verbose_name': 'reporting body',
-                'verbose_name_plural': 'reporting bodies',
-                'ordering': ['code'],
+                "verbose_name": "reporting body",
+                "verbose_name_plural": "reporting bodies",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
             ],
             options={
-                'verbose_name': 'scheme',
-                'verbose_name_plural': 'schemes',
+                "verbose_name": "scheme",
+                "verbose_name_plural": "schemes",
             },
         ),
         migrations.CreateModel(
-            name='SchemeVersion',
+            name="SchemeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('name_zh', models.CharField(max_length=200, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('content', models.JSONField(verbose_name='normalised content')),
-                ('content_hash', models.CharField(max_length=64)),
-                ('source', models.TextField(verbose_name='TOML source')),
-                ('base_score', models.FloatField(default=100, verbose_name='base score')),
-                ('deadline_day', models.PositiveSmallIntegerField(default=5, verbose_name='reporting deadline day')),
-                ('tiers', models.JSONField(verbose_name='tier lines')),
-                ('star_bands', models.JSONField(verbose_name='star bands')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='schemes.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("name_zh", models.CharField(max_length=200, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("content", models.JSONField(verbose_name="normalised content")),
+                ("content_hash", models.CharField(max_length=64)),
+                ("source", models.TextField(verbose_name="TOML source")),
+                ("base_score", models.FloatField(default=100, verbose_name="base score")),
+                (
+                    "deadline_day",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="reporting deadline day"
+                    ),
+                ),
+                ("tiers", models.JSONField(verbose_name="tier lines")),
+                ("star_bands", models.JSONField(verbose_name="star bands")),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="schemes.scheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scheme version',
-                'verbose_name_plural': 'scheme versions',
+                "verbose_name": "scheme version",
+                "verbose_name_plural": "scheme versions",
             },
         ),
         migrations.CreateModel(
-            name='SchemeClass',
+            name="SchemeClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),
-                ('exposure', models.CharField(max_length=32, verbose_name='exposure covariate')),
-                ('covariates', models.JSONField(default=list, verbose_name='adjustment covariates')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classes', to='schemes.schemeversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name (English)")),
+                ("exposure", models.CharField(max_length=32, verbose_name="exposure covariate")),
+                (
+                    "covariates",
+                    models.JSONField(default=list, verbose_name="adjustment covariates"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="classes",
+                        to="schemes.schemeversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'class',
-                'verbose_name_plural': 'classes',
-                'ordering': ['position'],
+                "verbose_name": "class",
+                "verbose_name_plural": "classes",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),
-                ('domain', models.CharField(max_length=32, verbose_name='domain')),
-                ('veto', models.BooleanField(default=False, verbose_name='one-vote veto')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='schemes.reportingbody')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='schemes.schemeversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name (English)")),
+                ("domain", models.CharField(max_length=32, verbose_name="domain")),
+                ("veto", models.BooleanField(default=False, verbose_name="one-vote veto")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="schemes.reportingbody",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="schemes.schemeversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['position'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ClassIndicator',
+            name="ClassIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deduction', models.FloatField(verbose_name='deduction per incident')),
-                ('cap', models.FloatField(blank=True, null=True, verbose_name='cap per period')),
-                ('veto', models.BooleanField(default=False, verbose_name='one-vote veto')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='schemes.indicator')),
-                ('scheme_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='schemes.schemeclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("deduction", models.FloatField(verbose_name="deduction per incident")),
+                ("cap", models.FloatField(blank=True, null=True, verbose_name="cap per period")),
+                ("veto", models.BooleanField(default=False, verbose_name="one-vote veto")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rules",
+                        to="schemes.indicator",
+                    ),
+                ),
+                (
+                    "scheme_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rules",
+                        to="schemes.schemeclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'class indicator',
-                'verbose_name_plural': 'class indicators',
-                'ordering': ['position'],
-                'constraints': [models.UniqueConstraint(fields=('scheme_class', 'indicator'), name='schemes_class_indicator_unique')],
+                "verbose_name": "class indicator",
+                "verbose_name_plural": "class indicators",
+                "ordering": ["position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scheme_class", "indicator"), name="schemes_class_indicator_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='schemeversion',
-            constraint=models.UniqueConstraint(fields=('scheme', 'number'), name='schemes_version_unique'),
+            model_name="schemeversion",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "number"), name="schemes_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schemeclass',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='schemes_class_unique'),
+            model_name="schemeclass",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="schemes_class_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='schemes_indicator_unique'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="schemes_indicator_unique"
+            ),
         ),
     ]

@@ -5,52 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'City'), (2, 'District or department'), (3, 'Community or township')], verbose_name='level')),
-                ('eval_class', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='evaluation class')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "City"),
+                            (2, "District or department"),
+                            (3, "Community or township"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "eval_class",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=16, verbose_name="evaluation class"
+                    ),
+                ),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="opened on")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['code'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Covariate',
+            name="Covariate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=32, verbose_name='covariate')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='covariates', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=32, verbose_name="covariate")),
+                ("value", models.FloatField(verbose_name="value")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="covariates",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'covariate',
-                'verbose_name_plural': 'covariates',
+                "verbose_name": "covariate",
+                "verbose_name_plural": "covariates",
             },
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('opened_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='units_closed_after_opened'),
+            model_name="orgunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True),
+                    ("opened_on__isnull", True),
+                    ("closed_on__gte", models.F("opened_on")),
+                    _connector="OR",
+                ),
+                name="units_closed_after_opened",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='covariate',
-            constraint=models.UniqueConstraint(fields=('unit', 'year', 'name'), name='units_covariate_unique'),
+            model_name="covariate",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year", "name"), name="units_covariate_unique"
+            ),
         ),
     ]

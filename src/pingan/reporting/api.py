@@ -1,0 +1,288 @@
+"""The reporting API: submissions, cells (with dry run), sign-off transitions, cell history, completeness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+
+from pingan.accounts.actor import actor_from_request
+from pingan.accounts.permissions import require, require_body
+from pingan.core.problems import InputRefused, Problem
+from pingan.reporting import selectors, services
+from pingan.reporting.cells import Columns
+from pingan.reporting.models import Submission
+from pingan.schemes.models import ReportingBody
+from pingan.units.models import OrgUnit
+
+router = Router(tags=["reporting"])
+
+
+class SubmissionOut(Schema):
+    """A submission version and how far its sign-off has gone."""
+
+    id: int
+    body: str
+    month: str
+    version: int
+    kind: str
+    status: str
+    is_current: bool
+    superseded: bool
+    reason: str
+    returned_reason: str
+    submitted_by: int | None
+    reviewed_by: int | None
+    approved_by: int | None
+    received_by: int | None
+
+
+class SubmissionIn(Schema):
+    """Open the draft of a body for a month; with `correction_reason`, open a correction of the approved version."""
+
+    body: str
+    month: str
+    correction_reason: str | None = None
+
+
+class CellIn(Schema):
+    """One cell; `value` null clears it (missing), 0 is a reported zero."""
+
+    unit_code: str
+    indicator_code: str
+    value: int | float | str | None = None
+
+
+class CellsIn(Schema):
+    """Cells to write."""
+
+    cells: list[CellIn]
+
+
+class CellOut(Schema):
+    """One expected cell and its value (null = missing)."""
+
+    unit_code: str
+    indicator_code: str
+    value: int | None
+    changed: bool
+
+
+class CellsSummaryOut(Schema):
+    """What a write did (or would do in a dry run)."""
+
+    dry_run: bool
+    created: int
+    updated: int
+    cleared: int
+    unchanged: int
+    missing: int
+
+
+class ReasonIn(Schema):
+    """The reason for a return."""
+
+    reason: str
+
+
+class VersionOut(Schema):
+    """One version of a cell."""
+
+    submission_id: int
+    number: int
+    kind: str
+    status: str
+    value: int | None
+    changed: bool
+    is_current: bool
+    superseded_at: dt.datetime | None
+    created_by_id: int | None
+    submitted_by_id: int | None
+    reviewed_by_id: int | None
+    approved_by_id: int | None
+    approved_at: dt.datetime | None
+    received_by_id: int | None
+    reason: str
+
+
+class CompletenessOut(Schema):
+    """How one body stands for one month."""
+
+    body: str
+    month: str
+    status: str
+    expected_cells: int
+    filled_cells: int
+    deadline: dt.datetime
+    submitted_on_time: bool
+    approved_on_time: bool
+    overdue: bool
+
+
+def _out(s: Submission) -> SubmissionOut:
+    return SubmissionOut(
+        id=s.pk,
+        body=s.body.code,
+        month=s.month,
+        version=s.number,
+        kind=s.kind,
+        status=s.status,
+        is_current=s.is_current,
+        superseded=s.is_superseded,
+        reason=s.reason,
+        returned_reason=s.returned_reason,
+        submitted_by=s.submitted_by_id,
+        reviewed_by=s.reviewed_by_id,
+        approved_by=s.approved_by_id,
+        received_by=s.received_by_id,
+    )
+
+
+def _body_id(code: str) -> int:
+    body = ReportingBody.objects.filter(code=code).first()
+    if body is None:
+        raise InputRefused([Problem(None, "body", "unknown reporting body %s" % code)])
+    return body.pk
+
+
+@router.get("/submissions", response=list[SubmissionOut])
+def list_submissions(request: HttpRequest, body: str | None = None, month: str | None = None, status: str | None = None) -> list[SubmissionOut]:
+    """Submissions the caller may read (body staff: their own bodies), newest month first."""
+    queryset = selectors.visible_submissions(actor_from_request(request, channel="api"))
+    if body:
+        queryset = queryset.filter(body__code=body)
+    if month:
+        queryset = queryset.filter(month=month)
+    if status:
+        queryset = queryset.filter(status=status)
+    return [_out(s) for s in queryset[:500]]
+
+
+@router.post("/submissions", response={201: SubmissionOut})
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> tuple[int, SubmissionOut]:
+    """Open a draft (or return the open one), or a correction when a reason is given."""
+    actor = actor_from_request(request, channel="api")
+    require(actor, "reporting.fill")
+    body_id = _body_id(payload.body)
+    if payload.correction_reason is not None:
+        submission = services.start_correction(actor=actor, body_id=body_id, month=payload.month, reason=payload.correction_reason)
+    else:
+        submission = services.create_submission(actor=actor, body_id=body_id, month=payload.month)
+    return 201, _out(submission)
+
+
+@router.get("/submissions/{submission_id}", response=SubmissionOut)
+def get_submission(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    """One submission."""
+    return _out(services.get_submission(actor=actor_from_request(request, channel="api"), action="reporting.view", submission_id=submission_id))
+
+
+@router.get("/submissions/{submission_id}/cells", response=list[CellOut])
+def get_cells(request: HttpRequest, submission_id: int) -> list[CellOut]:
+    """Every expected cell of the submission with its value (null = missing)."""
+    submission = services.get_submission(actor=actor_from_request(request, channel="api"), action="reporting.view", submission_id=submission_id)
+    data = selectors.grid(submission)
+    return [
+        CellOut(unit_code=row.unit.code, indicator_code=cell["code"], value=cell["value"], changed=cell["changed"])
+        for row in data["rows"]
+        for cell in row.cells
+        if cell["applies"]
+    ]
+
+
+@router.put("/submissions/{submission_id}/cells", response=CellsSummaryOut)
+def put_cells(request: HttpRequest, submission_id: int, payload: CellsIn, dry_run: bool = False) -> CellsSummaryOut:
+    """Write cells of a draft; every problem is listed with its row (1-based item) and column, and nothing is written."""
+    actor = actor_from_request(request, channel="api")
+    submission = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    records = [(i, c.unit_code, c.indicator_code, submission.month, c.value) for i, c in enumerate(payload.cells, start=1)]
+    summary = services.put_cells(actor=actor, submission_id=submission_id, records=records, columns=Columns(period="month"), dry_run=dry_run)
+    return CellsSummaryOut(**summary.__dict__)
+
+
+def _transition(request: HttpRequest, submission_id: int, name: str, reason: str = "") -> SubmissionOut:
+    actor = actor_from_request(request, channel="api")
+    functions = {"submit": services.submit, "review": services.review, "approve": services.approve, "receive": services.receive}
+    if name == "return":
+        return _out(services.return_submission(actor=actor, submission_id=submission_id, reason=reason))
+    return _out(functions[name](actor=actor, submission_id=submission_id))
+
+
+@router.post("/submissions/{submission_id}/submit", response=SubmissionOut)
+def submit(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    """Clerk: draft → submitted (every cell must hold a value)."""
+    return _transition(request, submission_id, "submit")
+
+
+@router.post("/submissions/{submission_id}/review", response=SubmissionOut)
+def review(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    """Reviewer: submitted → reviewed."""
+    return _transition(request, submission_id, "review")
+
+
+@router.post("/submissions/{submission_id}/approve", response=SubmissionOut)
+def approve(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    """Approver: reviewed → approved (figures become immutable)."""
+    return _transition(request, submission_id, "approve")
+
+
+@router.post("/submissions/{submission_id}/receive", response=SubmissionOut)
+def receive(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    """Stability office: approved → received."""
+    return _transition(request, submission_id, "receive")
+
+
+@router.post("/submissions/{submission_id}/return", response=SubmissionOut)
+def return_submission(request: HttpRequest, submission_id: int, payload: ReasonIn) -> SubmissionOut:
+    """Reviewer or approver: back to draft, with a reason."""
+    return _transition(request, submission_id, "return", payload.reason)
+
+
+class HistoryQuery(Schema):
+    """Which cell."""
+
+    unit: str
+    indicator: str
+    month: str
+
+
+@router.get("/history", response=list[VersionOut])
+def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[VersionOut]:
+    """Every version of one cell, oldest first."""
+    actor = actor_from_request(request, channel="api")
+    require(actor, "reporting.view")
+    unit = OrgUnit.objects.filter(code=query.unit).first()
+    if unit is None:
+        raise Http404("unknown unit")
+    versions = selectors.cell_history(unit.pk, query.indicator, query.month)
+    if versions:
+        require_body(actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id)
+    return [VersionOut(**v.as_dict()) for v in versions]
+
+
+@router.get("/completeness", response=list[CompletenessOut])
+def completeness(request: HttpRequest, first: str, last: str) -> list[CompletenessOut]:
+    """Completeness and timeliness of every expected submission (body × month) in a range of months."""
+    actor = actor_from_request(request, channel="api")
+    require(actor, "reporting.view")
+    from pingan.reporting.periods import month_range, parse_month
+
+    if parse_month(first) is None or parse_month(last) is None:
+        raise InputRefused([Problem(None, "first", "months are YYYY-MM")])
+    body_ids = None if actor.roles & {"analyst", "office_head", "leader"} else list(actor.body_ids())
+    items = selectors.body_months(month_range(first, last)[:36], body_ids=body_ids)
+    return [
+        CompletenessOut(
+            body=i.body.code,
+            month=i.month,
+            status=i.status,
+            expected_cells=i.expected_cells,
+            filled_cells=i.filled_cells,
+            deadline=i.deadline,
+            submitted_on_time=i.submitted_on_time,
+            approved_on_time=i.approved_on_time,
+            overdue=i.overdue,
+        )
+        for i in items
+    ]

@@ -1,0 +1,241 @@
+"""Pages of monthly reporting: the body's submissions, the entry grid, uploads, sign-off, history, dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingan.accounts.actor import actor_from_request
+from pingan.accounts.permissions import can, require_body
+from pingan.core.problems import Conflict, InputRefused
+from pingan.reporting import periods, selectors, services
+from pingan.reporting.cells import Columns
+from pingan.reporting.models import Status, Submission
+from pingan.reporting.workbook import template_bytes, upload_records
+from pingan.schemes.models import ReportingBody
+from pingan.units.models import OrgUnit
+from pingan.web.access import requires
+
+
+def _problems_message(request: HttpRequest, refused: InputRefused) -> None:
+    messages.error(request, _("Nothing was written. Problems: %(list)s") % {"list": "; ".join(str(p) for p in refused.problems[:50])})
+
+
+@requires("reporting.submissions")
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    """The submissions of the signed-in person's bodies, the month due with its countdown, and reminders."""
+    actor = actor_from_request(request)
+    now = timezone.now()
+    month = selectors.due_month(now)
+    body_ids = sorted(actor.body_ids())
+    standing = selectors.body_months([month], now=now, body_ids=body_ids)
+    submissions = selectors.visible_submissions(actor).filter(body_id__in=body_ids).order_by("-month", "body__code", "-number")[:100]
+    return render(
+        request,
+        "reporting/my_submissions.html",
+        {
+            "month": month,
+            "standing": [{"item": i, "left": i.deadline - now} for i in standing],
+            "submissions": submissions,
+            "bodies": ReportingBody.objects.filter(pk__in=body_ids),
+            "reminders": selectors.reminders_for(request.user.pk),
+            "can_fill": can(actor, "reporting.fill"),
+        },
+    )
+
+
+@require_POST
+@requires("reporting.fill")
+def create(request: HttpRequest) -> HttpResponse:
+    """Open (or reopen) the draft of a body for a month, or a correction when a reason is given."""
+    actor = actor_from_request(request)
+    try:
+        body_id = int(request.POST.get("body", ""))
+        month = request.POST.get("month", "").strip()
+        reason = request.POST.get("reason", "")
+        if request.POST.get("correction"):
+            submission = services.start_correction(actor=actor, body_id=body_id, month=month, reason=reason)
+        else:
+            submission = services.create_submission(actor=actor, body_id=body_id, month=month)
+    except ValueError:
+        raise Http404 from None
+    except InputRefused as refused:
+        _problems_message(request, refused)
+        return redirect("reporting:my_submissions")
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("reporting:my_submissions")
+    return redirect("reporting:submission", submission_id=submission.pk)
+
+
+@requires("reporting.view")
+def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The entry grid (editable for the body's clerk while a draft), sign-off buttons and the step log."""
+    actor = actor_from_request(request)
+    item = services.get_submission(actor=actor, action="reporting.view", submission_id=submission_id)
+    version = item.scheme_version
+    context = {
+        "submission": item,
+        "grid": selectors.grid(item),
+        "events": selectors.submission_events(item),
+        "editable": item.status == Status.DRAFT and _may(actor, "reporting.fill", item),
+        "can_review": item.status == Status.SUBMITTED and _may(actor, "reporting.review", item),
+        "can_approve": item.status == Status.REVIEWED and _may(actor, "reporting.approve", item),
+        "can_receive": item.status == Status.APPROVED and can(actor, "reporting.receive"),
+        "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED) and _may(actor, "reporting.return", item),
+        "can_correct": item.is_current and _may(actor, "reporting.fill", item),
+        "deadline": periods.deadline(item.month, version.deadline_day),
+        "language": get_language() or "zh-hans",
+    }
+    return render(request, "reporting/submission.html", context)
+
+
+def _may(actor, action: str, item: Submission) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        require_body(actor, action, item.body_id)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@require_POST
+@requires("reporting.fill")
+def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Save the grid (or only check it with the "check" button). Inputs are named `v:<unit>:<indicator>`."""
+    actor = actor_from_request(request)
+    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    records = []
+    for row, key in enumerate(sorted(k for k in request.POST if k.startswith("v:")), start=1):
+        _prefix, unit_code, indicator_code = (key.split(":", 2) + ["", ""])[:3]
+        records.append((row, unit_code, indicator_code, item.month, request.POST[key]))
+    dry_run = "check" in request.POST
+    return _write(request, item, lambda: services.put_cells(actor=actor, submission_id=item.pk, records=records, columns=Columns(unit="unit", period="month", value=None), dry_run=dry_run))
+
+
+@require_POST
+@requires("reporting.fill")
+def zeros(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """"No incidents": fill every missing cell with an explicit 0."""
+    actor = actor_from_request(request)
+    return _write(request, None, lambda: services.fill_zeros(actor=actor, submission_id=submission_id), submission_id)
+
+
+@require_POST
+@requires("reporting.fill")
+def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Upload the filled XLSX template or a figures CSV/XLSX into the draft (optionally as a dry run)."""
+    actor = actor_from_request(request)
+    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("reporting:submission", submission_id=item.pk)
+    data = uploaded.read()
+    dry_run = bool(request.POST.get("dry_run"))
+
+    def run() -> services.CellsSummary:
+        records, columns = upload_records(data, item.month)
+        return services.put_cells(actor=actor, submission_id=item.pk, records=records, columns=columns, dry_run=dry_run)
+
+    return _write(request, item, run)
+
+
+def _write(request: HttpRequest, item: Submission | None, action: Callable[[], services.CellsSummary], submission_id: int | None = None) -> HttpResponse:
+    target = item.pk if item is not None else submission_id
+    try:
+        summary = action()
+    except InputRefused as refused:
+        _problems_message(request, refused)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        text = _("%(created)s new, %(updated)s changed, %(cleared)s cleared; %(missing)s cells still missing.") % summary.__dict__
+        if summary.dry_run:
+            messages.info(request, _("Check passed, nothing was written: %(summary)s") % {"summary": text})
+        else:
+            messages.success(request, _("Saved: %(summary)s") % {"summary": text})
+    return redirect("reporting:submission", submission_id=target)
+
+
+@requires("reporting.fill")
+def template(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Download the XLSX entry template of the submission."""
+    actor = actor_from_request(request)
+    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    response = HttpResponse(
+        template_bytes(item, get_language() or "zh-hans"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="figures-%s-%s-v%d.xlsx"' % (item.body.code, item.month, item.number)
+    return response
+
+
+def _step(function: Callable[..., Submission], needs_reason: bool = False) -> Callable[[HttpRequest, int], HttpResponse]:
+    def view(request: HttpRequest, submission_id: int) -> HttpResponse:
+        actor = actor_from_request(request)
+        extra = {"reason": request.POST.get("reason", "")} if needs_reason else {}
+        try:
+            function(actor=actor, submission_id=submission_id, **extra)
+        except InputRefused as refused:
+            _problems_message(request, refused)
+        except (Conflict, PermissionDenied) as refused:
+            messages.error(request, str(refused))
+        return redirect("reporting:submission", submission_id=submission_id)
+
+    view.__doc__ = function.__doc__
+    return view
+
+
+submit = require_POST(requires("reporting.fill")(_step(services.submit)))
+review = require_POST(requires("reporting.review")(_step(services.review)))
+approve = require_POST(requires("reporting.approve")(_step(services.approve)))
+receive = require_POST(requires("reporting.receive")(_step(services.receive)))
+return_view = require_POST(requires("reporting.return")(_step(services.return_submission, needs_reason=True)))
+
+
+@requires("reporting.view")
+def history(request: HttpRequest) -> HttpResponse:
+    """Every version of one cell (unit, indicator, month)."""
+    actor = actor_from_request(request)
+    unit = OrgUnit.objects.filter(code=request.GET.get("unit", "")).first()
+    indicator, month = request.GET.get("indicator", ""), request.GET.get("month", "")
+    if unit is None or periods.parse_month(month) is None:
+        raise Http404
+    versions = selectors.cell_history(unit.pk, indicator, month)
+    if versions:
+        require_body(actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id)
+    return render(request, "reporting/history.html", {"unit": unit, "indicator": indicator, "month": month, "versions": versions})
+
+
+@requires("reporting.dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Completeness and timeliness per body, month and quarter, and the overdue list."""
+    now = timezone.now()
+    last = selectors.due_month(now)
+    first = request.GET.get("from") or periods.month_text(int(last[:4]), 1)
+    if periods.parse_month(first) is None or first > last:
+        first = last
+    months = periods.month_range(first, last)[-12:]
+    items = selectors.body_months(months, now=now)
+    bodies = sorted({i.body.code for i in items})
+    table = [{"body": code, "cells": [i for i in items if i.body.code == code]} for code in bodies]
+    quarters = selectors.by_body_and_quarter(items)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "months": months,
+            "table": table,
+            "quarters": [{"body": b, "quarter": q, "rates": r} for (b, q), r in quarters.items()],
+            "by_month": [{"month": m, "rates": selectors.rates([i for i in items if i.month == m])} for m in months],
+            "overdue": [i for i in items if i.overdue],
+            "now": now,
+        },
+    )
