@@ -1,0 +1,133 @@
+"""Materialised quarterly results: one run per computation, the current run per scheme and quarter."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    """Warning tier of a unit's score (empty when above every line)."""
+
+    NONE = "", _("none")
+    YELLOW = "yellow", _("yellow")
+    ORANGE = "orange", _("orange")
+    RED = "red", _("red")
+
+
+class ScoreRun(models.Model):
+    """One computation of a quarter under one scheme version, with the hash of its inputs."""
+
+    version = models.ForeignKey("schemes.SchemeVersion", on_delete=models.PROTECT, related_name="score_runs")
+    period = models.CharField(_("quarter"), max_length=6, db_index=True)
+    input_hash = models.CharField(max_length=64)
+    reason = models.CharField(_("reason"), max_length=200)
+    computed_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    notes = models.JSONField(_("method notes"), default=dict)
+
+    class Meta:
+        verbose_name = _("score run")
+        verbose_name_plural = _("score runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "period"], condition=Q(is_current=True), name="scores_one_current_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} v{self.version_id} #{self.pk}"
+
+
+class QuarterResult(models.Model):
+    """A unit's result for a quarter: scores, rank with its 95% interval, tier, stars, flags."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="results")
+    class_code = models.CharField(_("class"), max_length=16)
+    absolute_score = models.FloatField(_("absolute score"))
+    relative_score = models.FloatField(_("relative score"))
+    rank = models.PositiveIntegerField(_("rank"))
+    rank_low = models.PositiveIntegerField(_("rank, best of 95% interval"))
+    rank_high = models.PositiveIntegerField(_("rank, worst of 95% interval"))
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True)
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    veto = models.BooleanField(_("vetoed"), default=False)
+    complete = models.BooleanField(_("complete"), default=True)
+    funnel_flag = models.CharField(_("funnel flag"), max_length=16, blank=True)
+    observed = models.FloatField(_("weighted incidents"), default=0)
+    expected = models.FloatField(_("expected weighted incidents"), default=0)
+    change_prev = models.FloatField(_("change on previous quarter"), null=True)
+    change_year = models.FloatField(_("change on same quarter last year"), null=True)
+    quarter_to_date = models.JSONField(_("quarter to date"), default=list)
+
+    class Meta:
+        verbose_name = _("quarter result")
+        verbose_name_plural = _("quarter results")
+        constraints = [models.UniqueConstraint(fields=["run", "unit"], name="scores_result_unique")]
+        indexes = [models.Index(fields=["run", "class_code", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}@{self.run_id}"
+
+
+class Deduction(models.Model):
+    """One row of a score's explanation: indicator, month, count, deduction, the figure used."""
+
+    result = models.ForeignKey(QuarterResult, on_delete=models.CASCADE, related_name="deductions")
+    indicator_code = models.CharField(_("indicator"), max_length=40)
+    month = models.CharField(_("month"), max_length=7)
+    count = models.IntegerField(_("count"), null=True)
+    deduction = models.FloatField(_("deduction"))
+    figure_id = models.BigIntegerField(_("approved figure"), null=True)
+
+    class Meta:
+        verbose_name = _("deduction")
+        verbose_name_plural = _("deductions")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code}/{self.month}"
+
+
+class ScoreChange(models.Model):
+    """A unit's result changed between two runs of the same quarter (e.g. after a correction)."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="changes")
+    previous_run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    old_absolute = models.FloatField()
+    new_absolute = models.FloatField()
+    old_relative = models.FloatField()
+    new_relative = models.FloatField()
+    old_rank = models.PositiveIntegerField()
+    new_rank = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.old_absolute}->{self.new_absolute}"
+
+
+class KeyManagementMark(models.Model):
+    """The office marks a unit for key management (重点管理) with a reason; unmarking ends it."""
+
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="key_marks")
+    reason = models.CharField(_("reason"), max_length=500)
+    marked_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key-management mark")
+        verbose_name_plural = _("key-management marks")
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=Q(ended_at__isnull=True), name="scores_one_open_mark")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}"

@@ -1,0 +1,11 @@
+"""Who may see and compute scores."""
+
+from pingan.accounts.permissions import READ_ALL
+from pingan.accounts.roles import Role
+
+ACTIONS = {
+    "scores.view": READ_ALL | {Role.UNIT_VIEWER},
+    "scores.compute": frozenset({Role.ANALYST, Role.SYSTEM_ADMIN}),
+    "scores.export": READ_ALL | {Role.SYSTEM_ADMIN},
+    "scores.mark": frozenset({Role.ANALYST, Role.OFFICE_HEAD}),
+}
