@@ -46,9 +46,7 @@ def test_fallback_reasons() -> None:
     result = relative_scores(more, np.full((8, 3), 10.0), _scheme(2), np.tile(covariates, (2, 1)))
     assert result.fits[0].method == "glm"
     assert (result.fits[1].method, result.fits[1].reason) == ("fallback", "all counts zero")
-    assert result.score.tolist() == pytest.approx(
-        list(100 - result.deductions[:, 0]), abs=1e-12
-    )
+    assert result.score.tolist() == pytest.approx(list(100 - result.deductions[:, 0]), abs=1e-12)
 
 
 def test_too_few_observations_for_the_parameters() -> None:
@@ -104,9 +102,7 @@ def test_empirical_bayes_three_units_by_hand() -> None:
     assert eb.between_variance == pytest.approx(1.85, rel=1e-14)
     c4, c2 = 1.85 / 2.225, 1.85 / 2.6
     assert eb.shrinkage == pytest.approx([c4, c4, c2], rel=1e-14)
-    assert eb.smoothed == pytest.approx(
-        [1.5 - c4, 1.5 - 0.5 * c4, 1.5 + 3.0 * c2], rel=1e-14
-    )
+    assert eb.smoothed == pytest.approx([1.5 - c4, 1.5 - 0.5 * c4, 1.5 + 3.0 * c2], rel=1e-14)
     assert eb.smoothed == pytest.approx([0.66853933, 1.08426966, 3.63461538], rel=1e-8)
 
 
@@ -134,8 +130,11 @@ def test_zero_expected_gives_pooled_ratio_without_smoothing() -> None:
 def test_relative_scores_within_zero_and_base(
     data: dict[str, np.ndarray], smooth: bool, with_covariates: bool
 ) -> None:
-    scheme = Scheme.of([1.0] * data["counts"].shape[1], [5.0] * data["counts"].shape[1],
-                       [False] * data["counts"].shape[1])
+    scheme = Scheme.of(
+        [1.0] * data["counts"].shape[1],
+        [5.0] * data["counts"].shape[1],
+        [False] * data["counts"].shape[1],
+    )
     cov = data["covariates"] if with_covariates else None
     result = relative_scores(data["counts"], data["exposure"], scheme, cov, smooth=smooth)
     assert ((result.score >= 0) & (result.score <= 100)).all()
@@ -202,7 +201,10 @@ def test_permuting_units_permutes_relative_results(
     args = (data["counts"], data["exposure"], scheme, data["covariates"])
     base = relative_scores(*args, smooth=smooth)
     permuted = relative_scores(
-        data["counts"][order], data["exposure"][order], scheme, data["covariates"][order],
+        data["counts"][order],
+        data["exposure"][order],
+        scheme,
+        data["covariates"][order],
         smooth=smooth,
     )
     assert permuted.score == pytest.approx(base.score[order], rel=1e-7, abs=1e-7)

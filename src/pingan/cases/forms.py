@@ -11,6 +11,21 @@ from pingan.cases.models import Category, CategoryGroup, Channel, Grade, Outcome
 from pingan.units.models import OrgUnit
 
 
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     """A file input accepting several files."""
 
@@ -21,7 +36,9 @@ class MultipleFileField(forms.FileField):
     """Several optional files."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -48,22 +65,31 @@ def _grade_choices() -> list[tuple[int, str]]:
     return [(g.level, str(g)) for g in Grade.objects.all()]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(StyledForm):
     """A new matter, as a community worker, a mediator or the centre enters it."""
 
     category = forms.ChoiceField(label=_("Category"))
     grade = forms.TypedChoiceField(label=_("Grade"), coerce=int)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     place = forms.ChoiceField(label=_("Place (unit)"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
-    parties = forms.CharField(label=_("Parties involved"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000)
+    parties = forms.CharField(
+        label=_("Parties involved"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
     party_contact = forms.CharField(label=_("Parties' contact"), max_length=100, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WEB)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=30, required=False)
-    reporter_confidential = forms.BooleanField(label=_("Keep the reporter confidential"), required=False)
+    reporter_confidential = forms.BooleanField(
+        label=_("Keep the reporter confidential"), required=False
+    )
     attachments = MultipleFileField(label=_("Photos or documents (JPEG, PNG, PDF)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -73,35 +99,45 @@ class IntakeForm(forms.Form):
         self.fields["place"].choices = _unit_choices()
 
 
-class AssignForm(forms.Form):
+class AssignForm(StyledForm):
     """A unit and a named handler (dispatch, re-dispatch, raise a level)."""
 
     unit = forms.ChoiceField(label=_("Responsible unit"))
-    handler = forms.TypedChoiceField(label=_("Handler"), coerce=int, required=False, empty_value=None)
+    handler = forms.TypedChoiceField(
+        label=_("Handler"), coerce=int, required=False, empty_value=None
+    )
     reason = forms.CharField(label=_("Reason or note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, handlers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(str(u.pk), "%s %s" % (u.code, u.name_zh)) for u in OrgUnit.objects.order_by("code")]
-        self.fields["handler"].choices = [("", "—")] + [(h.pk, h.display_name or h.username) for h in handlers]
+        self.fields["unit"].choices = [
+            (str(u.pk), "%s %s" % (u.code, u.name_zh)) for u in OrgUnit.objects.order_by("code")
+        ]
+        self.fields["handler"].choices = [("", "—")] + [
+            (h.pk, h.display_name or h.username) for h in handlers
+        ]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(StyledForm):
     """The handler's account and outcome."""
 
-    account = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    account = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(StyledForm):
     """The follow-up visit."""
 
-    satisfaction = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)])
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)]
+    )
     resolved = forms.BooleanField(label=_("Resolved"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(StyledForm):
     """The period and filters of the statistics page."""
 
     first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -115,7 +151,7 @@ class PeriodForm(forms.Form):
         self.fields["grade"].choices = [("", "—"), *_grade_choices()]
 
 
-class GradeForm(forms.Form):
+class GradeForm(StyledForm):
     """A grade's meaning and deadlines."""
 
     level = forms.IntegerField(widget=forms.HiddenInput)
@@ -125,7 +161,7 @@ class GradeForm(forms.Form):
     handle_days = forms.IntegerField(label=_("working days to handle"), min_value=0, max_value=250)
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(StyledForm):
     """A category of the catalogue."""
 
     code = forms.CharField(label=_("code"), max_length=32)
@@ -139,18 +175,26 @@ class CategoryForm(forms.Form):
         self.fields["group"].choices = [(g.code, g.name_zh) for g in CategoryGroup.objects.all()]
 
 
-class LadderForm(forms.Form):
+class LadderForm(StyledForm):
     """A step of an escalation ladder."""
 
-    ladder = forms.ChoiceField(label=_("ladder"), choices=[("township", _("Township")), ("county", _("County"))])
+    ladder = forms.ChoiceField(
+        label=_("ladder"), choices=[("township", _("Township")), ("county", _("County"))]
+    )
     step = forms.IntegerField(label=_("step"), min_value=1, max_value=10)
     name_zh = forms.CharField(label=_("name (Chinese)"), max_length=100)
     name_en = forms.CharField(label=_("name (English)"), max_length=100, required=False)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(StyledForm):
     """Retention, daily summary time and the attachment limit."""
 
-    retention_days = forms.IntegerField(label=_("keep personal data after archiving (days)"), min_value=30, max_value=3650)
-    summary_time = forms.TimeField(label=_("daily summary time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    max_attachment_mb = forms.IntegerField(label=_("largest attachment (MB)"), min_value=1, max_value=20)
+    retention_days = forms.IntegerField(
+        label=_("keep personal data after archiving (days)"), min_value=30, max_value=3650
+    )
+    summary_time = forms.TimeField(
+        label=_("daily summary time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    max_attachment_mb = forms.IntegerField(
+        label=_("largest attachment (MB)"), min_value=1, max_value=20
+    )

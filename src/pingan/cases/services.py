@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import require, require_unit
+from pingan.accounts.permissions import can, require, require_unit
 from pingan.accounts.roles import Role
 from pingan.audit.services import record_event
 from pingan.cases import crypto
@@ -823,8 +823,9 @@ def _notify(actor: Actor, candidates: Any, kind: str, now: dt.datetime) -> int:
 def generate_daily_summary(
     *, actor: Actor, day: dt.date, now: dt.datetime | None = None
 ) -> DailySummary:
-    """Generate (or regenerate) the centre's daily work summary for `day`."""
-    require(actor, "cases.summary")
+    """Generate (or regenerate) the centre's daily work summary for `day` (also run by the job)."""
+    if not can(actor, "cases.jobs"):
+        require(actor, "cases.summary")
     from pingan.cases.selectors import daily_summary_content
 
     content = daily_summary_content(day)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx import Document
 from django.utils.translation import gettext as _
+from docx import Document
 
 FIGURES = [
     ("received", "Received"),
@@ -29,7 +29,9 @@ def figure_rows(content: dict[str, Any]) -> list[tuple[str, int]]:
 def summary_docx(content: dict[str, Any]) -> bytes:
     """Render a daily summary's content as a .docx file (counts and matter numbers only)."""
     document = Document()
-    document.add_heading(_("Daily work summary of the centre, %(day)s") % {"day": content.get("day", "")}, level=1)
+    document.add_heading(
+        _("Daily work summary of the centre, %(day)s") % {"day": content.get("day", "")}, level=1
+    )
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Item"), _("Count")

@@ -14,7 +14,9 @@ urlpatterns = [
     path("<int:matter_id>/review/<slug:action>/", views.matter_review_action, name="review_action"),
     path("<int:matter_id>/note/", views.matter_note, name="note"),
     path("<int:matter_id>/personal/", views.matter_reveal, name="reveal"),
-    path("<int:matter_id>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path(
+        "<int:matter_id>/files/<int:attachment_id>/", views.attachment_download, name="attachment"
+    ),
     path("statistics/", views.stats, name="stats"),
     path("summaries/", views.summaries, name="summaries"),
     path("summaries/generate/", views.summary_generate, name="summary_generate"),

@@ -60,7 +60,9 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     form = forms.IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [services.Upload(f.name, f.content_type or "", f.read()) for f in data["attachments"]]
+        uploads = [
+            services.Upload(f.name, f.content_type or "", f.read()) for f in data["attachments"]
+        ]
         try:
             matter = services.intake_matter(
                 actor=actor, category_code=data["category"], grade_level=data["grade"],
@@ -133,11 +135,25 @@ def matter_centre_action(request: HttpRequest, matter_id: int, action: str) -> H
     matter = selectors.matter_for(actor=actor, matter_id=matter_id)
     reason = request.POST.get("reason", "")
     if action == "reject":
-        return _act(request, matter.pk, lambda: services.reject(actor=actor, matter_id=matter.pk, reason=reason))
+        return _act(
+            request,
+            matter.pk,
+            lambda: services.reject(actor=actor, matter_id=matter.pk, reason=reason),
+        )
     if action == "merge":
         original = request.POST.get("original", "")
-        return _act(request, matter.pk, lambda: services.merge(actor=actor, matter_id=matter.pk, original_number=original, reason=reason))
-    calls = {"dispatch": services.dispatch, "redispatch": services.redispatch, "raise": services.raise_level}
+        return _act(
+            request,
+            matter.pk,
+            lambda: services.merge(
+                actor=actor, matter_id=matter.pk, original_number=original, reason=reason
+            ),
+        )
+    calls = {
+        "dispatch": services.dispatch,
+        "redispatch": services.redispatch,
+        "raise": services.raise_level,
+    }
     if action not in calls:
         raise Http404(action)
 
@@ -161,9 +177,14 @@ def matter_unit_action(request: HttpRequest, matter_id: int, action: str) -> Htt
         "sign": lambda: services.sign_for(actor=actor, matter_id=matter.pk),
         "start": lambda: services.start_work(actor=actor, matter_id=matter.pk),
         "feedback": lambda: services.give_feedback(
-            actor=actor, matter_id=matter.pk, account=post.get("account", ""), outcome=post.get("outcome", "")
+            actor=actor,
+            matter_id=matter.pk,
+            account=post.get("account", ""),
+            outcome=post.get("outcome", ""),
         ),
-        "return": lambda: services.return_dispatch(actor=actor, matter_id=matter.pk, reason=post.get("reason", "")),
+        "return": lambda: services.return_dispatch(
+            actor=actor, matter_id=matter.pk, reason=post.get("reason", "")
+        ),
     }
     if action not in calls:
         raise Http404(action)
@@ -179,12 +200,19 @@ def matter_review_action(request: HttpRequest, matter_id: int, action: str) -> H
     post = request.POST
     satisfaction = post.get("satisfaction", "")
     calls: dict[str, Callable[[], Any]] = {
-        "accept": lambda: services.review(actor=actor, matter_id=matter.pk, accept=True, note=post.get("note", "")),
-        "send_back": lambda: services.review(actor=actor, matter_id=matter.pk, accept=False, note=post.get("note", "")),
+        "accept": lambda: services.review(
+            actor=actor, matter_id=matter.pk, accept=True, note=post.get("note", "")
+        ),
+        "send_back": lambda: services.review(
+            actor=actor, matter_id=matter.pk, accept=False, note=post.get("note", "")
+        ),
         "follow_up": lambda: services.follow_up(
-            actor=actor, matter_id=matter.pk, satisfaction=int(satisfaction) if satisfaction.isdigit() else 0,
-            resolved=post.get("resolved") == "on", note=post.get("note", ""),
-        ),  # fmt: skip
+            actor=actor,
+            matter_id=matter.pk,
+            satisfaction=int(satisfaction) if satisfaction.isdigit() else 0,
+            resolved=post.get("resolved") == "on",
+            note=post.get("note", ""),
+        ),
         "archive": lambda: services.archive(actor=actor, matter_id=matter.pk),
     }
     if action not in calls:
@@ -199,7 +227,9 @@ def matter_note(request: HttpRequest, matter_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     matter = selectors.matter_for(actor=actor, matter_id=matter_id)
     text = request.POST.get("text", "")
-    return _act(request, matter.pk, lambda: services.add_note(actor=actor, matter_id=matter.pk, text=text))
+    return _act(
+        request, matter.pk, lambda: services.add_note(actor=actor, matter_id=matter.pk, text=text)
+    )
 
 
 @require_POST
@@ -242,7 +272,9 @@ def stats(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
         category, grade = form.cleaned_data["category"], form.cleaned_data["grade"]
-    result = selectors.statistics(actor=actor, first=first, last=last, category_code=category, grade_level=grade)
+    result = selectors.statistics(
+        actor=actor, first=first, last=last, category_code=category, grade_level=grade
+    )
     return render(request, "cases/stats.html", {"form": form, "stats": result})
 
 
@@ -282,7 +314,9 @@ def summary_download(request: HttpRequest, day: str) -> HttpResponse:
     if summary is None:
         raise Http404
     data = summary_docx(summary.content)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     response["Content-Disposition"] = 'attachment; filename="summary-%s.docx"' % summary.day
     return response
 
@@ -300,7 +334,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         return redirect("cases:settings")
     policy = services.policy()
     context = {
-        "grades": [(g, forms.GradeForm(initial=vars(g), prefix="g%d" % g.level)) for g in Grade.objects.all()],
+        "grades": [
+            (g, forms.GradeForm(initial=vars(g), prefix="g%d" % g.level))
+            for g in Grade.objects.all()
+        ],
         "categories": Category.objects.select_related("group"),
         "category_form": forms.CategoryForm(),
         "ladder": LadderStep.objects.all(),
@@ -371,4 +408,3 @@ def apikey_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     except Conflict as conflict:
         messages.error(request, str(conflict))
     return redirect("cases:settings")
-

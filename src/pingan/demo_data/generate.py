@@ -24,7 +24,7 @@ RATES = {
         "petition_unlawful": 0.6,
         "safety_accident": 0.15,
         "mass_incident": 0.05,
-        "civil_litigation": 150.0,
+        "civil_litigation": 30.0,
         "admin_litigation": 2.0,
         "media_incident": 0.01,
         "duty_crime": 0.1,
@@ -48,6 +48,7 @@ RATES = {
         "extreme_incident": 0.005,
     },
 }
+LEVEL = {"A": 0.55, "B": 0.8, "C": 1.0}
 EXPOSURE_SCALE = {"A": 100_000.0, "B": 100.0, "C": 1_000.0}
 
 
@@ -168,7 +169,7 @@ def monthly_counts(
     for unit in demo_units():
         size = unit.exposure / EXPOSURE_SCALE[unit.eval_class]
         for t, period in enumerate(months):
-            level = unit.risk * (1.0 + unit.trend) ** t
+            level = unit.risk * (1.0 + unit.trend) ** t * LEVEL[unit.eval_class]
             for code in indicators_by_class[unit.eval_class]:
                 rate = RATES[unit.eval_class].get(code, 0.1) * size * level
                 rows.append((unit.code, code, period, int(rng.poisson(rate))))

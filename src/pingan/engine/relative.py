@@ -238,7 +238,8 @@ def _design(
     """GLM rows; with time-constant covariates the periods of a unit are summed.
 
     Summing is exact: for a unit with constant x the Poisson log-likelihood depends on
-    the periods only through sum(n) and sum(exposure).
+    the periods only through sum(n) and sum(exposure). Rows are put in a canonical
+    order so that the fit does not depend on the order of the units.
     """
     if cov.ndim == 2:
         units_in = valid.any(axis=1)
@@ -247,8 +248,9 @@ def _design(
         x = cov[units_in]
     else:
         y, e, x = counts[valid], expo[valid], cov[valid]
-    design = np.column_stack([np.ones(y.shape[0]), x])
-    return y, design, np.log(e)
+    order = np.lexsort((*x.T[::-1], e, y))
+    design = np.column_stack([np.ones(y.shape[0]), x[order]])
+    return y[order], design, np.log(e[order])
 
 
 def _fit_poisson(y: FloatArray, x: FloatArray, offset: FloatArray) -> tuple[FloatArray | None, str]:

@@ -1,7 +1,318 @@
-"""Computing and storing quarterly results."""
+"""Computing and storing quarterly results, idempotently, whenever their inputs change.
+
+A quarter's inputs are the approved figures of its window of quarters, the covariates and the
+scheme version. Their SHA-256 is the watermark: recomputing with unchanged inputs is a no-op,
+and a changed input makes a new current run that records which units' results changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from pingan.accounts.actor import Actor, job_actor
+from pingan.accounts.permissions import require
+from pingan.audit.services import record_event
+from pingan.core.periods import quarter_bounds, quarter_months, quarter_of, quarter_window, shift_quarter
+from pingan.engine import compute_class
+from pingan.engine.compute import ClassResult
+from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
+from pingan.schemes.selectors import class_rules, current_version
+from pingan.scores.models import Deduction, KeyManagementMark, QuarterResult, ScoreChange, ScoreRun
+from pingan.units.models import OrgUnit
+from pingan.units.selectors import covariate_table, evaluated_units
+
+
+@dataclass
+class ClassInputs:
+    """Arrays for one class of one quarter, with the keys that tie them back to the database."""
+
+    scheme_class: SchemeClass
+    rules: list[ClassIndicator]
+    units: list[OrgUnit]
+    quarter_counts: np.ndarray
+    figure_ids: np.ndarray
+    window_counts: np.ndarray
+    exposure: np.ndarray
+    covariates: np.ndarray | None
+
+
+def compute_period(*, actor: Actor, period: str, reason: str, scheme_code: str | None = None) -> ScoreRun | None:
+    """Compute a quarter under the scheme's current version; reuse the current run if inputs are unchanged."""
+    require(actor, "scores.compute")
+    version = current_version(scheme_code)
+    if version is None:
+        return None
+    inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
+    digest = _input_hash(version, period, inputs)
+    current = ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
+    if current is not None and current.input_hash == digest:
+        return current
+    results = [(i, _compute(version, i)) for i in inputs if i.units]
+    with transaction.atomic():
+        run = _store_run(version, period, digest, reason, current, results)
+        record_event(actor=actor, event="scores.compute", obj=run, detail={"period": period, "reason": reason[:100]})
+    return run
+
 
 def recompute_months(*, months: list[str], reason: str) -> None:
-    """Recompute the quarters containing `months` (filled in by the scoring work)."""
+    """Approved figures of `months` changed: after commit, recompute their quarters and later computed ones."""
+    quarters = {quarter_of(m) for m in months}
+    if quarters:
+        transaction.on_commit(lambda: _recompute(quarters, reason))
+
+
+def _recompute(quarters: set[str], reason: str) -> None:
+    """Recompute the changed quarters and every later computed one (their windows include them)."""
+    actor = job_actor("scores")
+    later = ScoreRun.objects.filter(is_current=True, period__gt=min(quarters)).values_list("period", flat=True)
+    for period in sorted(quarters | set(later)):
+        compute_period(actor=actor, period=period, reason=reason)
+
+
+def compute_all(*, actor: Actor, periods: list[str], reason: str) -> list[ScoreRun]:
+    """Compute several quarters in order (each idempotent)."""
+    runs = [compute_period(actor=actor, period=p, reason=reason) for p in sorted(periods)]
+    return [r for r in runs if r is not None]
+
+
+def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str) -> ClassInputs:
+    from pingan.reporting.selectors import approved_values
+
+    window = quarter_window(period, int(version.content["relative"]["window"]))
+    first, last = quarter_bounds(period)
+    units = evaluated_units(class_codes=[scheme_class.code], first=first, last=last)
+    rules = class_rules(scheme_class)
+    codes = [r.indicator.code for r in rules]
+    months = [m for q in window for m in quarter_months(q)]
+    values = approved_values(indicator_codes=codes, unit_ids=[u.pk for u in units], months=months)
+    monthly = np.full((len(units), len(codes), len(months)), np.nan)
+    figure_ids = np.zeros((len(units), len(codes), 3), dtype=np.int64)
+    for i, unit in enumerate(units):
+        for j, code in enumerate(codes):
+            for k, month in enumerate(months):
+                cell = values.get((unit.pk, code, month))
+                if cell is not None:
+                    monthly[i, j, k] = cell[0]
+                    if k >= len(months) - 3:
+                        figure_ids[i, j, k - len(months) + 3] = cell[1]
+    window_counts = monthly.reshape(len(units), len(codes), len(window), 3).sum(axis=3)
+    exposure, covariates = _covariates(scheme_class, units, window)
+    return ClassInputs(scheme_class, rules, units, monthly[:, :, -3:], figure_ids, window_counts, exposure, covariates)
+
+
+def _covariates(scheme_class: SchemeClass, units: list[OrgUnit], window: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Exposure (U, T) and adjustment covariates (U, T, K) as log(value per unit of exposure)."""
+    years = sorted({int(q[:4]) for q in window})
+    names = [scheme_class.exposure, *scheme_class.covariates]
+    table = covariate_table(names=names, years=years)
+    exposure = np.array([[table.get((u.pk, int(q[:4]), scheme_class.exposure), np.nan) for q in window] for u in units])
+    if not scheme_class.covariates:
+        return exposure, None
+    raw = np.array(
+        [[[table.get((u.pk, int(q[:4]), name), np.nan) for name in scheme_class.covariates] for q in window] for u in units]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_exposure = raw / exposure[:, :, None]
+        return exposure, np.log(np.where(per_exposure > 0, per_exposure, np.nan))
+
+
+def _compute(version: SchemeVersion, inputs: ClassInputs) -> ClassResult:
+    relative = version.content["relative"]
+    return compute_class(
+        inputs.quarter_counts,
+        inputs.window_counts,
+        np.nan_to_num(inputs.exposure, nan=0.0),
+        inputs.covariates,
+        weights=[r.deduction for r in inputs.rules],
+        caps=[np.inf if r.cap is None else r.cap for r in inputs.rules],
+        veto=[r.veto for r in inputs.rules],
+        base=version.base_score,
+        tier_lines=version.tiers,
+        star_bands=version.star_bands,
+        seed=int(relative["seed"]),
+        draws=int(relative["rank_draws"]),
+        smooth=bool(relative["smoothing"]),
+        window=int(relative["window"]),
+        unit_keys=[u.pk for u in inputs.units],
+    )
+
+
+def _input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) -> str:
+    digest = hashlib.sha256(("%s|%d|%s" % (version.content_hash, version.number, period)).encode())
+    for item in inputs:
+        digest.update(item.scheme_class.code.encode())
+        digest.update(np.array([u.pk for u in item.units], dtype=np.int64).tobytes())
+        for array in (item.window_counts, item.exposure, item.figure_ids):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        if item.covariates is not None:
+            digest.update(np.ascontiguousarray(item.covariates).tobytes())
+    return digest.hexdigest()
+
+
+def _store_run(
+    version: SchemeVersion,
+    period: str,
+    digest: str,
+    reason: str,
+    previous: ScoreRun | None,
+    results: list[tuple[ClassInputs, ClassResult]],
+) -> ScoreRun:
+    if previous is not None:
+        ScoreRun.objects.filter(pk=previous.pk).update(is_current=False)
+    run = ScoreRun.objects.create(
+        version=version, period=period, input_hash=digest, reason=reason[:200], supersedes=previous, notes=_notes(results)
+    )
+    earlier = _scores_of(shift_quarter(period, -1), version), _scores_of(shift_quarter(period, -4), version)
+    for inputs, result in results:
+        _store_class(run, inputs, result, earlier)
+    if previous is not None:
+        _record_changes(run, previous, reason)
+    return run
+
+
+def _notes(results: list[tuple[ClassInputs, ClassResult]]) -> dict[str, Any]:
+    return {
+        inputs.scheme_class.code: {
+            "fits": [{"indicator": r.indicator.code, "method": f.method, "reason": f.reason} for r, f in zip(inputs.rules, result.relative.fits, strict=True)],
+            "rank_method": result.ranks.method,
+            "draws": result.ranks.draws,
+            "funnel_overdispersed": bool(result.funnel.overdispersed),
+            "funnel_phi": float(result.funnel.phi),
+        }
+        for inputs, result in results
+    }
+
+
+def _scores_of(period: str, version: SchemeVersion) -> dict[int, float]:
+    rows = QuarterResult.objects.filter(run__period=period, run__is_current=True, run__version__scheme=version.scheme)
+    return dict(rows.values_list("unit_id", "absolute_score"))
+
+
+def _store_class(run: ScoreRun, inputs: ClassInputs, result: ClassResult, earlier: tuple[dict[int, float], dict[int, float]]) -> None:
+    absolute, relative, ranks = result.absolute, result.relative, result.ranks
+    rows = [
+        QuarterResult(
+            run=run,
+            unit=unit,
+            class_code=inputs.scheme_class.code,
+            absolute_score=round(float(absolute.score[i]), 6),
+            relative_score=round(float(relative.score[i]), 6),
+            rank=int(ranks.rank[i]),
+            rank_low=int(ranks.rank_low[i]),
+            rank_high=int(ranks.rank_high[i]),
+            tier=str(result.tier[i]),
+            stars=int(result.stars[i]),
+            veto=bool(result.vetoed[i]),
+            complete=bool(absolute.complete[i]),
+            funnel_flag=str(result.funnel.flag[i]),
+            observed=float(result.funnel.observed[i]),
+            expected=float(result.funnel.expected[i]),
+            change_prev=_change(float(absolute.score[i]), earlier[0].get(unit.pk)),
+            change_year=_change(float(absolute.score[i]), earlier[1].get(unit.pk)),
+            quarter_to_date=[round(float(v), 6) for v in absolute.quarter_to_date[i]],
+        )
+        for i, unit in enumerate(inputs.units)
+    ]
+    stored = QuarterResult.objects.bulk_create(rows)
+    Deduction.objects.bulk_create(d for i, r in enumerate(stored) for d in _explanation(r, i, inputs, result))
+
+
+def _change(score: float, before: float | None) -> float | None:
+    return None if before is None else round(score - before, 6)
+
+
+def _explanation(stored: QuarterResult, i: int, inputs: ClassInputs, result: ClassResult) -> list[Deduction]:
+    """Per indicator and month: count × deduction; a cap adds one row taking back the excess."""
+    months = _months_of(stored.run.period)
+    rows = []
+    for j, rule in enumerate(inputs.rules):
+        uncapped = 0.0
+        for k, month in enumerate(months):
+            count = inputs.quarter_counts[i, j, k]
+            value = 0.0 if np.isnan(count) else float(count) * rule.deduction
+            uncapped += value
+            rows.append(
+                Deduction(
+                    result=stored,
+                    indicator_code=rule.indicator.code,
+                    month=month,
+                    count=None if np.isnan(count) else int(count),
+                    deduction=round(value, 6),
+                    figure_id=int(inputs.figure_ids[i, j, k]) or None,
+                )
+            )
+        capped = float(result.absolute.deductions[i, j])
+        if uncapped - capped > 1e-9:
+            rows.append(Deduction(result=stored, indicator_code=rule.indicator.code, month="cap", count=None, deduction=round(capped - uncapped, 6)))
+    return rows
+
+
+def _months_of(period: str) -> list[str]:
+    return quarter_months(period)
+
+
+def _record_changes(run: ScoreRun, previous: ScoreRun, reason: str) -> None:
+    old = {r.unit_id: r for r in previous.results.all()}
+    changes = []
+    for new in run.results.all():
+        before = old.get(new.unit_id)
+        if before is None:
+            continue
+        if (before.absolute_score, before.relative_score, before.rank) != (new.absolute_score, new.relative_score, new.rank):
+            changes.append(
+                ScoreChange(
+                    run=run,
+                    previous_run=previous,
+                    unit_id=new.unit_id,
+                    old_absolute=before.absolute_score,
+                    new_absolute=new.absolute_score,
+                    old_relative=before.relative_score,
+                    new_relative=new.relative_score,
+                    old_rank=before.rank,
+                    new_rank=new.rank,
+                    reason=reason[:200],
+                )
+            )
+    ScoreChange.objects.bulk_create(changes)
+
+
+def mark_key_management(*, actor: Actor, unit: OrgUnit, reason: str) -> KeyManagementMark:
+    """Mark a unit for key management (重点管理), with a reason; audited."""
+    from django.utils.translation import gettext as _
+
+    from pingan.core.problems import InputRefused, Problem
+
+    require(actor, "scores.mark")
+    if not reason.strip():
+        raise InputRefused([Problem(None, "reason", _("a reason is required"))])
+    with transaction.atomic():
+        if KeyManagementMark.objects.filter(unit=unit, ended_at__isnull=True).exists():
+            raise InputRefused([Problem(None, "unit", _("the unit is already marked for key management"))])
+        mark = KeyManagementMark.objects.create(unit=unit, reason=reason.strip()[:500], marked_by=actor.user)
+        record_event(actor=actor, event="scores.key_management.mark", obj=mark, detail={"unit": unit.pk})
+    return mark
+
+
+def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
+    """End a unit's key-management mark; audited."""
+    require(actor, "scores.mark")
+    with transaction.atomic():
+        mark = KeyManagementMark.objects.filter(unit=unit, ended_at__isnull=True).first()
+        if mark is None:
+            return
+        KeyManagementMark.objects.filter(pk=mark.pk).update(ended_at=timezone.now())
+        record_event(actor=actor, event="scores.key_management.end", obj=mark, detail={"unit": unit.pk})
+
+
+def periods_with_figures() -> list[str]:
+    """Quarters that have any approved figure, oldest first."""
+    from pingan.reporting.models import Submission
+
+    months = Submission.objects.filter(is_current=True).values_list("month", flat=True).distinct()
+    return sorted({quarter_of(m) for m in months})

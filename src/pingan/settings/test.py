@@ -9,3 +9,8 @@ from pingan.settings.base import *  # noqa: F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+
+# Tests run against a file-based SQLite database (not the in-memory default), so tests with real
+# threads see one shared database; pytest-xdist adds a per-worker suffix to the name.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(PINGAN_HOME / "test-db.sqlite3")}  # noqa: F405

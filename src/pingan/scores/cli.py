@@ -1,0 +1,97 @@
+"""Commands: `pingan compute`, `pingan scores export`, `pingan scores explain`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def register(sub: Any) -> None:
+    """Add the scoring commands to the `pingan` command."""
+    from pingan.cli import add_format
+
+    compute = sub.add_parser("compute", help="compute quarterly results (all quarters with figures by default)")
+    compute.add_argument("--period", help="one quarter, YYYYQn")
+    compute.set_defaults(func=cmd_compute)
+
+    scores = sub.add_parser("scores", help="quarterly results").add_subparsers(dest="action", required=True)
+    export = scores.add_parser("export", help="export a quarter's results")
+    export.add_argument("--period", required=True, help="YYYYQn")
+    add_format(export)
+    export.set_defaults(func=cmd_export)
+    explain = scores.add_parser("explain", help="explain one unit's score, deduction by deduction")
+    explain.add_argument("--period", required=True, help="YYYYQn")
+    explain.add_argument("--unit", required=True, help="unit code")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.set_defaults(func=cmd_explain)
+
+
+def _period(text: str) -> str:
+    from pingan.core.periods import parse_quarter
+    from pingan.core.problems import InputRefused, Problem
+
+    try:
+        parse_quarter(text)
+    except ValueError:
+        raise InputRefused([Problem(None, "--period", _("not a quarter of the form YYYYQn"))]) from None
+    return text
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    """Compute one quarter or every quarter with approved figures."""
+    from pingan.accounts.actor import command_line_actor
+    from pingan.scores.services import compute_all, periods_with_figures
+
+    periods = [_period(args.period)] if args.period else periods_with_figures()
+    runs = compute_all(actor=command_line_actor(), periods=periods, reason="pingan compute")
+    for run in runs:
+        print(_("%(period)s: run %(run)s, %(n)d results") % {"period": run.period, "run": run.pk, "n": run.results.count()})
+    return 0
+
+
+def _current_run(period: str) -> Any:
+    from pingan.core.problems import InputRefused, Problem
+    from pingan.scores.selectors import current_run
+
+    run = current_run(_period(period))
+    if run is None:
+        raise InputRefused([Problem(None, "--period", _("no results for %(period)s; run pingan compute") % {"period": period})])
+    return run
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a quarter's results in the scores format."""
+    import os
+
+    from pingan.accounts.actor import command_line_actor
+    from pingan.core.exports import rows_to_bytes, write_output
+    from pingan.scores.export import SCORE_COLUMNS, export_rows
+
+    rows = export_rows(actor=command_line_actor(), run=_current_run(args.period), language=os.environ.get("PINGAN_LANGUAGE", "zh-hans"))
+    write_output(rows_to_bytes(rows, SCORE_COLUMNS, args.format), args.output)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print the decomposition of one unit's absolute score."""
+    from pingan.core.problems import InputRefused, Problem
+    from pingan.scores.export import explanation_rows, score_text
+
+    run = _current_run(args.period)
+    result = run.results.select_related("unit").filter(unit__code=args.unit).first()
+    if result is None:
+        raise InputRefused([Problem(None, "--unit", _("no result for unit %(code)s") % {"code": args.unit})])
+    rows = explanation_rows(result)
+    if args.format == "json":
+        print(json.dumps({"unit": args.unit, "period": run.period, "absolute_score": result.absolute_score, "base": run.version.base_score, "rows": rows}, ensure_ascii=False, indent=1))
+        return 0
+    print("%s %s  %s" % (result.unit.code, result.unit.name_zh, score_text(result.absolute_score)))
+    for row in rows:
+        count = "-" if row["count"] is None else row["count"]
+        print("  %-26s %-7s %6s  %8.2f" % (row["indicator_code"], row["month"], count, -row["deduction"]))
+    sys.stdout.flush()
+    return 0

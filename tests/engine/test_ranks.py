@@ -1,0 +1,130 @@
+"""Competition ranks and bootstrap rank intervals."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from scipy import stats
+
+from pingan.engine import Scheme, competition_ranks, rank_intervals, score_from_totals
+from pingan.engine import ranks as ranks_module
+
+
+def test_ties_share_the_lowest_rank() -> None:
+    assert competition_ranks([3.0, 5.0, 5.0, 1.0, 5.0, 0.0]).tolist() == [4, 1, 1, 5, 1, 6]
+    assert competition_ranks([[1.0, 2.0], [2.0, 2.0]]).tolist() == [[2, 1], [1, 1]]
+    assert competition_ranks([]).tolist() == []
+    with pytest.raises(ValueError):
+        competition_ranks([1.0, np.nan])
+
+
+def _exact_law(lam: np.ndarray, scheme: Scheme, step: float, top: int = 40) -> np.ndarray:
+    """P(deduction = j step), j < base/step, by enumerating every count vector."""
+    levels = round(scheme.base / step)
+    grids = np.array(list(itertools.product(range(top), repeat=lam.shape[1])), dtype=float)
+    deduction = np.rint((scheme.base - score_from_totals(grids, scheme)) / step).astype(int)
+    law = np.zeros((lam.shape[0], levels))
+    for u in range(lam.shape[0]):
+        weight = np.prod(stats.poisson.pmf(grids, lam[u]), axis=1)
+        inside = deduction < levels
+        np.add.at(law[u], deduction[inside], weight[inside])
+    return law
+
+
+def test_lattice_law_is_exact() -> None:
+    scheme = Scheme.of([0.5, 1.0, 2.0, 0.5], [3.0, np.inf, 5.0, np.inf], [False] * 4, base=10.0)
+    lam = np.array([[4.0, 3.0, 1.0, 2.0], [0.5, 1.0, 2.0, 0.1], [8.0, 0.2, 0.3, 3.0]])
+    plan = ranks_module._plan(lam, scheme)
+    assert [c for c, _, _ in plan.individual] == [0, 2]
+    pooled = ranks_module._compound_poisson_pmf(plan.pooled, plan.group_weights, 0.5, 20)
+    law = ranks_module._with_capped(pooled, plan, 0, 3, scheme, 0.5)
+    assert law == pytest.approx(_exact_law(lam, scheme, 0.5), abs=1e-12)
+
+
+def test_panjer_survives_large_means() -> None:
+    means = np.array([[900.0], [2.0]])
+    law = ranks_module._compound_poisson_pmf(means, np.array([0.1]), 0.1, 1000)
+    assert law[0] == pytest.approx(stats.poisson.pmf(np.arange(1000), 900.0), rel=1e-10, abs=0)
+    assert law[1, :5] == pytest.approx(stats.poisson.pmf(np.arange(5), 2.0), rel=1e-12)
+
+
+def _example() -> tuple[np.ndarray, np.ndarray, Scheme]:
+    rng = np.random.default_rng(5)
+    scheme = Scheme.of([0.5, 1.0, 2.0], [4.0, np.inf, np.inf], [False] * 3)
+    lam = rng.uniform(0.0, 6.0, size=(30, 3))
+    totals = rng.poisson(lam).astype(float)
+    return score_from_totals(totals, scheme), lam, scheme
+
+
+def test_intervals_contain_the_rank_and_are_reproducible() -> None:
+    scores, lam, scheme = _example()
+    first = rank_intervals(scores, lam, scheme, draws=300, seed=42)
+    again = rank_intervals(scores, lam, scheme, draws=300, seed=42)
+    other = rank_intervals(scores, lam, scheme, draws=300, seed=43)
+    assert first.method == "lattice"
+    assert ((first.rank_low <= first.rank) & (first.rank <= first.rank_high)).all()
+    assert first.rank_low.tolist() == again.rank_low.tolist()
+    assert first.rank_high.tolist() == again.rank_high.tolist()
+    assert (first.rank_low != other.rank_low).any() or (first.rank_high != other.rank_high).any()
+    assert first.rank.tolist() == competition_ranks(scores).tolist()
+
+
+def test_samplers_agree_in_distribution() -> None:
+    scores, lam, scheme = _example()
+    lattice = rank_intervals(scores, lam, scheme, draws=2000, seed=1)
+    direct = rank_intervals(
+        scores, lam, scheme, draws=2000, seed=1, score_fn=lambda n: score_from_totals(n, scheme)
+    )
+    assert direct.method == "custom"
+    assert np.abs(lattice.rank_low - direct.rank_low).max() <= 2
+    assert np.abs(lattice.rank_high - direct.rank_high).max() <= 2
+
+
+def test_off_lattice_weights_use_grouped_poisson_draws() -> None:
+    scores, lam, _ = _example()
+    scheme = Scheme.of([0.5, 1.0, 2.0 / 3.0], [4.0, np.inf, np.inf], [False] * 3)
+    result = rank_intervals(scores, lam, scheme, draws=200, seed=3)
+    assert result.method == "poisson"
+    assert ((result.rank_low <= result.rank) & (result.rank <= result.rank_high)).all()
+
+
+def test_interval_is_widened_to_hold_the_observed_rank() -> None:
+    # zero rates: every draw scores 100 for all, so every bootstrap rank is 1
+    scheme = Scheme.of([1.0], [np.inf], [False])
+    result = rank_intervals([90.0, 95.0, 90.0], np.zeros((3, 1)), scheme, draws=50)
+    assert result.rank.tolist() == [2, 1, 2]
+    assert result.rank_low.tolist() == [1, 1, 1]
+    assert result.rank_high.tolist() == [2, 1, 2]
+
+
+def test_keys_make_intervals_follow_a_permutation() -> None:
+    scores, lam, scheme = _example()
+    keys = np.arange(100, 130)
+    order = np.random.default_rng(9).permutation(30)
+    base = rank_intervals(scores, lam, scheme, draws=200, seed=4, keys=keys)
+    permuted = rank_intervals(
+        scores[order], lam[order], scheme, draws=200, seed=4, keys=keys[order]
+    )
+    assert permuted.rank_low.tolist() == base.rank_low[order].tolist()
+    assert permuted.rank_high.tolist() == base.rank_high[order].tolist()
+    with pytest.raises(ValueError):
+        rank_intervals(scores, lam, scheme, keys=np.zeros(30))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hnp.arrays(np.float64, (6, 2), elements=st.floats(0.0, 8.0)),
+    st.sampled_from([0.5, 1.0, 2.0 / 3.0]),
+    st.integers(0, 10_000),
+)
+def test_interval_always_contains_observed_rank(lam: np.ndarray, w: float, seed: int) -> None:
+    scheme = Scheme.of([1.0, w], [np.inf, 2.0], [False, False])
+    totals = np.floor(lam)
+    result = rank_intervals(score_from_totals(totals, scheme), lam, scheme, draws=60, seed=seed)
+    assert ((result.rank_low <= result.rank) & (result.rank <= result.rank_high)).all()
+    assert ((result.rank_low >= 1) & (result.rank_high <= 6)).all()
