@@ -198,3 +198,16 @@ class PolicyForm(StyledForm):
     max_attachment_mb = forms.IntegerField(
         label=_("largest attachment (MB)"), min_value=1, max_value=20
     )
+
+
+class IndexFeedForm(StyledForm):
+    """A scheme indicator fed by monthly counts of matters."""
+
+    indicator_code = forms.CharField(label=_("indicator"), max_length=64)
+    category_group_code = forms.ChoiceField(label=_("category group"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category_group_code"].choices = [("", _("all groups"))] + [
+            (g.code, g.name_zh) for g in CategoryGroup.objects.all()
+        ]

@@ -14,7 +14,7 @@ ACTIONS = {
     "cases.personal": frozenset({Role.DISPATCHER, Role.HANDLER}),
     "cases.stats": READ_ALL | CENTRE,
     "cases.summary": READ_ALL | CENTRE,
-    "cases.index_submit": CENTRE,
+    "cases.index_submit": frozenset({Role.CLERK}),
     "cases.configure": frozenset({Role.SYSTEM_ADMIN}),
     "cases.apikeys": frozenset({Role.SYSTEM_ADMIN}),
     "cases.jobs": frozenset({Role.SYSTEM_ADMIN}),

@@ -1039,31 +1039,58 @@ def save_policy(
 # ---------------------------------------------------------------- feeding the index
 
 
-def create_index_submission(*, actor: Actor, month: str, indicator_code: str) -> Any:
-    """Create the centre's draft submission of monthly matter counts for a scheme indicator.
+def save_index_feed(*, actor: Actor, indicator_code: str, category_group_code: str = "") -> Any:
+    """Feed a scheme indicator with monthly counts of matters (of one category group, or all)."""
+    require(actor, "cases.configure")
+    from pingan.cases.models import IndexFeed
 
-    The draft then goes through the reporting body's normal sign-off; nothing is approved here.
+    problems = []
+    group = None
+    if category_group_code:
+        group = CategoryGroup.objects.filter(code=category_group_code).first()
+        if group is None:
+            problems.append(Problem(None, "group", _("unknown group")))
+    indicator_code = (indicator_code or "").strip()
+    if not indicator_code or len(indicator_code) > 64:
+        problems.append(Problem(None, "indicator", _("name an indicator code")))
+    if problems:
+        raise InputRefused(problems)
+    with transaction.atomic():
+        feed, _created = IndexFeed.objects.update_or_create(
+            indicator_code=indicator_code, defaults={"category_group": group}
+        )
+        record_event(actor=actor, event="cases.index_feed_saved", obj=feed)
+    return feed
+
+
+def create_index_submission(*, actor: Actor, month: str, indicator_code: str) -> Any:
+    """Create (or refill) the draft submission of monthly matter counts for a scheme indicator.
+
+    The indicator's reporting body (e.g. the stability office running the centre) files it: the
+    actor must be that body's clerk. Only the cells of this indicator are filled; the draft then
+    goes through the body's normal review and approval, nothing is approved here.
     """
     require(actor, "cases.index_submit")
     from pingan.cases.models import IndexFeed
     from pingan.cases.selectors import monthly_counts
+    from pingan.reporting import services as reporting
 
-    feed = (
-        IndexFeed.objects.select_related("category_group")
-        .filter(indicator_code=indicator_code)
-        .first()
-    )
+    feed = IndexFeed.objects.select_related("category_group").filter(indicator_code=indicator_code).first()
     if feed is None:
         raise InputRefused([Problem(None, "indicator", _("this indicator is not fed by matters"))])
+    catalogue = reporting.catalogue_for()
+    if indicator_code not in catalogue.indicators:
+        raise InputRefused([Problem(None, "indicator", _("the current scheme has no such indicator"))])
+    body_id = catalogue.indicators[indicator_code][0]
+    units = [unit for unit, code in catalogue.expected_cells(body_id, month) if code == indicator_code]
     group = feed.category_group.code if feed.category_group else None
-    counts = monthly_counts(month, category_group=group)
-    return _reporting_draft(actor=actor, month=month, indicator_code=indicator_code, counts=counts)
-
-
-def _reporting_draft(
-    *, actor: Actor, month: str, indicator_code: str, counts: dict[int, int]
-) -> Any:
-    raise NotImplementedError(
-        "The reporting app does not yet offer a service to create a draft submission with cells; "
-        "connect create_index_submission to it once it does."
-    )
+    counts = monthly_counts(month, unit_ids=[u.id for u in units], category_group=group)
+    submission = reporting.create_submission(actor=actor, body_id=body_id, month=month)
+    records = [(None, unit.code, indicator_code, month, counts[unit.id]) for unit in units]
+    reporting.put_cells(actor=actor, submission_id=submission.pk, records=records)
+    with transaction.atomic():
+        record_event(
+            actor=actor, event="cases.index_submission", object_type="reporting.submission",
+            object_id=submission.pk, detail={"month": month, "indicator": indicator_code, "cells": len(records)},
+        )  # fmt: skip
+    return submission

@@ -16,7 +16,7 @@ FIGURES = [
     ("closed", "Closed"),
     ("visited", "Followed up"),
     ("rejected", "Rejected or referred out"),
-    ("open", "Open at the end of the day"),
+    ("open", "Open when generated"),
     ("overdue", "Of which overdue"),
 ]
 

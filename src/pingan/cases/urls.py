@@ -23,5 +23,6 @@ urlpatterns = [
     path("summaries/<str:day>.docx", views.summary_download, name="summary_download"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/keys/", views.apikey_create, name="apikey_create"),
+    path("index/", views.index_submission, name="index_submission"),
     path("settings/keys/<int:key_id>/revoke/", views.apikey_revoke, name="apikey_revoke"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
 from pingan.cases import forms, selectors, services
-from pingan.cases.models import ApiKey, Category, Grade, LadderStep, Status
+from pingan.cases.models import ApiKey, Category, Grade, IndexFeed, LadderStep, Status
 from pingan.cases.summary import summary_docx
 from pingan.core.problems import Conflict, InputRefused
 from pingan.web.access import requires
@@ -343,6 +343,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "ladder": LadderStep.objects.all(),
         "ladder_form": forms.LadderForm(),
         "policy_form": forms.PolicyForm(initial=vars(policy)),
+        "feeds": IndexFeed.objects.select_related("category_group"),
+        "feed_form": forms.IndexFeedForm(),
         "keys": ApiKey.objects.all() if can(actor, "cases.apikeys") else [],
         "new_key": request.session.pop("cases_new_key", ""),
     }
@@ -366,6 +368,10 @@ def _save_setting(request: HttpRequest, actor: Any) -> None:
             form = forms.LadderForm(request.POST)
             if form.is_valid():
                 services.save_ladder_step(actor=actor, **form.cleaned_data)
+        elif kind == "feed":
+            form = forms.IndexFeedForm(request.POST)
+            if form.is_valid():
+                services.save_index_feed(actor=actor, **form.cleaned_data)
         elif kind == "policy":
             form = forms.PolicyForm(request.POST)
             if form.is_valid():
@@ -408,3 +414,24 @@ def apikey_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     except Conflict as conflict:
         messages.error(request, str(conflict))
     return redirect("cases:settings")
+
+
+@requires("cases.index_submit")
+@require_http_methods(["GET", "POST"])
+def index_submission(request: HttpRequest) -> HttpResponse:
+    """Create the body's draft submission of monthly matter counts (then signed off as usual)."""
+    actor = actor_from_request(request)
+    if request.method == "POST":
+        try:
+            submission = services.create_index_submission(
+                actor=actor, month=request.POST.get("month", ""), indicator_code=request.POST.get("indicator", "")
+            )
+        except (InputRefused, Conflict) as refused:
+            for problem in getattr(refused, "problems", [refused]):
+                messages.error(request, str(problem))
+        else:
+            messages.success(request, _("Draft submission %(id)s filled from the matter records.") % {"id": submission.pk})
+        return redirect("cases:index_submission")
+    previous = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    context = {"feeds": IndexFeed.objects.select_related("category_group"), "month": previous.strftime("%Y-%m")}
+    return render(request, "cases/index_submission.html", context)

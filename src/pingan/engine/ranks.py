@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,6 @@ NEGLIGIBLE = 1e-12
 MAX_LEVELS = 20_000
 CHUNK = 50
 WORKERS = min(2, os.cpu_count() or 1)
-BLOCK_CELLS = 25_000_000
 SUB_BLOCK = 1024
 
 
@@ -182,20 +182,24 @@ def _absolute_ranks(
 ) -> tuple[Int32Array, str]:
     plan = _plan(lam, scheme)
     step = _lattice_step(scheme)
-    rng = np.random.default_rng(seed)
     if step is None:
+        rng = np.random.default_rng(seed)
         return _poisson_ranks(plan, scheme, draws, rng), "poisson"
     levels = round(scheme.base / step)
-    constant = np.rint(plan.constant / step).astype(np.int32)
-    deduction = np.empty((draws, lam.shape[0]), dtype=np.int32)
-    block = max(SUB_BLOCK, BLOCK_CELLS // levels)
-    for start in range(0, lam.shape[0], block):
-        stop = min(start + block, lam.shape[0])
+    n_units = lam.shape[0]
+    starts = range(0, n_units, SUB_BLOCK)
+    seeds = np.random.SeedSequence(seed).spawn(len(starts))
+    deduction = np.empty((draws, n_units), dtype=np.int32)
+
+    def block(start: int, seq: np.random.SeedSequence) -> None:
+        stop = min(start + SUB_BLOCK, n_units)
         pooled = _compound_poisson_pmf(plan.pooled[start:stop], plan.group_weights, step, levels)
-        for sub in range(start, stop, SUB_BLOCK):
-            end = min(sub + SUB_BLOCK, stop)
-            pmf = _with_capped(pooled[sub - start : end - start], plan, sub, end, scheme, step)
-            deduction[:, sub:end] = _sample(pmf, draws, rng) + constant[sub:end]
+        pmf = _with_capped(pooled, plan, start, stop, scheme, step)
+        constant = np.rint(plan.constant[start:stop] / step).astype(np.int32)
+        deduction[:, start:stop] = _sample(pmf, draws, np.random.default_rng(seq)) + constant
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(block, starts, seeds))
     score = np.maximum(0, levels - deduction)
     return _lattice_ranks(score, levels), "lattice"
 

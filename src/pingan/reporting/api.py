@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import require, require_body
@@ -142,7 +143,7 @@ def _out(s: Submission) -> SubmissionOut:
 def _body_id(code: str) -> int:
     body = ReportingBody.objects.filter(code=code).first()
     if body is None:
-        raise InputRefused([Problem(None, "body", "unknown reporting body %s" % code)])
+        raise InputRefused([Problem(None, "body", _("unknown reporting body %(code)s") % {"code": code})])
     return body.pk
 
 
@@ -160,7 +161,7 @@ def list_submissions(request: HttpRequest, body: str | None = None, month: str |
 
 
 @router.post("/submissions", response={201: SubmissionOut})
-def create_submission(request: HttpRequest, payload: SubmissionIn) -> tuple[int, SubmissionOut]:
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status:
     """Open a draft (or return the open one), or a correction when a reason is given."""
     actor = actor_from_request(request, channel="api")
     require(actor, "reporting.fill")
@@ -169,7 +170,7 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> tuple[int,
         submission = services.start_correction(actor=actor, body_id=body_id, month=payload.month, reason=payload.correction_reason)
     else:
         submission = services.create_submission(actor=actor, body_id=body_id, month=payload.month)
-    return 201, _out(submission)
+    return Status(201, _out(submission))
 
 
 @router.get("/submissions/{submission_id}", response=SubmissionOut)
@@ -254,7 +255,7 @@ def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[VersionOut
     require(actor, "reporting.view")
     unit = OrgUnit.objects.filter(code=query.unit).first()
     if unit is None:
-        raise Http404("unknown unit")
+        raise Http404(_("unknown unit"))
     versions = selectors.cell_history(unit.pk, query.indicator, query.month)
     if versions:
         require_body(actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id)
@@ -269,7 +270,7 @@ def completeness(request: HttpRequest, first: str, last: str) -> list[Completene
     from pingan.reporting.periods import month_range, parse_month
 
     if parse_month(first) is None or parse_month(last) is None:
-        raise InputRefused([Problem(None, "first", "months are YYYY-MM")])
+        raise InputRefused([Problem(None, "first", _("months are given as YYYY-MM"))])
     body_ids = None if actor.roles & {"analyst", "office_head", "leader"} else list(actor.body_ids())
     items = selectors.body_months(month_range(first, last)[:36], body_ids=body_ids)
     return [
