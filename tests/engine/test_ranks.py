@@ -36,11 +36,15 @@ def _exact_law(lam: np.ndarray, scheme: Scheme, step: float, top: int = 40) -> n
     return law
 
 
-def test_lattice_law_is_exact() -> None:
+def test_lattice_law_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     scheme = Scheme.of([0.5, 1.0, 2.0, 0.5], [3.0, np.inf, 5.0, np.inf], [False] * 4, base=10.0)
     lam = np.array([[4.0, 3.0, 1.0, 2.0], [0.5, 1.0, 2.0, 0.1], [8.0, 0.2, 0.3, 3.0]])
     plan = ranks_module._plan(lam, scheme)
     assert [c for c, _, _ in plan.individual] == [0, 2]
+    pooled = ranks_module._compound_poisson_pmf(plan.pooled, plan.group_weights, 0.5, 20)
+    law = ranks_module._with_capped(pooled, plan, 0, 3, scheme, 0.5)
+    assert law == pytest.approx(_exact_law(lam, scheme, 0.5), abs=1e-12)
+    monkeypatch.setattr(ranks_module, "DIRECT_ATOMS", 0)
     pooled = ranks_module._compound_poisson_pmf(plan.pooled, plan.group_weights, 0.5, 20)
     law = ranks_module._with_capped(pooled, plan, 0, 3, scheme, 0.5)
     assert law == pytest.approx(_exact_law(lam, scheme, 0.5), abs=1e-12)

@@ -30,6 +30,7 @@ MAX_LEVELS = 20_000
 CHUNK = 50
 WORKERS = min(2, os.cpu_count() or 1)
 SUB_BLOCK = 1024
+DIRECT_ATOMS = 16
 
 
 @dataclass(frozen=True)
@@ -210,39 +211,57 @@ def _with_capped(
     """Law of the non-constant deduction of units start..stop, P(D = j), j < levels.
 
     Each capped pair whose cap may or may not bind is convolved into the pooled law
-    with its exact law ``min(cap, w N)``. Values at or above ``levels`` give a score
-    of 0, so only the first ``levels`` terms matter and the zero-padded FFT product
-    is the exact truncated convolution (up to rounding).
+    with its exact law ``min(cap, w N)``: directly when that law has few atoms, else by
+    a zero-padded FFT. Values at or above ``levels`` give a score of 0, so only the
+    first ``levels`` terms matter and the truncated convolution is exact (up to
+    rounding).
     """
-    pairs = [
-        (c, units[lo:hi] - start, means[lo:hi])
-        for c, units, means in plan.individual
-        for lo, hi in [np.searchsorted(units, [start, stop])]
-        if hi > lo
-    ]
-    if not pairs:
-        return pooled
-    levels = pooled.shape[1]
+    pmf = pooled
+    spectral = []
+    for c, units, means in plan.individual:
+        lo, hi = np.searchsorted(units, [start, stop])
+        if hi == lo:
+            continue
+        rows = units[lo:hi] - start
+        atoms, probs = _capped_law(means[lo:hi], scheme.weights[c], scheme.caps[c], step)
+        if atoms.size <= DIRECT_ATOMS:
+            pmf[rows] = _convolve_atoms(pmf[rows], atoms, probs)
+        else:
+            spectral.append((rows, atoms, probs))
+    if not spectral:
+        return pmf
+    levels = pmf.shape[1]
     size = fft.next_fast_len(2 * levels, real=True)
-    spectrum = fft.rfft(pooled, n=size, axis=1)
-    for c, units, means in pairs:
-        law = _capped_pmf(means, scheme.weights[c], scheme.caps[c], step, size)
-        spectrum[units] *= fft.rfft(law, axis=1, overwrite_x=True)
+    spectrum = fft.rfft(pmf, n=size, axis=1)
+    for rows, atoms, probs in spectral:
+        law = np.zeros((rows.size, size))
+        law[:, atoms] = probs
+        spectrum[rows] *= fft.rfft(law, axis=1, overwrite_x=True)
     convolved: FloatArray = fft.irfft(spectrum, n=size, axis=1)[:, :levels]
     return np.maximum(convolved, 0.0)
 
 
-def _capped_pmf(
-    means: FloatArray, weight: float, cap: float, step: float, width: int
-) -> FloatArray:
-    """Law of ``min(cap, w N)``, N ~ Poisson(mean), on the lattice, zero-padded (pairs, width)."""
+def _capped_law(
+    means: FloatArray, weight: float, cap: float, step: float
+) -> tuple[IntArray, FloatArray]:
+    """Atoms (in steps) and probabilities (pairs, atoms) of ``min(cap, w N)``, N ~ Poisson."""
     k, cap_steps = round(weight / step), round(cap / step)
     threshold = math.ceil(cap / weight - 1e-12)
     n = np.arange(threshold)
-    law = np.zeros((means.size, width))
-    law[:, n * k] = stats.poisson.pmf(n[None, :], means[:, None])
-    law[:, cap_steps] += stats.poisson.sf(threshold - 1, means)
-    return law
+    probs = np.column_stack(
+        [stats.poisson.pmf(n[None, :], means[:, None]), stats.poisson.sf(threshold - 1, means)]
+    )
+    return np.append(n * k, cap_steps).astype(np.int64), probs
+
+
+def _convolve_atoms(pmf: FloatArray, atoms: IntArray, probs: FloatArray) -> FloatArray:
+    """Truncated convolution of each row of ``pmf`` with a law on a few atoms."""
+    out = np.zeros_like(pmf)
+    levels = pmf.shape[1]
+    for atom, prob in zip(atoms, probs.T, strict=True):
+        if atom < levels:
+            out[:, atom:] += prob[:, None] * pmf[:, : levels - atom]
+    return out
 
 
 def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array:

@@ -140,7 +140,6 @@ def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
         "period": period,
         "base_score": check.number(table, "base_score", where, default=100, minimum=1),
         "deadline_day": int(deadline),
-        "headline": _choice(check, table, "headline", where, ("absolute", "relative"), "absolute"),
         "illustrative": check.flag(table, "illustrative", where),
         "note_zh": str(table.get("note_zh", "")),
         "note_en": str(table.get("note_en", "")),

@@ -47,7 +47,6 @@ def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[st
         "name": version.display_name(language),
         "base_score": version.base_score,
         "deadline_day": version.deadline_day,
-        "headline": version.content["scheme"]["headline"],
         "illustrative": version.content["scheme"]["illustrative"],
         "classes": [
             {
