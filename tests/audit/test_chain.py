@@ -116,4 +116,4 @@ def test_cli_verify_exit_codes(chain, without_triggers, capsys):
     assert main(["audit", "verify"]) == 0
     raw("UPDATE audit_auditrecord SET detail = '{\"n\": 9}' WHERE seq = 4")
     assert main(["audit", "verify"]) == 1
-    assert "record 4" in capsys.readouterr().err
+    assert "审计链在第 4 条记录处断裂" in capsys.readouterr().err

@@ -14,3 +14,6 @@ AXES_ENABLED = True
 # threads see one shared database; pytest-xdist adds a per-worker suffix to the name.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(PINGAN_HOME / "test-db.sqlite3")}  # noqa: F405
+
+# Argon2id as in production, with cheap parameters so that creating test users is fast.
+PASSWORD_HASHERS = ["pingan.settings.test_hashers.FastArgon2PasswordHasher"]

@@ -282,13 +282,17 @@ def _covariate_value(text: str, line: int, name: str, problems: list[Problem]) -
 
 def _apply_covariates(values: dict[tuple[int, int, str], float], summary: ImportSummary) -> None:
     existing = {(c.unit_id, c.year, c.name): c for c in Covariate.objects.all()}
+    created, changed = [], []
     for (unit_id, year, name), value in values.items():
         current = existing.get((unit_id, year, name))
         if current is None:
-            Covariate.objects.create(unit_id=unit_id, year=year, name=name, value=value)
-            summary.created += 1
+            created.append(Covariate(unit_id=unit_id, year=year, name=name, value=value))
         elif current.value != value:
-            Covariate.objects.filter(pk=current.pk).update(value=value)
-            summary.updated += 1
+            current.value = value
+            changed.append(current)
         else:
             summary.unchanged += 1
+    Covariate.objects.bulk_create(created, batch_size=1000)
+    Covariate.objects.bulk_update(changed, ["value"], batch_size=1000)
+    summary.created += len(created)
+    summary.updated += len(changed)
