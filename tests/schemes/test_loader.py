@@ -51,6 +51,7 @@ def test_binzhou_reproduces_the_domain(binzhou):
         "cap": 15.0,
         "veto": False,
         "body": "police",
+        "body_name": "市公安局",
     }
 
 

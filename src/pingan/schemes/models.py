@@ -163,4 +163,5 @@ class ClassIndicator(models.Model):
             "cap": self.cap,
             "veto": self.veto,
             "body": self.indicator.body.code,
+            "body_name": self.indicator.body.display_name(language),
         }
