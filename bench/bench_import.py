@@ -52,7 +52,12 @@ def scheme_toml(indicators: int) -> str:
         "seed = 1",
     ]
     for b in range(BODIES):
-        lines += ["[[bodies]]", 'code = "body%02d"' % b, 'name_zh = "部门%02d"' % b, 'name_en = "Body %02d"' % b]
+        lines += [
+            "[[bodies]]",
+            'code = "body%02d"' % b,
+            'name_zh = "部门%02d"' % b,
+            'name_en = "Body %02d"' % b,
+        ]
     for i in range(indicators):
         lines += [
             "[[indicators]]",
@@ -63,13 +68,23 @@ def scheme_toml(indicators: int) -> str:
             'body = "body%02d"' % (i % BODIES),
         ]
     rules = ", ".join('{ code = "ind%02d", deduction = 0.1 }' % i for i in range(indicators))
-    lines += ["[[classes]]", 'code = "A"', 'name_zh = "甲类"', 'name_en = "Class A"', 'exposure = "population"', "covariates = []", "indicators = [%s]" % rules]
+    lines += [
+        "[[classes]]",
+        'code = "A"',
+        'name_zh = "甲类"',
+        'name_en = "Class A"',
+        'exposure = "population"',
+        "covariates = []",
+        "indicators = [%s]" % rules,
+    ]
     return "\n".join(lines) + "\n"
 
 
 def units_csv(units: int) -> bytes:
     """A root and `units` evaluated units of class A."""
-    rows = ["code,name,class,parent_code", "R,根,,"] + ["U%05d,单位%05d,A,R" % (u, u) for u in range(units)]
+    rows = ["code,name,class,parent_code", "R,根,,"] + [
+        "U%05d,单位%05d,A,R" % (u, u) for u in range(units)
+    ]
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
@@ -82,7 +97,9 @@ def figures_csv(path: Path, units: int, indicators: int, months: list[str]) -> i
             chunk = []
             for u in range(units):
                 for i in range(indicators):
-                    chunk.append("U%05d,ind%02d,%s,%d\n" % (u, i, month, (u * 7 + i * 3 + len(chunk)) % 5))
+                    chunk.append(
+                        "U%05d,ind%02d,%s,%d\n" % (u, i, month, (u * 7 + i * 3 + len(chunk)) % 5)
+                    )
             out.writelines(chunk)
             count += len(chunk)
     return count
@@ -91,7 +108,10 @@ def figures_csv(path: Path, units: int, indicators: int, months: list[str]) -> i
 def sqlite_shell_import(csv_path: Path, workdir: Path) -> float:
     """Seconds the sqlite3 shell takes to `.import` the file into a bare table."""
     db = workdir / "bare.sqlite3"
-    script = "CREATE TABLE figures(unit_code TEXT, indicator_code TEXT, period TEXT, value INTEGER);\n.mode csv\n.import --skip 1 %s figures\n" % csv_path
+    script = (
+        "CREATE TABLE figures(unit_code TEXT, indicator_code TEXT, period TEXT, value INTEGER);\n.mode csv\n.import --skip 1 %s figures\n"
+        % csv_path
+    )
     started = time.perf_counter()
     subprocess.run(["/usr/bin/sqlite3", str(db)], input=script.encode(), check=True)
     return time.perf_counter() - started
@@ -121,23 +141,38 @@ def run_worker(args: argparse.Namespace) -> None:
     load_scheme(actor=actor, source=Path(args.scheme).read_text(encoding="utf-8"))
     import_units(actor=actor, data=units_csv(args.units))
     started = time.perf_counter()
-    summary = import_figures(actor=actor, data=read_path(args.worker), approve=True, reason="benchmark historical load")
+    summary = import_figures(
+        actor=actor, data=read_path(args.worker), approve=True, reason="benchmark historical load"
+    )
     seconds = time.perf_counter() - started
     assert Figure.objects.count() == summary.rows
     print(json.dumps({"seconds": seconds, "rows": summary.rows, "submissions": summary.approved}))
 
 
-def timed_import(url: str, home: Path, csv_path: Path, scheme: Path, units: int) -> dict[str, float]:
+def timed_import(
+    url: str, home: Path, csv_path: Path, scheme: Path, units: int
+) -> dict[str, float]:
     """Run the worker for one database and return its JSON result."""
     env = {**os.environ, "PINGAN_HOME": str(home), "PINGAN_DATABASE_URL": url}
-    command = [sys.executable, __file__, "--worker", str(csv_path), "--scheme", str(scheme), "--units", str(units)]
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        str(csv_path),
+        "--scheme",
+        str(scheme),
+        "--units",
+        str(units),
+    ]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit("import failed:\n" + done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def postgres_import(workdir: Path, csv_path: Path, scheme: Path, units: int) -> dict[str, float] | None:
+def postgres_import(
+    workdir: Path, csv_path: Path, scheme: Path, units: int
+) -> dict[str, float] | None:
     """Create a scratch PostgreSQL database, import into it, drop it."""
     import psycopg
 
@@ -151,7 +186,9 @@ def postgres_import(workdir: Path, csv_path: Path, scheme: Path, units: int) -> 
     try:
         home = workdir / "pg-home"
         home.mkdir()
-        return timed_import(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, home, csv_path, scheme, units)
+        return timed_import(
+            PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, home, csv_path, scheme, units
+        )
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS %s" % name)
@@ -178,18 +215,37 @@ def main() -> None:
         scheme.write_text(scheme_toml(args.indicators), encoding="utf-8")
         csv_path = workdir / "figures.csv"
         rows = figures_csv(csv_path, args.units, args.indicators, months)
-        print("rows: %d (%d units × %d indicators × %d months), file %.1f MB" % (rows, args.units, args.indicators, args.months, csv_path.stat().st_size / 1e6))
+        print(
+            "rows: %d (%d units × %d indicators × %d months), file %.1f MB"
+            % (rows, args.units, args.indicators, args.months, csv_path.stat().st_size / 1e6)
+        )
         shell = sqlite_shell_import(csv_path, workdir)
         print("sqlite3 shell .import into a bare table: %.2f s" % shell)
         home = workdir / "sqlite-home"
         home.mkdir()
-        sqlite = timed_import("sqlite:///" + str(home / "pingan.sqlite3"), home, csv_path, scheme, args.units)
-        print("pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s  ratio %.2f  (%d approved versions)" % (sqlite["seconds"], sqlite["seconds"] / shell, sqlite["submissions"]))
+        sqlite = timed_import(
+            "sqlite:///" + str(home / "pingan.sqlite3"), home, csv_path, scheme, args.units
+        )
+        print(
+            "pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s  ratio %.2f  (%d approved versions)"
+            % (sqlite["seconds"], sqlite["seconds"] / shell, sqlite["submissions"])
+        )
         if not args.no_postgres:
             pg = postgres_import(workdir, csv_path, scheme, args.units)
             if pg is not None:
-                print("pingan import, PostgreSQL: %.2f s  ratio %.2f" % (pg["seconds"], pg["seconds"] / shell))
-        print("machine: %s, %s, %d cores, Python %s" % (platform.node(), platform.processor() or platform.machine(), os.cpu_count() or 0, platform.python_version()))
+                print(
+                    "pingan import, PostgreSQL: %.2f s  ratio %.2f"
+                    % (pg["seconds"], pg["seconds"] / shell)
+                )
+        print(
+            "machine: %s, %s, %d cores, Python %s"
+            % (
+                platform.node(),
+                platform.processor() or platform.machine(),
+                os.cpu_count() or 0,
+                platform.python_version(),
+            )
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

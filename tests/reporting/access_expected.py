@@ -9,4 +9,5 @@ EXPECTED = {
     "reporting.return": {"reviewer", "approver"},
     "reporting.receive": {"analyst"},
     "reporting.dashboard": {"analyst", "office_head", "leader"},
+    "figures.export": {"system_admin", "analyst"},
 }

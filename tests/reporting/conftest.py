@@ -46,7 +46,9 @@ def score_calls(monkeypatch):
     import pingan.scores.hooks
 
     calls: list[dict] = []
-    monkeypatch.setattr(pingan.scores.hooks, "inputs_changed", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(
+        pingan.scores.hooks, "inputs_changed", lambda **kwargs: calls.append(kwargs)
+    )
     return calls
 
 
@@ -86,7 +88,7 @@ def records(values: dict[tuple[str, str], object], month: str = MONTH) -> list[t
 
 def full(value: int = 1) -> list[tuple]:
     """Records giving every police cell of MONTH the same value."""
-    return records({cell: value for cell in POLICE_CELLS})
+    return records(dict.fromkeys(POLICE_CELLS, value))
 
 
 @pytest.fixture

@@ -21,9 +21,12 @@ A1,criminal,2026-09,4
 A1,public_security,2026-09,0
 """
 
-BAD = GOOD.replace("A2,public_security,2026-08,5", "A2,public_security,2026-08,-5").replace(
-    "B1,petition_unlawful,2026-08,4", "ZZ,petition_unlawful,2026-08,4"
-) + "A1,criminal,2026-09,4\n"
+BAD = (
+    GOOD.replace("A2,public_security,2026-08,5", "A2,public_security,2026-08,-5").replace(
+        "B1,petition_unlawful,2026-08,4", "ZZ,petition_unlawful,2026-08,4"
+    )
+    + "A1,criminal,2026-09,4\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +52,9 @@ def test_fixed_file_imports_and_exports_back_identically(city, tmp_path, score_c
     assert main(["figures", "import", str(source), "--approve", "--reason", "load 2026"]) == 0
     assert main(["figures", "export", "--from", "2026-08", "--to", "2026-09", "-o", str(out)]) == 0
     assert out.read_bytes() == GOOD.encode("utf-8")
-    assert sorted(Submission.objects.values_list("body__code", "month", "status", "kind", "is_current")) == [
+    assert sorted(
+        Submission.objects.values_list("body__code", "month", "status", "kind", "is_current")
+    ) == [
         ("petitions", "2026-08", Status.APPROVED, Kind.HISTORICAL, True),
         ("police", "2026-08", Status.APPROVED, Kind.HISTORICAL, True),
         ("police", "2026-09", Status.APPROVED, Kind.HISTORICAL, True),
@@ -60,11 +65,17 @@ def test_fixed_file_imports_and_exports_back_identically(city, tmp_path, score_c
 def test_reimport_with_changed_values_is_a_correction(city, tmp_path, capsys):
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text(GOOD, encoding="utf-8")
-    second.write_text(GOOD.replace("A1,criminal,2026-09,4", "A1,criminal,2026-09,6"), encoding="utf-8")
+    second.write_text(
+        GOOD.replace("A1,criminal,2026-09,4", "A1,criminal,2026-09,6"), encoding="utf-8"
+    )
     assert main(["figures", "import", str(first), "--approve", "--reason", "load"]) == 0
     assert main(["figures", "import", str(second), "--approve", "--reason", "recount"]) == 0
     assert "0 approved versions, 1 corrections, 2 unchanged" in capsys.readouterr().out
-    versions = list(Submission.objects.filter(body__code="police", month="2026-09").order_by("number").values_list("number", "kind", "is_current", "reason"))
+    versions = list(
+        Submission.objects.filter(body__code="police", month="2026-09")
+        .order_by("number")
+        .values_list("number", "kind", "is_current", "reason")
+    )
     assert versions == [(1, Kind.HISTORICAL, False, "load"), (2, Kind.CORRECTION, True, "recount")]
 
 
@@ -83,3 +94,28 @@ def test_approve_needs_a_reason(city, tmp_path):
     path = tmp_path / "good.csv"
     path.write_text(GOOD, encoding="utf-8")
     assert main(["figures", "import", str(path), "--approve"]) == 2
+
+
+def test_xlsx_export_imports_back_unchanged(city, tmp_path, capsys):
+    source, out = tmp_path / "good.csv", tmp_path / "out.xlsx"
+    source.write_text(GOOD, encoding="utf-8")
+    assert main(["figures", "import", str(source), "--approve", "--reason", "load"]) == 0
+    assert (
+        main(
+            [
+                "figures",
+                "export",
+                "--from",
+                "2026-08",
+                "--to",
+                "2026-09",
+                "--format",
+                "xlsx",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert main(["figures", "import", str(out), "--approve", "--reason", "again"]) == 0
+    assert "0 approved versions, 0 corrections, 3 unchanged" in capsys.readouterr().out

@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 def test_twenty_concurrent_approvals_exactly_one_wins(staff, police):
     if connection.vendor == "sqlite":
-        assert connection.settings_dict["NAME"] != ":memory:" and "mode=memory" not in str(connection.settings_dict["NAME"])
+        assert connection.settings_dict["NAME"] != ":memory:" and "mode=memory" not in str(
+            connection.settings_dict["NAME"]
+        )
     draft = services.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
     services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
     services.submit(actor=staff["clerk"], submission_id=draft.pk)

@@ -29,24 +29,52 @@ def _sign_at(submission: Submission, submitted: dt.datetime, approved: dt.dateti
 
 
 def test_completeness_and_timeliness(approved):
-    _sign_at(approved, dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI), dt.datetime(2026, 10, 5, 23, 59, tzinfo=SHANGHAI))
+    _sign_at(
+        approved,
+        dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI),
+        dt.datetime(2026, 10, 5, 23, 59, tzinfo=SHANGHAI),
+    )
     items = selectors.body_months([MONTH], now=dt.datetime(2026, 11, 21, tzinfo=SHANGHAI))
     assert [i.body.code for i in items] == [
-        "court", "emergency", "justice", "organs", "petitions", "police", "political_legal", "publicity", "stability", "supervision"
+        "court",
+        "emergency",
+        "justice",
+        "organs",
+        "petitions",
+        "police",
+        "political_legal",
+        "publicity",
+        "stability",
+        "supervision",
     ]
     police = items[5]
-    assert (police.status, police.expected_cells, police.filled_cells, police.submitted_on_time, police.approved_on_time, police.overdue) == (
-        "approved", 7, 7, True, True, False
-    )
+    assert (
+        police.status,
+        police.expected_cells,
+        police.filled_cells,
+        police.submitted_on_time,
+        police.approved_on_time,
+        police.overdue,
+    ) == ("approved", 7, 7, True, True, False)
     rates = selectors.rates(items)
-    assert (rates.expected, rates.approved, rates.submitted_on_time, rates.approved_on_time, rates.overdue) == (10, 1, 1, 1, 9)
+    assert (
+        rates.expected,
+        rates.approved,
+        rates.submitted_on_time,
+        rates.approved_on_time,
+        rates.overdue,
+    ) == (10, 1, 1, 1, 9)
     # expected cells: police 7; petitions, stability, publicity, political_legal 5 (A1 A2 A4 B1 C1); court, justice 3 and 4; emergency 4; organs 1; supervision 4
     assert (rates.expected_cells, rates.filled_cells) == (7 + 5 * 4 + 3 + 4 + 4 + 1 + 4, 7)
     assert selectors.by_body_and_quarter(items)[("police", "2026Q3")].approved_on_time == 1
 
 
 def test_approval_at_midnight_after_the_deadline_day_is_late(approved):
-    _sign_at(approved, dt.datetime(2026, 10, 5, 12, tzinfo=SHANGHAI), dt.datetime(2026, 10, 6, 0, 0, tzinfo=SHANGHAI))
+    _sign_at(
+        approved,
+        dt.datetime(2026, 10, 5, 12, tzinfo=SHANGHAI),
+        dt.datetime(2026, 10, 6, 0, 0, tzinfo=SHANGHAI),
+    )
     police = next(i for i in selectors.body_months([MONTH]) if i.body.code == "police")
     assert (police.submitted_on_time, police.approved_on_time) == (True, False)
 
@@ -55,7 +83,17 @@ def test_overdue_list(approved):
     before = selectors.overdue(now=dt.datetime(2026, 10, 5, 23, tzinfo=SHANGHAI), months=[MONTH])
     after = selectors.overdue(now=dt.datetime(2026, 10, 6, 0, 0, tzinfo=SHANGHAI), months=[MONTH])
     assert before == []
-    assert sorted(i.body.code for i in after) == ["court", "emergency", "justice", "organs", "petitions", "political_legal", "publicity", "stability", "supervision"]
+    assert sorted(i.body.code for i in after) == [
+        "court",
+        "emergency",
+        "justice",
+        "organs",
+        "petitions",
+        "political_legal",
+        "publicity",
+        "stability",
+        "supervision",
+    ]
 
 
 def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
@@ -64,10 +102,18 @@ def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
     clerk.email = "clerk@example.org"
     clerk.save()
     actor = job_actor("test")
-    assert services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)) == 0
-    assert services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)) == 4
-    assert services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 4, 9, tzinfo=SHANGHAI)) == 0
+    assert (
+        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)) == 0
+    )
+    assert (
+        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)) == 4
+    )
+    assert (
+        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 4, 9, tzinfo=SHANGHAI)) == 0
+    )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["clerk@example.org"]
-    assert services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 6, 9, tzinfo=SHANGHAI)) == 14
+    assert (
+        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 6, 9, tzinfo=SHANGHAI)) == 14
+    )
     assert Reminder.objects.filter(user=clerk).count() == 2
     assert Reminder.objects.filter(user=staff["analyst"].user, kind="overdue").count() == 10

@@ -18,7 +18,13 @@ def _raw(sql: str, figure_id: int) -> int:
         return cursor.rowcount
 
 
-@pytest.mark.parametrize("sql", ["UPDATE reporting_figure SET value = 99 WHERE id = %s", "DELETE FROM reporting_figure WHERE id = %s"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE reporting_figure SET value = 99 WHERE id = %s",
+        "DELETE FROM reporting_figure WHERE id = %s",
+    ],
+)
 def test_raw_sql_cannot_change_an_approved_figure(approved, sql):
     figure = Figure.objects.filter(submission=approved).first()
     with pytest.raises(DatabaseError, match="immutable"):
@@ -26,9 +32,17 @@ def test_raw_sql_cannot_change_an_approved_figure(approved, sql):
     assert Figure.objects.get(pk=figure.pk).value == 1
 
 
-@pytest.mark.parametrize("sql", ["UPDATE reporting_figure SET value = 99 WHERE id = %s", "DELETE FROM reporting_figure WHERE id = %s"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE reporting_figure SET value = 99 WHERE id = %s",
+        "DELETE FROM reporting_figure WHERE id = %s",
+    ],
+)
 def test_raw_sql_may_change_a_draft_figure(staff, draft, sql):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 4}))
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 4})
+    )
     figure = Figure.objects.get(submission=draft)
     assert _raw(sql, figure.pk) == 1
 
@@ -36,18 +50,32 @@ def test_raw_sql_may_change_a_draft_figure(staff, draft, sql):
 def test_correction_supersedes_and_the_old_version_stays_readable(staff, approved, city):
     from pingan.units.models import OrgUnit
 
-    correction = services.start_correction(actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="A1 miscounted")
-    assert (correction.number, correction.kind, correction.figures.count()) == (2, Kind.CORRECTION, 7)
-    services.put_cells(actor=staff["clerk"], submission_id=correction.pk, records=records({("A1", "criminal"): 3}))
+    correction = services.start_correction(
+        actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="A1 miscounted"
+    )
+    assert (correction.number, correction.kind, correction.figures.count()) == (
+        2,
+        Kind.CORRECTION,
+        7,
+    )
+    services.put_cells(
+        actor=staff["clerk"], submission_id=correction.pk, records=records({("A1", "criminal"): 3})
+    )
     services.submit(actor=staff["clerk"], submission_id=correction.pk)
     services.review(actor=staff["reviewer"], submission_id=correction.pk)
     services.approve(actor=staff["approver"], submission_id=correction.pk)
 
     old = Submission.objects.get(pk=approved.pk)
-    assert (old.status, old.is_current, old.superseded_at is not None) == (Status.APPROVED, False, True)
+    assert (old.status, old.is_current, old.superseded_at is not None) == (
+        Status.APPROVED,
+        False,
+        True,
+    )
     assert Figure.objects.get(submission=old, unit__code="A1", indicator_code="criminal").value == 1
     a1 = OrgUnit.objects.get(code="A1")
-    values = selectors.approved_values(indicator_codes=["criminal"], unit_ids=[a1.pk], months=[MONTH])
+    values = selectors.approved_values(
+        indicator_codes=["criminal"], unit_ids=[a1.pk], months=[MONTH]
+    )
     new_figure = Figure.objects.get(submission=correction, unit=a1, indicator_code="criminal")
     assert values == {(a1.pk, "criminal", MONTH): (3, new_figure.pk)}
     history = selectors.cell_history(a1.pk, "criminal", MONTH)
@@ -59,7 +87,9 @@ def test_correction_supersedes_and_the_old_version_stays_readable(staff, approve
 
 
 def test_correction_that_changes_nothing_is_refused(staff, approved):
-    correction = services.start_correction(actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="recheck")
+    correction = services.start_correction(
+        actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="recheck"
+    )
     from pingan.core.problems import InputRefused
 
     with pytest.raises(InputRefused, match="changes no cell"):
@@ -71,8 +101,14 @@ def test_approved_values_leaves_missing_cells_out(staff, approved, city):
 
     ids = dict(OrgUnit.objects.values_list("code", "pk"))
     values = selectors.approved_values(
-        indicator_codes=["criminal", "public_security"], unit_ids=[ids["A1"], ids["A3"], ids["B1"], ids["C1"]], months=[MONTH, "2026-08"]
+        indicator_codes=["criminal", "public_security"],
+        unit_ids=[ids["A1"], ids["A3"], ids["B1"], ids["C1"]],
+        months=[MONTH, "2026-08"],
     )
     assert sorted((k[0], k[1], k[2], v[0]) for k, v in values.items()) == sorted(
-        [(ids["A1"], "criminal", MONTH, 1), (ids["A1"], "public_security", MONTH, 1), (ids["C1"], "criminal", MONTH, 1)]
+        [
+            (ids["A1"], "criminal", MONTH, 1),
+            (ids["A1"], "public_security", MONTH, 1),
+            (ids["C1"], "criminal", MONTH, 1),
+        ]
     )

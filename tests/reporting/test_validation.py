@@ -35,16 +35,26 @@ EXPECTED_REASONS = {
 
 
 def _reasons(refused: InputRefused) -> set[str]:
-    return {p.reason.rsplit(" ", 1)[0] + " %s" if p.reason.startswith("duplicate") else p.reason for p in refused.problems}
+    return {
+        p.reason.rsplit(" ", 1)[0] + " %s" if p.reason.startswith("duplicate") else p.reason
+        for p in refused.problems
+    }
 
 
 def _via_grid(actor, submission):
     records = [(i, u, c, MONTH, v) for i, (u, c, v) in enumerate(BAD, start=1)]
-    services.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=Columns(unit="unit", period="month", value=None))
+    services.put_cells(
+        actor=actor,
+        submission_id=submission.pk,
+        records=records,
+        columns=Columns(unit="unit", period="month", value=None),
+    )
 
 
 def _via_csv(actor, submission):
-    text = "unit_code,indicator_code,period,value\n" + "".join("%s,%s,%s,%s\n" % (u, c, MONTH, v) for u, c, v in BAD)
+    text = "unit_code,indicator_code,period,value\n" + "".join(
+        "%s,%s,%s,%s\n" % (u, c, MONTH, v) for u, c, v in BAD
+    )
     records, columns = upload_records(("\ufeff" + text).encode("utf-8"), MONTH)
     services.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=columns)
 
@@ -74,8 +84,21 @@ def _via_template(actor, submission):
 
 
 def _via_api(client, submission):
-    payload = {"cells": [{"unit_code": u, "indicator_code": c, "value": int(v) if v.lstrip("-").isdigit() else float(v)} for u, c, v in BAD]}
-    response = client.put("/api/reporting/submissions/%d/cells" % submission.pk, data=json.dumps(payload), content_type="application/json")
+    payload = {
+        "cells": [
+            {
+                "unit_code": u,
+                "indicator_code": c,
+                "value": int(v) if v.lstrip("-").isdigit() else float(v),
+            }
+            for u, c, v in BAD
+        ]
+    }
+    response = client.put(
+        "/api/reporting/submissions/%d/cells" % submission.pk,
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     raise InputRefused([type("P", (), p)() for p in response.json()["problems"]])
@@ -83,13 +106,17 @@ def _via_api(client, submission):
 
 @pytest.mark.parametrize("way", ["grid", "csv", "template", "api"])
 def test_every_way_reports_the_same_problems_and_writes_nothing(staff, draft, client, way):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A1", "criminal", MONTH, "5")])
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A1", "criminal", MONTH, "5")]
+    )
     client.force_login(staff["clerk"].user)
     with pytest.raises(InputRefused) as refused:
         if way == "api":
             _via_api(client, draft)
         else:
-            {"grid": _via_grid, "csv": _via_csv, "template": _via_template}[way](staff["clerk"], draft)
+            {"grid": _via_grid, "csv": _via_csv, "template": _via_template}[way](
+                staff["clerk"], draft
+            )
     assert _reasons(refused.value) == EXPECTED_REASONS
     assert all(getattr(p, "row", None) for p in refused.value.problems)
     assert all(getattr(p, "column", None) for p in refused.value.problems)
@@ -99,7 +126,13 @@ def test_every_way_reports_the_same_problems_and_writes_nothing(staff, draft, cl
 def test_problems_name_row_and_column(staff, draft):
     with pytest.raises(InputRefused) as refused:
         _via_csv(staff["clerk"], draft)
-    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "value"), (3, "unit_code"), (4, "indicator_code"), (5, "value"), (7, "indicator_code")]
+    assert [(p.row, p.column) for p in refused.value.problems] == [
+        (2, "value"),
+        (3, "unit_code"),
+        (4, "indicator_code"),
+        (5, "value"),
+        (7, "indicator_code"),
+    ]
 
 
 def test_template_round_trip_fills_the_draft(staff, draft):
@@ -115,7 +148,9 @@ def test_template_round_trip_fills_the_draft(staff, draft):
     buffer = io.BytesIO()
     workbook.save(buffer)
     records, columns = upload_records(buffer.getvalue(), MONTH)
-    summary = services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=records, columns=columns)
+    summary = services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records, columns=columns
+    )
     assert (summary.created, summary.missing) == (7, 0)
 
 
@@ -124,18 +159,35 @@ def test_dry_run_writes_nothing(staff, draft, client, way):
     if way == "api":
         client.force_login(staff["clerk"].user)
         payload = {"cells": [{"unit_code": "A1", "indicator_code": "criminal", "value": 2}]}
-        response = client.put("/api/reporting/submissions/%d/cells?dry_run=true" % draft.pk, data=json.dumps(payload), content_type="application/json")
+        response = client.put(
+            "/api/reporting/submissions/%d/cells?dry_run=true" % draft.pk,
+            data=json.dumps(payload),
+            content_type="application/json",
+        )
         assert response.status_code == 200
-        assert (response.json()["dry_run"], response.json()["created"], response.json()["missing"]) == (True, 1, 6)
+        assert (
+            response.json()["dry_run"],
+            response.json()["created"],
+            response.json()["missing"],
+        ) == (True, 1, 6)
     else:
-        summary = services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A1", "criminal", MONTH, "2")], dry_run=True)
+        summary = services.put_cells(
+            actor=staff["clerk"],
+            submission_id=draft.pk,
+            records=[(1, "A1", "criminal", MONTH, "2")],
+            dry_run=True,
+        )
         assert (summary.dry_run, summary.created) == (True, 1)
     assert Figure.objects.filter(submission=draft).count() == 0
 
 
 def test_closed_and_not_yet_open_units_are_refused(staff, draft):
     with pytest.raises(InputRefused) as refused:
-        services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A3", "criminal", MONTH, "1"), (2, "B1", "criminal", MONTH, "1")])
+        services.put_cells(
+            actor=staff["clerk"],
+            submission_id=draft.pk,
+            records=[(1, "A3", "criminal", MONTH, "1"), (2, "B1", "criminal", MONTH, "1")],
+        )
     assert [p.reason for p in refused.value.problems] == [
         "unit A3 is not open in 2026-09",
         "indicator criminal does not apply to unit B1 (class B)",
@@ -143,7 +195,15 @@ def test_closed_and_not_yet_open_units_are_refused(staff, draft):
 
 
 def test_empty_value_clears_a_cell_and_zero_is_kept(staff, draft):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A1", "criminal", MONTH, "0"), (2, "A2", "criminal", MONTH, "3")])
-    summary = services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A2", "criminal", MONTH, "")])
+    services.put_cells(
+        actor=staff["clerk"],
+        submission_id=draft.pk,
+        records=[(1, "A1", "criminal", MONTH, "0"), (2, "A2", "criminal", MONTH, "3")],
+    )
+    summary = services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A2", "criminal", MONTH, "")]
+    )
     assert (summary.cleared, summary.missing) == (1, 6)
-    assert list(Figure.objects.filter(submission=draft).values_list("unit__code", "value")) == [("A1", 0)]
+    assert list(Figure.objects.filter(submission=draft).values_list("unit__code", "value")) == [
+        ("A1", 0)
+    ]

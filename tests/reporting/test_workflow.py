@@ -16,17 +16,25 @@ pytestmark = pytest.mark.django_db
 def test_full_path_draft_to_received(staff, draft):
     services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(2))
     assert services.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
-    assert services.review(actor=staff["reviewer"], submission_id=draft.pk).status == Status.REVIEWED
+    assert (
+        services.review(actor=staff["reviewer"], submission_id=draft.pk).status == Status.REVIEWED
+    )
     approved = services.approve(actor=staff["approver"], submission_id=draft.pk)
     assert (approved.status, approved.is_current) == (Status.APPROVED, True)
-    assert services.receive(actor=staff["analyst"], submission_id=draft.pk).status == Status.RECEIVED
+    assert (
+        services.receive(actor=staff["analyst"], submission_id=draft.pk).status == Status.RECEIVED
+    )
     steps = list(draft.events.values_list("step", flat=True))
     assert steps == [Step.CREATE, Step.SUBMIT, Step.REVIEW, Step.APPROVE, Step.RECEIVE]
-    assert set(Figure.objects.filter(submission=draft).values_list("is_locked", flat=True)) == {True}
+    assert set(Figure.objects.filter(submission=draft).values_list("is_locked", flat=True)) == {
+        True
+    }
 
 
 def test_incomplete_submission_is_refused_naming_missing_cells(staff, draft):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 0}))
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 0})
+    )
     with pytest.raises(InputRefused) as refused:
         services.submit(actor=staff["clerk"], submission_id=draft.pk)
     assert len(refused.value.problems) == 6
@@ -35,10 +43,17 @@ def test_incomplete_submission_is_refused_naming_missing_cells(staff, draft):
 
 
 def test_no_incidents_fills_zeros_explicitly(staff, draft):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 5}))
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 5})
+    )
     summary = services.fill_zeros(actor=staff["clerk"], submission_id=draft.pk)
     assert (summary.created, summary.missing) == (6, 0)
-    values = dict(((u, c), v) for u, c, v in Figure.objects.filter(submission=draft).values_list("unit__code", "indicator_code", "value"))
+    values = {
+        (u, c): v
+        for u, c, v in Figure.objects.filter(submission=draft).values_list(
+            "unit__code", "indicator_code", "value"
+        )
+    }
     assert values[("A1", "criminal")] == 5
     assert sorted(values.values()) == [0, 0, 0, 0, 0, 0, 5]
 
@@ -67,7 +82,16 @@ def test_transition_from_the_wrong_status_is_a_conflict(staff, draft, step, who,
     assert Submission.objects.get(pk=draft.pk).status == status
 
 
-@pytest.mark.parametrize(("step", "who"), [("review", "clerk"), ("approve", "reviewer"), ("review", "approver"), ("receive", "approver"), ("submit", "reviewer")])
+@pytest.mark.parametrize(
+    ("step", "who"),
+    [
+        ("review", "clerk"),
+        ("approve", "reviewer"),
+        ("review", "approver"),
+        ("receive", "approver"),
+        ("submit", "reviewer"),
+    ],
+)
 def test_wrong_role_is_refused(staff, draft, step, who):
     services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
     with pytest.raises(PermissionDenied):
@@ -90,9 +114,11 @@ def test_four_eyes_one_person_cannot_review_and_approve(staff, draft, make_user,
     services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
     services.submit(actor=staff["clerk"], submission_id=draft.pk)
     services.review(actor=actor, submission_id=draft.pk)
-    with pytest.raises(PermissionDenied, match="Four-eyes|四眼"):
+    with pytest.raises(PermissionDenied, match="Four-eyes"):
         services.approve(actor=actor, submission_id=draft.pk)
-    assert services.approve(actor=staff["approver"], submission_id=draft.pk).status == Status.APPROVED
+    assert (
+        services.approve(actor=staff["approver"], submission_id=draft.pk).status == Status.APPROVED
+    )
 
 
 def test_four_eyes_the_submitting_clerk_signs_nothing(staff, draft, make_user, actor_of, police):
@@ -130,23 +156,38 @@ def test_return_with_reason_goes_back_to_draft(staff, draft, returner):
     services.submit(actor=staff["clerk"], submission_id=draft.pk)
     if returner == "approver":
         services.review(actor=staff["reviewer"], submission_id=draft.pk)
-    returned = services.return_submission(actor=staff[returner], submission_id=draft.pk, reason="A1 looks wrong")
-    assert (returned.status, returned.returned_reason, returned.submitted_by_id, returned.reviewed_by_id) == (
+    returned = services.return_submission(
+        actor=staff[returner], submission_id=draft.pk, reason="A1 looks wrong"
+    )
+    assert (
+        returned.status,
+        returned.returned_reason,
+        returned.submitted_by_id,
+        returned.reviewed_by_id,
+    ) == (
         Status.DRAFT,
         "A1 looks wrong",
         None,
         None,
     )
     assert draft.events.get(step=Step.RETURN).reason == "A1 looks wrong"
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 3}))
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 3})
+    )
     assert services.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
 
 
 def test_return_needs_a_reason_and_cannot_undo_approval(staff, approved):
     with pytest.raises(Conflict):
-        services.return_submission(actor=staff["approver"], submission_id=approved.pk, reason="too late")
-    draft2 = services.start_correction(actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="typo")
-    services.put_cells(actor=staff["clerk"], submission_id=draft2.pk, records=records({("A1", "criminal"): 7}))
+        services.return_submission(
+            actor=staff["approver"], submission_id=approved.pk, reason="too late"
+        )
+    draft2 = services.start_correction(
+        actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="typo"
+    )
+    services.put_cells(
+        actor=staff["clerk"], submission_id=draft2.pk, records=records({("A1", "criminal"): 7})
+    )
     services.submit(actor=staff["clerk"], submission_id=draft2.pk)
     with pytest.raises(InputRefused):
         services.return_submission(actor=staff["reviewer"], submission_id=draft2.pk, reason="  ")

@@ -143,12 +143,19 @@ def _out(s: Submission) -> SubmissionOut:
 def _body_id(code: str) -> int:
     body = ReportingBody.objects.filter(code=code).first()
     if body is None:
-        raise InputRefused([Problem(None, "body", _("unknown reporting body %(code)s") % {"code": code})])
+        raise InputRefused(
+            [Problem(None, "body", _("unknown reporting body %(code)s") % {"code": code})]
+        )
     return body.pk
 
 
 @router.get("/submissions", response=list[SubmissionOut])
-def list_submissions(request: HttpRequest, body: str | None = None, month: str | None = None, status: str | None = None) -> list[SubmissionOut]:
+def list_submissions(
+    request: HttpRequest,
+    body: str | None = None,
+    month: str | None = None,
+    status: str | None = None,
+) -> list[SubmissionOut]:
     """Submissions the caller may read (body staff: their own bodies), newest month first."""
     queryset = selectors.visible_submissions(actor_from_request(request, channel="api"))
     if body:
@@ -161,13 +168,15 @@ def list_submissions(request: HttpRequest, body: str | None = None, month: str |
 
 
 @router.post("/submissions", response={201: SubmissionOut})
-def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status:
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[SubmissionOut]:
     """Open a draft (or return the open one), or a correction when a reason is given."""
     actor = actor_from_request(request, channel="api")
     require(actor, "reporting.fill")
     body_id = _body_id(payload.body)
     if payload.correction_reason is not None:
-        submission = services.start_correction(actor=actor, body_id=body_id, month=payload.month, reason=payload.correction_reason)
+        submission = services.start_correction(
+            actor=actor, body_id=body_id, month=payload.month, reason=payload.correction_reason
+        )
     else:
         submission = services.create_submission(actor=actor, body_id=body_id, month=payload.month)
     return Status(201, _out(submission))
@@ -176,16 +185,31 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status:
 @router.get("/submissions/{submission_id}", response=SubmissionOut)
 def get_submission(request: HttpRequest, submission_id: int) -> SubmissionOut:
     """One submission."""
-    return _out(services.get_submission(actor=actor_from_request(request, channel="api"), action="reporting.view", submission_id=submission_id))
+    return _out(
+        services.get_submission(
+            actor=actor_from_request(request, channel="api"),
+            action="reporting.view",
+            submission_id=submission_id,
+        )
+    )
 
 
 @router.get("/submissions/{submission_id}/cells", response=list[CellOut])
 def get_cells(request: HttpRequest, submission_id: int) -> list[CellOut]:
     """Every expected cell of the submission with its value (null = missing)."""
-    submission = services.get_submission(actor=actor_from_request(request, channel="api"), action="reporting.view", submission_id=submission_id)
+    submission = services.get_submission(
+        actor=actor_from_request(request, channel="api"),
+        action="reporting.view",
+        submission_id=submission_id,
+    )
     data = selectors.grid(submission)
     return [
-        CellOut(unit_code=row.unit.code, indicator_code=cell["code"], value=cell["value"], changed=cell["changed"])
+        CellOut(
+            unit_code=row.unit.code,
+            indicator_code=cell["code"],
+            value=cell["value"],
+            changed=cell["changed"],
+        )
         for row in data["rows"]
         for cell in row.cells
         if cell["applies"]
@@ -193,20 +217,42 @@ def get_cells(request: HttpRequest, submission_id: int) -> list[CellOut]:
 
 
 @router.put("/submissions/{submission_id}/cells", response=CellsSummaryOut)
-def put_cells(request: HttpRequest, submission_id: int, payload: CellsIn, dry_run: bool = False) -> CellsSummaryOut:
+def put_cells(
+    request: HttpRequest, submission_id: int, payload: CellsIn, dry_run: bool = False
+) -> CellsSummaryOut:
     """Write cells of a draft; every problem is listed with its row (1-based item) and column, and nothing is written."""
     actor = actor_from_request(request, channel="api")
-    submission = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
-    records = [(i, c.unit_code, c.indicator_code, submission.month, c.value) for i, c in enumerate(payload.cells, start=1)]
-    summary = services.put_cells(actor=actor, submission_id=submission_id, records=records, columns=Columns(period="month"), dry_run=dry_run)
+    submission = services.get_submission(
+        actor=actor, action="reporting.fill", submission_id=submission_id
+    )
+    records = [
+        (i, c.unit_code, c.indicator_code, submission.month, c.value)
+        for i, c in enumerate(payload.cells, start=1)
+    ]
+    summary = services.put_cells(
+        actor=actor,
+        submission_id=submission_id,
+        records=records,
+        columns=Columns(period="month"),
+        dry_run=dry_run,
+    )
     return CellsSummaryOut(**summary.__dict__)
 
 
-def _transition(request: HttpRequest, submission_id: int, name: str, reason: str = "") -> SubmissionOut:
+def _transition(
+    request: HttpRequest, submission_id: int, name: str, reason: str = ""
+) -> SubmissionOut:
     actor = actor_from_request(request, channel="api")
-    functions = {"submit": services.submit, "review": services.review, "approve": services.approve, "receive": services.receive}
+    functions = {
+        "submit": services.submit,
+        "review": services.review,
+        "approve": services.approve,
+        "receive": services.receive,
+    }
     if name == "return":
-        return _out(services.return_submission(actor=actor, submission_id=submission_id, reason=reason))
+        return _out(
+            services.return_submission(actor=actor, submission_id=submission_id, reason=reason)
+        )
     return _out(functions[name](actor=actor, submission_id=submission_id))
 
 
@@ -258,7 +304,9 @@ def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[VersionOut
         raise Http404(_("unknown unit"))
     versions = selectors.cell_history(unit.pk, query.indicator, query.month)
     if versions:
-        require_body(actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id)
+        require_body(
+            actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id
+        )
     return [VersionOut(**v.as_dict()) for v in versions]
 
 
@@ -271,7 +319,9 @@ def completeness(request: HttpRequest, first: str, last: str) -> list[Completene
 
     if parse_month(first) is None or parse_month(last) is None:
         raise InputRefused([Problem(None, "first", _("months are given as YYYY-MM"))])
-    body_ids = None if actor.roles & {"analyst", "office_head", "leader"} else list(actor.body_ids())
+    body_ids = (
+        None if actor.roles & {"analyst", "office_head", "leader"} else list(actor.body_ids())
+    )
     items = selectors.body_months(month_range(first, last)[:36], body_ids=body_ids)
     return [
         CompletenessOut(

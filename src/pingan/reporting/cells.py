@@ -7,8 +7,10 @@ them can be checked with dict and set lookups alone. Every problem names its row
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -19,8 +21,8 @@ from pingan.units.models import OrgUnit
 
 MAX_VALUE = 2_147_483_647
 Record = tuple[int | None, str, str, str, object]
-# (unit_id, indicator_code, value or None for a cell left empty, row)
-Cell = tuple[int, str, int | None, int | None]
+# (unit_id, indicator_code, value or None for a cell left empty)
+Cell = tuple[int, str, int | None]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Catalogue:
         """Every (unit, indicator) the body must report for the month, in unit then scheme order."""
         first, last = periods.first_day(month), periods.last_day(month)
         owned = self.body_indicators(body_id)
-        cells = []
+        cells: list[tuple[UnitInfo, str]] = []
         for unit in sorted(self.units.values(), key=lambda u: u.position):
             if not _open_during(unit, first, last):
                 continue
@@ -74,7 +76,9 @@ def load_catalogue(version: SchemeVersion) -> Catalogue:
     """Build the lookups for a scheme version (three queries)."""
     units = {}
     for position, (pk, code, eval_class, opened, closed) in enumerate(
-        OrgUnit.objects.order_by("code").values_list("pk", "code", "eval_class", "opened_on", "closed_on")
+        OrgUnit.objects.order_by("code").values_list(
+            "pk", "code", "eval_class", "opened_on", "closed_on"
+        )
     ):
         units[code] = UnitInfo(pk, code, eval_class, opened, closed, position)
     indicators = {}
@@ -85,9 +89,9 @@ def load_catalogue(version: SchemeVersion) -> Catalogue:
         indicators[code] = (body_id, position)
         body_codes[body_id] = body_code
     by_class: dict[str, set[str]] = {}
-    for class_code, indicator_code in ClassIndicator.objects.filter(scheme_class__version=version).values_list(
-        "scheme_class__code", "indicator__code"
-    ):
+    for class_code, indicator_code in ClassIndicator.objects.filter(
+        scheme_class__version=version
+    ).values_list("scheme_class__code", "indicator__code"):
         by_class.setdefault(class_code, set()).add(indicator_code)
     return Catalogue(
         version=version,
@@ -100,7 +104,9 @@ def load_catalogue(version: SchemeVersion) -> Catalogue:
 
 
 def _open_during(unit: UnitInfo, first: dt.date, last: dt.date) -> bool:
-    return (unit.opened_on is None or unit.opened_on <= last) and (unit.closed_on is None or first <= unit.closed_on)
+    return (unit.opened_on is None or unit.opened_on <= last) and (
+        unit.closed_on is None or first <= unit.closed_on
+    )
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ class Checked:
     rows: int = 0
 
 
-def parse_value(value: object) -> int | None | str:
+def parse_value(value: object) -> int | str | None:
     """A cell value as a whole number ≥ 0, None when empty, or the reason it is refused."""
     if value is None:
         return None
@@ -156,83 +162,227 @@ def check_records(
     month: str | None = None,
     period_check: PeriodCheck | None = None,
 ) -> Checked:
-    """Check every record; nothing is written here.
+    """Check records `(row, unit_code, indicator_code, period, value)`; see `check_lines`."""
+    return check_lines(
+        ((r[0], r[1:]) for r in records),
+        catalogue=catalogue,
+        now=now,
+        columns=columns,
+        body_id=body_id,
+        month=month,
+        period_check=period_check,
+    )
+
+
+def check_lines(
+    lines: Iterable[tuple[int | None, Sequence[Any]]],
+    *,
+    catalogue: Catalogue,
+    now: dt.datetime,
+    columns: Columns = Columns(),
+    body_id: int | None = None,
+    month: str | None = None,
+    period_check: PeriodCheck | None = None,
+) -> Checked:
+    """Check every line `(row, [unit_code, indicator_code, period, value])`; nothing is written here.
 
     Rules: whole numbers ≥ 0 (empty = missing), known unit and indicator codes, the indicator
     applies to the unit's class, the unit is open in the month, the body owns the indicator
     (when `body_id` is given), the period is a month that has ended and is open (`period_check`),
-    and no cell appears twice.
+    and no cell appears twice. Lines whose cells are all blank are skipped.
+
+    A valid (unit, period) is resolved once to the indicators it may carry, so a well-formed line
+    costs a few dict lookups; any other line takes the slow path that names its problem.
     """
-    result = Checked()
-    problems = result.problems
-    units, indicators, by_class = catalogue.units, catalogue.indicators, catalogue.class_indicators
-    unit_period: dict[tuple[str, str], tuple[UnitInfo | None, str | None]] = {}
-    period_ok: dict[tuple[int, str], str | None] = {}
-    seen: dict[tuple[int, str, str], int | None] = {}
-    groups = result.groups
-    for row, unit_code, indicator_code, period, raw in records:
-        result.rows += 1
-        value = raw if type(raw) is int and 0 <= raw <= MAX_VALUE else parse_value(raw)
-        value_column = columns.value or indicator_code
+    checker = _Checker(catalogue, columns, body_id, month, period_check)
+    slots = checker.slots
+    problems = checker.result.problems
+    rows = 0
+    for row, fields in lines:
+        if len(fields) != 4:
+            fields = [*fields, "", "", "", ""][:4]
+        unit_code, indicator_code, period, raw = fields
+        slot = slots.get((unit_code, period))
+        if slot is None:
+            slot = checker.slot(unit_code, period)
+        target = slot[1].get(indicator_code) if slot is not None else None
+        if target is None or slot is None:
+            rows += checker.slow((row, unit_code, indicator_code, period, raw))
+            continue
+        rows += 1
+        if type(raw) is str and len(raw) < 10 and raw.isdigit() and raw.isascii():
+            value: int | str | None = int(raw)
+        else:
+            value = parse_value(raw)
         if isinstance(value, str):
-            problems.append(Problem(row, value_column, value))
-        key = (unit_code, period)
-        found = unit_period.get(key)
-        if found is None:
-            found = unit_period[key] = _unit_in_period(units, unit_code, period, month)
-        unit, unit_problem = found
+            problems.append(Problem(row, columns.value or indicator_code, value))
+        seen = slot[2]
+        if indicator_code in seen:
+            problems.append(Problem(row, columns.indicator, _duplicate(seen[indicator_code])))
+            continue
+        seen[indicator_code] = row
+        if not isinstance(value, str):
+            target.append((slot[0], indicator_code, value))
+    checker.result.rows = rows
+    checker.result.groups = {key: cells for key, cells in checker.result.groups.items() if cells}
+    return checker.result
+
+
+def _duplicate(first: int | None) -> str:
+    return (
+        _("duplicate cell, first given at row %(row)s") % {"row": first}
+        if first
+        else _("duplicate cell")
+    )
+
+
+# (unit_id, indicator_code -> the cell list of its (body, month), indicator_code -> first row)
+Slot = tuple[int, dict[str, list[Cell]], dict[str, int | None]]
+
+
+class _Checker:
+    """The lookups and caches of one `check_records` call."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        columns: Columns,
+        body_id: int | None,
+        month: str | None,
+        period_check: PeriodCheck | None,
+    ) -> None:
+        self.catalogue, self.columns, self.body_id, self.month, self.period_check = (
+            catalogue,
+            columns,
+            body_id,
+            month,
+            period_check,
+        )
+        self.result = Checked()
+        self.slots: dict[tuple[str, str], Slot | None] = {}
+        self.targets: dict[tuple[str, str], dict[str, list[Cell]]] = {}
+        self.period_ok: dict[tuple[int, str], str | None] = {}
+
+    def slot(self, unit_code: str, period: str) -> Slot | None:
+        """Resolve a (unit, period) pair once: None when the pair itself is refused."""
+        unit, problem = _unit_in_period(self.catalogue.units, unit_code, period, self.month)
+        found: Slot | None = None
+        if unit is not None and problem is None:
+            found = (unit.id, self._targets(unit.eval_class, period), {})
+        self.slots[(unit_code, period)] = found
+        return found
+
+    def _targets(self, eval_class: str, period: str) -> dict[str, list[Cell]]:
+        key = (eval_class, period)
+        if key not in self.targets:
+            targets = {}
+            for code in self.catalogue.class_indicators.get(eval_class, ()):
+                owner = self.catalogue.indicators[code][0]
+                if (self.body_id is None or owner == self.body_id) and self._period_problem(
+                    owner, period
+                ) is None:
+                    targets[code] = self.result.groups.setdefault((owner, period), [])
+            self.targets[key] = targets
+        return self.targets[key]
+
+    def _period_problem(self, owner: int, period: str) -> str | None:
+        key = (owner, period)
+        if key not in self.period_ok:
+            self.period_ok[key] = self.period_check(owner, period) if self.period_check else None
+        return self.period_ok[key]
+
+    def slow(self, record: Record) -> int:
+        """A row off the fast path: retry with surrounding spaces removed, else report each of its problems.
+
+        Returns 0 for a row whose cells are all blank (skipped), else 1.
+        """
+        row, unit_code, indicator_code, period, raw = record
+        if not (unit_code or indicator_code or period or raw) or not any(
+            str(c).strip() for c in record[1:] if c is not None
+        ):
+            return 0
+        stripped = (row, unit_code.strip(), indicator_code.strip(), period.strip(), raw)
+        if stripped[1:4] != record[1:4]:
+            slot = self.slots.get((stripped[1], stripped[3])) or self.slot(stripped[1], stripped[3])
+            if slot is not None and stripped[2] in slot[1]:
+                self._accept(slot, stripped)
+                return 1
+        self._report(stripped)
+        return 1
+
+    def _accept(self, slot: Slot, record: Record) -> None:
+        row, _unit, indicator_code, _period, raw = record
+        value = parse_value(raw)
+        if isinstance(value, str):
+            self.result.problems.append(Problem(row, self.columns.value or indicator_code, value))
+        if indicator_code in slot[2]:
+            self.result.problems.append(
+                Problem(row, self.columns.indicator, _duplicate(slot[2][indicator_code]))
+            )
+            return
+        slot[2][indicator_code] = row
+        if not isinstance(value, str):
+            slot[1][indicator_code].append((slot[0], indicator_code, value))
+
+    def _report(self, record: Record) -> None:
+        row, unit_code, indicator_code, period, raw = record
+        columns, catalogue, problems = self.columns, self.catalogue, self.result.problems
+        value = parse_value(raw)
+        if isinstance(value, str):
+            problems.append(Problem(row, columns.value or indicator_code, value))
+        unit, unit_problem = _unit_in_period(catalogue.units, unit_code, period, self.month)
         if unit_problem is not None:
-            problems.append(Problem(row, columns.period if unit is not None else columns.unit, unit_problem))
-        indicator = indicators.get(indicator_code)
+            problems.append(
+                Problem(row, columns.period if unit is not None else columns.unit, unit_problem)
+            )
+        indicator = catalogue.indicators.get(indicator_code)
         if indicator is None:
-            problems.append(Problem(row, columns.indicator, _("unknown indicator %(code)s") % {"code": indicator_code}))
-            continue
+            problems.append(
+                Problem(
+                    row,
+                    columns.indicator,
+                    _("unknown indicator %(code)s") % {"code": indicator_code},
+                )
+            )
+            return
         owner = indicator[0]
-        if body_id is not None and owner != body_id:
+        if self.body_id is not None and owner != self.body_id:
             problems.append(
                 Problem(
                     row,
                     columns.indicator,
-                    _("indicator %(code)s is reported by %(body)s") % {"code": indicator_code, "body": catalogue.body_codes[owner]},
+                    _("indicator %(code)s is reported by %(body)s")
+                    % {"code": indicator_code, "body": catalogue.body_codes[owner]},
                 )
             )
-            continue
+            return
         if unit is None:
-            continue
-        if indicator_code not in by_class.get(unit.eval_class, ()):
-            if value is None:
-                continue
-            problems.append(
-                Problem(
-                    row,
-                    columns.indicator,
-                    _("indicator %(code)s does not apply to unit %(unit)s (class %(cls)s)")
-                    % {"code": indicator_code, "unit": unit.code, "cls": unit.eval_class or "-"},
+            return
+        if indicator_code not in catalogue.class_indicators.get(unit.eval_class, ()):
+            if value is not None:
+                problems.append(
+                    Problem(
+                        row,
+                        columns.indicator,
+                        _("indicator %(code)s does not apply to unit %(unit)s (class %(cls)s)")
+                        % {
+                            "code": indicator_code,
+                            "unit": unit.code,
+                            "cls": unit.eval_class or "-",
+                        },
+                    )
                 )
-            )
-            continue
+            return
         if unit_problem is not None:
-            continue
-        group_key = (owner, period)
-        if group_key not in period_ok:
-            period_ok[group_key] = period_check(owner, period) if period_check else None
-        if period_ok[group_key] is not None:
-            problems.append(Problem(row, columns.period, period_ok[group_key]))  # type: ignore[arg-type]
-            continue
-        cell_key = (unit.id, indicator_code, period)
-        if cell_key in seen:
-            first = seen[cell_key]
-            reason = _("duplicate cell, first given at row %(row)s") % {"row": first} if first else _("duplicate cell")
-            problems.append(Problem(row, columns.indicator, reason))
-            continue
-        seen[cell_key] = row
-        if isinstance(value, str):
-            continue
-        cells = groups.get(group_key)
-        if cells is None:
-            cells = groups[group_key] = []
-        cells.append((unit.id, indicator_code, value, row))
-    return result
+            return
+        period_problem = self._period_problem(owner, period)
+        if period_problem is not None:
+            problems.append(Problem(row, columns.period, period_problem))
+
+
+@functools.lru_cache(maxsize=512)
+def _bounds(month: str) -> tuple[dt.date, dt.date]:
+    return periods.first_day(month), periods.last_day(month)
 
 
 def _unit_in_period(
@@ -244,7 +394,13 @@ def _unit_in_period(
     if periods.parse_month(period) is None:
         return unit, _("%(value)s is not a month in the form YYYY-MM") % {"value": period}
     if month is not None and period != month:
-        return unit, _("this submission is for %(month)s, not %(period)s") % {"month": month, "period": period}
-    if not _open_during(unit, periods.first_day(period), periods.last_day(period)):
-        return unit, _("unit %(unit)s is not open in %(month)s") % {"unit": unit_code, "month": period}
+        return unit, _("this submission is for %(month)s, not %(period)s") % {
+            "month": month,
+            "period": period,
+        }
+    if not _open_during(unit, *_bounds(period)):
+        return unit, _("unit %(unit)s is not open in %(month)s") % {
+            "unit": unit_code,
+            "month": period,
+        }
     return unit, None

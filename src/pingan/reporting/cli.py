@@ -16,7 +16,11 @@ def cmd_figures_import(args: argparse.Namespace) -> int:
         print("pingan: --approve needs --reason TEXT", file=sys.stderr)
         return 2
     summary = import_figures(
-        actor=command_line_actor(), data=read_path(args.file), dry_run=args.dry_run, approve=args.approve, reason=args.reason or ""
+        actor=command_line_actor(),
+        data=read_path(args.file),
+        dry_run=args.dry_run,
+        approve=args.approve,
+        reason=args.reason or "",
     )
     prefix = "dry run, nothing written: would have " if summary.dry_run else ""
     if args.approve:
@@ -25,24 +29,27 @@ def cmd_figures_import(args: argparse.Namespace) -> int:
             % (prefix, summary.rows, summary.approved, summary.corrections, summary.unchanged)
         )
     else:
-        print("%sfigures: %d rows into %d draft submissions" % (prefix, summary.rows, summary.drafts))
+        print(
+            "%sfigures: %d rows into %d draft submissions" % (prefix, summary.rows, summary.drafts)
+        )
     return 0
 
 
 def cmd_figures_export(args: argparse.Namespace) -> int:
     """Export the current approved figures of a range of months."""
     from pingan.accounts.actor import command_line_actor
-    from pingan.core.exports import rows_to_bytes, write_output
+    from pingan.core.exports import write_output
     from pingan.reporting.periods import parse_month
-    from pingan.reporting.selectors import export_rows
-    from pingan.reporting.services import FIGURE_COLUMNS
+    from pingan.reporting.services import export_figures
 
     for option, value in (("--from", args.first), ("--to", args.last)):
         if parse_month(value) is None:
             print("pingan: %s must be a month YYYY-MM" % option, file=sys.stderr)
             return 2
-    rows = export_rows(actor=command_line_actor(), first=args.first, last=args.last)
-    write_output(rows_to_bytes(rows, FIGURE_COLUMNS, args.format), args.output)
+    data = export_figures(
+        actor=command_line_actor(), first=args.first, last=args.last, fmt=args.format
+    )
+    write_output(data, args.output)
     return 0
 
 
@@ -60,12 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add the figures and reporting commands."""
     from pingan.cli import add_format
 
-    figures = subparsers.add_parser("figures", help="monthly figures").add_subparsers(dest="action", required=True)
-    fimport = figures.add_parser("import", help="import figures from CSV or XLSX (unit_code,indicator_code,period,value)")
+    figures = subparsers.add_parser("figures", help="monthly figures").add_subparsers(
+        dest="action", required=True
+    )
+    fimport = figures.add_parser(
+        "import", help="import figures from CSV or XLSX (unit_code,indicator_code,period,value)"
+    )
     fimport.add_argument("file")
-    fimport.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
-    fimport.add_argument("--approve", action="store_true", help="load as approved historical figures")
-    fimport.add_argument("--reason", help="why the historical figures are loaded (required with --approve)")
+    fimport.add_argument(
+        "--dry-run", action="store_true", help="check and report only; write nothing"
+    )
+    fimport.add_argument(
+        "--approve", action="store_true", help="load as approved historical figures"
+    )
+    fimport.add_argument(
+        "--reason", help="why the historical figures are loaded (required with --approve)"
+    )
     fimport.set_defaults(func=cmd_figures_import)
     fexport = figures.add_parser("export", help="export current approved figures")
     fexport.add_argument("--from", dest="first", required=True, metavar="YYYY-MM")
@@ -73,6 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_format(fexport)
     fexport.set_defaults(func=cmd_figures_export)
 
-    reporting = subparsers.add_parser("reporting", help="monthly reporting jobs").add_subparsers(dest="action", required=True)
+    reporting = subparsers.add_parser("reporting", help="monthly reporting jobs").add_subparsers(
+        dest="action", required=True
+    )
     remind = reporting.add_parser("remind", help="create deadline reminders (run daily)")
     remind.set_defaults(func=cmd_remind)

@@ -37,25 +37,43 @@ class Submission(models.Model):
     supersedes the current one. `is_current` marks the approved version in force.
     """
 
-    body = models.ForeignKey("schemes.ReportingBody", on_delete=models.PROTECT, related_name="submissions")
+    body = models.ForeignKey(
+        "schemes.ReportingBody", on_delete=models.PROTECT, related_name="submissions"
+    )
     month = models.CharField(_("month"), max_length=7)
     number = models.PositiveIntegerField(_("version"), default=1)
-    scheme_version = models.ForeignKey("schemes.SchemeVersion", on_delete=models.PROTECT, related_name="submissions")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    scheme_version = models.ForeignKey(
+        "schemes.SchemeVersion", on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
     reason = models.TextField(_("reason"), blank=True)
-    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
     is_current = models.BooleanField(_("current approved version"), default=False)
     superseded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     received_at = models.DateTimeField(null=True, blank=True)
     returned_reason = models.TextField(_("reason for return"), blank=True)
 
@@ -64,13 +82,19 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         ordering = ["-month", "body__code", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "month", "number"], name="reporting_submission_version_unique"),
+            models.UniqueConstraint(
+                fields=["body", "month", "number"], name="reporting_submission_version_unique"
+            ),
             models.UniqueConstraint(
                 fields=["body", "month"],
                 condition=Q(status__in=["draft", "submitted", "reviewed"]),
                 name="reporting_one_open_submission",
             ),
-            models.UniqueConstraint(fields=["body", "month"], condition=Q(is_current=True), name="reporting_one_current_version"),
+            models.UniqueConstraint(
+                fields=["body", "month"],
+                condition=Q(is_current=True),
+                name="reporting_one_current_version",
+            ),
         ]
         indexes = [models.Index(fields=["month", "is_current"], name="reporting_month_current")]
 
@@ -95,8 +119,12 @@ class Figure(models.Model):
     UPDATE or DELETE of them.
     """
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="figures", db_index=False)
-    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="figures", db_index=False
+    )
+    unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     indicator_code = models.CharField(_("indicator"), max_length=40)
     value = models.PositiveIntegerField(_("value"))
     changed = models.BooleanField(_("changed by this version"), default=False)
@@ -106,7 +134,9 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         constraints = [
-            models.UniqueConstraint(fields=["submission", "unit", "indicator_code"], name="reporting_figure_cell_unique")
+            models.UniqueConstraint(
+                fields=["submission", "unit", "indicator_code"], name="reporting_figure_cell_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -135,7 +165,9 @@ class SubmissionEvent(models.Model):
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField()
     reason = models.TextField(_("reason"), blank=True)
 
@@ -155,7 +187,9 @@ class Reminder(models.Model):
     OVERDUE = "overdue"
     KINDS = [(DUE_SOON, _("Due soon")), (OVERDUE, _("Overdue"))]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporting_reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporting_reminders"
+    )
     body = models.ForeignKey("schemes.ReportingBody", on_delete=models.CASCADE, related_name="+")
     month = models.CharField(_("month"), max_length=7)
     kind = models.CharField(_("kind"), max_length=16, choices=KINDS)
@@ -167,7 +201,9 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "body", "month", "kind"], name="reporting_reminder_once")
+            models.UniqueConstraint(
+                fields=["user", "body", "month", "kind"], name="reporting_reminder_once"
+            )
         ]
 
     def __str__(self) -> str:

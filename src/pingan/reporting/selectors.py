@@ -8,12 +8,21 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import READ_ALL, allowed_roles, require
 from pingan.reporting import periods
 from pingan.reporting.cells import Catalogue, load_catalogue
-from pingan.reporting.models import OPEN_STATUSES, SIGNED_STATUSES, Figure, Reminder, Status, Step, Submission, SubmissionEvent
+from pingan.reporting.models import (
+    SIGNED_STATUSES,
+    Figure,
+    Reminder,
+    Status,
+    Step,
+    Submission,
+    SubmissionEvent,
+)
 from pingan.schemes.models import ReportingBody
 from pingan.schemes.selectors import current_version
 from pingan.units.models import OrgUnit
@@ -21,20 +30,28 @@ from pingan.units.models import OrgUnit
 LARGE_UNIT_LIST = 500
 
 
-def approved_values(*, indicator_codes: list[str], unit_ids: list[int], months: list[str]) -> dict[tuple[int, str, str], tuple[int, int]]:
+def approved_values(
+    *, indicator_codes: list[str], unit_ids: list[int], months: list[str]
+) -> dict[tuple[int, str, str], tuple[int, int]]:
     """(unit_id, indicator_code, "YYYY-MM") → (value, figure_id) of the current approved version of each cell.
 
     Cells never approved are absent (missing is not zero). Two queries whatever the number of units.
     """
-    submissions = dict(Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month"))
+    submissions = dict(
+        Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month")
+    )
     if not submissions or not indicator_codes or not unit_ids:
         return {}
-    figures = Figure.objects.filter(submission_id__in=list(submissions), indicator_code__in=indicator_codes)
+    figures = Figure.objects.filter(
+        submission_id__in=list(submissions), indicator_code__in=indicator_codes
+    )
     wanted = set(unit_ids)
     if len(wanted) <= LARGE_UNIT_LIST:
         figures = figures.filter(unit_id__in=wanted)
     result = {}
-    for figure_id, submission_id, unit_id, code, value in figures.values_list("pk", "submission_id", "unit_id", "indicator_code", "value").iterator(chunk_size=20000):
+    for figure_id, submission_id, unit_id, code, value in figures.values_list(
+        "pk", "submission_id", "unit_id", "indicator_code", "value"
+    ).iterator(chunk_size=20000):
         if unit_id in wanted:
             result[(unit_id, code, submissions[submission_id])] = (value, figure_id)
     return result
@@ -62,18 +79,25 @@ class CellVersion:
 
     def as_dict(self) -> dict[str, Any]:
         """The version as a JSON-ready dict."""
-        return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in self.__dict__.items()}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+            for k, v in self.__dict__.items()
+        }
 
 
 def cell_history(unit_id: int, indicator_code: str, month: str) -> list[CellVersion]:
     """Every version of a cell, oldest first: value, status, who signed (ids), when, and the reason."""
     submissions = list(
-        Submission.objects.filter(month=month, body__indicators__code=indicator_code).distinct().order_by("number", "pk")
+        Submission.objects.filter(month=month, body__indicators__code=indicator_code)
+        .distinct()
+        .order_by("number", "pk")
     )
     values = {
         s: (v, c)
         for s, v, c in Figure.objects.filter(
-            submission_id__in=[s.pk for s in submissions], unit_id=unit_id, indicator_code=indicator_code
+            submission_id__in=[s.pk for s in submissions],
+            unit_id=unit_id,
+            indicator_code=indicator_code,
         ).values_list("submission_id", "value", "changed")
     }
     return [
@@ -128,11 +152,20 @@ def grid(submission: Submission) -> dict[str, Any]:
     """The entry grid of a submission: units × the body's indicators, with last month's approved values."""
     catalogue = load_catalogue(submission.scheme_version)
     expected = catalogue.expected_cells(submission.body_id, submission.month)
-    indicators = list(submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position"))
-    values = {(u, c): (v, ch) for u, c, v, ch in submission.figures.values_list("unit_id", "indicator_code", "value", "changed")}
+    indicators = list(
+        submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position")
+    )
+    values = {
+        (u, c): (v, ch)
+        for u, c, v, ch in submission.figures.values_list(
+            "unit_id", "indicator_code", "value", "changed"
+        )
+    }
     unit_ids = sorted({u.id for u, _c in expected})
     previous = approved_values(
-        indicator_codes=[i.code for i in indicators], unit_ids=unit_ids, months=[periods.previous_month(submission.month)]
+        indicator_codes=[i.code for i in indicators],
+        unit_ids=unit_ids,
+        months=[periods.previous_month(submission.month)],
     )
     units = OrgUnit.objects.in_bulk(unit_ids)
     expected_set = {(u.id, c) for u, c in expected}
@@ -143,7 +176,15 @@ def grid(submission: Submission) -> dict[str, Any]:
             key = (unit_id, indicator.code)
             value, changed = values.get(key, (None, False))
             last = previous.get((unit_id, indicator.code, periods.previous_month(submission.month)))
-            cells.append({"code": indicator.code, "applies": key in expected_set, "value": value, "changed": changed, "last": None if last is None else last[0]})
+            cells.append(
+                {
+                    "code": indicator.code,
+                    "applies": key in expected_set,
+                    "value": value,
+                    "changed": changed,
+                    "last": None if last is None else last[0],
+                }
+            )
             if value is not None:
                 total += value
                 totals[indicator.code] += value
@@ -168,7 +209,9 @@ def export_rows(*, actor: Actor, first: str, last: str) -> list[dict[str, Any]]:
     version = current_version()
     order = dict(version.indicators.values_list("code", "position")) if version else {}
     months = periods.month_range(first, last)
-    submissions = dict(Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month"))
+    submissions = dict(
+        Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month")
+    )
     unit_codes = dict(OrgUnit.objects.values_list("pk", "code"))
     rows = [
         (submissions[s], unit_codes[u], order.get(c, 1 << 30), c, v)
@@ -177,7 +220,9 @@ def export_rows(*, actor: Actor, first: str, last: str) -> list[dict[str, Any]]:
         .iterator(chunk_size=20000)
     ]
     rows.sort()
-    return [{"unit_code": u, "indicator_code": c, "period": m, "value": v} for m, u, _o, c, v in rows]
+    return [
+        {"unit_code": u, "indicator_code": c, "period": m, "value": v} for m, u, _o, c, v in rows
+    ]
 
 
 # ---------------------------------------------------------------- deadlines and completeness
@@ -201,12 +246,19 @@ class BodyMonth:
     overdue: bool
 
     @property
+    def status_label(self) -> str:
+        """The status in words ("missing" when the body has not opened the month)."""
+        return str(Status(self.status).label) if self.status in Status.values else _("Missing")
+
+    @property
     def completeness(self) -> float:
         """Share of expected cells with an approved value (1 when nothing is expected)."""
         return 1.0 if self.expected_cells == 0 else self.filled_cells / self.expected_cells
 
 
-def body_months(months: list[str], *, now: dt.datetime | None = None, body_ids: list[int] | None = None) -> list[BodyMonth]:
+def body_months(
+    months: list[str], *, now: dt.datetime | None = None, body_ids: list[int] | None = None
+) -> list[BodyMonth]:
     """The standing of every expected submission (reporting body × month), by month then body code.
 
     Approved-by-deadline is the headline "on time"; submitted-by-deadline is shown beside it.
@@ -221,7 +273,9 @@ def body_months(months: list[str], *, now: dt.datetime | None = None, body_ids: 
     if body_ids is not None:
         bodies = {k: v for k, v in bodies.items() if k in body_ids}
     by_key: dict[tuple[int, str], list[Submission]] = {}
-    for submission in Submission.objects.filter(month__in=months, body_id__in=list(bodies)).order_by("number"):
+    for submission in Submission.objects.filter(
+        month__in=months, body_id__in=list(bodies)
+    ).order_by("number"):
         by_key.setdefault((submission.body_id, submission.month), []).append(submission)
     filled = _filled_counts([s.pk for subs in by_key.values() for s in subs])
     first_submits = _first_steps([s.pk for subs in by_key.values() for s in subs], Step.SUBMIT)
@@ -229,7 +283,18 @@ def body_months(months: list[str], *, now: dt.datetime | None = None, body_ids: 
     for month in months:
         due = periods.deadline(month, version.deadline_day)
         for body_id in sorted(bodies, key=lambda pk: bodies[pk].code):
-            result.append(_body_month(catalogue, bodies[body_id], month, due, by_key.get((body_id, month), []), filled, first_submits, now))
+            result.append(
+                _body_month(
+                    catalogue,
+                    bodies[body_id],
+                    month,
+                    due,
+                    by_key.get((body_id, month), []),
+                    filled,
+                    first_submits,
+                    now,
+                )
+            )
     return result
 
 
@@ -271,13 +336,21 @@ def _body_month(
 def _filled_counts(submission_ids: list[int]) -> dict[int, int]:
     from django.db.models import Count
 
-    rows = Figure.objects.filter(submission_id__in=submission_ids).values("submission_id").annotate(n=Count("pk"))
+    rows = (
+        Figure.objects.filter(submission_id__in=submission_ids)
+        .values("submission_id")
+        .annotate(n=Count("pk"))
+    )
     return {r["submission_id"]: r["n"] for r in rows}
 
 
 def _first_steps(submission_ids: list[int], step: str) -> dict[int, dt.datetime]:
     first: dict[int, dt.datetime] = {}
-    for submission_id, at in SubmissionEvent.objects.filter(submission_id__in=submission_ids, step=step).order_by("at").values_list("submission_id", "at"):
+    for submission_id, at in (
+        SubmissionEvent.objects.filter(submission_id__in=submission_ids, step=step)
+        .order_by("at")
+        .values_list("submission_id", "at")
+    ):
         first.setdefault(submission_id, at)
     return first
 
@@ -325,7 +398,12 @@ def overdue(*, now: dt.datetime | None = None, months: list[str] | None = None) 
     """Expected submissions past their deadline without an approved version (last 12 months by default)."""
     now = now or timezone.now()
     if months is None:
-        last = periods.previous_month(periods.month_text(now.astimezone(periods.local_zone()).year, now.astimezone(periods.local_zone()).month))
+        last = periods.previous_month(
+            periods.month_text(
+                now.astimezone(periods.local_zone()).year,
+                now.astimezone(periods.local_zone()).month,
+            )
+        )
         months = periods.month_range(periods.month_text(int(last[:4]) - 1, int(last[5:])), last)[1:]
     return [item for item in body_months(months, now=now) if item.overdue]
 
@@ -339,4 +417,3 @@ def due_month(now: dt.datetime) -> str:
 def reminders_for(user_id: int) -> QuerySet[Reminder]:
     """A person's in-app reminders, newest first."""
     return Reminder.objects.filter(user_id=user_id).select_related("body")[:20]
-

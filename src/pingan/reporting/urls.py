@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("new/", views.create, name="create"),
     path("history/", views.history, name="history"),
+    path("export/", views.export, name="export"),
     path("s/<int:submission_id>/", views.submission, name="submission"),
     path("s/<int:submission_id>/cells/", views.save_cells, name="save_cells"),
     path("s/<int:submission_id>/zeros/", views.zeros, name="zeros"),

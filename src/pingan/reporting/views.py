@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can, require_body
+from pingan.core.exports import FORMATS
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting import periods, selectors, services
 from pingan.reporting.cells import Columns
@@ -26,7 +27,11 @@ from pingan.web.access import requires
 
 
 def _problems_message(request: HttpRequest, refused: InputRefused) -> None:
-    messages.error(request, _("Nothing was written. Problems: %(list)s") % {"list": "; ".join(str(p) for p in refused.problems[:50])})
+    messages.error(
+        request,
+        _("Nothing was written. Problems: %(list)s")
+        % {"list": "; ".join(str(p) for p in refused.problems[:50])},
+    )
 
 
 @requires("reporting.submissions")
@@ -37,7 +42,11 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     month = selectors.due_month(now)
     body_ids = sorted(actor.body_ids())
     standing = selectors.body_months([month], now=now, body_ids=body_ids)
-    submissions = selectors.visible_submissions(actor).filter(body_id__in=body_ids).order_by("-month", "body__code", "-number")[:100]
+    submissions = (
+        selectors.visible_submissions(actor)
+        .filter(body_id__in=body_ids)
+        .order_by("-month", "body__code", "-number")[:100]
+    )
     return render(
         request,
         "reporting/my_submissions.html",
@@ -46,7 +55,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
             "standing": [{"item": i, "left": i.deadline - now} for i in standing],
             "submissions": submissions,
             "bodies": ReportingBody.objects.filter(pk__in=body_ids),
-            "reminders": selectors.reminders_for(request.user.pk),
+            "reminders": selectors.reminders_for(actor.user_id or 0),
             "can_fill": can(actor, "reporting.fill"),
         },
     )
@@ -62,7 +71,9 @@ def create(request: HttpRequest) -> HttpResponse:
         month = request.POST.get("month", "").strip()
         reason = request.POST.get("reason", "")
         if request.POST.get("correction"):
-            submission = services.start_correction(actor=actor, body_id=body_id, month=month, reason=reason)
+            submission = services.start_correction(
+                actor=actor, body_id=body_id, month=month, reason=reason
+            )
         else:
             submission = services.create_submission(actor=actor, body_id=body_id, month=month)
     except ValueError:
@@ -80,7 +91,9 @@ def create(request: HttpRequest) -> HttpResponse:
 def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The entry grid (editable for the body's clerk while a draft), sign-off buttons and the step log."""
     actor = actor_from_request(request)
-    item = services.get_submission(actor=actor, action="reporting.view", submission_id=submission_id)
+    item = services.get_submission(
+        actor=actor, action="reporting.view", submission_id=submission_id
+    )
     version = item.scheme_version
     context = {
         "submission": item,
@@ -90,7 +103,8 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_review": item.status == Status.SUBMITTED and _may(actor, "reporting.review", item),
         "can_approve": item.status == Status.REVIEWED and _may(actor, "reporting.approve", item),
         "can_receive": item.status == Status.APPROVED and can(actor, "reporting.receive"),
-        "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED) and _may(actor, "reporting.return", item),
+        "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED)
+        and _may(actor, "reporting.return", item),
         "can_correct": item.is_current and _may(actor, "reporting.fill", item),
         "deadline": periods.deadline(item.month, version.deadline_day),
         "language": get_language() or "zh-hans",
@@ -111,21 +125,38 @@ def _may(actor, action: str, item: Submission) -> bool:  # type: ignore[no-untyp
 def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Save the grid (or only check it with the "check" button). Inputs are named `v:<unit>:<indicator>`."""
     actor = actor_from_request(request)
-    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    item = services.get_submission(
+        actor=actor, action="reporting.fill", submission_id=submission_id
+    )
     records = []
     for row, key in enumerate(sorted(k for k in request.POST if k.startswith("v:")), start=1):
-        _prefix, unit_code, indicator_code = (key.split(":", 2) + ["", ""])[:3]
+        _prefix, unit_code, indicator_code = ([*key.split(":", 2), "", ""])[:3]
         records.append((row, unit_code, indicator_code, item.month, request.POST[key]))
     dry_run = "check" in request.POST
-    return _write(request, item, lambda: services.put_cells(actor=actor, submission_id=item.pk, records=records, columns=Columns(unit="unit", period="month", value=None), dry_run=dry_run))
+    return _write(
+        request,
+        item,
+        lambda: services.put_cells(
+            actor=actor,
+            submission_id=item.pk,
+            records=records,
+            columns=Columns(unit="unit", period="month", value=None),
+            dry_run=dry_run,
+        ),
+    )
 
 
 @require_POST
 @requires("reporting.fill")
 def zeros(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """"No incidents": fill every missing cell with an explicit 0."""
+    """ "No incidents": fill every missing cell with an explicit 0."""
     actor = actor_from_request(request)
-    return _write(request, None, lambda: services.fill_zeros(actor=actor, submission_id=submission_id), submission_id)
+    return _write(
+        request,
+        None,
+        lambda: services.fill_zeros(actor=actor, submission_id=submission_id),
+        submission_id,
+    )
 
 
 @require_POST
@@ -133,7 +164,9 @@ def zeros(request: HttpRequest, submission_id: int) -> HttpResponse:
 def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Upload the filled XLSX template or a figures CSV/XLSX into the draft (optionally as a dry run)."""
     actor = actor_from_request(request)
-    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    item = services.get_submission(
+        actor=actor, action="reporting.fill", submission_id=submission_id
+    )
     uploaded = request.FILES.get("file")
     if uploaded is None:
         messages.error(request, _("Choose a file to upload."))
@@ -143,12 +176,19 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
 
     def run() -> services.CellsSummary:
         records, columns = upload_records(data, item.month)
-        return services.put_cells(actor=actor, submission_id=item.pk, records=records, columns=columns, dry_run=dry_run)
+        return services.put_cells(
+            actor=actor, submission_id=item.pk, records=records, columns=columns, dry_run=dry_run
+        )
 
     return _write(request, item, run)
 
 
-def _write(request: HttpRequest, item: Submission | None, action: Callable[[], services.CellsSummary], submission_id: int | None = None) -> HttpResponse:
+def _write(
+    request: HttpRequest,
+    item: Submission | None,
+    action: Callable[[], services.CellsSummary],
+    submission_id: int | None = None,
+) -> HttpResponse:
     target = item.pk if item is not None else submission_id
     try:
         summary = action()
@@ -157,9 +197,16 @@ def _write(request: HttpRequest, item: Submission | None, action: Callable[[], s
     except Conflict as conflict:
         messages.error(request, str(conflict))
     else:
-        text = _("%(created)s new, %(updated)s changed, %(cleared)s cleared; %(missing)s cells still missing.") % summary.__dict__
+        text = (
+            _(
+                "%(created)s new, %(updated)s changed, %(cleared)s cleared; %(missing)s cells still missing."
+            )
+            % summary.__dict__
+        )
         if summary.dry_run:
-            messages.info(request, _("Check passed, nothing was written: %(summary)s") % {"summary": text})
+            messages.info(
+                request, _("Check passed, nothing was written: %(summary)s") % {"summary": text}
+            )
         else:
             messages.success(request, _("Saved: %(summary)s") % {"summary": text})
     return redirect("reporting:submission", submission_id=target)
@@ -169,15 +216,24 @@ def _write(request: HttpRequest, item: Submission | None, action: Callable[[], s
 def template(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Download the XLSX entry template of the submission."""
     actor = actor_from_request(request)
-    item = services.get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
-    response = HttpResponse(
-        template_bytes(item, get_language() or "zh-hans"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    item = services.get_submission(
+        actor=actor, action="reporting.fill", submission_id=submission_id
     )
-    response["Content-Disposition"] = 'attachment; filename="figures-%s-%s-v%d.xlsx"' % (item.body.code, item.month, item.number)
+    response = HttpResponse(
+        template_bytes(item, get_language() or "zh-hans"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="figures-%s-%s-v%d.xlsx"' % (
+        item.body.code,
+        item.month,
+        item.number,
+    )
     return response
 
 
-def _step(function: Callable[..., Submission], needs_reason: bool = False) -> Callable[[HttpRequest, int], HttpResponse]:
+def _step(
+    function: Callable[..., Submission], needs_reason: bool = False
+) -> Callable[[HttpRequest, int], HttpResponse]:
     def view(request: HttpRequest, submission_id: int) -> HttpResponse:
         actor = actor_from_request(request)
         extra = {"reason": request.POST.get("reason", "")} if needs_reason else {}
@@ -197,7 +253,9 @@ submit = require_POST(requires("reporting.fill")(_step(services.submit)))
 review = require_POST(requires("reporting.review")(_step(services.review)))
 approve = require_POST(requires("reporting.approve")(_step(services.approve)))
 receive = require_POST(requires("reporting.receive")(_step(services.receive)))
-return_view = require_POST(requires("reporting.return")(_step(services.return_submission, needs_reason=True)))
+return_view = require_POST(
+    requires("reporting.return")(_step(services.return_submission, needs_reason=True))
+)
 
 
 @requires("reporting.view")
@@ -210,8 +268,14 @@ def history(request: HttpRequest) -> HttpResponse:
         raise Http404
     versions = selectors.cell_history(unit.pk, indicator, month)
     if versions:
-        require_body(actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id)
-    return render(request, "reporting/history.html", {"unit": unit, "indicator": indicator, "month": month, "versions": versions})
+        require_body(
+            actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id
+        )
+    return render(
+        request,
+        "reporting/history.html",
+        {"unit": unit, "indicator": indicator, "month": month, "versions": versions},
+    )
 
 
 @requires("reporting.dashboard")
@@ -234,8 +298,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "months": months,
             "table": table,
             "quarters": [{"body": b, "quarter": q, "rates": r} for (b, q), r in quarters.items()],
-            "by_month": [{"month": m, "rates": selectors.rates([i for i in items if i.month == m])} for m in months],
+            "by_month": [
+                {"month": m, "rates": selectors.rates([i for i in items if i.month == m])}
+                for m in months
+            ],
             "overdue": [i for i in items if i.overdue],
             "now": now,
         },
     )
+
+
+@requires("figures.export")
+def export(request: HttpRequest) -> HttpResponse:
+    """Download the current approved figures of a range of months (CSV, XLSX or JSON), as `pingan figures export` writes them."""
+    actor = actor_from_request(request)
+    first, last, fmt = (
+        request.GET.get("from", ""),
+        request.GET.get("to", ""),
+        request.GET.get("format", "csv"),
+    )
+    if (
+        periods.parse_month(first) is None
+        or periods.parse_month(last) is None
+        or fmt not in FORMATS
+    ):
+        messages.error(request, _("Give the months as YYYY-MM and a format of csv, xlsx or json."))
+        return redirect("reporting:dashboard")
+    content_types = {
+        "csv": "text/csv; charset=utf-8",
+        "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(
+        services.export_figures(actor=actor, first=first, last=last, fmt=fmt),
+        content_type=content_types[fmt],
+    )
+    response["Content-Disposition"] = 'attachment; filename="figures-%s-%s.%s"' % (first, last, fmt)
+    return response

@@ -30,7 +30,16 @@ def template_bytes(submission: Submission, language: str = "zh-hans") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "figures"
-    sheet.cell(1, 1, _("%(body)s — figures for %(month)s (version %(number)s)") % {"body": submission.body.display_name(language), "month": submission.month, "number": submission.number})
+    sheet.cell(
+        1,
+        1,
+        _("%(body)s — figures for %(month)s (version %(number)s)")
+        % {
+            "body": submission.body.display_name(language),
+            "month": submission.month,
+            "number": submission.number,
+        },
+    )
     sheet.cell(2, 1, "unit_code")
     sheet.cell(2, 2, _("unit"))
     sheet.cell(3, 1, "")
@@ -66,7 +75,9 @@ def template_bytes(submission: Submission, language: str = "zh-hans") -> bytes:
 def upload_records(data: bytes, month: str) -> tuple[list[Record], Columns]:
     """Records from an uploaded template or figures file, with the column names problems use."""
     if data.startswith(XLSX_MAGIC) and _is_template(data):
-        return _template_records(data, month), Columns(unit="A", indicator="2", period="month", value=None)
+        return _template_records(data, month), Columns(
+            unit="A", indicator="2", period="month", value=None
+        )
     from pingan.reporting.services import figure_records
 
     return list(figure_records(data)), Columns()
@@ -84,7 +95,7 @@ def _template_records(data: bytes, month: str) -> list[Record]:
     rows = list(iter_records(data))
     if len(rows) < FIRST_UNIT_ROW - 1 or not rows[1] or rows[1][0] != "unit_code":
         raise InputRefused([Problem(2, "A", _("this is not a pingan entry template"))])
-    codes = [c for c in rows[1][FIRST_VALUE_COLUMN - 1 :]]
+    codes = list(rows[1][FIRST_VALUE_COLUMN - 1 :])
     records: list[Record] = []
     for line, row in enumerate(rows[FIRST_UNIT_ROW - 1 :], start=FIRST_UNIT_ROW):
         if not row or not row[0]:

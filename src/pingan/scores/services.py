@@ -183,7 +183,7 @@ def _notes(results: list[tuple[ClassInputs, ClassResult]]) -> dict[str, Any]:
             "rank_method": result.ranks.method,
             "draws": result.ranks.draws,
             "funnel_overdispersed": bool(result.funnel.overdispersed),
-            "funnel_phi": float(result.funnel.phi),
+            "funnel_phi": _finite(float(result.funnel.phi)),
         }
         for inputs, result in results
     }
@@ -215,12 +215,17 @@ def _store_class(run: ScoreRun, inputs: ClassInputs, result: ClassResult, earlie
             expected=float(result.funnel.expected[i]),
             change_prev=_change(float(absolute.score[i]), earlier[0].get(unit.pk)),
             change_year=_change(float(absolute.score[i]), earlier[1].get(unit.pk)),
-            quarter_to_date=[round(float(v), 6) for v in absolute.quarter_to_date[i]],
+            quarter_to_date=[_finite(round(float(v), 6)) for v in absolute.quarter_to_date[i]],
         )
         for i, unit in enumerate(inputs.units)
     ]
     stored = QuarterResult.objects.bulk_create(rows)
     Deduction.objects.bulk_create(d for i, r in enumerate(stored) for d in _explanation(r, i, inputs, result))
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN: a value that is not finite is stored as null."""
+    return value if np.isfinite(value) else None
 
 
 def _change(score: float, before: float | None) -> float | None:

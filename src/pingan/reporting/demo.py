@@ -1,0 +1,119 @@
+"""Demo figures: 24 months of approved history and the live month in varied states, through the real services."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO
+
+from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor
+from pingan.accounts.models import User
+from pingan.accounts.roles import Role
+from pingan.demo_data.generate import monthly_counts
+from pingan.reporting import services
+from pingan.reporting.models import Submission
+from pingan.schemes.models import ReportingBody, SchemeVersion
+
+# body code → how far its live-month submission goes
+LIVE_PLAN = {
+    "police": "received",
+    "petitions": "approved",
+    "emergency": "reviewed",
+    "court": "returned",
+    "justice": "submitted",
+    "publicity": "draft",
+    "organs": "draft",
+}
+
+
+def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]) -> None:
+    """Load the history as approved figures and put the live month's submissions into varied states. Idempotent."""
+    counts_by_class = {
+        c.code: [r.indicator.code for r in c.rules.select_related("indicator")]
+        for c in version.classes.all()
+    }
+    system = command_line_actor()
+    if not Submission.objects.filter(month=history[0], is_current=True).exists():
+        rows = monthly_counts(history, counts_by_class)
+        summary = services.import_figures(
+            actor=system, data=_csv(rows), approve=True, reason="demo history (synthetic)"
+        )
+        out.write(
+            "reporting: %d historical figures in %d approved versions\n"
+            % (summary.rows, summary.approved)
+        )
+    live_values = {(u, c): v for u, c, _p, v in monthly_counts([live], counts_by_class)}
+    for body_code, target in LIVE_PLAN.items():
+        body = ReportingBody.objects.get(code=body_code)
+        if Submission.objects.filter(body=body, month=live).exists():
+            continue
+        _live_submission(body, live, target, live_values)
+    out.write("reporting: live month %s in varied states\n" % live)
+
+
+def _csv(rows: list[tuple[str, str, str, int]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(services.FIGURE_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _live_submission(
+    body: ReportingBody, month: str, target: str, values: dict[tuple[str, str], int]
+) -> None:
+    clerk, reviewer, approver = (
+        _staff(body, role) for role in (Role.CLERK, Role.REVIEWER, Role.APPROVER)
+    )
+    draft = services.create_submission(actor=clerk, body_id=body.pk, month=month)
+    catalogue = services.catalogue_for(draft.scheme_version)
+    cells = catalogue.expected_cells(body.pk, month)
+    if target == "draft":
+        cells = cells[: len(cells) // 2]
+    records = [
+        (None, unit.code, code, month, values.get((unit.code, code), 0)) for unit, code in cells
+    ]
+    services.put_cells(actor=clerk, submission_id=draft.pk, records=records)
+    if target == "draft":
+        return
+    services.submit(actor=clerk, submission_id=draft.pk)
+    if target == "returned":
+        services.return_submission(
+            actor=reviewer,
+            submission_id=draft.pk,
+            reason="请核对各县区刑事案件数 / please recheck the county figures",
+        )
+        return
+    if target == "submitted":
+        return
+    services.review(actor=reviewer, submission_id=draft.pk)
+    if target == "reviewed":
+        return
+    services.approve(actor=approver, submission_id=draft.pk)
+    if target == "received":
+        analyst = actor_for_user(User.objects.get(username="analyst"), channel="web")
+        services.receive(actor=analyst, submission_id=draft.pk)
+
+
+def _staff(body: ReportingBody, role: str) -> Actor:
+    """The demo account of a body role: clerk/reviewer/approver for police, `<role>_<body>` for the others."""
+    from pingan.accounts.services import create_user, grant_role
+    from pingan.demo import DEMO_PASSWORD
+
+    username = role if body.code == "police" else "%s_%s" % (role, body.code)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        security = Actor(
+            user=User.objects.get(username="secadmin"),
+            grants=(Grant(role=Role.SECURITY_ADMIN),),
+            channel="cli",
+            source="demo",
+        )
+        user = create_user(
+            actor=security,
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name="%s %s" % (body.name_zh, role),
+        )
+        grant_role(actor=security, user=user, role=role, body_id=body.pk)
+    return actor_for_user(user, channel="web")
