@@ -14,11 +14,15 @@ def register(sub: Any) -> None:
     """Add the scoring commands to the `pingan` command."""
     from pingan.cli import add_format
 
-    compute = sub.add_parser("compute", help="compute quarterly results (all quarters with figures by default)")
+    compute = sub.add_parser(
+        "compute", help="compute quarterly results (all quarters with figures by default)"
+    )
     compute.add_argument("--period", help="one quarter, YYYYQn")
     compute.set_defaults(func=cmd_compute)
 
-    scores = sub.add_parser("scores", help="quarterly results").add_subparsers(dest="action", required=True)
+    scores = sub.add_parser("scores", help="quarterly results").add_subparsers(
+        dest="action", required=True
+    )
     export = scores.add_parser("export", help="export a quarter's results")
     export.add_argument("--period", required=True, help="YYYYQn")
     add_format(export)
@@ -37,7 +41,9 @@ def _period(text: str) -> str:
     try:
         parse_quarter(text)
     except ValueError:
-        raise InputRefused([Problem(None, "--period", _("not a quarter of the form YYYYQn"))]) from None
+        raise InputRefused(
+            [Problem(None, "--period", _("not a quarter of the form YYYYQn"))]
+        ) from None
     return text
 
 
@@ -49,7 +55,10 @@ def cmd_compute(args: argparse.Namespace) -> int:
     periods = [_period(args.period)] if args.period else periods_with_figures()
     runs = compute_all(actor=command_line_actor(), periods=periods, reason="pingan compute")
     for run in runs:
-        print(_("%(period)s: run %(run)s, %(n)d results") % {"period": run.period, "run": run.pk, "n": run.results.count()})
+        print(
+            _("%(period)s: run %(run)s, %(n)d results")
+            % {"period": run.period, "run": run.pk, "n": run.results.count()}
+        )
     return 0
 
 
@@ -59,7 +68,15 @@ def _current_run(period: str) -> Any:
 
     run = current_run(_period(period))
     if run is None:
-        raise InputRefused([Problem(None, "--period", _("no results for %(period)s; run pingan compute") % {"period": period})])
+        raise InputRefused(
+            [
+                Problem(
+                    None,
+                    "--period",
+                    _("no results for %(period)s; run pingan compute") % {"period": period},
+                )
+            ]
+        )
     return run
 
 
@@ -71,7 +88,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pingan.core.exports import rows_to_bytes, write_output
     from pingan.scores.export import SCORE_COLUMNS, export_rows
 
-    rows = export_rows(actor=command_line_actor(), run=_current_run(args.period), language=os.environ.get("PINGAN_LANGUAGE", "zh-hans"))
+    rows = export_rows(
+        actor=command_line_actor(),
+        run=_current_run(args.period),
+        language=os.environ.get("PINGAN_LANGUAGE", "zh-hans"),
+    )
     write_output(rows_to_bytes(rows, SCORE_COLUMNS, args.format), args.output)
     return 0
 
@@ -84,14 +105,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
     run = _current_run(args.period)
     result = run.results.select_related("unit").filter(unit__code=args.unit).first()
     if result is None:
-        raise InputRefused([Problem(None, "--unit", _("no result for unit %(code)s") % {"code": args.unit})])
+        raise InputRefused(
+            [Problem(None, "--unit", _("no result for unit %(code)s") % {"code": args.unit})]
+        )
     rows = explanation_rows(result)
     if args.format == "json":
-        print(json.dumps({"unit": args.unit, "period": run.period, "absolute_score": result.absolute_score, "base": run.version.base_score, "rows": rows}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "unit": args.unit,
+                    "period": run.period,
+                    "absolute_score": result.absolute_score,
+                    "base": run.version.base_score,
+                    "rows": rows,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     print("%s %s  %s" % (result.unit.code, result.unit.name_zh, score_text(result.absolute_score)))
     for row in rows:
         count = "-" if row["count"] is None else row["count"]
-        print("  %-26s %-7s %6s  %8.2f" % (row["indicator_code"], row["month"], count, -row["deduction"]))
+        print(
+            "  %-26s %-7s %6s  %8.2f"
+            % (row["indicator_code"], row["month"], count, -row["deduction"])
+        )
     sys.stdout.flush()
     return 0

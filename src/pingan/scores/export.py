@@ -10,8 +10,19 @@ from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.selectors import results_for
 
 SCORE_COLUMNS = [
-    "unit_code", "unit_name", "class", "period", "absolute_score", "relative_score", "rank",
-    "rank_low", "rank_high", "tier", "stars", "funnel_flag", "veto",
+    "unit_code",
+    "unit_name",
+    "class",
+    "period",
+    "absolute_score",
+    "relative_score",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "tier",
+    "stars",
+    "funnel_flag",
+    "veto",
 ]
 
 

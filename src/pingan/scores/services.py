@@ -18,7 +18,13 @@ from django.utils import timezone
 from pingan.accounts.actor import Actor, job_actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
-from pingan.core.periods import quarter_bounds, quarter_months, quarter_of, quarter_window, shift_quarter
+from pingan.core.periods import (
+    quarter_bounds,
+    quarter_months,
+    quarter_of,
+    quarter_window,
+    shift_quarter,
+)
 from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
@@ -42,7 +48,9 @@ class ClassInputs:
     covariates: np.ndarray | None
 
 
-def compute_period(*, actor: Actor, period: str, reason: str, scheme_code: str | None = None) -> ScoreRun | None:
+def compute_period(
+    *, actor: Actor, period: str, reason: str, scheme_code: str | None = None
+) -> ScoreRun | None:
     """Compute a quarter under the scheme's current version; reuse the current run if inputs are unchanged."""
     require(actor, "scores.compute")
     version = current_version(scheme_code)
@@ -56,7 +64,12 @@ def compute_period(*, actor: Actor, period: str, reason: str, scheme_code: str |
     results = [(i, _compute(version, i)) for i in inputs if i.units]
     with transaction.atomic():
         run = _store_run(version, period, digest, reason, current, results)
-        record_event(actor=actor, event="scores.compute", obj=run, detail={"period": period, "reason": reason[:100]})
+        record_event(
+            actor=actor,
+            event="scores.compute",
+            obj=run,
+            detail={"period": period, "reason": reason[:100]},
+        )
     return run
 
 
@@ -70,7 +83,9 @@ def recompute_months(*, months: list[str], reason: str) -> None:
 def _recompute(quarters: set[str], reason: str) -> None:
     """Recompute the changed quarters and every later computed one (their windows include them)."""
     actor = job_actor("scores")
-    later = ScoreRun.objects.filter(is_current=True, period__gt=min(quarters)).values_list("period", flat=True)
+    later = ScoreRun.objects.filter(is_current=True, period__gt=min(quarters)).values_list(
+        "period", flat=True
+    )
     for period in sorted(quarters | set(later)):
         compute_period(actor=actor, period=period, reason=reason)
 
@@ -103,19 +118,41 @@ def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str
                         figure_ids[i, j, k - len(months) + 3] = cell[1]
     window_counts = monthly.reshape(len(units), len(codes), len(window), 3).sum(axis=3)
     exposure, covariates = _covariates(scheme_class, units, window)
-    return ClassInputs(scheme_class, rules, units, monthly[:, :, -3:], figure_ids, window_counts, exposure, covariates)
+    return ClassInputs(
+        scheme_class,
+        rules,
+        units,
+        monthly[:, :, -3:],
+        figure_ids,
+        window_counts,
+        exposure,
+        covariates,
+    )
 
 
-def _covariates(scheme_class: SchemeClass, units: list[OrgUnit], window: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+def _covariates(
+    scheme_class: SchemeClass, units: list[OrgUnit], window: list[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Exposure (U, T) and adjustment covariates (U, T, K) as log(value per unit of exposure)."""
     years = sorted({int(q[:4]) for q in window})
     names = [scheme_class.exposure, *scheme_class.covariates]
     table = covariate_table(names=names, years=years)
-    exposure = np.array([[table.get((u.pk, int(q[:4]), scheme_class.exposure), np.nan) for q in window] for u in units])
+    exposure = np.array(
+        [
+            [table.get((u.pk, int(q[:4]), scheme_class.exposure), np.nan) for q in window]
+            for u in units
+        ]
+    )
     if not scheme_class.covariates:
         return exposure, None
     raw = np.array(
-        [[[table.get((u.pk, int(q[:4]), name), np.nan) for name in scheme_class.covariates] for q in window] for u in units]
+        [
+            [
+                [table.get((u.pk, int(q[:4]), name), np.nan) for name in scheme_class.covariates]
+                for q in window
+            ]
+            for u in units
+        ]
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         per_exposure = raw / exposure[:, :, None]
@@ -166,9 +203,17 @@ def _store_run(
     if previous is not None:
         ScoreRun.objects.filter(pk=previous.pk).update(is_current=False)
     run = ScoreRun.objects.create(
-        version=version, period=period, input_hash=digest, reason=reason[:200], supersedes=previous, notes=_notes(results)
+        version=version,
+        period=period,
+        input_hash=digest,
+        reason=reason[:200],
+        supersedes=previous,
+        notes=_notes(results),
     )
-    earlier = _scores_of(shift_quarter(period, -1), version), _scores_of(shift_quarter(period, -4), version)
+    earlier = (
+        _scores_of(shift_quarter(period, -1), version),
+        _scores_of(shift_quarter(period, -4), version),
+    )
     for inputs, result in results:
         _store_class(run, inputs, result, earlier)
     if previous is not None:
@@ -179,7 +224,10 @@ def _store_run(
 def _notes(results: list[tuple[ClassInputs, ClassResult]]) -> dict[str, Any]:
     return {
         inputs.scheme_class.code: {
-            "fits": [{"indicator": r.indicator.code, "method": f.method, "reason": f.reason} for r, f in zip(inputs.rules, result.relative.fits, strict=True)],
+            "fits": [
+                {"indicator": r.indicator.code, "method": f.method, "reason": f.reason}
+                for r, f in zip(inputs.rules, result.relative.fits, strict=True)
+            ],
             "rank_method": result.ranks.method,
             "draws": result.ranks.draws,
             "funnel_overdispersed": bool(result.funnel.overdispersed),
@@ -190,11 +238,18 @@ def _notes(results: list[tuple[ClassInputs, ClassResult]]) -> dict[str, Any]:
 
 
 def _scores_of(period: str, version: SchemeVersion) -> dict[int, float]:
-    rows = QuarterResult.objects.filter(run__period=period, run__is_current=True, run__version__scheme=version.scheme)
+    rows = QuarterResult.objects.filter(
+        run__period=period, run__is_current=True, run__version__scheme=version.scheme
+    )
     return dict(rows.values_list("unit_id", "absolute_score"))
 
 
-def _store_class(run: ScoreRun, inputs: ClassInputs, result: ClassResult, earlier: tuple[dict[int, float], dict[int, float]]) -> None:
+def _store_class(
+    run: ScoreRun,
+    inputs: ClassInputs,
+    result: ClassResult,
+    earlier: tuple[dict[int, float], dict[int, float]],
+) -> None:
     absolute, relative, ranks = result.absolute, result.relative, result.ranks
     rows = [
         QuarterResult(
@@ -220,7 +275,9 @@ def _store_class(run: ScoreRun, inputs: ClassInputs, result: ClassResult, earlie
         for i, unit in enumerate(inputs.units)
     ]
     stored = QuarterResult.objects.bulk_create(rows)
-    Deduction.objects.bulk_create(d for i, r in enumerate(stored) for d in _explanation(r, i, inputs, result))
+    Deduction.objects.bulk_create(
+        d for i, r in enumerate(stored) for d in _explanation(r, i, inputs, result)
+    )
 
 
 def _finite(value: float) -> float | None:
@@ -232,7 +289,9 @@ def _change(score: float, before: float | None) -> float | None:
     return None if before is None else round(score - before, 6)
 
 
-def _explanation(stored: QuarterResult, i: int, inputs: ClassInputs, result: ClassResult) -> list[Deduction]:
+def _explanation(
+    stored: QuarterResult, i: int, inputs: ClassInputs, result: ClassResult
+) -> list[Deduction]:
     """Per indicator and month: count × deduction; a cap adds one row taking back the excess."""
     months = _months_of(stored.run.period)
     rows = []
@@ -254,7 +313,15 @@ def _explanation(stored: QuarterResult, i: int, inputs: ClassInputs, result: Cla
             )
         capped = float(result.absolute.deductions[i, j])
         if uncapped - capped > 1e-9:
-            rows.append(Deduction(result=stored, indicator_code=rule.indicator.code, month="cap", count=None, deduction=round(capped - uncapped, 6)))
+            rows.append(
+                Deduction(
+                    result=stored,
+                    indicator_code=rule.indicator.code,
+                    month="cap",
+                    count=None,
+                    deduction=round(capped - uncapped, 6),
+                )
+            )
     return rows
 
 
@@ -269,7 +336,11 @@ def _record_changes(run: ScoreRun, previous: ScoreRun, reason: str) -> None:
         before = old.get(new.unit_id)
         if before is None:
             continue
-        if (before.absolute_score, before.relative_score, before.rank) != (new.absolute_score, new.relative_score, new.rank):
+        if (before.absolute_score, before.relative_score, before.rank) != (
+            new.absolute_score,
+            new.relative_score,
+            new.rank,
+        ):
             changes.append(
                 ScoreChange(
                     run=run,
@@ -298,9 +369,15 @@ def mark_key_management(*, actor: Actor, unit: OrgUnit, reason: str) -> KeyManag
         raise InputRefused([Problem(None, "reason", _("a reason is required"))])
     with transaction.atomic():
         if KeyManagementMark.objects.filter(unit=unit, ended_at__isnull=True).exists():
-            raise InputRefused([Problem(None, "unit", _("the unit is already marked for key management"))])
-        mark = KeyManagementMark.objects.create(unit=unit, reason=reason.strip()[:500], marked_by=actor.user)
-        record_event(actor=actor, event="scores.key_management.mark", obj=mark, detail={"unit": unit.pk})
+            raise InputRefused(
+                [Problem(None, "unit", _("the unit is already marked for key management"))]
+            )
+        mark = KeyManagementMark.objects.create(
+            unit=unit, reason=reason.strip()[:500], marked_by=actor.user
+        )
+        record_event(
+            actor=actor, event="scores.key_management.mark", obj=mark, detail={"unit": unit.pk}
+        )
     return mark
 
 
@@ -312,7 +389,9 @@ def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
         if mark is None:
             return
         KeyManagementMark.objects.filter(pk=mark.pk).update(ended_at=timezone.now())
-        record_event(actor=actor, event="scores.key_management.end", obj=mark, detail={"unit": unit.pk})
+        record_event(
+            actor=actor, event="scores.key_management.end", obj=mark, detail={"unit": unit.pk}
+        )
 
 
 def periods_with_figures() -> list[str]:
