@@ -56,6 +56,8 @@ def new_matter(people):
             "reporter_phone": PHONE,
             **extra,
         }
-        return services.intake_matter(actor=people["dispatcher"][1], now=now or at("2025-09-26", 9), **fields)
+        return services.intake_matter(
+            actor=people["dispatcher"][1], now=now or at("2025-09-26", 9), **fields
+        )
 
     return make

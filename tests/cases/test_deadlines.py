@@ -29,7 +29,11 @@ def test_add_working_days_around_national_day_2025(start, days, due):
 
 
 def test_make_up_days_and_holidays():
-    assert (is_workday(D("2025-09-28")), is_workday(D("2025-10-11")), is_workday(D("2025-10-03"))) == (True, True, False)
+    assert (
+        is_workday(D("2025-09-28")),
+        is_workday(D("2025-10-11")),
+        is_workday(D("2025-10-03")),
+    ) == (True, True, False)
     assert working_days_between(D("2025-09-26"), D("2025-10-13")) == 7
 
 

@@ -21,7 +21,7 @@ def test_demo_builds_about_200_matters_once(units, make_user, settings, tmp_path
     demo.build(history=[], live="2026-10", version=None, out=out)
     assert Matter.objects.count() == 200
     statuses = set(Matter.objects.values_list("status", flat=True))
-    assert {"dispatched", "signed", "closed", "visited", "rejected"} <= statuses
+    assert {"received", "dispatched", "signed", "closed", "visited", "rejected"} <= statuses
     assert Matter.objects.filter(overdue=True).exists()
     assert Matter.objects.values("responsible_unit").distinct().count() >= 4
     demo.build(history=[], live="2026-10", version=None, out=out)

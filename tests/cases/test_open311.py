@@ -31,7 +31,9 @@ def _registry() -> Registry:
 def check(name: str, data) -> None:
     """Validate against a schema, and check every date-time is an ISO 8601 moment with an offset."""
     schema = json.loads((SCHEMAS / (name + ".json")).read_text(encoding="utf-8"))
-    jsonschema.validate(data, schema, registry=_registry(), format_checker=jsonschema.FormatChecker())
+    jsonschema.validate(
+        data, schema, registry=_registry(), format_checker=jsonschema.FormatChecker()
+    )
     rows = data if isinstance(data, list) else [data]
     for row in rows:
         for key in ("requested_datetime", "updated_datetime", "expected_datetime"):
@@ -62,26 +64,52 @@ def posted(client, api_key):
 def test_services_and_definition(client, units):
     services_json = client.get(BASE + "services.json").json()
     check("services", services_json)
-    assert [s["service_code"] for s in services_json][:2] == ["neighbour_boundary", "neighbour_noise"]
+    assert [s["service_code"] for s in services_json][:2] == [
+        "neighbour_boundary",
+        "neighbour_noise",
+    ]
     check("service-definition", client.get(BASE + "services/labour_wages.json").json())
     assert client.get(BASE + "services/nope.json").status_code == 404
     check("errors", client.get(BASE + "services/nope.json").json())
     root = SafeET.fromstring(client.get(BASE + "services.xml").content)
     assert root.tag == "services" and root[0].find("service_code").text == "neighbour_boundary"
-    assert SafeET.fromstring(client.get(BASE + "services/labour_wages.xml").content).tag == "service_definition"
+    assert (
+        SafeET.fromstring(client.get(BASE + "services/labour_wages.xml").content).tag
+        == "service_definition"
+    )
 
 
 @pytest.mark.django_db
-def test_post_creates_a_matter_and_never_returns_reporter_fields(client, api_key, posted, people, units):
+def test_post_creates_a_matter_and_never_returns_reporter_fields(
+    client, api_key, posted, people, units
+):
     check("post-response", posted)
     matter = Matter.objects.get(number=posted[0]["service_request_id"])
-    assert (matter.channel, matter.category.code, matter.place_unit.code, matter.grade.level) == ("api", "property_fee", "BZ0101", 3)
-    assert services.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)["reporter_phone"] == PHONE
+    assert (matter.channel, matter.category.code, matter.place_unit.code, matter.grade.level) == (
+        "api",
+        "property_fee",
+        "BZ0101",
+        3,
+    )
+    assert (
+        services.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)[
+            "reporter_phone"
+        ]
+        == PHONE
+    )
     one = client.get(BASE + "requests/%s.json" % matter.number, {"api_key": api_key})
     check("requests", one.json())
     row = one.json()[0]
-    assert (row["status"], row["status_notes"], row["agency_responsible"], row["expected_datetime"]) == ("open", None, None, None)
-    body = one.content.decode() + client.get(BASE + "requests.xml", {"api_key": api_key}).content.decode()
+    assert (
+        row["status"],
+        row["status_notes"],
+        row["agency_responsible"],
+        row["expected_datetime"],
+    ) == ("open", None, None, None)
+    body = (
+        one.content.decode()
+        + client.get(BASE + "requests.xml", {"api_key": api_key}).content.decode()
+    )
     assert PHONE not in body and "王五" not in body and "example.org" not in body
     token = client.get(BASE + "tokens/%s.json" % posted[0]["token"], {"api_key": api_key}).json()
     assert token == [{"service_request_id": matter.number, "token": posted[0]["token"]}]
@@ -91,9 +119,19 @@ def test_post_creates_a_matter_and_never_returns_reporter_fields(client, api_key
 def test_status_notes_agency_and_deadline_follow_the_matter(client, api_key, posted, people, units):
     matter = Matter.objects.get(number=posted[0]["service_request_id"])
     centre, handler = people["dispatcher"][1], people["handler"][1]
-    services.dispatch(actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=people["handler"][0].pk)
+    services.dispatch(
+        actor=centre,
+        matter_id=matter.pk,
+        unit_id=units["BZ01"].pk,
+        handler_id=people["handler"][0].pk,
+    )
     services.sign_for(actor=handler, matter_id=matter.pk)
-    services.give_feedback(actor=handler, matter_id=matter.pk, account="已约谈物业公司，恢复原收费标准", outcome="resolved")
+    services.give_feedback(
+        actor=handler,
+        matter_id=matter.pk,
+        account="已约谈物业公司，恢复原收费标准",
+        outcome="resolved",
+    )
     services.review(actor=centre, matter_id=matter.pk, accept=True)
     matter.refresh_from_db()
     data = client.get(BASE + "requests/%s.json" % matter.number, {"api_key": api_key}).json()
@@ -113,6 +151,7 @@ def test_list_filters(client, api_key, units, new_matter):
 
     old = new_matter(now=at("2025-01-10"), category_code="labour_wages")
     new = new_matter(now=at("2025-03-10"))
+
     def ids(**params):
         data = client.get(BASE + "requests.json", {"api_key": api_key, **params}).json()
         check("requests", data)
@@ -135,16 +174,46 @@ def test_errors_as_the_specification_says(client, api_key, units, fmt):
             assert response.json()[0]["code"] == status
         else:
             root = SafeET.fromstring(response.content)
-            assert (root.tag, root[0].tag, root[0].find("code").text) == ("errors", "error", str(status))
+            assert (root.tag, root[0].tag, root[0].find("code").text) == (
+                "errors",
+                "error",
+                str(status),
+            )
 
-    error(client.post(BASE + "requests.%s" % fmt, {"api_key": "wrong", "service_code": "other", "lat": "1", "long": "1"}), 403)
+    error(
+        client.post(
+            BASE + "requests.%s" % fmt,
+            {"api_key": "wrong", "service_code": "other", "lat": "1", "long": "1"},
+        ),
+        403,
+    )
     error(client.get(BASE + "requests.%s" % fmt), 403)
     error(client.get(BASE + "requests/M1-000001.%s" % fmt, {"api_key": api_key}), 404)
     error(client.get(BASE + "tokens/abcdef.%s" % fmt, {"api_key": api_key}), 404)
-    error(client.post(BASE + "requests.%s" % fmt, {"api_key": api_key, "service_code": "other", "description": "x"}), 400)
-    error(client.post(BASE + "requests.%s" % fmt, {"api_key": api_key, "service_code": "other", "lat": "x", "long": "1"}), 400)
-    error(client.post(BASE + "requests.%s" % fmt, {"api_key": api_key, "service_code": "other", "lat": "1", "long": "1"}), 400)
-    error(client.get(BASE + "requests.%s" % fmt, {"api_key": api_key, "start_date": "yesterday"}), 400)
+    error(
+        client.post(
+            BASE + "requests.%s" % fmt,
+            {"api_key": api_key, "service_code": "other", "description": "x"},
+        ),
+        400,
+    )
+    error(
+        client.post(
+            BASE + "requests.%s" % fmt,
+            {"api_key": api_key, "service_code": "other", "lat": "x", "long": "1"},
+        ),
+        400,
+    )
+    error(
+        client.post(
+            BASE + "requests.%s" % fmt,
+            {"api_key": api_key, "service_code": "other", "lat": "1", "long": "1"},
+        ),
+        400,
+    )
+    error(
+        client.get(BASE + "requests.%s" % fmt, {"api_key": api_key, "start_date": "yesterday"}), 400
+    )
     error(client.get(BASE + "requests.%s" % fmt, {"api_key": api_key, "status": "pending"}), 400)
 
 
@@ -163,6 +232,14 @@ def test_xml_request_list_is_well_formed(client, api_key, posted):
     assert root[0].find("service_request_id").text == posted[0]["service_request_id"]
     assert root[0].find("status").text == "open"
     post_root = SafeET.fromstring(
-        client.post(BASE + "requests.xml", {"api_key": api_key, "service_code": "other", "address_string": "市中街道", "description": "x"}).content
+        client.post(
+            BASE + "requests.xml",
+            {
+                "api_key": api_key,
+                "service_code": "other",
+                "address_string": "市中街道",
+                "description": "x",
+            },
+        ).content
     )
     assert post_root[0].find("service_request_id").text.startswith("M")

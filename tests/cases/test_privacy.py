@@ -27,7 +27,9 @@ def _database_bytes() -> bytes:
             cursor.execute("VACUUM INTO %s", [str(path)])
         return path.read_bytes()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        )
         tables = [row[0] for row in cursor.fetchall()]
         dump = []
         for table in tables:
@@ -62,34 +64,70 @@ def test_encryption_round_trip_and_tamper_detection():
 def _finished(people, units, new_matter, archived_on: str, **extra):
     centre, handler = people["dispatcher"][1], people["handler"][1]
     matter = new_matter(now=at("2025-09-01"), **extra)
-    services.dispatch(actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=people["handler"][0].pk, now=at("2025-09-01", 11))
+    services.dispatch(
+        actor=centre,
+        matter_id=matter.pk,
+        unit_id=units["BZ01"].pk,
+        handler_id=people["handler"][0].pk,
+        now=at("2025-09-01", 11),
+    )
     services.sign_for(actor=handler, matter_id=matter.pk, now=at("2025-09-02"))
-    services.give_feedback(actor=handler, matter_id=matter.pk, account="已调解", outcome="resolved", now=at("2025-09-03"))
+    services.give_feedback(
+        actor=handler,
+        matter_id=matter.pk,
+        account="已调解",
+        outcome="resolved",
+        now=at("2025-09-03"),
+    )
     services.review(actor=centre, matter_id=matter.pk, accept=True, now=at("2025-09-03", 15))
-    services.follow_up(actor=centre, matter_id=matter.pk, satisfaction=4, resolved=True, now=at("2025-09-05"))
+    services.follow_up(
+        actor=centre, matter_id=matter.pk, satisfaction=4, resolved=True, now=at("2025-09-05")
+    )
     return services.archive(actor=centre, matter_id=matter.pk, now=at(archived_on))
 
 
 @pytest.mark.django_db
-def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(people, units, new_matter, settings, tmp_path):
+def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
+    people, units, new_matter, settings, tmp_path
+):
     settings.PINGAN_HOME = tmp_path  # a fresh external anchor for this chain
     png = b"\x89PNG\r\n\x1a\n" + b"1" * 50
-    old = _finished(people, units, new_matter, "2025-09-10", uploads=[services.Upload("p.png", "image/png", png)])
+    old = _finished(
+        people,
+        units,
+        new_matter,
+        "2025-09-10",
+        uploads=[services.Upload("p.png", "image/png", png)],
+    )
     recent = _finished(people, units, new_matter, "2026-06-01")
     stored = Attachment.objects.get(matter=old).file.path
     assert os.path.exists(stored)
-    window = {"first": dt.date(2025, 9, 1), "last": dt.date(2025, 9, 30), "today": dt.date(2027, 1, 1)}
+    window = {
+        "first": dt.date(2025, 9, 1),
+        "last": dt.date(2025, 9, 30),
+        "today": dt.date(2027, 1, 1),
+    }
     before = statistics(actor=people["analyst"][1], **window).total
     erased = services.purge_personal_data(actor=job_actor("test"), now=at("2027-09-11"))
     assert erased == 1
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert (old.reporter_phone_enc, old.party_contact_enc, old.parties_enc, old.reporter_name_enc) == ("", "", "", "")
+    assert (
+        old.reporter_phone_enc,
+        old.party_contact_enc,
+        old.parties_enc,
+        old.reporter_name_enc,
+    ) == ("", "", "", "")
     assert old.personal_erased_at is not None and recent.personal_erased_at is None
     assert crypto.decrypt(recent.reporter_phone_enc) == PHONE
     assert not Attachment.objects.filter(matter=old).exists() and not os.path.exists(stored)
     after = statistics(actor=people["analyst"][1], **window).total
-    assert (after.received, after.closed, after.closed_on_time, after.rates) == (before.received, before.closed, before.closed_on_time, before.rates)
+    assert (after.received, after.closed, after.closed_on_time, after.rates) == (
+        before.received,
+        before.closed,
+        before.closed_on_time,
+        before.rates,
+    )
     assert services.purge_personal_data(actor=job_actor("test"), now=at("2027-09-12")) == 0
     verdict = verify_chain()
     assert verdict.ok, verdict.reason

@@ -34,21 +34,44 @@ def test_full_loop_sets_each_status_and_audits_each_step(people, units, new_matt
     matter = services.start_work(actor=handler, matter_id=matter.pk, now=at("2025-09-28", 11))
     assert matter.status == Status.IN_PROGRESS
     matter = services.give_feedback(
-        actor=handler, matter_id=matter.pk, account="已调解，双方达成协议", outcome="resolved", now=at("2025-09-29")
+        actor=handler,
+        matter_id=matter.pk,
+        account="已调解，双方达成协议",
+        outcome="resolved",
+        now=at("2025-09-29"),
     )
     assert matter.status == Status.FEEDBACK
-    matter = services.review(actor=people["dispatcher"][1], matter_id=matter.pk, accept=True, now=at("2025-09-30"))
+    matter = services.review(
+        actor=people["dispatcher"][1], matter_id=matter.pk, accept=True, now=at("2025-09-30")
+    )
     assert matter.status == Status.CLOSED
     matter = services.follow_up(
-        actor=people["dispatcher"][1], matter_id=matter.pk, satisfaction=5, resolved=True, now=at("2025-10-09")
+        actor=people["dispatcher"][1],
+        matter_id=matter.pk,
+        satisfaction=5,
+        resolved=True,
+        now=at("2025-10-09"),
     )
     assert (matter.status, matter.satisfaction, matter.resolved) == ("visited", 5, True)
-    matter = services.archive(actor=people["dispatcher"][1], matter_id=matter.pk, now=at("2025-10-10"))
+    matter = services.archive(
+        actor=people["dispatcher"][1], matter_id=matter.pk, now=at("2025-10-10")
+    )
     assert matter.status == Status.ARCHIVED
     kinds = list(MatterEvent.objects.filter(matter=matter).values_list("kind", flat=True))
-    assert kinds == ["intake", "dispatch", "sign", "start", "feedback", "accept", "follow_up", "archive"]
+    assert kinds == [
+        "intake",
+        "dispatch",
+        "sign",
+        "start",
+        "feedback",
+        "accept",
+        "follow_up",
+        "archive",
+    ]
     events = list(
-        AuditRecord.objects.filter(object_type="cases.matter", object_id=str(matter.pk)).values_list("event", flat=True)
+        AuditRecord.objects.filter(
+            object_type="cases.matter", object_id=str(matter.pk)
+        ).values_list("event", flat=True)
     )
     assert events == ["cases." + k for k in kinds]
 
@@ -74,9 +97,17 @@ def test_return_and_redispatch(people, units, new_matter):
     matter = services.return_dispatch(actor=handler, matter_id=matter.pk, reason="不属于本单位辖区")
     assert (matter.status, matter.return_count, matter.responsible_unit_id) == ("returned", 1, None)
     matter = services.redispatch(
-        actor=centre, matter_id=matter.pk, unit_id=units["BZ02"].pk, handler_id=people["other"][0].pk, reason="改派冯家镇"
+        actor=centre,
+        matter_id=matter.pk,
+        unit_id=units["BZ02"].pk,
+        handler_id=people["other"][0].pk,
+        reason="改派冯家镇",
     )
-    assert (matter.status, matter.responsible_unit_id, matter.handler_id) == ("dispatched", units["BZ02"].pk, people["other"][0].pk)
+    assert (matter.status, matter.responsible_unit_id, matter.handler_id) == (
+        "dispatched",
+        units["BZ02"].pk,
+        people["other"][0].pk,
+    )
     with pytest.raises(PermissionDenied):
         services.sign_for(actor=handler, matter_id=matter.pk)
 
@@ -97,11 +128,15 @@ def test_reject_needs_a_reason_and_ends_the_matter(people, units, new_matter):
 def test_merge_sends_notes_to_the_original(people, units, new_matter):
     original, duplicate = new_matter(), new_matter()
     centre = people["dispatcher"][1]
-    merged = services.merge(actor=centre, matter_id=duplicate.pk, original_number=original.number, reason="同一事项")
+    merged = services.merge(
+        actor=centre, matter_id=duplicate.pk, original_number=original.number, reason="同一事项"
+    )
     assert (merged.status, merged.merged_into_id) == ("merged", original.pk)
     target = services.add_note(actor=centre, matter_id=duplicate.pk, text="当事人再次来电")
     assert target.pk == original.pk
-    assert MatterEvent.objects.filter(matter=original, kind="note", note="当事人再次来电").count() == 1
+    assert (
+        MatterEvent.objects.filter(matter=original, kind="note", note="当事人再次来电").count() == 1
+    )
     with pytest.raises(InputRefused):
         services.merge(actor=centre, matter_id=new_matter().pk, original_number=duplicate.number)
     with pytest.raises(InputRefused):
@@ -115,11 +150,17 @@ def test_raise_level_climbs_the_ladder_until_the_top(people, units, new_matter):
     assert (matter.ladder, matter.ladder_step) == ("township", 1)
     for step in (2, 3, 4):
         matter = services.raise_level(
-            actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None, reason="调解未果"
+            actor=centre,
+            matter_id=matter.pk,
+            unit_id=units["BZ01"].pk,
+            handler_id=None,
+            reason="调解未果",
         )
         assert (matter.status, matter.ladder_step) == ("dispatched", step)
     with pytest.raises(Conflict):
-        services.raise_level(actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None, reason="x")
+        services.raise_level(
+            actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None, reason="x"
+        )
 
 
 @pytest.mark.django_db
@@ -139,19 +180,27 @@ def test_raise_level_climbs_the_ladder_until_the_top(people, units, new_matter):
 )
 def test_transitions_refuse_the_wrong_state(people, units, new_matter, action, status):
     matter = new_matter()
-    Matter.objects.filter(pk=matter.pk).update(status=status, responsible_unit=units["BZ01"], handler=people["handler"][0])
+    Matter.objects.filter(pk=matter.pk).update(
+        status=status, responsible_unit=units["BZ01"], handler=people["handler"][0]
+    )
     handler, centre = people["handler"][1], people["dispatcher"][1]
     other = new_matter()
     calls = {
         "sign": lambda: services.sign_for(actor=handler, matter_id=matter.pk),
         "start": lambda: services.start_work(actor=handler, matter_id=matter.pk),
-        "feedback": lambda: services.give_feedback(actor=handler, matter_id=matter.pk, account="x", outcome="resolved"),
+        "feedback": lambda: services.give_feedback(
+            actor=handler, matter_id=matter.pk, account="x", outcome="resolved"
+        ),
         "accept": lambda: services.review(actor=centre, matter_id=matter.pk, accept=True),
-        "follow_up": lambda: services.follow_up(actor=centre, matter_id=matter.pk, satisfaction=3, resolved=True),
+        "follow_up": lambda: services.follow_up(
+            actor=centre, matter_id=matter.pk, satisfaction=3, resolved=True
+        ),
         "archive": lambda: services.archive(actor=centre, matter_id=matter.pk),
         "return": lambda: services.return_dispatch(actor=handler, matter_id=matter.pk, reason="x"),
         "reject": lambda: services.reject(actor=centre, matter_id=matter.pk, reason="x"),
-        "merge": lambda: services.merge(actor=centre, matter_id=matter.pk, original_number=other.number),
+        "merge": lambda: services.merge(
+            actor=centre, matter_id=matter.pk, original_number=other.number
+        ),
     }
     with pytest.raises(Conflict):
         calls[action]()
@@ -177,7 +226,10 @@ def test_wrong_people_are_refused(people, units, new_matter):
         services.review(actor=people["handler"][1], matter_id=matter.pk, accept=True)
     with pytest.raises(PermissionDenied):
         _dispatch(people, new_matter(), units) and services.dispatch(
-            actor=people["analyst"][1], matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None
+            actor=people["analyst"][1],
+            matter_id=matter.pk,
+            unit_id=units["BZ01"].pk,
+            handler_id=None,
         )
     with pytest.raises(PermissionDenied):
         services.intake_matter(
@@ -206,7 +258,17 @@ def test_intake_lists_every_problem_and_writes_nothing(people, units):
             uploads=[services.Upload("a.exe", "application/x-msdownload", b"MZ...")],
         )  # fmt: skip
     columns = [p.column for p in refused.value.problems]
-    assert columns == ["category", "grade", "place", "description", "channel", "lat", "lat", "reporter_phone", "a.exe"]
+    assert columns == [
+        "category",
+        "grade",
+        "place",
+        "description",
+        "channel",
+        "lat",
+        "lat",
+        "reporter_phone",
+        "a.exe",
+    ]
     assert Matter.objects.count() == before
 
 
@@ -231,5 +293,9 @@ def test_suggestion_follows_rules_then_place(people, units, new_matter):
     assert suggest_assignment(matter) == (units["BZ0101"], people["handler"][0])
     DispatchRule.objects.create(place_unit=units["BZ01"], unit=units["BZ02"])
     assert suggest_assignment(matter) == (units["BZ02"], people["other"][0])
-    DispatchRule.objects.create(category=Category.objects.get(code="neighbour_noise"), unit=units["BZ01"], handler=people["colleague"][0])
+    DispatchRule.objects.create(
+        category=Category.objects.get(code="neighbour_noise"),
+        unit=units["BZ01"],
+        handler=people["colleague"][0],
+    )
     assert suggest_assignment(matter) == (units["BZ01"], people["colleague"][0])

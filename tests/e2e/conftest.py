@@ -11,8 +11,14 @@ import pytest
 CHROMIUM = os.environ.get("PINGAN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("PINGAN_TEST_OUTPUT", "test-output")) / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 pytestmark = pytest.mark.browser
@@ -22,7 +28,9 @@ def _require_chromium() -> None:
     if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return
     if os.environ.get("PINGAN_REQUIRE_SYSTEM_TOOLS") == "1":
-        pytest.fail("Chromium is required (PINGAN_REQUIRE_SYSTEM_TOOLS=1) but %s is missing" % CHROMIUM)
+        pytest.fail(
+            "Chromium is required (PINGAN_REQUIRE_SYSTEM_TOOLS=1) but %s is missing" % CHROMIUM
+        )
     pytest.skip("Chromium is not installed")
 
 
@@ -53,7 +61,9 @@ class Page:
 
     def _check_host(self, request) -> None:
         url = request.url
-        if not (url.startswith(self.base_url) or url.startswith("data:") or url.startswith("blob:")):
+        if not (
+            url.startswith(self.base_url) or url.startswith("data:") or url.startswith("blob:")
+        ):
             self.outside.append(url)
 
     def go(self, path: str):
@@ -84,7 +94,9 @@ def page_factory(browser, live_server):
     contexts = []
 
     def make(width: int = 1366, height: int = 768, language: str = "zh-CN") -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=language, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale=language, accept_downloads=True
+        )
         contexts.append(context)
         return Page(context, live_server.url)
 

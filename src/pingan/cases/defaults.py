@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 GROUPS = [
     ("neighbour", "邻里纠纷", "Neighbour disputes"),
     ("property", "物业纠纷", "Property management"),
@@ -48,7 +50,9 @@ LADDERS = [
 ]
 
 
-def load_defaults(group_model, category_model, grade_model, ladder_model, policy_model) -> None:
+def load_defaults(
+    group_model: Any, category_model: Any, grade_model: Any, ladder_model: Any, policy_model: Any
+) -> None:
     """Create the built-in catalogue where it is missing (existing rows are left as edited)."""
     groups = {}
     for order, (code, zh, en) in enumerate(GROUPS):

@@ -13,12 +13,13 @@ from pingan.accounts.models import User
 from pingan.accounts.roles import Role
 from pingan.cases import services
 from pingan.cases.models import Category, Matter
+from pingan.demo import DEMO_PASSWORD
 from pingan.units.models import OrgUnit
 
 SEED = 20260311
 TARGET = 200
 DAYS_BACK = 120
-DEMO_PASSWORD = "Demo-pingan-2026"
+
 COUNTY_HANDLERS = [
     ("handler02", "BZ02"),
     ("handler03", "BZ03"),
@@ -148,16 +149,19 @@ def _progress(
                 actor=centre, matter_id=matter.pk, reason="属于法院诉讼受理范围（演示）", now=at
             )
         return
+    if fate < 0.07:
+        return  # still waiting at the centre to be dispatched
     user, actor = handler
     unit_id = user.assignments.get(role=Role.HANDLER).unit_id  # type: ignore[attr-defined]
+    assert unit_id is not None
     if not (at := later(float(rng.uniform(0.5, 6)))):
         return
     services.dispatch(
         actor=centre, matter_id=matter.pk, unit_id=unit_id, handler_id=user.pk, now=at
     )
-    if fate < 0.08:
+    if fate < 0.11:
         return  # left unsigned: becomes overdue as time passes
-    if fate < 0.12 and (at := later(3)):
+    if fate < 0.15 and (at := later(3)):
         services.return_dispatch(
             actor=actor, matter_id=matter.pk, reason="不属于本单位职责（演示）", now=at
         )
@@ -174,7 +178,7 @@ def _progress(
     if not (at := later(float(rng.uniform(1, 40)))):
         return
     services.sign_for(actor=actor, matter_id=matter.pk, now=at)
-    if fate < 0.18:
+    if fate < 0.21:
         return
     if at := later(float(rng.uniform(1, 24))):
         services.start_work(actor=actor, matter_id=matter.pk, now=at)

@@ -11,6 +11,13 @@ from pingan.cases.models import Category, CategoryGroup, Channel, Grade, Outcome
 from pingan.units.models import OrgUnit
 
 
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of the form (for setting its choices at run time)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class StyledForm(forms.Form):
     """A form whose widgets carry Bootstrap's classes."""
 
@@ -94,9 +101,9 @@ class IntakeForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
-        self.fields["grade"].choices = _grade_choices()
-        self.fields["place"].choices = _unit_choices()
+        _choices(self, "category").choices = _category_choices()
+        _choices(self, "grade").choices = _grade_choices()
+        _choices(self, "place").choices = _unit_choices()
 
 
 class AssignForm(StyledForm):
@@ -110,10 +117,10 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args: Any, handlers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [
+        _choices(self, "unit").choices = [
             (str(u.pk), "%s %s" % (u.code, u.name_zh)) for u in OrgUnit.objects.order_by("code")
         ]
-        self.fields["handler"].choices = [("", "—")] + [
+        _choices(self, "handler").choices = [("", "—")] + [
             (h.pk, h.display_name or h.username) for h in handlers
         ]
 
@@ -147,8 +154,8 @@ class PeriodForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—"), *_category_choices()]
-        self.fields["grade"].choices = [("", "—"), *_grade_choices()]
+        _choices(self, "category").choices = [("", "—"), *_category_choices()]
+        _choices(self, "grade").choices = [("", "—"), *_grade_choices()]
 
 
 class GradeForm(StyledForm):
@@ -172,7 +179,7 @@ class CategoryForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(g.code, g.name_zh) for g in CategoryGroup.objects.all()]
+        _choices(self, "group").choices = [(g.code, g.name_zh) for g in CategoryGroup.objects.all()]
 
 
 class LadderForm(StyledForm):
@@ -208,6 +215,48 @@ class IndexFeedForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category_group_code"].choices = [("", _("all groups"))] + [
+        _choices(self, "category_group_code").choices = [("", _("all groups"))] + [
             (g.code, g.name_zh) for g in CategoryGroup.objects.all()
         ]
+
+
+class PublicReportForm(StyledForm):
+    """A resident's report on the public form (no attachments; the centre classifies it)."""
+
+    category = forms.ChoiceField(label=_("What is it about?"))
+    place = forms.ChoiceField(label=_("Where (township or subdistrict)"))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Your phone (optional)"), max_length=30, required=False
+    )
+    reporter_confidential = forms.BooleanField(
+        label=_("Keep my identity confidential"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "category").choices = _category_choices()
+        _choices(self, "place").choices = [
+            (u.code, u.name_zh) for u in OrgUnit.objects.filter(level=3).order_by("code")
+        ] or _unit_choices()
+
+
+class DispatchRuleForm(StyledForm):
+    """A rule suggesting the responsible unit for a category and/or place."""
+
+    category_code = forms.ChoiceField(label=_("Category"), required=False)
+    place_unit_code = forms.ChoiceField(label=_("Place (unit)"), required=False)
+    unit_code = forms.ChoiceField(label=_("Responsible unit"))
+    handler_username = forms.CharField(
+        label=_("Handler (username)"), max_length=150, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "category_code").choices = [("", "—"), *_category_choices()]
+        _choices(self, "place_unit_code").choices = [("", "—"), *_unit_choices()]
+        _choices(self, "unit_code").choices = _unit_choices()

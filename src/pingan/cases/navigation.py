@@ -9,4 +9,8 @@ NAV = [
     NavItem(_("Matter statistics"), "cases:stats", "cases.stats", order=41),
     NavItem(_("Matters settings"), "cases:settings", "cases.configure", order=80),
 ]
-NAV.append(NavItem(_("Matter counts for the index"), "cases:index_submission", "cases.index_submit", order=42))
+NAV.append(
+    NavItem(
+        _("Matter counts for the index"), "cases:index_submission", "cases.index_submit", order=42
+    )
+)

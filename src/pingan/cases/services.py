@@ -7,6 +7,7 @@ sets the status, so two people acting on the same matter cannot both succeed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import uuid
@@ -35,6 +36,7 @@ from pingan.cases.models import (
     CategoryGroup,
     Channel,
     DailySummary,
+    DispatchRule,
     Grade,
     LadderStep,
     Matter,
@@ -86,6 +88,26 @@ class Upload:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Report:
+    """What an intake records, whichever way the matter arrived."""
+
+    category_code: str
+    grade_level: int
+    description: str
+    place_unit_code: str
+    channel: str
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    parties: str = ""
+    party_contact: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_confidential: bool = False
+    uploads: Sequence[Upload] = ()
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
@@ -128,7 +150,23 @@ def intake_matter(
 ) -> Matter:
     """Record a new matter reported by a community worker, a mediator, a phone call or a resident."""
     require(actor, "cases.intake")
-    return _create_matter(actor=actor, fields=locals(), now=_now(now))
+    report = Report(
+        category_code=category_code,
+        grade_level=grade_level,
+        description=description,
+        place_unit_code=place_unit_code,
+        channel=channel,
+        address=address,
+        lat=lat,
+        lon=lon,
+        parties=parties,
+        party_contact=party_contact,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_confidential=reporter_confidential,
+        uploads=uploads,
+    )
+    return _create_matter(actor=actor, report=report, now=_now(now))
 
 
 def intake_from_api(
@@ -152,20 +190,79 @@ def intake_from_api(
     actor = Actor(
         user=None, grants=(), channel="api", source=("key:%s %s" % (key.prefix, source))[:64]
     )
-    fields = {
-        **locals(),
-        "grade_level": max(Grade.objects.values_list("level", flat=True), default=3),
-        "channel": Channel.API,
-        "parties": "",
-        "party_contact": "",
-        "reporter_confidential": False,
-        "uploads": (),
-    }
-    return _create_matter(actor=actor, fields=fields, now=_now(now))
+    report = Report(
+        category_code=category_code,
+        grade_level=_lowest_grade(),
+        description=description,
+        place_unit_code=place_unit_code,
+        channel=Channel.API,
+        address=address,
+        lat=lat,
+        lon=lon,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+    )
+    return _create_matter(actor=actor, report=report, now=_now(now))
 
 
-def _create_matter(*, actor: Actor, fields: dict[str, Any], now: dt.datetime) -> Matter:
-    category, grade, place, problems = _check_intake(fields)
+PUBLIC_LIMIT_PER_HOUR = 5
+
+
+class RateLimited(Exception):
+    """Too many reports from one address in the last hour."""
+
+
+def intake_public(
+    *,
+    source: str,
+    category_code: str,
+    description: str,
+    place_unit_code: str,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_confidential: bool = False,
+    now: dt.datetime | None = None,
+) -> Matter:
+    """Record a matter reported by a resident on the public form (lowest grade until classified).
+
+    At most PUBLIC_LIMIT_PER_HOUR reports per client address and hour are accepted.
+    """
+    from pingan.audit.models import AuditRecord
+
+    now = _now(now)
+    recent = AuditRecord.objects.filter(
+        event="cases.intake",
+        channel="public",
+        source=source[:64],
+        occurred_at__gte=now - dt.timedelta(hours=1),
+    ).count()
+    if recent >= PUBLIC_LIMIT_PER_HOUR:
+        raise RateLimited(
+            _("Too many reports from this address; please try again later or call the hotline.")
+        )
+    actor = Actor(user=None, grants=(), channel="public", source=source[:64])
+    report = Report(
+        category_code=category_code,
+        grade_level=_lowest_grade(),
+        description=description,
+        place_unit_code=place_unit_code,
+        channel=Channel.WEB,
+        address=address,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_confidential=reporter_confidential,
+    )
+    return _create_matter(actor=actor, report=report, now=now)
+
+
+def _lowest_grade() -> int:
+    """Matters from residents wait at the least urgent grade until the centre classifies them."""
+    return max(Grade.objects.values_list("level", flat=True), default=3)
+
+
+def _create_matter(*, actor: Actor, report: Report, now: dt.datetime) -> Matter:
+    category, grade, place, problems = _check_intake(report)
     if problems:
         raise InputRefused(problems)
     with transaction.atomic():
@@ -173,54 +270,54 @@ def _create_matter(*, actor: Actor, fields: dict[str, Any], now: dt.datetime) ->
             number="new-" + uuid.uuid4().hex[:12],
             category=category,
             grade=grade,
-            description=fields["description"].strip(),
+            description=report.description.strip(),
             place_unit=place,
-            address=fields["address"].strip()[:200],
-            lat=fields["lat"],
-            lon=fields["lon"],
-            channel=fields["channel"],
-            parties_enc=crypto.encrypt(fields["parties"].strip()),
-            party_contact_enc=crypto.encrypt(fields["party_contact"].strip()),
-            reporter_name_enc=crypto.encrypt(fields["reporter_name"].strip()),
-            reporter_phone_enc=crypto.encrypt(fields["reporter_phone"].strip()),
-            reporter_confidential=bool(fields["reporter_confidential"]),
+            address=report.address.strip()[:200],
+            lat=report.lat,
+            lon=report.lon,
+            channel=report.channel,
+            parties_enc=crypto.encrypt(report.parties.strip()),
+            party_contact_enc=crypto.encrypt(report.party_contact.strip()),
+            reporter_name_enc=crypto.encrypt(report.reporter_name.strip()),
+            reporter_phone_enc=crypto.encrypt(report.reporter_phone.strip()),
+            reporter_confidential=bool(report.reporter_confidential),
             ladder="county" if place.level <= 2 else "township",
             public_token=secrets.token_hex(12),
             received_at=now,
         )
         matter.number = "M%s-%06d" % (_local_date(now).strftime("%Y%m%d"), matter.pk)
         matter.save(update_fields=["number"])
-        for upload in fields["uploads"]:
+        for upload in report.uploads:
             _store_upload(matter, upload)
         _log(actor, matter, "intake", "", S.RECEIVED, now=now, detail={"channel": matter.channel})
     return matter
 
 
-def _check_intake(fields: dict[str, Any]) -> tuple[Any, Any, Any, list[Problem]]:
+def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
     problems: list[Problem] = []
-    category = Category.objects.filter(code=fields["category_code"], active=True).first()
+    category = Category.objects.filter(code=report.category_code, active=True).first()
     if category is None:
         problems.append(Problem(None, "category", _("unknown category")))
-    grade = Grade.objects.filter(level=fields["grade_level"]).first()
+    grade = Grade.objects.filter(level=report.grade_level).first()
     if grade is None:
         problems.append(Problem(None, "grade", _("unknown grade")))
-    place = OrgUnit.objects.filter(code=fields["place_unit_code"]).first()
+    place = OrgUnit.objects.filter(code=report.place_unit_code).first()
     if place is None:
         problems.append(Problem(None, "place", _("unknown unit")))
-    description = (fields["description"] or "").strip()
+    description = (report.description or "").strip()
     if not description:
         problems.append(Problem(None, "description", _("a description is required")))
     elif len(description) > MAX_TEXT:
         problems.append(
             Problem(None, "description", _("at most %(n)s characters") % {"n": MAX_TEXT})
         )
-    if fields["channel"] not in Channel.values:
+    if report.channel not in Channel.values:
         problems.append(Problem(None, "channel", _("unknown channel")))
-    problems += _check_coordinates(fields["lat"], fields["lon"])
-    phone = (fields["reporter_phone"] or "").strip()
+    problems += _check_coordinates(report.lat, report.lon)
+    phone = (report.reporter_phone or "").strip()
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         problems.append(Problem(None, "reporter_phone", _("a phone number holds digits only")))
-    problems += _check_uploads(fields["uploads"])
+    problems += _check_uploads(report.uploads)
     return category, grade, place, problems
 
 
@@ -813,8 +910,40 @@ def _notify(actor: Actor, candidates: Any, kind: str, now: dt.datetime) -> int:
                 obj=matter,
                 detail={"due": str(matter.handle_due)},
             )
+            addresses = _notice_addresses(matter, kind)
+            transaction.on_commit(functools.partial(_mail_notice, matter, kind, addresses))
         count += 1
     return count
+
+
+def _notice_addresses(matter: Matter, kind: str) -> list[str]:
+    if kind == Notice.REMINDER:
+        users = [matter.handler] if matter.handler else []
+    else:
+        leader_ids = RoleAssignment.objects.filter(role=Role.LEADER).values_list(
+            "user_id", flat=True
+        )
+        users = list(User.objects.filter(pk__in=leader_ids, is_active=True))
+    return sorted({u.email for u in users if u is not None and u.email})
+
+
+def _mail_notice(matter: Matter, kind: str, addresses: list[str]) -> None:
+    """Send the notice by mail as well (matter number and deadline only, no personal data)."""
+    from django.core.mail import send_mail
+
+    if not addresses:
+        return
+    if kind == Notice.REMINDER:
+        subject = _("Matter %(number)s is due on %(due)s") % {
+            "number": matter.number,
+            "due": matter.handle_due,
+        }
+    else:
+        subject = _("Matter %(number)s is overdue (due %(due)s)") % {
+            "number": matter.number,
+            "due": matter.handle_due,
+        }
+    send_mail(subject, subject, None, addresses, fail_silently=True)
 
 
 # ---------------------------------------------------------------- daily summary
@@ -942,6 +1071,7 @@ def save_category(
         problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
     if problems:
         raise InputRefused(problems)
+    assert group is not None
     with transaction.atomic():
         category, _created = Category.objects.update_or_create(
             code=code,
@@ -1012,6 +1142,60 @@ def save_ladder_step(
     return row
 
 
+def save_dispatch_rule(
+    *,
+    actor: Actor,
+    unit_code: str,
+    category_code: str = "",
+    place_unit_code: str = "",
+    handler_username: str = "",
+) -> DispatchRule:
+    """Add a rule suggesting the responsible unit (and handler) for a category and/or a place."""
+    require(actor, "cases.configure")
+    problems = []
+    unit = OrgUnit.objects.filter(code=unit_code).first()
+    if unit is None:
+        problems.append(Problem(None, "unit", _("unknown unit")))
+    category = Category.objects.filter(code=category_code).first() if category_code else None
+    if category_code and category is None:
+        problems.append(Problem(None, "category", _("unknown category")))
+    place = OrgUnit.objects.filter(code=place_unit_code).first() if place_unit_code else None
+    if place_unit_code and place is None:
+        problems.append(Problem(None, "place", _("unknown unit")))
+    if not category_code and not place_unit_code:
+        problems.append(Problem(None, "category", _("a rule names a category, a place, or both")))
+    handler = User.objects.filter(username=handler_username).first() if handler_username else None
+    if handler_username and (
+        handler is None or unit is None or not _holds_handler_role(handler, unit)
+    ):
+        problems.append(Problem(None, "handler", _("this person is not a handler of the unit")))
+    if problems:
+        raise InputRefused(problems)
+    assert unit is not None
+    with transaction.atomic():
+        rule = DispatchRule.objects.create(
+            category=category, place_unit=place, unit=unit, handler=handler
+        )
+        record_event(actor=actor, event="cases.rule_saved", obj=rule)
+    return rule
+
+
+def _holds_handler_role(user: User, unit: OrgUnit) -> bool:
+    scope = {unit.pk, *unit_ancestors(unit.pk)}
+    return RoleAssignment.objects.filter(user=user, role=Role.HANDLER, unit_id__in=scope).exists()
+
+
+def delete_dispatch_rule(*, actor: Actor, rule_id: int) -> None:
+    """Remove a dispatch rule."""
+    require(actor, "cases.configure")
+    with transaction.atomic():
+        rule = DispatchRule.objects.filter(pk=rule_id).first()
+        if rule is None:
+            raise Conflict(_("No such rule."))
+        record_event(actor=actor, event="cases.rule_deleted", obj=rule)
+        rule.delete()
+
+
 def save_policy(
     *, actor: Actor, retention_days: int, summary_time: dt.time, max_attachment_mb: int
 ) -> Policy:
@@ -1075,14 +1259,22 @@ def create_index_submission(*, actor: Actor, month: str, indicator_code: str) ->
     from pingan.cases.selectors import monthly_counts
     from pingan.reporting import services as reporting
 
-    feed = IndexFeed.objects.select_related("category_group").filter(indicator_code=indicator_code).first()
+    feed = (
+        IndexFeed.objects.select_related("category_group")
+        .filter(indicator_code=indicator_code)
+        .first()
+    )
     if feed is None:
         raise InputRefused([Problem(None, "indicator", _("this indicator is not fed by matters"))])
     catalogue = reporting.catalogue_for()
     if indicator_code not in catalogue.indicators:
-        raise InputRefused([Problem(None, "indicator", _("the current scheme has no such indicator"))])
+        raise InputRefused(
+            [Problem(None, "indicator", _("the current scheme has no such indicator"))]
+        )
     body_id = catalogue.indicators[indicator_code][0]
-    units = [unit for unit, code in catalogue.expected_cells(body_id, month) if code == indicator_code]
+    units = [
+        unit for unit, code in catalogue.expected_cells(body_id, month) if code == indicator_code
+    ]
     group = feed.category_group.code if feed.category_group else None
     counts = monthly_counts(month, unit_ids=[u.id for u in units], category_group=group)
     submission = reporting.create_submission(actor=actor, body_id=body_id, month=month)

@@ -6,18 +6,19 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from docx import Document
 
 FIGURES = [
-    ("received", "Received"),
-    ("dispatched", "Dispatched"),
-    ("signed", "Signed for"),
-    ("feedback", "Feedback given"),
-    ("closed", "Closed"),
-    ("visited", "Followed up"),
-    ("rejected", "Rejected or referred out"),
-    ("open", "Open when generated"),
-    ("overdue", "Of which overdue"),
+    ("received", gettext_noop("Received")),
+    ("dispatched", gettext_noop("Dispatched")),
+    ("signed", gettext_noop("Signed for")),
+    ("feedback", gettext_noop("Feedback given")),
+    ("closed", gettext_noop("Closed")),
+    ("visited", gettext_noop("Followed up")),
+    ("rejected", gettext_noop("Rejected or referred out")),
+    ("open", gettext_noop("Open when generated")),
+    ("overdue", gettext_noop("Of which overdue")),
 ]
 
 

@@ -8,19 +8,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingan.accounts.actor import actor_from_request
+from pingan.accounts.actor import actor_from_request, client_address
 from pingan.accounts.permissions import can
 from pingan.cases import forms, selectors, services
-from pingan.cases.models import ApiKey, Category, Grade, IndexFeed, LadderStep, Status
+from pingan.cases.models import (
+    ApiKey,
+    Category,
+    DispatchRule,
+    Grade,
+    IndexFeed,
+    LadderStep,
+    Status,
+)
 from pingan.cases.summary import summary_docx
 from pingan.core.problems import Conflict, InputRefused
-from pingan.web.access import requires
+from pingan.web.access import public, requires
 
 LIST_FILTERS = ("status", "category", "grade")
 
@@ -149,7 +157,7 @@ def matter_centre_action(request: HttpRequest, matter_id: int, action: str) -> H
                 actor=actor, matter_id=matter.pk, original_number=original, reason=reason
             ),
         )
-    calls = {
+    calls: dict[str, Callable[..., Any]] = {
         "dispatch": services.dispatch,
         "redispatch": services.redispatch,
         "raise": services.raise_level,
@@ -252,7 +260,8 @@ def attachment_download(request: HttpRequest, matter_id: int, attachment_id: int
     attachment = matter.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    with attachment.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=attachment.content_type)
     response["Content-Disposition"] = "attachment"
     response["Cache-Control"] = "no-store"
     return response
@@ -275,7 +284,24 @@ def stats(request: HttpRequest) -> HttpResponse:
     result = selectors.statistics(
         actor=actor, first=first, last=last, category_code=category, grade_level=grade
     )
-    return render(request, "cases/stats.html", {"form": form, "stats": result})
+    notices = selectors.notices_for(actor=actor).filter(kind="escalation")[:20]
+    context = {"form": form, "stats": result, "notices": notices, "chart": _unit_chart(result)}
+    return render(request, "cases/stats.html", context)
+
+
+def _unit_chart(result: selectors.Statistics) -> dict[str, Any]:
+    rows = [(name, tally) for name, tally in result.by_unit if tally.dispatched]
+    return {
+        "units": [name for name, _t in rows],
+        "dispatch": [t.rates["dispatch_rate"] for _n, t in rows],
+        "on_time": [t.rates["on_time_completion_rate"] for _n, t in rows],
+        "feedback": [t.rates["feedback_rate"] for _n, t in rows],
+        "labels": {
+            "dispatch": _("Dispatch rate"),
+            "on_time": _("On-time completion rate"),
+            "feedback": _("Feedback rate"),
+        },
+    }
 
 
 @requires("cases.summary")
@@ -345,6 +371,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "policy_form": forms.PolicyForm(initial=vars(policy)),
         "feeds": IndexFeed.objects.select_related("category_group"),
         "feed_form": forms.IndexFeedForm(),
+        "rules": DispatchRule.objects.select_related("category", "place_unit", "unit", "handler"),
+        "rule_form": forms.DispatchRuleForm(),
         "keys": ApiKey.objects.all() if can(actor, "cases.apikeys") else [],
         "new_key": request.session.pop("cases_new_key", ""),
     }
@@ -372,6 +400,10 @@ def _save_setting(request: HttpRequest, actor: Any) -> None:
             form = forms.IndexFeedForm(request.POST)
             if form.is_valid():
                 services.save_index_feed(actor=actor, **form.cleaned_data)
+        elif kind == "rule":
+            form = forms.DispatchRuleForm(request.POST)
+            if form.is_valid():
+                services.save_dispatch_rule(actor=actor, **form.cleaned_data)
         elif kind == "policy":
             form = forms.PolicyForm(request.POST)
             if form.is_valid():
@@ -424,14 +456,64 @@ def index_submission(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             submission = services.create_index_submission(
-                actor=actor, month=request.POST.get("month", ""), indicator_code=request.POST.get("indicator", "")
+                actor=actor,
+                month=request.POST.get("month", ""),
+                indicator_code=request.POST.get("indicator", ""),
             )
         except (InputRefused, Conflict) as refused:
             for problem in getattr(refused, "problems", [refused]):
                 messages.error(request, str(problem))
         else:
-            messages.success(request, _("Draft submission %(id)s filled from the matter records.") % {"id": submission.pk})
+            messages.success(
+                request,
+                _("Draft submission %(id)s filled from the matter records.")
+                % {"id": submission.pk},
+            )
         return redirect("cases:index_submission")
     previous = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    context = {"feeds": IndexFeed.objects.select_related("category_group"), "month": previous.strftime("%Y-%m")}
+    context = {
+        "feeds": IndexFeed.objects.select_related("category_group"),
+        "month": previous.strftime("%Y-%m"),
+    }
     return render(request, "cases/index_submission.html", context)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def public_report(request: HttpRequest) -> HttpResponse:
+    """The public report form for residents: CSRF-protected and limited per address and hour."""
+    form = forms.PublicReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            matter = services.intake_public(
+                source=client_address(request), category_code=data["category"],
+                description=data["description"], place_unit_code=data["place"], address=data["address"],
+                reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
+                reporter_confidential=data["reporter_confidential"],
+            )  # fmt: skip
+        except services.RateLimited as limited:
+            return render(
+                request,
+                "cases/public_report.html",
+                {"form": form, "limited": str(limited)},
+                status=429,
+            )
+        except InputRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, str(problem))
+        else:
+            return render(request, "cases/public_thanks.html", {"number": matter.number})
+    return render(request, "cases/public_report.html", {"form": form})
+
+
+@require_POST
+@requires("cases.configure")
+def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Remove a dispatch rule."""
+    actor = actor_from_request(request)
+    try:
+        services.delete_dispatch_rule(actor=actor, rule_id=rule_id)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+    return redirect("cases:settings")

@@ -31,6 +31,7 @@ from pingan.web.access import public
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+NO_ATTRIBUTES: Any = {}
 CLOSED_FOR_OPEN311 = CLOSED_STATUSES | {Status.REJECTED}
 
 
@@ -50,10 +51,7 @@ def render(
     fmt: str, root: str, item: str, rows: list[dict[str, Any]], status: int = 200
 ) -> HttpResponse:
     """Answer a list of objects as a JSON array or as <root><item>…</item></root>."""
-    if fmt == "json":
-        body = json.dumps(rows, ensure_ascii=False)
-    else:
-        body = _xml(root, item, rows)
+    body = json.dumps(rows, ensure_ascii=False) if fmt == "json" else _xml(root, item, rows)
     return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
 
 
@@ -61,7 +59,7 @@ def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> str:
     stream = io.StringIO()
     xml = SimplerXMLGenerator(stream, "utf-8")
     xml.startDocument()
-    xml.startElement(root, {})
+    xml.startElement(root, NO_ATTRIBUTES)
     for row in rows:
         _xml_element(xml, item, row)
     xml.endElement(root)
@@ -71,12 +69,12 @@ def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> str:
 
 def _xml_element(xml: SimplerXMLGenerator, name: str, value: Any) -> None:
     if isinstance(value, dict):
-        xml.startElement(name, {})
+        xml.startElement(name, NO_ATTRIBUTES)
         for key, inner in value.items():
             _xml_element(xml, key, inner)
         xml.endElement(name)
     elif isinstance(value, list):
-        xml.startElement(name, {})
+        xml.startElement(name, NO_ATTRIBUTES)
         for inner in value:
             _xml_element(xml, name[:-1] if name.endswith("s") else "item", inner)
         xml.endElement(name)
