@@ -30,7 +30,8 @@ MAX_LEVELS = 20_000
 CHUNK = 50
 WORKERS = min(2, os.cpu_count() or 1)
 SUB_BLOCK = 1024
-DIRECT_ATOMS = 16
+BLOCK_CELLS = 4_000_000
+DIRECT_ATOMS = 6
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def rank_intervals(
         ranks, method = _custom_ranks(lam[order], draws, seed, score_fn), "custom"
     else:
         ranks, method = _absolute_ranks(lam[order], scheme, draws, seed)
-    ranks[:, order] = ranks.copy()
+    if keys is not None:
+        ranks[:, order] = ranks.copy()
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(ranks, [tail, 1.0 - tail], axis=0, method="inverted_cdf").astype(
         np.int64
@@ -188,12 +190,13 @@ def _absolute_ranks(
         return _poisson_ranks(plan, scheme, draws, rng), "poisson"
     levels = round(scheme.base / step)
     n_units = lam.shape[0]
-    starts = range(0, n_units, SUB_BLOCK)
+    width = max(64, min(SUB_BLOCK, BLOCK_CELLS // levels))
+    starts = range(0, n_units, width)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
     deduction = np.empty((draws, n_units), dtype=np.int32)
 
     def block(start: int, seq: np.random.SeedSequence) -> None:
-        stop = min(start + SUB_BLOCK, n_units)
+        stop = min(start + width, n_units)
         pooled = _compound_poisson_pmf(plan.pooled[start:stop], plan.group_weights, step, levels)
         pmf = _with_capped(pooled, plan, start, stop, scheme, step)
         constant = np.rint(plan.constant[start:stop] / step).astype(np.int32)
@@ -212,9 +215,9 @@ def _with_capped(
 
     Each capped pair whose cap may or may not bind is convolved into the pooled law
     with its exact law ``min(cap, w N)``: directly when that law has few atoms, else by
-    a zero-padded FFT. Values at or above ``levels`` give a score of 0, so only the
-    first ``levels`` terms matter and the truncated convolution is exact (up to
-    rounding).
+    multiplying discrete Fourier transforms of length >= 2 levels (nothing wraps
+    around). Values at or above ``levels`` give a score of 0, so only the first
+    ``levels`` terms matter and the truncated convolution is exact up to rounding.
     """
     pmf = pooled
     spectral = []
@@ -224,10 +227,12 @@ def _with_capped(
             continue
         rows = units[lo:hi] - start
         atoms, probs = _capped_law(means[lo:hi], scheme.weights[c], scheme.caps[c], step)
-        if atoms.size <= DIRECT_ATOMS:
-            pmf[rows] = _convolve_atoms(pmf[rows], atoms, probs)
-        else:
+        if atoms.size > DIRECT_ATOMS:
             spectral.append((rows, atoms, probs))
+        elif rows.size == pmf.shape[0]:
+            pmf = _convolve_atoms(pmf, atoms, probs)
+        else:
+            pmf[rows] = _convolve_atoms(pmf[rows], atoms, probs)
     if not spectral:
         return pmf
     levels = pmf.shape[1]
@@ -241,6 +246,18 @@ def _with_capped(
     return np.maximum(convolved, 0.0)
 
 
+def _convolve_atoms(pmf: FloatArray, atoms: IntArray, probs: FloatArray) -> FloatArray:
+    """Truncated convolution of each row of ``pmf`` with a law on a few atoms (atom 0 first)."""
+    levels = pmf.shape[1]
+    out = pmf * probs[:, :1]
+    buffer = np.empty_like(pmf)
+    for atom, prob in zip(atoms[1:], probs.T[1:], strict=True):
+        if atom < levels:
+            part = np.multiply(prob[:, None], pmf[:, : levels - atom], out=buffer[:, atom:])
+            out[:, atom:] += part
+    return out
+
+
 def _capped_law(
     means: FloatArray, weight: float, cap: float, step: float
 ) -> tuple[IntArray, FloatArray]:
@@ -252,16 +269,6 @@ def _capped_law(
         [stats.poisson.pmf(n[None, :], means[:, None]), stats.poisson.sf(threshold - 1, means)]
     )
     return np.append(n * k, cap_steps).astype(np.int64), probs
-
-
-def _convolve_atoms(pmf: FloatArray, atoms: IntArray, probs: FloatArray) -> FloatArray:
-    """Truncated convolution of each row of ``pmf`` with a law on a few atoms."""
-    out = np.zeros_like(pmf)
-    levels = pmf.shape[1]
-    for atom, prob in zip(atoms, probs.T, strict=True):
-        if atom < levels:
-            out[:, atom:] += prob[:, None] * pmf[:, : levels - atom]
-    return out
 
 
 def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array:

@@ -14,7 +14,7 @@ the deduction the unit would get if it had the class-average expected count.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -22,11 +22,12 @@ import statsmodels.api as sm
 from numpy.typing import ArrayLike
 
 from ._types import BoolArray, FloatArray
-from .scoring import Scheme
+from .scoring import Scheme, clean_score
 
 MIN_UNITS = 5
 DEFAULT_WINDOW = 8
 MAX_ITER = 100
+MAX_LOG_RATIO = 20.0
 
 Method = Literal["glm", "fallback"]
 
@@ -134,7 +135,7 @@ def relative_scores(
         expected[:, c] = e_c
         fits.append(fit)
     eb = [empirical_bayes(observed[:, c], expected[:, c]) for c in range(n_ind)]
-    fits = [_with_eb(f, b) for f, b in zip(fits, eb, strict=True)]
+    fits = [replace(f, eb=b) for f, b in zip(fits, eb, strict=True)]
     has_e = expected > 0
     ratio = np.divide(observed, expected, out=np.full_like(expected, np.nan), where=has_e)
     smoothed = np.column_stack([b.smoothed for b in eb]) if n_ind else expected.copy()
@@ -143,7 +144,7 @@ def relative_scores(
     mean_expected = expected.mean(axis=0) if n_units else np.zeros(n_ind)
     deductions = np.minimum(scheme.caps, scheme.weights * used * mean_expected)
     return RelativeResult(
-        score=np.maximum(0.0, scheme.base - deductions.sum(axis=1)),
+        score=clean_score(scheme.base - deductions.sum(axis=1)),
         deductions=deductions,
         observed=observed,
         expected=expected,
@@ -155,10 +156,6 @@ def relative_scores(
         smooth=smooth,
         no_exposure=np.asarray(~has_e.any(axis=1), dtype=np.bool_),
     )
-
-
-def _with_eb(fit: IndicatorFit, eb: EmpiricalBayes) -> IndicatorFit:
-    return IndicatorFit(fit.method, fit.reason, fit.params, fit.rate, eb)
 
 
 def _window_arrays(
@@ -173,6 +170,8 @@ def _window_arrays(
         raise ValueError("window_counts must be (U, C, T) and exposure (U, T)")
     if counts.shape[2] == 0 or window < 1:
         raise ValueError("at least one period is needed")
+    if np.any(counts < 0):
+        raise ValueError("counts must be >= 0")
     start = max(0, counts.shape[2] - window)
     cov = None
     if covariates is not None:
@@ -228,8 +227,21 @@ def _expected_counts(
         expected = target_e * np.exp(params[0] + x_target @ params[1:])
     if not np.isfinite(expected).all():
         return _fallback(counts, expo, valid, "non-finite prediction")
-    _, fb = _fallback(counts, expo, valid, "")
+    pooled, fb = _fallback(counts, expo, valid, "")
+    if _degenerate(expected, pooled):
+        return _fallback(counts, expo, valid, "degenerate fit (extreme expected counts)")
     return expected, IndicatorFit("glm", "", tuple(float(p) for p in params), fb.rate, _NO_EB)
+
+
+def _degenerate(expected: FloatArray, pooled: FloatArray) -> bool:
+    """True when the fit puts some unit's expected count e^20 times off the pooled rate.
+
+    Such fits come from (quasi-)separation, where a coefficient runs off to infinity.
+    """
+    has = pooled > 0
+    with np.errstate(divide="ignore"):
+        log_ratio = np.log(expected[has]) - np.log(pooled[has])
+    return bool((np.abs(log_ratio) > MAX_LOG_RATIO).any())
 
 
 def _design(

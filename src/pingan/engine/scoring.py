@@ -92,19 +92,19 @@ def clean_score(raw: FloatArray) -> FloatArray:
 def absolute_scores(counts: ArrayLike, scheme: Scheme) -> AbsoluteResult:
     """Absolute scores from monthly counts of shape (U, C, M); NaN marks an unreported cell."""
     n = np.asarray(counts, dtype=np.float64)
-    if n.ndim != 3 or n.shape[1] != scheme.n_indicators:
-        raise ValueError("counts must have shape (units, indicators, months)")
-    if np.any(n < 0):
+    if n.ndim != 3 or n.shape[1] != scheme.n_indicators or n.shape[2] == 0:
+        raise ValueError("counts must have shape (units, indicators, months >= 1)")
+    if n.size and np.fmin.reduce(n, axis=None) < 0:
         raise ValueError("counts must be >= 0")
     missing = np.isnan(n)
     cumulative = np.cumsum(np.where(missing, 0.0, n), axis=2)
-    totals = cumulative[:, :, -1] if n.shape[2] else np.zeros(n.shape[:2])
-    deductions = capped_deductions(totals, scheme)
-    score = clean_score(scheme.base - deductions.sum(axis=1))
-    to_date = score_from_totals(np.moveaxis(cumulative, 2, 1), scheme)
+    to_date_deductions = np.multiply(cumulative, scheme.weights[:, None])
+    np.minimum(to_date_deductions, scheme.caps[:, None], out=to_date_deductions)
+    to_date = clean_score(scheme.base - to_date_deductions.sum(axis=1))
+    totals = cumulative[:, :, -1].copy()
     return AbsoluteResult(
-        score=score,
-        deductions=deductions,
+        score=to_date[:, -1].copy(),
+        deductions=to_date_deductions[:, :, -1].copy(),
         totals=totals,
         complete=np.asarray(~missing.any(axis=(1, 2)), dtype=np.bool_),
         vetoed=np.asarray((totals[:, scheme.veto] > 0).any(axis=1), dtype=np.bool_),
