@@ -1,0 +1,35 @@
+"""Demo: issue the bulletin of the last complete demo quarter, when it has results. Idempotent."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from pingan.accounts.actor import actor_for_user
+from pingan.accounts.models import User
+from pingan.bulletins.models import Bulletin, Status
+from pingan.bulletins.services import create_draft, issue
+from pingan.core.periods import quarter_of, shift_quarter
+from pingan.scores.selectors import current_run
+
+
+def last_complete_quarter(history: list[str], live: str) -> str:
+    """The newest quarter whose three months are all in the approved history."""
+    newest = quarter_of(history[-1])
+    return newest if history[-1].endswith(("03", "06", "09", "12")) else shift_quarter(newest, -1)
+
+
+def build(*, history: list[str], live: str, out: IO[str], **_context: Any) -> None:
+    """Draft (as the demo analyst) and issue (as the demo office head) one bulletin; skip without results."""
+    period = last_complete_quarter(history, live)
+    if current_run(period) is None:
+        return
+    if Bulletin.objects.filter(period=period, status=Status.ISSUED).exists():
+        out.write("bulletins: %s already issued\n" % period)
+        return
+    analyst = User.objects.filter(username="analyst").first()
+    head = User.objects.filter(username="officehead").first()
+    if analyst is None or head is None:
+        return
+    draft = create_draft(actor=actor_for_user(analyst, channel="cli", source="demo"), period=period)
+    issued = issue(actor=actor_for_user(head, channel="cli", source="demo"), bulletin_id=draft.pk)
+    out.write("bulletins: %s issued as %s\n" % (period, issued.doc_number))

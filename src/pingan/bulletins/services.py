@@ -1,0 +1,285 @@
+"""The bulletin workflow: draft (analyst) → issued (office head), and rendering in docx, pdf, html.
+
+An issued edition is stored with its .docx bytes and their SHA-256, and the database refuses to
+change it afterwards. Issuing again for the same quarter makes a new edition that keeps the
+document number and is marked （第N版）.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
+from pingan.audit.services import record_event
+from pingan.bulletins import selectors
+from pingan.bulletins.config import issuer
+from pingan.bulletins.docx_render import render_docx
+from pingan.bulletins.html_render import render_html
+from pingan.bulletins.models import Bulletin, Status
+from pingan.bulletins.pdf import docx_to_pdf
+from pingan.core.periods import parse_quarter
+from pingan.core.problems import Conflict, InputRefused, Problem
+from pingan.scores.models import ScoreRun
+from pingan.scores.selectors import current_run
+
+FORMATS = ("docx", "pdf", "html")
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered bulletin: its bytes, content type and a file name."""
+
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def _checked_period(period: str) -> str:
+    try:
+        parse_quarter(period)
+    except ValueError:
+        raise InputRefused(
+            [Problem(None, "period", _("not a quarter of the form YYYYQn"))]
+        ) from None
+    return period
+
+
+def _run_of(period: str) -> ScoreRun:
+    run = current_run(_checked_period(period))
+    if run is None:
+        raise InputRefused(
+            [
+                Problem(
+                    None,
+                    "period",
+                    _("no results for %(period)s; run pingan compute") % {"period": period},
+                )
+            ]
+        )
+    return run
+
+
+def render_content(content: selectors.BulletinContent, fmt: str) -> bytes:
+    """Render assembled content as docx, pdf (through LibreOffice) or html bytes."""
+    if fmt == "html":
+        return render_html(content).encode("utf-8")
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    data = render_docx(content)
+    return data if fmt == "docx" else docx_to_pdf(data)
+
+
+def _filename(period: str, edition: int, fmt: str) -> str:
+    suffix = "" if edition == 1 else "-v%d" % edition
+    return "bulletin-%s%s.%s" % (period, suffix, fmt)
+
+
+def render_current(*, actor: Actor, period: str, fmt: str, language: str = "zh-hans") -> Rendered:
+    """The bulletin of a quarter's current results, not stored (`pingan bulletin`); errata since the last issue."""
+    require(actor, "bulletins.render")
+    run = _run_of(period)
+    with translation.override(language):
+        latest = selectors.last_issued()
+        content = selectors.bulletin_content(
+            run=run,
+            edition=_next_edition(run.period),
+            doc_number=_kept_number(run.period),
+            is_draft=True,
+            date=timezone.localdate(),
+            errata_since=latest.issued_at if latest else None,
+            language=language,
+        )
+        data = render_content(content, fmt)
+    return Rendered(data, CONTENT_TYPES[fmt], _filename(run.period, content.edition, fmt))
+
+
+def _next_edition(period: str) -> int:
+    top = Bulletin.objects.filter(period=period, status=Status.ISSUED).aggregate(
+        top=Max("edition")
+    )["top"]
+    return (top or 0) + 1
+
+
+def _kept_number(period: str) -> str:
+    first = selectors.issued_editions(period).only("doc_number").first()
+    return first.doc_number if first else ""
+
+
+def create_draft(*, actor: Actor, period: str) -> Bulletin:
+    """Open the draft of a quarter on its current results, or point the open draft at them."""
+    require(actor, "bulletins.draft")
+    run = _run_of(period)
+    try:
+        with transaction.atomic():
+            draft = (
+                Bulletin.objects.select_for_update()
+                .filter(period=period, status=Status.DRAFT)
+                .first()
+            )
+            if draft is None:
+                draft = Bulletin.objects.create(
+                    period=period, edition=_next_edition(period), run=run, created_by=actor.user
+                )
+            elif Bulletin.objects.filter(pk=draft.pk, status=Status.DRAFT).update(run=run) != 1:
+                raise Conflict(_("The draft changed meanwhile; reload and try again."))
+            record_event(
+                actor=actor,
+                event="bulletins.draft",
+                obj=draft,
+                detail={"period": period, "edition": draft.edition, "run": run.pk},
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Another draft of %(period)s was opened meanwhile.") % {"period": period}
+        ) from None
+    draft.run = run
+    return draft
+
+
+def draft_content(bulletin: Bulletin, language: str = "zh-hans") -> selectors.BulletinContent:
+    """The content of a bulletin: a draft as it would be issued today, an issued one as issued."""
+    if bulletin.status == Status.ISSUED and bulletin.issued_at is not None:
+        return selectors.bulletin_content(
+            run=bulletin.run,
+            edition=bulletin.edition,
+            doc_number=bulletin.doc_number,
+            is_draft=False,
+            date=timezone.localtime(bulletin.issued_at).date(),
+            errata_since=bulletin.errata_since,
+            language=language,
+        )
+    latest = selectors.last_issued()
+    return selectors.bulletin_content(
+        run=bulletin.run,
+        edition=bulletin.edition,
+        doc_number=_kept_number(bulletin.period),
+        is_draft=True,
+        date=timezone.localdate(),
+        errata_since=latest.issued_at if latest else None,
+        language=language,
+    )
+
+
+def _number_for(period: str, year: int) -> tuple[int, int]:
+    """(year, serial) of the document number: kept from the first edition, else the next of the year."""
+    first = selectors.issued_editions(period).first()
+    if first is not None and first.serial is not None and first.issue_year is not None:
+        return first.issue_year, first.serial
+    top = Bulletin.objects.filter(issued=True, issue_year=year, edition=1).aggregate(
+        top=Max("serial")
+    )["top"]
+    return year, (top or 0) + 1
+
+
+def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulletin:
+    """Issue a draft: number it, render and store the .docx with its SHA-256; audited; then immutable."""
+    require(actor, "bulletins.issue")
+    try:
+        with transaction.atomic():
+            draft = Bulletin.objects.select_for_update().select_related("run").get(pk=bulletin_id)
+            _check_issuable(draft)
+            now = timezone.now()
+            year, serial = _number_for(draft.period, timezone.localtime(now).year)
+            latest = selectors.last_issued()
+            since = latest.issued_at if latest else None
+            with translation.override(language):
+                content = selectors.bulletin_content(
+                    run=draft.run,
+                    edition=draft.edition,
+                    doc_number=issuer().document_number(year, serial),
+                    is_draft=False,
+                    date=timezone.localtime(now).date(),
+                    errata_since=since,
+                    language=language,
+                )
+                data = render_docx(content)
+            digest = hashlib.sha256(data).hexdigest()
+            changed = Bulletin.objects.filter(
+                pk=draft.pk, status=Status.DRAFT, issued=False
+            ).update(
+                status=Status.ISSUED,
+                issued=True,
+                issued_by=actor.user,
+                issued_at=now,
+                doc_number=content.doc_number,
+                serial=serial,
+                issue_year=year,
+                errata_since=since,
+                sha256=digest,
+                docx=data,
+            )
+            if changed != 1:
+                raise Conflict(_("The bulletin was issued meanwhile."))
+            record_event(
+                actor=actor,
+                event="bulletins.issue",
+                obj=draft,
+                detail={
+                    "period": draft.period,
+                    "edition": draft.edition,
+                    "run": draft.run_id,
+                    "sha256": digest,
+                },
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Another bulletin took this document number meanwhile; try again.")
+        ) from None
+    return Bulletin.objects.get(pk=bulletin_id)
+
+
+def _check_issuable(draft: Bulletin) -> None:
+    if draft.status != Status.DRAFT:
+        raise Conflict(_("Only a draft can be issued; this bulletin is already issued."))
+    if not draft.run.is_current:
+        raise Conflict(
+            _(
+                "The results of %(period)s changed after the draft was made; refresh the draft first."
+            )
+            % {"period": draft.period}
+        )
+
+
+def verify(bulletin: Bulletin) -> bool:
+    """Whether an issued bulletin's stored .docx still has the SHA-256 recorded at issue."""
+    if bulletin.status != Status.ISSUED or bulletin.docx is None:
+        return False
+    return hashlib.sha256(bytes(bulletin.docx)).hexdigest() == bulletin.sha256
+
+
+def bulletin_document(
+    *, actor: Actor, bulletin_id: int, fmt: str, language: str = "zh-hans"
+) -> Rendered:
+    """A bulletin to download: an issued one from its stored .docx (verified), a draft rendered now."""
+    require(actor, "bulletins.view")
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    bulletin = Bulletin.objects.select_related("run", "run__version").get(pk=bulletin_id)
+    name = _filename(bulletin.period, bulletin.edition, fmt)
+    with translation.override(language):
+        if bulletin.status == Status.ISSUED and fmt != "html":
+            if not verify(bulletin):
+                raise Conflict(_("The stored document does not match its recorded hash."))
+            stored = bytes(bulletin.docx or b"")
+            data = stored if fmt == "docx" else docx_to_pdf(stored)
+            return Rendered(data, CONTENT_TYPES[fmt], name)
+        data = render_content(draft_content(bulletin, language), fmt)
+    return Rendered(data, CONTENT_TYPES[fmt], name)
+
+
+def verify_stored(bulletin_id: int) -> bool | None:
+    """Verify an issued bulletin's stored hash (None for a draft)."""
+    bulletin = Bulletin.objects.get(pk=bulletin_id)
+    return verify(bulletin) if bulletin.status == Status.ISSUED else None

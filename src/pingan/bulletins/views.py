@@ -1,0 +1,119 @@
+"""Pages of the bulletins: the list per quarter, drafting, preview, downloads and issuing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pingan.accounts.actor import actor_from_request
+from pingan.accounts.permissions import can
+from pingan.bulletins import selectors, services
+from pingan.bulletins.models import Bulletin
+from pingan.bulletins.pdf import ConversionFailed, ToolMissing
+from pingan.core.problems import Conflict, InputRefused
+from pingan.scores.selectors import computed_periods
+from pingan.web.access import requires
+
+
+def _language() -> str:
+    return get_language() or "zh-hans"
+
+
+@requires("bulletins.view")
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    """Bulletins per quarter, with the quarters that have results, and the actions the person may take."""
+    actor = actor_from_request(request)
+    grouped = selectors.bulletins_by_period()
+    rows = [
+        {
+            "period": period,
+            "bulletins": [{"b": b, "verified": services.verify_stored(b.pk)} for b in items],
+        }
+        for period, items in grouped
+    ]
+    return render(
+        request,
+        "bulletins/list.html",
+        {
+            "rows": rows,
+            "periods": computed_periods(),
+            "can_draft": can(actor, "bulletins.draft"),
+            "can_issue": can(actor, "bulletins.issue"),
+        },
+    )
+
+
+@require_POST
+@requires("bulletins.draft")
+def create(request: HttpRequest) -> HttpResponse:
+    """Open (or refresh) the draft of a quarter on its current results."""
+    try:
+        draft = services.create_draft(
+            actor=actor_from_request(request), period=request.POST.get("period", "").strip()
+        )
+    except InputRefused as refused:
+        messages.error(request, "; ".join(str(p) for p in refused.problems))
+        return redirect("bulletins:list")
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("bulletins:list")
+    messages.success(
+        request,
+        _("Draft of %(period)s ready (edition %(n)d).")
+        % {"period": draft.period, "n": draft.edition},
+    )
+    return redirect("bulletins:list")
+
+
+@require_POST
+@requires("bulletins.issue")
+def issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    """Issue a draft; it becomes immutable."""
+    try:
+        issued = services.issue(
+            actor=actor_from_request(request), bulletin_id=bulletin_id, language=_language()
+        )
+    except Bulletin.DoesNotExist:
+        raise Http404 from None
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("bulletins:list")
+    messages.success(request, _("Issued as %(number)s.") % {"number": issued.doc_number})
+    return redirect("bulletins:list")
+
+
+@requires("bulletins.view")
+def preview(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    """The bulletin as a printable HTML page."""
+    return _download(request, bulletin_id, "html", inline=True)
+
+
+@requires("bulletins.view")
+def download(request: HttpRequest, bulletin_id: int, fmt: str) -> HttpResponse:
+    """The bulletin as .docx or .pdf (an issued one from its stored, hash-checked document)."""
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    return _download(request, bulletin_id, fmt, inline=False)
+
+
+def _download(request: HttpRequest, bulletin_id: int, fmt: str, *, inline: bool) -> HttpResponse:
+    try:
+        rendered = services.bulletin_document(
+            actor=actor_from_request(request),
+            bulletin_id=bulletin_id,
+            fmt=fmt,
+            language=_language(),
+        )
+    except Bulletin.DoesNotExist:
+        raise Http404 from None
+    except (ToolMissing, ConversionFailed, Conflict) as exc:
+        messages.error(request, str(exc))
+        return redirect("bulletins:list")
+    response = HttpResponse(rendered.data, content_type=rendered.content_type)
+    if not inline:
+        response["Content-Disposition"] = 'attachment; filename="%s"' % rendered.filename
+    return response

@@ -1,0 +1,7 @@
+"""Who may reach the bulletin pages."""
+
+EXPECTED = {
+    "bulletins.view": {"analyst", "office_head", "leader"},
+    "bulletins.draft": {"analyst"},
+    "bulletins.issue": {"office_head"},
+}
