@@ -50,7 +50,9 @@ class QuarterResult(models.Model):
     absolute_score = models.FloatField(_("absolute score"))
     relative_score = models.FloatField(_("relative score"))
     rank = models.PositiveIntegerField(_("rank"))
+    # xgettext:no-python-format
     rank_low = models.PositiveIntegerField(_("rank, best of 95% interval"))
+    # xgettext:no-python-format
     rank_high = models.PositiveIntegerField(_("rank, worst of 95% interval"))
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True)
     stars = models.PositiveSmallIntegerField(_("stars"))
@@ -128,6 +130,22 @@ class KeyManagementMark(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit"], condition=Q(ended_at__isnull=True), name="scores_one_open_mark")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}"
+
+
+class UnitBoundary(models.Model):
+    """A unit's outline for the tier map: a GeoJSON geometry uploaded by the office (one per unit)."""
+
+    unit = models.OneToOneField("units.OrgUnit", on_delete=models.PROTECT, related_name="boundary")
+    geometry = models.JSONField(_("geometry"))
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit boundary")
+        verbose_name_plural = _("unit boundaries")
 
     def __str__(self) -> str:
         return f"{self.unit_id}"

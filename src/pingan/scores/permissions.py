@@ -8,4 +8,5 @@ ACTIONS = {
     "scores.compute": frozenset({Role.ANALYST, Role.SYSTEM_ADMIN}),
     "scores.export": READ_ALL | {Role.SYSTEM_ADMIN},
     "scores.mark": frozenset({Role.ANALYST, Role.OFFICE_HEAD}),
+    "scores.boundaries": frozenset({Role.ANALYST, Role.SYSTEM_ADMIN}),
 }

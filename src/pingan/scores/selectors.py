@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import QuerySet
+import numpy as np
+from django.db.models import F, Q, QuerySet
 
-from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreChange, ScoreRun
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import allowed_roles, require
+from pingan.accounts.roles import Role
+from pingan.core.periods import quarter_window
+from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
+from pingan.engine.funnel import funnel as funnel_engine
 from pingan.schemes.selectors import current_version
+from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreChange, ScoreRun
+from pingan.units.models import OrgUnit
 
 
 def current_run(period: str, scheme_code: str | None = None) -> ScoreRun | None:
@@ -29,7 +38,9 @@ def computed_periods(scheme_code: str | None = None) -> list[str]:
     version = current_version(scheme_code)
     if version is None:
         return []
-    periods = ScoreRun.objects.filter(version=version, is_current=True).values_list("period", flat=True)
+    periods = ScoreRun.objects.filter(version=version, is_current=True).values_list(
+        "period", flat=True
+    )
     return sorted(set(periods), reverse=True)
 
 
@@ -43,4 +54,228 @@ def changes_since(period: str, since: dt.datetime | None) -> QuerySet[ScoreChang
 
 def key_managed_unit_ids() -> set[int]:
     """Units currently marked for key management."""
-    return set(KeyManagementMark.objects.filter(ended_at__isnull=True).values_list("unit_id", flat=True))
+    return set(
+        KeyManagementMark.objects.filter(ended_at__isnull=True).values_list("unit_id", flat=True)
+    )
+
+
+# ---------------------------------------------------------------- dashboards
+
+OVERVIEW_SORTS: dict[str, tuple[Any, ...]] = {
+    "rank": ("rank", "unit__code"),
+    "-rank": ("-rank", "unit__code"),
+    "absolute": ("absolute_score", "unit__code"),
+    "-absolute": ("-absolute_score", "unit__code"),
+    "relative": ("relative_score", "unit__code"),
+    "-relative": ("-relative_score", "unit__code"),
+    "code": ("unit__code",),
+    "-code": ("-unit__code",),
+    "change_prev": (F("change_prev").asc(nulls_last=True), "unit__code"),
+    "-change_prev": (F("change_prev").desc(nulls_last=True), "unit__code"),
+    "change_year": (F("change_year").asc(nulls_last=True), "unit__code"),
+    "-change_year": (F("change_year").desc(nulls_last=True), "unit__code"),
+}
+HISTORY_QUARTERS = 8
+
+
+def visible_unit_ids(actor: Actor) -> set[int] | None:
+    """Units whose results the actor may see: None for everyone's (the office), else their own units and those below."""
+    require(actor, "scores.view")
+    if actor.roles & (allowed_roles("scores.view") - {Role.UNIT_VIEWER}):
+        return None
+    granted = actor.unit_ids(Role.UNIT_VIEWER)
+    below = Q(pk__in=granted) | Q(parent_id__in=granted) | Q(parent__parent_id__in=granted)
+    return set(OrgUnit.objects.filter(below).values_list("pk", flat=True))
+
+
+def scoped_results(
+    run: ScoreRun, class_code: str, scope: set[int] | None
+) -> QuerySet[QuarterResult]:
+    """A class's results of a run, restricted to the units in `scope` (all when None), units loaded."""
+    results = run.results.filter(class_code=class_code).select_related("unit")
+    return results if scope is None else results.filter(unit_id__in=scope)
+
+
+def overview_results(
+    run: ScoreRun,
+    class_code: str,
+    scope: set[int] | None,
+    *,
+    tier: str | None = None,
+    sort: str = "rank",
+) -> QuerySet[QuarterResult]:
+    """The league table of a class: filtered by tier ("none" = no tier) and sorted by one of OVERVIEW_SORTS."""
+    results = scoped_results(run, class_code, scope)
+    if tier == "none":
+        results = results.filter(tier="")
+    elif tier:
+        results = results.filter(tier=tier)
+    return results.order_by(*OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["rank"]))
+
+
+def score_history(
+    unit_ids: list[int], run: ScoreRun, quarters: int = HISTORY_QUARTERS
+) -> dict[int, list[tuple[str, float, float]]]:
+    """(quarter, absolute, relative) of each unit for the `quarters` quarters up to the run's, oldest first.
+
+    One query whatever the number of units; quarters without a current result are absent.
+    """
+    window = quarter_window(run.period, quarters)
+    rows = (
+        QuarterResult.objects.filter(
+            unit_id__in=unit_ids,
+            run__version_id=run.version_id,
+            run__is_current=True,
+            run__period__in=window,
+        )
+        .order_by("run__period")
+        .values_list("unit_id", "run__period", "absolute_score", "relative_score")
+    )
+    history: dict[int, list[tuple[str, float, float]]] = {}
+    for unit_id, period, absolute, relative in rows:
+        history.setdefault(unit_id, []).append((period, absolute, relative))
+    return history
+
+
+def unit_results(unit: OrgUnit, run: ScoreRun) -> list[QuarterResult]:
+    """Every current result of a unit under the run's scheme version, oldest quarter first."""
+    results = QuarterResult.objects.filter(
+        unit=unit, run__version_id=run.version_id, run__is_current=True
+    )
+    return list(results.select_related("run").order_by("run__period"))
+
+
+def open_mark(unit: OrgUnit) -> KeyManagementMark | None:
+    """The unit's open key-management mark, if any."""
+    return KeyManagementMark.objects.filter(unit=unit, ended_at__isnull=True).first()
+
+
+def funnel_data(
+    run: ScoreRun, class_code: str, scope: set[int] | None, language: str
+) -> dict[str, Any]:
+    """Funnel plot of a class: points (O, E, O/E, flag, tier) and the limit lines, exact and adjusted.
+
+    The limits are recomputed from the stored O and E of every unit of the class (whatever the
+    scope), so they are the ones that flagged the units; only the points in `scope` are returned.
+    """
+    results = list(scoped_results(run, class_code, None).order_by("unit__code"))
+    observed = np.array([r.observed for r in results], dtype=float)
+    expected = np.array([r.expected for r in results], dtype=float)
+    result = funnel_engine(observed, expected) if results else None
+    points = [
+        {
+            "code": r.unit.code,
+            "name": r.unit.display_name(language),
+            "observed": round(r.observed, 6),
+            "expected": round(r.expected, 6),
+            "ratio": None if r.expected <= 0 else round(r.observed / r.expected, 6),
+            "flag": r.funnel_flag,
+            "tier": r.tier,
+        }
+        for r in results
+        if scope is None or r.unit_id in scope
+    ]
+    return {"class": class_code, "period": run.period, "points": points, **_funnel_lines(result)}
+
+
+def _funnel_lines(result: FunnelResult | None) -> dict[str, Any]:
+    if result is None or result.curve.expected.size == 0:
+        return {
+            "overdispersed": False,
+            "phi": None,
+            "tau2": 0.0,
+            "curve": {"expected": [], "lines": {}},
+        }
+    grid = result.curve.expected
+    lines = {}
+    for level, name in zip(LEVELS, ("95", "998"), strict=True):
+        exact = exact_limits(grid, level)
+        lines["exact_" + name] = {"lower": _rounded(exact.lower), "upper": _rounded(exact.upper)}
+        if result.overdispersed:
+            adjusted = random_effects_limits(grid, level, result.tau2)
+            lines["adjusted_" + name] = {
+                "lower": _rounded(adjusted.lower),
+                "upper": _rounded(adjusted.upper),
+            }
+    return {
+        "overdispersed": bool(result.overdispersed),
+        "phi": None if np.isnan(result.phi) else round(float(result.phi), 6),
+        "tau2": round(float(result.tau2), 6),
+        "curve": {"expected": _rounded(grid), "lines": lines},
+    }
+
+
+def _rounded(values: np.ndarray) -> list[float | None]:
+    return [None if not np.isfinite(v) else round(float(v), 6) for v in values]
+
+
+def map_data(
+    run: ScoreRun, class_code: str, scope: set[int] | None, language: str
+) -> dict[str, Any]:
+    """GeoJSON of the class's units that have a boundary, each feature carrying its tier and score."""
+    from pingan.scores.charts import tier_label
+    from pingan.scores.export import score_text
+    from pingan.scores.models import UnitBoundary
+
+    results = {r.unit_id: r for r in scoped_results(run, class_code, scope)}
+    boundaries = UnitBoundary.objects.filter(unit_id__in=list(results)).order_by("unit__code")
+    features, drawn = [], set()
+    for unit_id, geometry in boundaries.values_list("unit_id", "geometry"):
+        drawn.add(unit_id)
+        r = results[unit_id]
+        properties = {
+            "code": r.unit.code,
+            "name": r.unit.display_name(language),
+            "tier": r.tier or "none",
+            "tier_label": tier_label(r.tier),
+            "score": score_text(r.absolute_score),
+            "rank": r.rank,
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    missing = sorted(r.unit.code for r in results.values() if r.unit_id not in drawn)
+    return {"type": "FeatureCollection", "features": features, "missing": missing}
+
+
+def indicator_names(version: Any, language: str) -> dict[str, str]:
+    """Indicator code → name in the language, for a scheme version."""
+    from pingan.schemes.models import Indicator
+
+    return {i.code: i.display_name(language) for i in Indicator.objects.filter(version=version)}
+
+
+def figure_submissions(figure_ids: list[int]) -> dict[int, int]:
+    """Approved figure id → the submission (version) it belongs to."""
+    from pingan.reporting.models import Figure
+
+    return dict(Figure.objects.filter(pk__in=figure_ids).values_list("pk", "submission_id"))
+
+
+def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
+    """Per indicator: months of the quarter with an approved figure, of the three expected."""
+    counts: dict[str, list[int]] = {}
+    for code, count in (
+        result.deductions.exclude(month="cap").order_by("pk").values_list("indicator_code", "count")
+    ):
+        reported = counts.setdefault(code, [0, 0])
+        reported[1] += 1
+        reported[0] += count is not None
+    return [
+        {"indicator_code": code, "reported": r, "expected": e} for code, (r, e) in counts.items()
+    ]
+
+
+def boundary_codes() -> list[str]:
+    """Codes of the units that have a stored boundary."""
+    from pingan.scores.models import UnitBoundary
+
+    return list(UnitBoundary.objects.order_by("unit__code").values_list("unit__code", flat=True))
+
+
+def runs_of(version: Any) -> dict[str, ScoreRun]:
+    """The current runs of a scheme version by quarter, newest first, each with its version loaded."""
+    runs = (
+        ScoreRun.objects.filter(version=version, is_current=True)
+        .select_related("version")
+        .order_by("-period")
+    )
+    return {r.period: r for r in runs}

@@ -1,0 +1,46 @@
+"""Small server-side graphics: the trend sparkline of a unit, as inline SVG."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from pingan.scores.models import Tier
+
+WIDTH, HEIGHT, PAD = 90, 24, 2
+MIN_SPAN = 5.0
+
+# ColorBrewer RdYlBu-derived tier colours, distinct in lightness; the tier is also always written in text.
+TIER_COLOURS = {"red": "#b2182b", "orange": "#ef8a62", "yellow": "#fddbc7", "none": "#d1e5f0"}
+
+
+def sparkline_svg(values: list[float], title: str) -> SafeString:
+    """A line of the values (oldest first) scaled to their own range (at least MIN_SPAN points), last point dotted."""
+    if not values:
+        return mark_safe("")
+    low, high = min(values), max(values)
+    if high - low < MIN_SPAN:
+        middle = (high + low) / 2
+        low, high = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+    points = [
+        (PAD + i * step, PAD + (HEIGHT - 2 * PAD) * (high - v) / (high - low))
+        for i, v in enumerate(values)
+    ]
+    path = " ".join("%.1f,%.1f" % p for p in points)
+    last_x, last_y = points[-1]
+    return mark_safe(  # noqa: S308 - numbers formatted here and an escaped title only
+        '<svg class="sparkline" viewBox="0 0 %d %d" width="%d" height="%d" role="img">'
+        "<title>%s</title>"
+        '<polyline fill="none" stroke="#2166ac" stroke-width="1.5" points="%s"/>'
+        '<circle cx="%.1f" cy="%.1f" r="2" fill="#2166ac"/></svg>'
+        % (WIDTH, HEIGHT, WIDTH, HEIGHT, escape(title), path, last_x, last_y)
+    )
+
+
+def tier_label(tier: str) -> str:
+    """The tier written in words ("no warning" when above every line)."""
+    if not tier or tier == "none":
+        return _("no warning")
+    return str(dict(Tier.choices).get(tier, tier))
