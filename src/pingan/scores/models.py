@@ -19,13 +19,17 @@ class Tier(models.TextChoices):
 class ScoreRun(models.Model):
     """One computation of a quarter under one scheme version, with the hash of its inputs."""
 
-    version = models.ForeignKey("schemes.SchemeVersion", on_delete=models.PROTECT, related_name="score_runs")
+    version = models.ForeignKey(
+        "schemes.SchemeVersion", on_delete=models.PROTECT, related_name="score_runs"
+    )
     period = models.CharField(_("quarter"), max_length=6, db_index=True)
     input_hash = models.CharField(max_length=64)
     reason = models.CharField(_("reason"), max_length=200)
     computed_at = models.DateTimeField(auto_now_add=True)
     is_current = models.BooleanField(default=True)
-    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
     notes = models.JSONField(_("method notes"), default=dict)
 
     class Meta:
@@ -33,7 +37,9 @@ class ScoreRun(models.Model):
         verbose_name_plural = _("score runs")
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "period"], condition=Q(is_current=True), name="scores_one_current_run"
+                fields=["version", "period"],
+                condition=Q(is_current=True),
+                name="scores_one_current_run",
             )
         ]
 
@@ -120,7 +126,9 @@ class KeyManagementMark(models.Model):
 
     unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="key_marks")
     reason = models.CharField(_("reason"), max_length=500)
-    marked_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    marked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     marked_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -128,7 +136,9 @@ class KeyManagementMark(models.Model):
         verbose_name = _("key-management mark")
         verbose_name_plural = _("key-management marks")
         constraints = [
-            models.UniqueConstraint(fields=["unit"], condition=Q(ended_at__isnull=True), name="scores_one_open_mark")
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(ended_at__isnull=True), name="scores_one_open_mark"
+            )
         ]
 
     def __str__(self) -> str:
@@ -140,7 +150,9 @@ class UnitBoundary(models.Model):
 
     unit = models.OneToOneField("units.OrgUnit", on_delete=models.PROTECT, related_name="boundary")
     geometry = models.JSONField(_("geometry"))
-    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

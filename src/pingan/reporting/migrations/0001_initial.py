@@ -6,118 +6,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schemes', '0001_initial'),
-        ('units', '0001_initial'),
+        ("schemes", "0001_initial"),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(max_length=7, verbose_name='month')),
-                ('number', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('reviewed', 'Reviewed'), ('approved', 'Approved'), ('received', 'Received')], default='draft', max_length=16, verbose_name='status')),
-                ('kind', models.CharField(choices=[('regular', 'Regular'), ('correction', 'Correction'), ('historical', 'Historical load')], default='regular', max_length=16, verbose_name='kind')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('is_current', models.BooleanField(default=False, verbose_name='current approved version')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('returned_reason', models.TextField(blank=True, verbose_name='reason for return')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='schemes.reportingbody')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheme_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='schemes.schemeversion')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='reporting.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.CharField(max_length=7, verbose_name="month")),
+                ("number", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("reviewed", "Reviewed"),
+                            ("approved", "Approved"),
+                            ("received", "Received"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular"),
+                            ("correction", "Correction"),
+                            ("historical", "Historical load"),
+                        ],
+                        default="regular",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "is_current",
+                    models.BooleanField(default=False, verbose_name="current approved version"),
+                ),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("returned_reason", models.TextField(blank=True, verbose_name="reason for return")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="schemes.reportingbody",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheme_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="schemes.schemeversion",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="reporting.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-month', 'body__code', '-number'],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-month", "body__code", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_code', models.CharField(max_length=40, verbose_name='indicator')),
-                ('value', models.PositiveIntegerField(verbose_name='value')),
-                ('changed', models.BooleanField(default=False, verbose_name='changed by this version')),
-                ('is_locked', models.BooleanField(default=False)),
-                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.orgunit')),
-                ('submission', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='reporting.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator_code", models.CharField(max_length=40, verbose_name="indicator")),
+                ("value", models.PositiveIntegerField(verbose_name="value")),
+                (
+                    "changed",
+                    models.BooleanField(default=False, verbose_name="changed by this version"),
+                ),
+                ("is_locked", models.BooleanField(default=False)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.orgunit",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="figures",
+                        to="reporting.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'figure',
-                'verbose_name_plural': 'figures',
+                "verbose_name": "figure",
+                "verbose_name_plural": "figures",
             },
         ),
         migrations.CreateModel(
-            name='SubmissionEvent',
+            name="SubmissionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('create', 'Created'), ('submit', 'Submitted'), ('review', 'Reviewed'), ('approve', 'Approved'), ('receive', 'Received'), ('return', 'Returned'), ('supersede', 'Superseded')], max_length=16, verbose_name='step')),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='reporting.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("submit", "Submitted"),
+                            ("review", "Reviewed"),
+                            ("approve", "Approved"),
+                            ("receive", "Received"),
+                            ("return", "Returned"),
+                            ("supersede", "Superseded"),
+                        ],
+                        max_length=16,
+                        verbose_name="step",
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="reporting.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission event',
-                'verbose_name_plural': 'submission events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "submission event",
+                "verbose_name_plural": "submission events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(max_length=7, verbose_name='month')),
-                ('kind', models.CharField(choices=[('due_soon', 'Due soon'), ('overdue', 'Overdue')], max_length=16, verbose_name='kind')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('emailed', models.BooleanField(default=False)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schemes.reportingbody')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reporting_reminders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.CharField(max_length=7, verbose_name="month")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("due_soon", "Due soon"), ("overdue", "Overdue")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("emailed", models.BooleanField(default=False)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schemes.reportingbody",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reporting_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'body', 'month', 'kind'), name='reporting_reminder_once')],
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "body", "month", "kind"), name="reporting_reminder_once"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['month', 'is_current'], name='reporting_month_current'),
+            model_name="submission",
+            index=models.Index(fields=["month", "is_current"], name="reporting_month_current"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('body', 'month', 'number'), name='reporting_submission_version_unique'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("body", "month", "number"), name="reporting_submission_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'reviewed'])), fields=('body', 'month'), name='reporting_one_open_submission'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "reviewed"])),
+                fields=("body", "month"),
+                name="reporting_one_open_submission",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('body', 'month'), name='reporting_one_current_version'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("body", "month"),
+                name="reporting_one_current_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.UniqueConstraint(fields=('submission', 'unit', 'indicator_code'), name='reporting_figure_cell_unique'),
+            model_name="figure",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "unit", "indicator_code"), name="reporting_figure_cell_unique"
+            ),
         ),
     ]

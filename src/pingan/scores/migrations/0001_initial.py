@@ -6,128 +6,265 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schemes', '0001_initial'),
-        ('units', '0001_initial'),
+        ("schemes", "0001_initial"),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuarterResult',
+            name="QuarterResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('class_code', models.CharField(max_length=16, verbose_name='class')),
-                ('absolute_score', models.FloatField(verbose_name='absolute score')),
-                ('relative_score', models.FloatField(verbose_name='relative score')),
-                ('rank', models.PositiveIntegerField(verbose_name='rank')),
-                ('rank_low', models.PositiveIntegerField(verbose_name='rank, best of 95% interval')),
-                ('rank_high', models.PositiveIntegerField(verbose_name='rank, worst of 95% interval')),
-                ('tier', models.CharField(blank=True, choices=[('', 'none'), ('yellow', 'yellow'), ('orange', 'orange'), ('red', 'red')], max_length=8, verbose_name='tier')),
-                ('stars', models.PositiveSmallIntegerField(verbose_name='stars')),
-                ('veto', models.BooleanField(default=False, verbose_name='vetoed')),
-                ('complete', models.BooleanField(default=True, verbose_name='complete')),
-                ('funnel_flag', models.CharField(blank=True, max_length=16, verbose_name='funnel flag')),
-                ('observed', models.FloatField(default=0, verbose_name='weighted incidents')),
-                ('expected', models.FloatField(default=0, verbose_name='expected weighted incidents')),
-                ('change_prev', models.FloatField(null=True, verbose_name='change on previous quarter')),
-                ('change_year', models.FloatField(null=True, verbose_name='change on same quarter last year')),
-                ('quarter_to_date', models.JSONField(default=list, verbose_name='quarter to date')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("class_code", models.CharField(max_length=16, verbose_name="class")),
+                ("absolute_score", models.FloatField(verbose_name="absolute score")),
+                ("relative_score", models.FloatField(verbose_name="relative score")),
+                ("rank", models.PositiveIntegerField(verbose_name="rank")),
+                (
+                    "rank_low",
+                    models.PositiveIntegerField(verbose_name="rank, best of 95% interval"),
+                ),
+                (
+                    "rank_high",
+                    models.PositiveIntegerField(verbose_name="rank, worst of 95% interval"),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            ("yellow", "yellow"),
+                            ("orange", "orange"),
+                            ("red", "red"),
+                        ],
+                        max_length=8,
+                        verbose_name="tier",
+                    ),
+                ),
+                ("stars", models.PositiveSmallIntegerField(verbose_name="stars")),
+                ("veto", models.BooleanField(default=False, verbose_name="vetoed")),
+                ("complete", models.BooleanField(default=True, verbose_name="complete")),
+                (
+                    "funnel_flag",
+                    models.CharField(blank=True, max_length=16, verbose_name="funnel flag"),
+                ),
+                ("observed", models.FloatField(default=0, verbose_name="weighted incidents")),
+                (
+                    "expected",
+                    models.FloatField(default=0, verbose_name="expected weighted incidents"),
+                ),
+                (
+                    "change_prev",
+                    models.FloatField(null=True, verbose_name="change on previous quarter"),
+                ),
+                (
+                    "change_year",
+                    models.FloatField(null=True, verbose_name="change on same quarter last year"),
+                ),
+                ("quarter_to_date", models.JSONField(default=list, verbose_name="quarter to date")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quarter result',
-                'verbose_name_plural': 'quarter results',
+                "verbose_name": "quarter result",
+                "verbose_name_plural": "quarter results",
             },
         ),
         migrations.CreateModel(
-            name='Deduction',
+            name="Deduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_code', models.CharField(max_length=40, verbose_name='indicator')),
-                ('month', models.CharField(max_length=7, verbose_name='month')),
-                ('count', models.IntegerField(null=True, verbose_name='count')),
-                ('deduction', models.FloatField(verbose_name='deduction')),
-                ('figure_id', models.BigIntegerField(null=True, verbose_name='approved figure')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deductions', to='scores.quarterresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator_code", models.CharField(max_length=40, verbose_name="indicator")),
+                ("month", models.CharField(max_length=7, verbose_name="month")),
+                ("count", models.IntegerField(null=True, verbose_name="count")),
+                ("deduction", models.FloatField(verbose_name="deduction")),
+                ("figure_id", models.BigIntegerField(null=True, verbose_name="approved figure")),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deductions",
+                        to="scores.quarterresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deduction',
-                'verbose_name_plural': 'deductions',
+                "verbose_name": "deduction",
+                "verbose_name_plural": "deductions",
             },
         ),
         migrations.CreateModel(
-            name='ScoreRun',
+            name="ScoreRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=6, verbose_name='quarter')),
-                ('input_hash', models.CharField(max_length=64)),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('computed_at', models.DateTimeField(auto_now_add=True)),
-                ('is_current', models.BooleanField(default=True)),
-                ('notes', models.JSONField(default=dict, verbose_name='method notes')),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='scores.scorerun')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='score_runs', to='schemes.schemeversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=6, verbose_name="quarter")),
+                ("input_hash", models.CharField(max_length=64)),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                ("computed_at", models.DateTimeField(auto_now_add=True)),
+                ("is_current", models.BooleanField(default=True)),
+                ("notes", models.JSONField(default=dict, verbose_name="method notes")),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="scores.scorerun",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="score_runs",
+                        to="schemes.schemeversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score run',
-                'verbose_name_plural': 'score runs',
+                "verbose_name": "score run",
+                "verbose_name_plural": "score runs",
             },
         ),
         migrations.CreateModel(
-            name='ScoreChange',
+            name="ScoreChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_absolute', models.FloatField()),
-                ('new_absolute', models.FloatField()),
-                ('old_relative', models.FloatField()),
-                ('new_relative', models.FloatField()),
-                ('old_rank', models.PositiveIntegerField()),
-                ('new_rank', models.PositiveIntegerField()),
-                ('reason', models.CharField(max_length=200)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.orgunit')),
-                ('previous_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scores.scorerun')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='scores.scorerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_absolute", models.FloatField()),
+                ("new_absolute", models.FloatField()),
+                ("old_relative", models.FloatField()),
+                ("new_relative", models.FloatField()),
+                ("old_rank", models.PositiveIntegerField()),
+                ("new_rank", models.PositiveIntegerField()),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.orgunit",
+                    ),
+                ),
+                (
+                    "previous_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scores.scorerun",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="scores.scorerun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score change',
-                'verbose_name_plural': 'score changes',
+                "verbose_name": "score change",
+                "verbose_name_plural": "score changes",
             },
         ),
         migrations.AddField(
-            model_name='quarterresult',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='scores.scorerun'),
+            model_name="quarterresult",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="results",
+                to="scores.scorerun",
+            ),
         ),
         migrations.CreateModel(
-            name='KeyManagementMark',
+            name="KeyManagementMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('marked_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_marks', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="reason")),
+                ("marked_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_marks",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key-management mark',
-                'verbose_name_plural': 'key-management marks',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('unit',), name='scores_one_open_mark')],
+                "verbose_name": "key-management mark",
+                "verbose_name_plural": "key-management marks",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("unit",),
+                        name="scores_one_open_mark",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='scorerun',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('version', 'period'), name='scores_one_current_run'),
+            model_name="scorerun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("version", "period"),
+                name="scores_one_current_run",
+            ),
         ),
         migrations.AddIndex(
-            model_name='quarterresult',
-            index=models.Index(fields=['run', 'class_code', 'rank'], name='scores_quar_run_id_f46984_idx'),
+            model_name="quarterresult",
+            index=models.Index(
+                fields=["run", "class_code", "rank"], name="scores_quar_run_id_f46984_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarterresult',
-            constraint=models.UniqueConstraint(fields=('run', 'unit'), name='scores_result_unique'),
+            model_name="quarterresult",
+            constraint=models.UniqueConstraint(fields=("run", "unit"), name="scores_result_unique"),
         ),
     ]

@@ -6,26 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scores', '0001_initial'),
-        ('units', '0001_initial'),
+        ("scores", "0001_initial"),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UnitBoundary',
+            name="UnitBoundary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('geometry', models.JSONField(verbose_name='geometry')),
-                ('uploaded_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='boundary', to='units.orgunit')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("geometry", models.JSONField(verbose_name="geometry")),
+                ("uploaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="boundary",
+                        to="units.orgunit",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit boundary',
-                'verbose_name_plural': 'unit boundaries',
+                "verbose_name": "unit boundary",
+                "verbose_name_plural": "unit boundaries",
             },
         ),
     ]
