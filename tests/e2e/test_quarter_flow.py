@@ -4,10 +4,12 @@ the deputy head and the head sign it off, the unit's score moves, the analyst do
 from __future__ import annotations
 
 import pytest
+from docx import Document
 
 from pingan.cli import main
 from pingan.demo_data.generate import monthly_counts
 from pingan.schemes.models import Indicator
+from pingan.scores.export import score_text
 from tests.conftest import TEST_PASSWORD
 
 MONTHS = ["2026-04", "2026-05", "2026-06"]
@@ -63,6 +65,10 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
         run__period="2026Q2", run__is_current=True, unit__code="BZ01"
     )
     assert before.complete is False
+    analyst = page_factory()
+    analyst.login("analyst1", TEST_PASSWORD)
+    analyst.go("/scores/unit/BZ01/?quarter=2026Q2")
+    assert score_text(before.absolute_score) in analyst.tab.inner_text("main")
 
     clerk = page_factory()
     clerk.login("clerk1", TEST_PASSWORD)
@@ -95,3 +101,31 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
     assert after.run_id != before.run_id
     criminal_june = after.deductions.get(indicator_code="criminal", month="2026-06")
     assert (criminal_june.count, criminal_june.deduction) == (300, 6.0)
+    assert after.absolute_score != before.absolute_score
+
+    analyst.go("/scores/unit/BZ01/?quarter=2026Q2")
+    assert score_text(after.absolute_score) in analyst.tab.inner_text("main")
+    analyst.shot("unit-BZ01-analyst-zh-1366")
+    analyst.go("/scores/?quarter=2026Q2&class=A")
+    analyst.shot("overview-A-analyst-zh-1366")
+    analyst.go("/bulletins/")
+    analyst.tab.select_option("#period", "2026Q2")
+    analyst.tab.click("main button[type=submit]")
+    analyst.tab.wait_for_load_state("networkidle")
+    with analyst.tab.expect_download() as download_info:
+        analyst.tab.click("a:has-text('.docx')")
+    path = tmp_path / "bulletin.docx"
+    download_info.value.save_as(path)
+    leaders = QuarterResult.objects.select_related("unit").filter(
+        run=after.run, class_code="A", rank=1
+    )
+    text = "\n".join(
+        cell.text
+        for table in Document(str(path)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert score_text(after.absolute_score) in text
+    assert any(r.unit.name_zh in text and score_text(r.absolute_score) in text for r in leaders)
+    assert analyst.errors == []
+    assert analyst.outside == []

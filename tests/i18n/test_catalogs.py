@@ -94,3 +94,13 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client):
         assert "登录" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert "Sign in" in client.get("/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_language_buttons_name_each_language_in_itself(client):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        body = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'value="en" type="submit" lang="en">English</button>' in body
+    assert 'value="zh-hans" type="submit" lang="zh-hans">简体中文</button>' in body
