@@ -1,21 +1,18 @@
 """The `pingan` command. Exit status: 0 success; 1 the input was refused; 2 usage.
 
-Each app may add commands through a `cli.py` module with `register(subparsers)`; every command
+Each app adds its commands through its `cli.py` module with `register(subparsers)`; every command
 calls the apps' services and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import signal
 import sys
 from collections.abc import Callable
 from typing import Any
-
-CLI_APPS = ["reporting", "scores", "bulletins", "cases"]
 
 
 def _setup_django() -> None:
@@ -246,13 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit.add_parser("verify", help="verify the hash chain")
     verify.set_defaults(func=cmd_audit_verify)
 
-    for app in CLI_APPS:
-        try:
-            module = importlib.import_module("pingan.%s.cli" % app)
-        except ModuleNotFoundError as exc:
-            if exc.name != "pingan.%s.cli" % app:
-                raise
-            continue
+    from pingan.bulletins import cli as bulletins_cli
+    from pingan.cases import cli as cases_cli
+    from pingan.reporting import cli as reporting_cli
+    from pingan.scores import cli as scores_cli
+
+    for module in (reporting_cli, scores_cli, bulletins_cli, cases_cli):
         module.register(sub)
     return parser
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from importlib import resources
 from typing import IO, Any
 
@@ -101,13 +100,12 @@ def _ensure_accounts(system: Actor) -> None:
 
 def _run_hooks(**context: Any) -> None:
     """Let the reporting, scoring and matters apps add their demo data through their services."""
-    for app in ("reporting", "scores", "cases", "bulletins"):
-        try:
-            module = importlib.import_module("pingan.%s.demo" % app)
-        except ModuleNotFoundError as exc:
-            if exc.name != "pingan.%s.demo" % app:
-                raise
-            continue
+    from pingan.bulletins import demo as bulletins_demo
+    from pingan.cases import demo as cases_demo
+    from pingan.reporting import demo as reporting_demo
+    from pingan.scores import demo as scores_demo
+
+    for module in (reporting_demo, scores_demo, cases_demo, bulletins_demo):
         module.build(**context)
 
 

@@ -7,10 +7,8 @@ Object scope (own body, own unit) is checked by the service with `require_body`/
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -32,16 +30,10 @@ ACTIONS: dict[str, frozenset[str]] = {
 @cache
 def registry() -> dict[str, frozenset[str]]:
     """Every declared action, gathered from each installed pingan app's permissions module."""
+    from pingan.core.discovery import app_modules
+
     merged: dict[str, frozenset[str]] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("pingan."):
-            continue
-        try:
-            module = importlib.import_module(config.name + ".permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != config.name + ".permissions":
-                raise
-            continue
+    for _label, module in app_modules("permissions"):
         for action, roles in getattr(module, "ACTIONS", {}).items():
             if action in merged:
                 raise RuntimeError("permission action declared twice: " + action)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,8 +12,10 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from pingan.api.auth import API_AUTH
 from pingan.core.problems import Conflict, InputRefused
-
-ROUTED_APPS = ["units", "schemes", "reporting", "scores", "bulletins", "cases", "audit"]
+from pingan.reporting import api as reporting_api
+from pingan.schemes import api as schemes_api
+from pingan.scores import api as scores_api
+from pingan.units import api as units_api
 
 api = NinjaAPI(
     title="pingan API",
@@ -89,15 +90,10 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     )
 
 
-def _mount_routers() -> None:
-    for app in ROUTED_APPS:
-        try:
-            module = importlib.import_module("pingan.%s.api" % app)
-        except ModuleNotFoundError as exc:
-            if exc.name != "pingan.%s.api" % app:
-                raise
-            continue
-        api.add_router("/" + app + "/", module.router)
-
-
-_mount_routers()
+for _app, _router in [
+    ("units", units_api.router),
+    ("schemes", schemes_api.router),
+    ("reporting", reporting_api.router),
+    ("scores", scores_api.router),
+]:
+    api.add_router("/" + _app + "/", _router)

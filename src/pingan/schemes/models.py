@@ -7,8 +7,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.bilingual import BilingualName
 
-class ReportingBody(models.Model):
+
+class ReportingBody(BilingualName, models.Model):
     """A department that owns indicators and submits their monthly figures (评价主体)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -22,10 +24,6 @@ class ReportingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
-
-    def display_name(self, language: str) -> str:
-        """The body's name in the given language."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
 
 class Scheme(models.Model):
@@ -45,7 +43,7 @@ class Scheme(models.Model):
         return self.versions.order_by("-number").first()  # type: ignore[return-value]
 
 
-class SchemeVersion(models.Model):
+class SchemeVersion(BilingualName, models.Model):
     """One version of a scheme, as loaded from TOML; never changed after loading."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="versions")
@@ -71,12 +69,8 @@ class SchemeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme.code} v{self.number}"
 
-    def display_name(self, language: str) -> str:
-        """The scheme's name in the given language."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
-
-class Indicator(models.Model):
+class Indicator(BilingualName, models.Model):
     """An indicator of a scheme version: a monthly count of incidents attributed to a unit."""
 
     version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="indicators")
@@ -99,12 +93,8 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def display_name(self, language: str) -> str:
-        """The indicator's name in the given language."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
-
-class SchemeClass(models.Model):
+class SchemeClass(BilingualName, models.Model):
     """A class of units compared only among themselves, with its exposure and covariates."""
 
     version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="classes")
@@ -125,10 +115,6 @@ class SchemeClass(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    def display_name(self, language: str) -> str:
-        """The class's name in the given language."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
 
 class ClassIndicator(models.Model):

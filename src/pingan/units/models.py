@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.bilingual import BilingualName
+
 
 class Level(models.IntegerChoices):
     """Where a unit stands in the three-level jurisdiction."""
@@ -17,7 +19,7 @@ class Level(models.IntegerChoices):
     COMMUNITY = 3, _("Community or township")
 
 
-class OrgUnit(models.Model):
+class OrgUnit(BilingualName, models.Model):
     """An organisation unit; evaluated when it names a class of an evaluation scheme."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -46,10 +48,6 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
-
-    def display_name(self, language: str) -> str:
-        """The unit's name in the given language, Chinese when no English name is set."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
 
     def is_open_on(self, day: dt.date) -> bool:
         """Whether the unit exists on the given day."""

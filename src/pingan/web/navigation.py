@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -31,15 +29,9 @@ NAV = [
 @cache
 def all_items() -> list[NavItem]:
     """Every declared navigation entry, ordered."""
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("pingan."):
-            continue
-        try:
-            module = importlib.import_module(config.name + ".navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != config.name + ".navigation":
-                raise
-            continue
-        items.extend(getattr(module, "NAV", []))
+    from pingan.core.discovery import app_modules
+
+    items = [
+        item for _label, module in app_modules("navigation") for item in getattr(module, "NAV", [])
+    ]
     return sorted(items, key=lambda item: item.order)
