@@ -131,3 +131,23 @@ def test_every_url_against_the_matrix(role_clients, client):
             if (allowed and status == 403) or (not allowed and status != 403):
                 wrong.append((name, role, status))
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_every_api_route_refuses_anonymous_callers(client):
+    """The JSON API is deny-by-default too: without a session or token every route answers 401."""
+    from pingan.api.main import api
+
+    schema = api.get_openapi_schema()
+    assert len(schema["paths"]) == 17
+    wrong = []
+    for route, operations in schema["paths"].items():
+        path = sample_path(route.lstrip("/").replace("{", "<").replace("}", ">"))
+        for method in operations:
+            response = getattr(client, method)(path, content_type="application/json")
+            if (
+                response.status_code != 401
+                or response["Content-Type"] != "application/problem+json"
+            ):
+                wrong.append((method, route, response.status_code))
+    assert wrong == []
