@@ -117,3 +117,13 @@ def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
     )
     assert Reminder.objects.filter(user=clerk).count() == 2
     assert Reminder.objects.filter(user=staff["analyst"].user, kind="overdue").count() == 10
+
+
+def test_the_deadline_day_is_shown_as_the_day_itself():
+    from pingan.reporting import periods
+
+    instant = periods.deadline("2026-10", 5)
+    assert (instant.isoformat(), periods.due_on(instant).isoformat()) == (
+        "2026-11-06T00:00:00+08:00",
+        "2026-11-05",
+    )

@@ -88,6 +88,11 @@ def deadline(month: str, deadline_day: int) -> dt.datetime:
     return dt.datetime.combine(day_after, dt.time(), tzinfo=local_zone())
 
 
+def due_on(deadline_instant: dt.datetime) -> dt.date:
+    """The deadline day itself (the local day that ends at `deadline_instant`), for display."""
+    return (deadline_instant.astimezone(local_zone()) - dt.timedelta(days=1)).date()
+
+
 def has_ended(month: str, now: dt.datetime) -> bool:
     """Whether the month is over at `now` (local time), so its figures can be reported."""
     return now.astimezone(local_zone()).date() > last_day(month)

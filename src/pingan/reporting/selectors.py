@@ -246,6 +246,11 @@ class BodyMonth:
     overdue: bool
 
     @property
+    def due_on(self) -> dt.date:
+        """The deadline day, to show ("2026-11-05", meaning by the end of that day)."""
+        return periods.due_on(self.deadline)
+
+    @property
     def status_label(self) -> str:
         """The status in words ("missing" when the body has not opened the month)."""
         return str(Status(self.status).label) if self.status in Status.values else _("Missing")

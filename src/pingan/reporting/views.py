@@ -106,7 +106,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED)
         and _may(actor, "reporting.return", item),
         "can_correct": item.is_current and _may(actor, "reporting.fill", item),
-        "deadline": periods.deadline(item.month, version.deadline_day),
+        "due_on": periods.due_on(periods.deadline(item.month, version.deadline_day)),
         "language": get_language() or "zh-hans",
     }
     return render(request, "reporting/submission.html", context)
@@ -291,13 +291,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bodies = sorted({i.body.code for i in items})
     table = [{"body": code, "cells": [i for i in items if i.body.code == code]} for code in bodies]
     quarters = selectors.by_body_and_quarter(items)
+    by_code = {i.body.code: i.body for i in items}
     return render(
         request,
         "reporting/dashboard.html",
         {
             "months": months,
             "table": table,
-            "quarters": [{"body": b, "quarter": q, "rates": r} for (b, q), r in quarters.items()],
+            "quarters": [
+                {"body": by_code[b], "quarter": q, "rates": r} for (b, q), r in quarters.items()
+            ],
             "by_month": [
                 {"month": m, "rates": selectors.rates([i for i in items if i.month == m])}
                 for m in months
