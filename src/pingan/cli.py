@@ -122,10 +122,9 @@ def cmd_units_import(args: argparse.Namespace) -> int:
 def cmd_units_export(args: argparse.Namespace) -> int:
     """Export units."""
     from pingan.core.exports import rows_to_bytes, write_output
-    from pingan.units.selectors import export_rows
-    from pingan.units.services import UNIT_COLUMNS
+    from pingan.units.services import UNIT_COLUMNS, export_units
 
-    rows = export_rows(actor=_actor())
+    rows = export_units(actor=_actor())
     columns = [*UNIT_COLUMNS, "name_en"] if args.format == "json" else UNIT_COLUMNS
     write_output(rows_to_bytes(rows, columns, args.format), args.output)
     return 0

@@ -117,3 +117,12 @@ def test_cli_verify_exit_codes(chain, without_triggers, capsys):
     raw("UPDATE audit_auditrecord SET detail = '{\"n\": 9}' WHERE seq = 4")
     assert main(["audit", "verify"]) == 1
     assert "审计链在第 4 条记录处断裂" in capsys.readouterr().err
+
+
+def test_exports_are_audited(demo_units, capsys, monkeypatch):
+    from pingan.cli import main
+
+    monkeypatch.setenv("PINGAN_LANGUAGE", "en")
+    assert main(["units", "export", "--format", "json"]) == 0
+    record = AuditRecord.objects.filter(event="units.export").get()
+    assert (record.object_type, record.detail, record.channel) == ("units", {"rows": 124}, "cli")

@@ -97,3 +97,16 @@ def read_anchor(chain_id: str) -> tuple[int, str] | None:
     except (OSError, ValueError):
         return None
     return int(seq), digest
+
+
+def record_export(
+    *, actor: Actor, what: str, rows: int, detail: dict[str, Any] | None = None
+) -> None:
+    """Audit that the actor took data out of the system (what, how many rows, filters used)."""
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event=what + ".export",
+            object_type=what,
+            detail={"rows": rows, **(detail or {})},
+        )

@@ -6,6 +6,7 @@ from typing import Any
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.services import record_export
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.selectors import results_for
 
@@ -34,7 +35,7 @@ def score_text(value: float) -> str:
 def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> list[dict[str, Any]]:
     """Every result of a run as a row of the scores export format."""
     require(actor, "scores.export")
-    return [
+    rows = [
         {
             "unit_code": r.unit.code,
             "unit_name": r.unit.display_name(language),
@@ -52,6 +53,8 @@ def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> li
         }
         for r in results_for(run)
     ]
+    record_export(actor=actor, what="scores", rows=len(rows), detail={"period": run.period})
+    return rows
 
 
 def explanation_rows(result: QuarterResult) -> list[dict[str, Any]]:

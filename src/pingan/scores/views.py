@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts.actor import Actor, actor_from_request
 from pingan.accounts.permissions import can, require_unit
+from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
 from pingan.schemes.selectors import current_version
@@ -245,6 +246,12 @@ def overview_export(request: HttpRequest) -> HttpResponse:
         }
         for r in results
     ]  # fmt: skip
+    record_export(
+        actor=actor,
+        what="scores",
+        rows=len(rows),
+        detail={"period": selection.period, "class": selection.class_code, "tier": tier},
+    )
     response = HttpResponse(
         rows_to_bytes(rows, EXPORT_COLUMNS, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

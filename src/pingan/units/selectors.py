@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -27,23 +26,6 @@ def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
         | units.filter(parent_id__in=own)
         | units.filter(parent__parent_id__in=own)
     )
-
-
-def export_rows(*, actor: Actor) -> list[dict[str, Any]]:
-    """Every unit as a row of the units file format (plus name_en)."""
-    require(actor, "units.export")
-    return [
-        {
-            "code": u.code,
-            "name": u.name_zh,
-            "class": u.eval_class,
-            "parent_code": u.parent.code if u.parent else "",
-            "opened_on": u.opened_on.isoformat() if u.opened_on else "",
-            "closed_on": u.closed_on.isoformat() if u.closed_on else "",
-            "name_en": u.name_en,
-        }
-        for u in OrgUnit.objects.select_related("parent").order_by("code")
-    ]
 
 
 def covariate_table(*, names: list[str], years: list[int]) -> dict[tuple[int, int, str], float]:

@@ -7,13 +7,14 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
-from pingan.audit.services import record_event
+from pingan.audit.services import record_event, record_export
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table
 from pingan.units.models import Covariate, Level, OrgUnit
@@ -296,3 +297,22 @@ def _apply_covariates(values: dict[tuple[int, int, str], float], summary: Import
     Covariate.objects.bulk_update(changed, ["value"], batch_size=1000)
     summary.created += len(created)
     summary.updated += len(changed)
+
+
+def export_units(*, actor: Actor) -> list[dict[str, Any]]:
+    """Every unit as a row of the units file format (plus name_en); the export is audited."""
+    require(actor, "units.export")
+    rows = [
+        {
+            "code": u.code,
+            "name": u.name_zh,
+            "class": u.eval_class,
+            "parent_code": u.parent.code if u.parent else "",
+            "opened_on": u.opened_on.isoformat() if u.opened_on else "",
+            "closed_on": u.closed_on.isoformat() if u.closed_on else "",
+            "name_en": u.name_en,
+        }
+        for u in OrgUnit.objects.select_related("parent").order_by("code")
+    ]
+    record_export(actor=actor, what="units", rows=len(rows))
+    return rows
