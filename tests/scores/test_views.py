@@ -452,3 +452,15 @@ def test_unit_viewer_lands_on_the_class_of_their_unit(results, login):
     rows = table_rows(response.content.decode(), "league")
     assert [r[1] for r in rows] == ["Development and Reform Commission D001"]
     assert rows[0][2] == "90.00"
+
+
+def test_the_overview_opens_on_the_newest_ended_quarter():
+    import datetime as dt
+
+    from pingan.scores.views import default_quarter
+
+    periods = ["2026Q4", "2026Q3", "2026Q2"]
+    assert default_quarter(periods, dt.date(2026, 11, 21)) == "2026Q3"
+    assert default_quarter(periods, dt.date(2027, 1, 1)) == "2026Q4"
+    assert default_quarter(["2026Q4"], dt.date(2026, 11, 21)) == "2026Q4"
+    assert default_quarter([], dt.date(2026, 11, 21)) == ""

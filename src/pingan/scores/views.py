@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from pingan.accounts.actor import Actor, actor_from_request
 from pingan.accounts.permissions import can, require_unit
 from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
+from pingan.core.periods import quarter_bounds
 from pingan.core.problems import InputRefused
 from pingan.schemes.selectors import current_version
 from pingan.scores import selectors, services
@@ -94,13 +97,19 @@ def _scoped_selection(request: HttpRequest, scope: set[int] | None) -> Selection
     return replace(selection, class_code=own) if own else selection
 
 
+def default_quarter(periods: list[str], today: dt.date) -> str:
+    """The newest quarter that has ended (a running quarter's scores are still incomplete)."""
+    ended = [p for p in periods if quarter_bounds(p)[1] < today]
+    return ended[0] if ended else (periods[0] if periods else "")
+
+
 def _selection(request: HttpRequest) -> Selection:
     version = current_version()
     runs = selectors.runs_of(version) if version is not None else {}
     periods = list(runs)
     period = request.GET.get("quarter", "")
     if period not in runs:
-        period = periods[0] if periods else ""
+        period = default_quarter(periods, timezone.localdate())
     run = runs.get(period)
     language = get_language()
     classes = (
