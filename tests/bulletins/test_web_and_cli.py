@@ -27,7 +27,7 @@ def test_analyst_drafts_and_office_head_issues_through_the_pages(scored, make_us
     analyst = signed_in(client, make_user, "analyst")
     page = analyst.get(reverse("bulletins:list"))
     assert page.status_code == 200
-    assert '<option value="2026Q3">2026Q3</option>' in page.content.decode()
+    assert '<option value="2026Q3" selected>2026Q3</option>' in page.content.decode()
     assert analyst.post(reverse("bulletins:create"), {"period": PERIOD}).status_code == 302
     draft = Bulletin.objects.get(period=PERIOD)
     assert analyst.post(reverse("bulletins:issue", args=[draft.pk])).status_code == 403

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from pingan.bulletins.models import Bulletin
 from pingan.bulletins.pdf import ConversionFailed, ToolMissing
 from pingan.core.problems import Conflict, InputRefused
 from pingan.scores.selectors import computed_periods
+from pingan.scores.views import default_quarter
 from pingan.web.access import requires
 
 
@@ -41,6 +43,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "periods": computed_periods(),
+            "default_period": default_quarter(computed_periods(), timezone.localdate()),
             "can_draft": can(actor, "bulletins.draft"),
             "can_issue": can(actor, "bulletins.issue"),
         },

@@ -60,12 +60,16 @@ class Outcome(models.TextChoices):
 
 
 class CategoryGroup(models.Model):
-    """A group of categories (neighbour, property management, labour, land, family, consumer, other)."""
+    """A group of categories (neighbour, property management, labour, land, family, consumer, other).
+
+    The categories of an inactive group are not offered for new matters.
+    """
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("category group")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -295,7 +295,7 @@ def _create_matter(*, actor: Actor, report: Report, now: dt.datetime) -> Matter:
 
 def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
     problems: list[Problem] = []
-    category = Category.objects.filter(code=report.category_code, active=True).first()
+    category = active_categories().filter(code=report.category_code).first()
     if category is None:
         problems.append(Problem(None, "category", _("unknown category")))
     grade = Grade.objects.filter(level=report.grade_level).first()
@@ -1084,6 +1084,75 @@ def save_category(
         )
         record_event(actor=actor, event="cases.category_saved", obj=category)
     return category
+
+
+GROUP_NAME_LENGTH = 100
+
+
+def save_category_group(
+    *,
+    actor: Actor,
+    code: str,
+    name_zh: str,
+    name_en: str = "",
+    active: bool = True,
+    group_id: int | None = None,
+) -> CategoryGroup:
+    """Create a group of the catalogue (without `group_id`) or rename, recode, activate or deactivate one.
+
+    The categories of an inactive group are not offered for new matters; existing matters keep them.
+    """
+    require(actor, "cases.configure")
+    code, name_zh, name_en = (code or "").strip(), (name_zh or "").strip(), (name_en or "").strip()
+    group = None if group_id is None else CategoryGroup.objects.filter(pk=group_id).first()
+    problems = _check_group(code, name_zh, name_en, group_id)
+    if group_id is not None and group is None:
+        problems.insert(0, Problem(None, "group_id", _("unknown group")))
+    if problems:
+        raise InputRefused(problems)
+    try:
+        with transaction.atomic():
+            if group is None:
+                group = CategoryGroup(order=_next_group_order())
+            created = group.pk is None
+            group.code, group.name_zh, group.name_en, group.active = code, name_zh, name_en, active
+            group.save()
+            record_event(
+                actor=actor,
+                event="cases.category_group_saved",
+                obj=group,
+                detail={"created": created, "active": active},
+            )
+    except IntegrityError:
+        raise InputRefused([_duplicate_group_code()]) from None
+    return group
+
+
+def _check_group(code: str, name_zh: str, name_en: str, group_id: int | None) -> list[Problem]:
+    problems = []
+    if not code or len(code) > 32 or not code.replace("_", "").isalnum() or not code.isascii():
+        problems.append(
+            Problem(None, "code", _("use letters, digits and underscores (at most 32)"))
+        )
+    elif CategoryGroup.objects.filter(code=code).exclude(pk=group_id).exists():
+        problems.append(_duplicate_group_code())
+    if not name_zh:
+        problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
+    for column, name in (("name_zh", name_zh), ("name_en", name_en)):
+        if len(name) > GROUP_NAME_LENGTH:
+            problems.append(
+                Problem(None, column, _("at most %(n)s characters") % {"n": GROUP_NAME_LENGTH})
+            )
+    return problems
+
+
+def _duplicate_group_code() -> Problem:
+    return Problem(None, "code", _("another group already has this code"))
+
+
+def _next_group_order() -> int:
+    highest = CategoryGroup.objects.order_by("-order").values_list("order", flat=True).first()
+    return 0 if highest is None else highest + 1
 
 
 def save_grade(
