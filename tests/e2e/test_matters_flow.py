@@ -95,7 +95,12 @@ def test_phone_call_matter_through_the_whole_loop(page_factory, people):
     colleague.go(matter_path)
     assert MASKED_PHONE in masked_block(colleague)
     assert PHONE not in colleague.tab.content()
-    assert colleague.tab.locator("main").get_by_role("button", name="查看完整信息（记入审计日志）").count() == 0
+    assert (
+        colleague.tab.locator("main")
+        .get_by_role("button", name="查看完整信息（记入审计日志）")
+        .count()
+        == 0
+    )
 
     handler = page_factory()
     handler.login("handler_a", TEST_PASSWORD)

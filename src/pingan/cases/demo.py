@@ -13,6 +13,7 @@ from pingan.accounts.models import User
 from pingan.accounts.roles import Role
 from pingan.cases import services
 from pingan.cases.models import Category, Matter
+from pingan.cases.selectors import active_categories
 from pingan.demo import DEMO_PASSWORD
 from pingan.units.models import OrgUnit
 
@@ -50,7 +51,7 @@ def build(*, history: list[str], live: str, version: Any, out: IO[str], **_: Any
         return
     rng = np.random.default_rng(SEED)
     now = timezone.now()
-    categories = list(Category.objects.filter(active=True).select_related("group"))
+    categories = list(active_categories())
     places = {code: list(OrgUnit.objects.filter(parent__code=code)) for code in handlers}
     for i in range(TARGET - Matter.objects.count()):
         _one_matter(i, rng, now, dispatcher, handlers, categories, places)

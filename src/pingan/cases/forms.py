@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingan.cases.models import Category, CategoryGroup, Channel, Grade, Outcome
+from pingan.cases.models import CategoryGroup, Channel, Grade, Outcome
+from pingan.cases.selectors import active_categories
 from pingan.units.models import OrgUnit
 
 
@@ -62,10 +63,7 @@ def _unit_choices() -> list[tuple[str, str]]:
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    return [
-        (c.code, "%s · %s" % (c.group.name_zh, c.name_zh))
-        for c in Category.objects.filter(active=True).select_related("group")
-    ]
+    return [(c.code, "%s · %s" % (c.group.name_zh, c.name_zh)) for c in active_categories()]
 
 
 def _grade_choices() -> list[tuple[int, str]]:
@@ -166,6 +164,16 @@ class GradeForm(StyledForm):
     name_en = forms.CharField(label=_("name (English)"), max_length=100, required=False)
     sign_days = forms.IntegerField(label=_("working days to sign for"), min_value=0, max_value=60)
     handle_days = forms.IntegerField(label=_("working days to handle"), min_value=0, max_value=250)
+
+
+class CategoryGroupForm(StyledForm):
+    """A group of the catalogue: a new one, or an existing one renamed, activated or deactivated."""
+
+    group_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(label=_("code"), max_length=32)
+    name_zh = forms.CharField(label=_("name (Chinese)"), max_length=100, required=False)
+    name_en = forms.CharField(label=_("name (English)"), max_length=100, required=False)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
 
 class CategoryForm(StyledForm):

@@ -361,5 +361,5 @@ def monthly_counts(
 
 
 def active_categories() -> QuerySet[Category]:
-    """The categories offered at intake, in catalogue order."""
-    return Category.objects.filter(active=True).select_related("group")
+    """The categories offered at intake, in catalogue order: active ones of active groups."""
+    return Category.objects.filter(active=True, group__active=True).select_related("group")

@@ -46,6 +46,7 @@ from pingan.cases.models import (
     Policy,
     Status,
 )
+from pingan.cases.selectors import active_categories
 from pingan.cases.workdays import add_working_days
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.units.models import OrgUnit
@@ -1134,7 +1135,7 @@ def _check_group(code: str, name_zh: str, name_en: str, group_id: int | None) ->
         problems.append(
             Problem(None, "code", _("use letters, digits and underscores (at most 32)"))
         )
-    elif CategoryGroup.objects.filter(code=code).exclude(pk=group_id).exists():
+    elif _group_code_taken(code, group_id):
         problems.append(_duplicate_group_code())
     if not name_zh:
         problems.append(Problem(None, "name_zh", _("a Chinese name is required")))
@@ -1144,6 +1145,13 @@ def _check_group(code: str, name_zh: str, name_en: str, group_id: int | None) ->
                 Problem(None, column, _("at most %(n)s characters") % {"n": GROUP_NAME_LENGTH})
             )
     return problems
+
+
+def _group_code_taken(code: str, group_id: int | None) -> bool:
+    others = CategoryGroup.objects.filter(code=code)
+    if group_id is not None:
+        others = others.exclude(pk=group_id)
+    return others.exists()
 
 
 def _duplicate_group_code() -> Problem:

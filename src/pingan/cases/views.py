@@ -20,6 +20,7 @@ from pingan.cases import forms, selectors, services
 from pingan.cases.models import (
     ApiKey,
     Category,
+    CategoryGroup,
     DispatchRule,
     Grade,
     IndexFeed,
@@ -364,6 +365,16 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             (g, forms.GradeForm(initial=vars(g), prefix="g%d" % g.level))
             for g in Grade.objects.all()
         ],
+        "groups": [
+            (
+                g,
+                forms.CategoryGroupForm(
+                    initial={**vars(g), "group_id": g.pk}, prefix="grp%d" % g.pk
+                ),
+            )
+            for g in CategoryGroup.objects.all()
+        ],
+        "group_form": forms.CategoryGroupForm(prefix="grp"),
         "categories": Category.objects.select_related("group"),
         "category_form": forms.CategoryForm(),
         "ladder": LadderStep.objects.all(),
@@ -387,6 +398,12 @@ def _save_setting(request: HttpRequest, actor: Any) -> None:
             form: Any = forms.GradeForm(request.POST, prefix="g%s" % level)
             if form.is_valid():
                 services.save_grade(actor=actor, **form.cleaned_data)
+        elif kind == "group":
+            form = forms.CategoryGroupForm(
+                request.POST, prefix="grp%s" % request.POST.get("group", "")
+            )
+            if form.is_valid():
+                services.save_category_group(actor=actor, **form.cleaned_data)
         elif kind == "category":
             form = forms.CategoryForm(request.POST)
             if form.is_valid():

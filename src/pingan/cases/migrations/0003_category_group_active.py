@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_defaults'),
+        ("cases", "0002_defaults"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='categorygroup',
-            name='active',
-            field=models.BooleanField(default=True, verbose_name='active'),
+            model_name="categorygroup",
+            name="active",
+            field=models.BooleanField(default=True, verbose_name="active"),
         ),
     ]

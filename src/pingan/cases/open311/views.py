@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pingan.accounts.actor import client_address
 from pingan.cases import services
 from pingan.cases.models import CLOSED_STATUSES, Category, Matter, Status
+from pingan.cases.selectors import active_categories
 from pingan.cases.services import authenticate_api_key, resolve_merged
 from pingan.core.problems import InputRefused
 from pingan.units.models import OrgUnit
@@ -130,7 +131,7 @@ def _service(category: Category) -> dict[str, Any]:
 @answering
 def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET services: the active categories of the catalogue."""
-    categories = Category.objects.filter(active=True).select_related("group")
+    categories = active_categories()
     return render(fmt, "services", "service", [_service(c) for c in categories])
 
 
@@ -139,7 +140,7 @@ def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @answering
 def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> HttpResponse:
     """GET services/{code}: the service definition (no extra attributes)."""
-    if not Category.objects.filter(code=service_code, active=True).exists():
+    if not active_categories().filter(code=service_code).exists():
         raise Open311Error(404, "service_code not found")
     definition = {"service_code": service_code, "attributes": []}
     if fmt == "json":
@@ -262,7 +263,7 @@ def _float(value: str, name: str) -> float | None:
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
     code = post.get("service_code", "")
-    if not Category.objects.filter(code=code, active=True).exists():
+    if not active_categories().filter(code=code).exists():
         raise Open311Error(400 if not code else 404, "service_code is missing or unknown")
     lat, lon = _float(post.get("lat", ""), "lat"), _float(post.get("long", ""), "long")
     address, address_id = post.get("address_string", "").strip(), post.get("address_id", "").strip()
