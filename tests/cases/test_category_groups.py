@@ -174,3 +174,15 @@ def test_settings_page_adds_renames_and_deactivates_groups(client, make_user, un
         "第 name_zh 列：请填写中文名称",
     ]
     assert CategoryGroup.objects.count() == 8
+
+
+def test_timeline_steps_are_named_in_the_current_language():
+    from django.utils import translation
+
+    from pingan.cases.models import MatterEvent
+
+    event = MatterEvent(kind="sign")
+    with translation.override("zh-hans"):
+        assert event.kind_label == "签收"
+    with translation.override("en"):
+        assert event.kind_label == "signed for"

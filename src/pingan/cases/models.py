@@ -281,6 +281,26 @@ class Matter(models.Model):
         return self.status in OPEN_STATUSES
 
 
+STEP_LABELS = {
+    "intake": _("received"),
+    "dispatch": _("dispatched"),
+    "redispatch": _("re-dispatched"),
+    "raise_level": _("raised a level"),
+    "sign": _("signed for"),
+    "start": _("work started"),
+    "feedback": _("feedback given"),
+    "return": _("dispatch returned"),
+    "accept": _("accepted and closed"),
+    "send_back": _("sent back"),
+    "follow_up": _("follow-up visit"),
+    "archive": _("archived"),
+    "reject": _("rejected or referred out"),
+    "merge": _("merged into another matter"),
+    "merged_in": _("a duplicate was merged in"),
+    "note": _("note"),
+}
+
+
 class MatterEvent(models.Model):
     """One step of a matter's history, shown on its timeline (the audit chain holds the same step)."""
 
@@ -304,6 +324,11 @@ class MatterEvent(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.matter_id, self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        """The step in words, in the current language."""
+        return str(STEP_LABELS.get(self.kind, self.kind))
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

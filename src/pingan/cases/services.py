@@ -30,6 +30,7 @@ from pingan.audit.services import record_event
 from pingan.cases import crypto
 from pingan.cases.defaults import load_defaults
 from pingan.cases.models import (
+    STEP_LABELS,
     ApiKey,
     Attachment,
     Category,
@@ -422,7 +423,7 @@ def _transition(
     if matter.status not in sources:
         raise Conflict(
             _("This matter is %(status)s; it cannot be %(action)s now.")
-            % {"status": matter.get_status_display(), "action": name}
+            % {"status": matter.get_status_display(), "action": STEP_LABELS.get(name, name)}
         )
     changed = Matter.objects.filter(pk=matter_id, status=matter.status).update(
         status=target, **updates
