@@ -14,6 +14,7 @@ from pingan.core.problems import InputRefused, Problem
 from pingan.reporting import selectors, services
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Submission
+from pingan.reporting.selectors import CellVersion
 from pingan.schemes.models import ReportingBody
 from pingan.units.models import OrgUnit
 
@@ -84,26 +85,6 @@ class CellsSummaryOut(Schema):
 class ReasonIn(Schema):
     """The reason for a return."""
 
-    reason: str
-
-
-class VersionOut(Schema):
-    """One version of a cell."""
-
-    submission_id: int
-    number: int
-    kind: str
-    status: str
-    value: int | None
-    changed: bool
-    is_current: bool
-    superseded_at: dt.datetime | None
-    created_by_id: int | None
-    submitted_by_id: int | None
-    reviewed_by_id: int | None
-    approved_by_id: int | None
-    approved_at: dt.datetime | None
-    received_by_id: int | None
     reason: str
 
 
@@ -294,8 +275,8 @@ class HistoryQuery(Schema):
     month: str
 
 
-@router.get("/history", response=list[VersionOut])
-def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[VersionOut]:
+@router.get("/history", response=list[CellVersion])
+def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[CellVersion]:
     """Every version of one cell, oldest first."""
     actor = actor_from_request(request, channel="api")
     require(actor, "reporting.view")
@@ -307,7 +288,7 @@ def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[VersionOut
         require_body(
             actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id
         )
-    return [VersionOut(**v.as_dict()) for v in versions]
+    return versions
 
 
 @router.get("/completeness", response=list[CompletenessOut])
