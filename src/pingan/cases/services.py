@@ -495,6 +495,19 @@ def _deadlines(grade: Grade, moment: dt.datetime) -> dict[str, dt.date]:
     }
 
 
+def _assignment(unit: OrgUnit, handler: Any, grade: Any, now: dt.datetime) -> dict[str, Any]:
+    """The fields every (re)assignment sets: unit, handler, a fresh start and fresh deadlines."""
+    return {
+        "unit": unit,
+        "responsible_unit": unit,
+        "handler": handler,
+        "dispatched_at": now,
+        "overdue": False,
+        "signed_at": None,
+        **_deadlines(grade, now),
+    }
+
+
 def dispatch(
     *,
     actor: Actor,
@@ -516,13 +529,7 @@ def dispatch(
             "dispatch",
             now=now,
             note=note.strip(),
-            unit=unit,
-            responsible_unit=unit,
-            handler=handler,
-            dispatched_at=now,
-            overdue=False,
-            signed_at=None,
-            **_deadlines(grade, now),
+            **_assignment(unit, handler, grade, now),
         )
 
 
@@ -547,13 +554,7 @@ def redispatch(
             "redispatch",
             now=now,
             note=reason,
-            unit=unit,
-            responsible_unit=unit,
-            handler=handler,
-            dispatched_at=now,
-            overdue=False,
-            signed_at=None,
-            **_deadlines(grade, now),
+            **_assignment(unit, handler, grade, now),
         )
 
 
@@ -580,14 +581,8 @@ def raise_level(
             "raise_level",
             now=now,
             note=reason,
-            unit=unit,
-            responsible_unit=unit,
-            handler=handler,
-            dispatched_at=now,
-            overdue=False,
-            signed_at=None,
             ladder_step=F("ladder_step") + 1,
-            **_deadlines(matter.grade, now),
+            **_assignment(unit, handler, matter.grade, now),
         )
 
 
