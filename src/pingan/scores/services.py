@@ -106,16 +106,7 @@ def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str
     codes = [r.indicator.code for r in rules]
     months = [m for q in window for m in quarter_months(q)]
     values = approved_values(indicator_codes=codes, unit_ids=[u.pk for u in units], months=months)
-    monthly = np.full((len(units), len(codes), len(months)), np.nan)
-    figure_ids = np.zeros((len(units), len(codes), 3), dtype=np.int64)
-    for i, unit in enumerate(units):
-        for j, code in enumerate(codes):
-            for k, month in enumerate(months):
-                cell = values.get((unit.pk, code, month))
-                if cell is not None:
-                    monthly[i, j, k] = cell[0]
-                    if k >= len(months) - 3:
-                        figure_ids[i, j, k - len(months) + 3] = cell[1]
+    monthly, figure_ids = _place_values(values, units, codes, months)
     window_counts = monthly.reshape(len(units), len(codes), len(window), 3).sum(axis=3)
     exposure, covariates = _covariates(scheme_class, units, window)
     return ClassInputs(
@@ -128,6 +119,27 @@ def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str
         exposure,
         covariates,
     )
+
+
+def _place_values(
+    values: dict[tuple[int, str, str], tuple[int, int]],
+    units: list[OrgUnit],
+    codes: list[str],
+    months: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly counts (U, C, M; NaN where never approved) and the figure ids of the last three months."""
+    unit_index = {u.pk: i for i, u in enumerate(units)}
+    code_index = {c: j for j, c in enumerate(codes)}
+    month_index = {m: k for k, m in enumerate(months)}
+    monthly = np.full((len(units), len(codes), len(months)), np.nan)
+    figure_ids = np.zeros((len(units), len(codes), 3), dtype=np.int64)
+    first_of_quarter = len(months) - 3
+    for (unit_id, code, month), (value, figure_id) in values.items():
+        i, j, k = unit_index[unit_id], code_index[code], month_index[month]
+        monthly[i, j, k] = value
+        if k >= first_of_quarter:
+            figure_ids[i, j, k - first_of_quarter] = figure_id
+    return monthly, figure_ids
 
 
 def _covariates(
