@@ -67,7 +67,7 @@ def test_usage_error_exits_2():
 
 
 @pytest.mark.django_db
-def test_demo_then_scheme_show_and_units_export(capsys):
+def test_demo_then_scheme_show_and_units_export(capsys, monkeypatch):
     assert main(["demo", "--no-serve"]) == 0
     capsys.readouterr()
     assert main(["scheme", "show", "binzhou", "--format", "json"]) == 0
@@ -82,3 +82,7 @@ def test_demo_then_scheme_show_and_units_export(capsys):
     assert Counter(r["class"] for r in rows if r["class"]) == {"A": 10, "B": 90, "C": 8}
     assert main(["demo", "--no-serve"]) == 0
     assert main(["audit", "verify"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("PINGAN_LANGUAGE", "en")
+    assert main(["check", "--older-than", "0"]) == 0
+    assert capsys.readouterr().out == "check ok: no work owed for more than 0 minutes\n"

@@ -44,26 +44,89 @@ def cmd_demo(args: argparse.Namespace) -> int:
     build_demo(out=sys.stdout)
     if args.no_serve:
         return 0
-    return serve(args.port)
+    return serve(args.port, worker=not args.no_worker)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the configured database."""
+    """Serve the configured database, with the job worker beside the web server unless --no-worker."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    return serve(args.port)
+    return serve(args.port, worker=not args.no_worker)
 
 
-def serve(port: int) -> int:
-    """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise)."""
+def serve(port: int, *, worker: bool = True) -> int:
+    """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise).
+
+    With `worker`, the job worker runs in a thread of the same process.
+    """
+    from contextlib import nullcontext
+
     from waitress import serve as waitress_serve
 
+    from pingan.core.jobs import worker_thread
     from pingan.wsgi import application
 
     host = os.environ.get("PINGAN_BIND", "127.0.0.1")
-    print("pingan: http://%s:%d/  (Ctrl+C to stop)" % (host, port), flush=True)
-    waitress_serve(application, host=host, port=port, threads=8)
+    with worker_thread() if worker else nullcontext():
+        print("pingan: http://%s:%d/  (Ctrl+C to stop)" % (host, port), flush=True)
+        if worker:
+            print("pingan: job worker running beside the web server", flush=True)
+        waitress_serve(application, host=host, port=port, threads=8)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the job worker alone; with --once, do the work owed now and exit."""
+    from django.utils.translation import gettext as _
+
+    from pingan.core.jobs import Worker, retry_failed, run_owed_jobs
+
+    if args.retry_failed:
+        print(_("failed jobs put back in the queue: %(n)d") % {"n": retry_failed()})
+    if args.once:
+        runs = run_owed_jobs(raise_failures=False)
+        print(_("jobs run: %(n)d") % {"n": runs})
+        return 0
+    worker = Worker(interval=args.interval)
+    worker.configure_signals()
+    print(_("pingan worker: running (Ctrl+C to stop)"), flush=True)
+    worker.run()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Report owed work older than the threshold and results that no owed job will repair; exit 1 if any."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from pingan.core.jobs import owed_jobs
+    from pingan.scores.tasks import unowed_stale_quarters
+
+    minutes = settings.PINGAN_OWED_WORK_MINUTES if args.older_than is None else args.older_than
+    owed = owed_jobs(older_than=dt.timedelta(minutes=minutes))
+    for job in owed:
+        print(
+            _("owed: job %(id)s %(task)s %(status)s since %(since)s after %(n)d runs")
+            % {
+                "id": job.id,
+                "task": job.task_path,
+                "status": job.status,
+                "since": job.since.isoformat(timespec="seconds"),
+                "n": job.attempts,
+            }
+        )
+    lost = unowed_stale_quarters()
+    for period in lost:
+        print(
+            _("lost: the results of %(period)s differ from their inputs and no job is owed")
+            % {"period": period}
+        )
+    if owed or lost:
+        return 1
+    print(_("check ok: no work owed for more than %(n)d minutes") % {"n": minutes})
     return 0
 
 
@@ -194,11 +257,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the demo city and serve it on 127.0.0.1")
     demo.add_argument("--no-serve", action="store_true", help="only build the demo data")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-worker", action="store_true", help="serve without the job worker")
     demo.set_defaults(func=cmd_demo)
 
-    serve_p = sub.add_parser("serve", help="serve the configured database")
+    serve_p = sub.add_parser("serve", help="serve the configured database and run the job worker")
     serve_p.add_argument("--port", type=int, default=8000)
+    serve_p.add_argument(
+        "--no-worker", action="store_true", help="do not run the job worker beside the web server"
+    )
     serve_p.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the job worker alone")
+    worker.add_argument("--once", action="store_true", help="do the work owed now, then exit")
+    worker.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks at an empty queue"
+    )
+    worker.add_argument(
+        "--retry-failed", action="store_true", help="put failed jobs back in the queue first"
+    )
+    worker.set_defaults(func=cmd_worker)
+
+    check = sub.add_parser("check", help="report owed work older than a threshold (exit 1)")
+    check.add_argument(
+        "--older-than", type=int, metavar="MINUTES", help="threshold (default 15 minutes)"
+    )
+    check.set_defaults(func=cmd_check)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database")
     migrate.add_argument("-v", "--verbose", action="store_true")

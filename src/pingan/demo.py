@@ -12,6 +12,7 @@ from django.utils import timezone
 from pingan.accounts.actor import Actor, Grant, command_line_actor
 from pingan.accounts.models import User
 from pingan.accounts.roles import Role
+from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data import generate
 from pingan.schemes.models import ReportingBody
 from pingan.schemes.services import load_scheme
@@ -62,6 +63,7 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
     import_covariates(actor=system, data=generate.covariates_csv(years))
     _ensure_accounts(system)
     _run_hooks(history=history, live=live, version=version, out=out)
+    run_owed_jobs()
     _print_welcome(out)
 
 

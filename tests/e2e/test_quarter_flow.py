@@ -7,6 +7,7 @@ import pytest
 from docx import Document
 
 from pingan.cli import main
+from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.schemes.models import Indicator
 from pingan.scores.export import score_text
@@ -35,6 +36,7 @@ def load_quarter_except_police_june(version, tmp_path):
         encoding="utf-8",
     )
     assert main(["figures", "import", str(path), "--approve", "--reason", "earlier months"]) == 0
+    assert run_owed_jobs() == 1
 
 
 @pytest.fixture
@@ -95,6 +97,7 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
 
     sign(page_factory, "reviewer1", submission_url, "审核签署")
     sign(page_factory, "approver1", submission_url, "审定")
+    assert run_owed_jobs() == 1
 
     after = QuarterResult.objects.get(run__period="2026Q2", run__is_current=True, unit__code="BZ01")
     assert after.complete is True

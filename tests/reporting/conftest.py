@@ -42,12 +42,12 @@ def english(settings):
 
 @pytest.fixture(autouse=True)
 def score_calls(monkeypatch):
-    """Record the calls to the scoring hook instead of recomputing scores (scoring is tested on its own)."""
-    import pingan.scores.hooks
+    """Record the `figures.changed` events instead of owing recomputations (scoring is tested on its own)."""
+    from pingan.core import events
 
     calls: list[dict] = []
-    monkeypatch.setattr(
-        pingan.scores.hooks, "inputs_changed", lambda **kwargs: calls.append(kwargs)
+    monkeypatch.setitem(
+        events._subscribers, events.FIGURES_CHANGED, [lambda **kwargs: calls.append(kwargs)]
     )
     return calls
 

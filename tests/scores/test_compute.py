@@ -9,6 +9,7 @@ import json
 import pytest
 
 from pingan.cli import main
+from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.scores.models import QuarterResult, ScoreChange, ScoreRun
 from pingan.scores.services import compute_period
@@ -30,22 +31,22 @@ def write_figures(path, rows):
 
 
 @pytest.fixture
-def approved(demo_units, binzhou, tmp_path, django_capture_on_commit_callbacks):
+def approved(demo_units, binzhou, tmp_path):
     rows = monthly_counts(MONTHS, indicators_by_class(binzhou))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            main(
-                [
-                    "figures",
-                    "import",
-                    str(write_figures(tmp_path / "f.csv", rows)),
-                    "--approve",
-                    "--reason",
-                    "history",
-                ]
-            )
-            == 0
+    assert (
+        main(
+            [
+                "figures",
+                "import",
+                str(write_figures(tmp_path / "f.csv", rows)),
+                "--approve",
+                "--reason",
+                "history",
+            ]
         )
+        == 0
+    )
+    assert run_owed_jobs() == 1
     return rows
 
 
@@ -178,9 +179,7 @@ def test_explanation_sums_to_the_deduction(approved, capsys):
 
 
 @pytest.mark.django_db
-def test_a_correction_recomputes_and_records_the_change(
-    approved, tmp_path, django_capture_on_commit_callbacks
-):
+def test_a_correction_recomputes_and_records_the_change(approved, tmp_path):
     before = ScoreRun.objects.get(period="2026Q2", is_current=True)
     unit_row = next(
         r for r in approved if r[0] == "BZ01" and r[1] == "mass_incident" and r[2] == "2026-05"
@@ -190,20 +189,21 @@ def test_a_correction_recomputes_and_records_the_change(
         for r in approved
         if r[2] == "2026-05"
     ]
-    with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            main(
-                [
-                    "figures",
-                    "import",
-                    str(write_figures(tmp_path / "c.csv", corrected)),
-                    "--approve",
-                    "--reason",
-                    "correction",
-                ]
-            )
-            == 0
+    assert (
+        main(
+            [
+                "figures",
+                "import",
+                str(write_figures(tmp_path / "c.csv", corrected)),
+                "--approve",
+                "--reason",
+                "correction",
+            ]
         )
+        == 0
+    )
+    assert ScoreRun.objects.get(period="2026Q2", is_current=True).pk == before.pk
+    assert run_owed_jobs() == 1
     after = ScoreRun.objects.get(period="2026Q2", is_current=True)
     assert after.pk != before.pk and after.supersedes_id == before.pk
     change = ScoreChange.objects.get(run=after, unit__code="BZ01")

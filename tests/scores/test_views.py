@@ -401,9 +401,10 @@ def test_pages_without_results(demo_units, login):
 
 @pytest.mark.django_db
 def test_decomposition_links_to_the_approved_figure_and_its_history(
-    demo_units, binzhou, tmp_path, login, django_capture_on_commit_callbacks
+    demo_units, binzhou, tmp_path, login
 ):
     from pingan.cli import main
+    from pingan.core.jobs import run_owed_jobs
     from pingan.demo_data.generate import monthly_counts
     from pingan.reporting.models import Figure
 
@@ -417,8 +418,8 @@ def test_decomposition_links_to_the_approved_figure_and_its_history(
         "unit_code,indicator_code,period,value\n" + "".join("%s,%s,%s,%d\n" % r for r in rows),
         encoding="utf-8",
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert main(["figures", "import", str(path), "--approve", "--reason", "test"]) == 0
+    assert main(["figures", "import", str(path), "--approve", "--reason", "test"]) == 0
+    assert run_owed_jobs() == 1
     response = login("analyst").get("/scores/unit/BZ01/?quarter=2026Q2")
     first = response.context["decomposition"][0]
     figure = Figure.objects.get(pk=first["figure_id"])

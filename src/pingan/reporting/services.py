@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require, require_body
 from pingan.audit.services import record_event
+from pingan.core import events
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.core.tabular import iter_records
 from pingan.reporting import periods
@@ -531,9 +532,11 @@ def _make_current(actor: Actor, submission: Submission, *, reason: str) -> None:
         _audit(actor, "reporting.supersede", previous, by=submission.pk)
     Submission.objects.filter(pk=submission.pk).update(is_current=True)
     submission.is_current = True
-    from pingan.scores.hooks import inputs_changed
-
-    inputs_changed(months=[submission.month], reason="reporting.%s:%s" % (reason, submission.pk))
+    events.publish(
+        events.FIGURES_CHANGED,
+        months=[submission.month],
+        reason="reporting.%s:%s" % (reason, submission.pk),
+    )
 
 
 # ---------------------------------------------------------------- the figures file (CLI import)
@@ -630,9 +633,7 @@ def import_figures(
                 _load_draft(actor, catalogue, body_id, month, cells, summary)
         months = sorted({month for _body, month in checked.groups})
         if approve and (summary.approved or summary.corrections):
-            from pingan.scores.hooks import inputs_changed
-
-            inputs_changed(months=months, reason="figures.import")
+            events.publish(events.FIGURES_CHANGED, months=months, reason="figures.import")
         record_event(
             actor=actor,
             event="figures.import",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
+from pingan.core import events
 from pingan.core.problems import InputRefused, Problem
 from pingan.schemes.loader import content_hash, parse_scheme
 from pingan.schemes.models import (
@@ -51,6 +52,11 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
             event="scheme.load",
             obj=version,
             detail={"scheme": scheme.code, "version": version.number},
+        )
+        events.publish(
+            events.SCHEME_CHANGED,
+            scheme_code=scheme.code,
+            reason="scheme.load:%s v%d" % (scheme.code, version.number),
         )
     return LoadResult(version, True)
 

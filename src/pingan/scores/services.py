@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pingan.accounts.actor import Actor, job_actor
@@ -33,6 +33,9 @@ from pingan.scores.models import Deduction, KeyManagementMark, QuarterResult, Sc
 from pingan.units.models import OrgUnit
 from pingan.units.selectors import covariate_table, evaluated_units
 
+STORE_ATTEMPTS = 10
+"""Computations of one quarter before giving up when other workers keep storing runs first."""
+
 
 @dataclass
 class ClassInputs:
@@ -51,43 +54,92 @@ class ClassInputs:
 def compute_period(
     *, actor: Actor, period: str, reason: str, scheme_code: str | None = None
 ) -> ScoreRun | None:
-    """Compute a quarter under the scheme's current version; reuse the current run if inputs are unchanged."""
+    """Compute a quarter under the scheme's current version; reuse the current run if inputs are unchanged.
+
+    Safe when several workers compute the same quarter at once: the run is stored under a lock
+    of the quarter, and only if the current run is still the one the inputs were compared with;
+    otherwise the computation starts again from what the other one stored.
+    """
     require(actor, "scores.compute")
     version = current_version(scheme_code)
     if version is None:
         return None
-    inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
-    digest = _input_hash(version, period, inputs)
-    current = ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
-    if current is not None and current.input_hash == digest:
-        return current
-    results = [(i, _compute(version, i)) for i in inputs if i.units]
-    with transaction.atomic():
-        run = _store_run(version, period, digest, reason, current, results)
-        record_event(
-            actor=actor,
-            event="scores.compute",
-            obj=run,
-            detail={"period": period, "reason": reason[:100]},
-        )
-    return run
+    for _attempt in range(STORE_ATTEMPTS):
+        current = ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
+        inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
+        digest = _input_hash(version, period, inputs)
+        if current is not None and current.input_hash == digest:
+            return current
+        results = [(i, _compute(version, i)) for i in inputs if i.units]
+        with transaction.atomic():
+            _lock_quarter(version, period)
+            latest = (
+                ScoreRun.objects.filter(version=version, period=period, is_current=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if latest != (current.pk if current is not None else None):
+                continue
+            run = _store_run(version, period, digest, reason, current, results)
+            record_event(
+                actor=actor,
+                event="scores.compute",
+                obj=run,
+                detail={"period": period, "reason": reason[:100]},
+            )
+        return run
+    raise RuntimeError("%s: other computations kept storing first" % period)
 
 
-def recompute_months(*, months: list[str], reason: str) -> None:
-    """Approved figures of `months` changed: after commit, recompute their quarters and later computed ones."""
-    quarters = {quarter_of(m) for m in months}
-    if quarters:
-        transaction.on_commit(lambda: _recompute(quarters, reason))
+def _lock_quarter(version: SchemeVersion, period: str) -> None:
+    """Serialise storing runs of one quarter: a transaction-scoped advisory lock on PostgreSQL.
+
+    SQLite needs none: its write transactions are IMMEDIATE, so one writer at a time.
+    """
+    if connection.vendor == "postgresql":
+        year, quarter = period.split("Q")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [version.pk, int(year) * 10 + int(quarter)]
+            )
 
 
-def _recompute(quarters: set[str], reason: str) -> None:
-    """Recompute the changed quarters and every later computed one (their windows include them)."""
+def recompute_quarters(*, quarters: set[str], reason: str) -> list[str]:
+    """Recompute the changed quarters and every later computed one (their windows include them).
+
+    Run by the job worker (`pingan.scores.tasks.recompute`); returns the quarters that got a new run.
+    """
     actor = job_actor("scores")
     later = ScoreRun.objects.filter(is_current=True, period__gt=min(quarters)).values_list(
         "period", flat=True
     )
+    changed = []
     for period in sorted(quarters | set(later)):
-        compute_period(actor=actor, period=period, reason=reason)
+        before = ScoreRun.objects.filter(period=period, is_current=True).values_list(
+            "pk", flat=True
+        )
+        run = compute_period(actor=actor, period=period, reason=reason)
+        if run is not None and run.pk not in set(before):
+            changed.append(period)
+    return changed
+
+
+def stale_quarters() -> list[str]:
+    """Quarters whose stored results differ from what their inputs give now (owed, not yet done)."""
+    version = current_version(None)
+    if version is None:
+        return []
+    current = dict(
+        ScoreRun.objects.filter(version=version, is_current=True).values_list(
+            "period", "input_hash"
+        )
+    )
+    stale = []
+    for period in sorted(set(current) | set(periods_with_figures())):
+        inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
+        if current.get(period) != _input_hash(version, period, inputs):
+            stale.append(period)
+    return stale
 
 
 def compute_all(*, actor: Actor, periods: list[str], reason: str) -> list[ScoreRun]:

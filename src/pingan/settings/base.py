@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pingan.core",
     "pingan.audit",
     "pingan.accounts",
@@ -161,6 +163,24 @@ EMAIL_BACKEND = (
 )
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# The durable job queue (docs/adr/0011-owed-work-in-a-durable-job-queue.md): jobs are rows of this
+# database, enqueued in the transaction of the change that makes them owed, run by the worker
+# (`pingan worker`, or beside the web server in `pingan serve`).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {"id_function": "pingan.core.jobs.job_id"},
+    }
+}
+# Periodic jobs the worker runs itself: every N seconds, or daily at a local time.
+PINGAN_SCHEDULE = {
+    "pingan.cases.tasks.tick": {"every": int(os.environ.get("PINGAN_TICK_SECONDS", "300"))},
+    "pingan.reporting.tasks.remind": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
+}
+# `pingan check` reports work owed for longer than this.
+PINGAN_OWED_WORK_MINUTES = int(os.environ.get("PINGAN_OWED_WORK_MINUTES", "15"))
 
 LOGGING = {
     "version": 1,

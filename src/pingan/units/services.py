@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event, record_export
+from pingan.core import events
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table
 from pingan.units.models import Covariate, Level, OrgUnit
@@ -215,6 +216,8 @@ def import_covariates(*, actor: Actor, data: bytes, dry_run: bool = False) -> Im
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
         _apply_covariates(values, summary)
+        if summary.created or summary.updated:
+            events.publish(events.COVARIATES_CHANGED, reason="covariates.import")
         record_event(
             actor=actor,
             event="covariates.import",

@@ -1,0 +1,64 @@
+"""Recomputation as owed work: enqueued with the change that makes it owed, run by the job worker.
+
+The subscribers below are called by `pingan.core.events` inside the transaction of an approval,
+a correction, a scheme load or a covariates import; the job row they write commits with it.
+Running the job twice, or after a later job already did the work, is a no-op (the input hash).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pingan.core.jobs import enqueue, pending, task
+from pingan.core.periods import quarter_of
+
+
+@task()
+def recompute(*, quarters: list[str], reason: str) -> list[str]:
+    """Recompute the given quarters and every later computed one; the quarters that got a new run."""
+    from pingan.scores.services import recompute_quarters
+
+    return recompute_quarters(quarters=set(quarters), reason=reason)
+
+
+def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
+    """Approved figures of `months` changed: their quarters (and later computed ones) are owed."""
+    quarters = sorted({quarter_of(m) for m in months})
+    if quarters:
+        enqueue(recompute, quarters=quarters, reason=reason)
+
+
+def inputs_of_computed_quarters_changed(*, reason: str, **_payload: Any) -> None:
+    """A scheme or covariates changed: every computed quarter is owed."""
+    from pingan.scores.models import ScoreRun
+
+    quarters = sorted(
+        set(ScoreRun.objects.filter(is_current=True).values_list("period", flat=True))
+    )
+    if quarters:
+        enqueue(recompute, quarters=quarters, reason=reason)
+
+
+def unowed_stale_quarters() -> list[str]:
+    """Quarters whose stored results differ from their inputs with no recomputation owed for them.
+
+    A quarter is covered by a waiting or running `recompute` job that names it, or names an
+    earlier quarter while it has a current run (the job recomputes every later computed quarter).
+    """
+    from pingan.scores.models import ScoreRun
+    from pingan.scores.services import stale_quarters
+
+    stale = stale_quarters()
+    if not stale:
+        return []
+    owed = [kwargs["quarters"] for kwargs in pending(recompute)]
+    computed = set(ScoreRun.objects.filter(is_current=True).values_list("period", flat=True))
+    return [
+        period
+        for period in stale
+        if not any(
+            period in quarters or (period in computed and period > min(quarters))
+            for quarters in owed
+            if quarters
+        )
+    ]
