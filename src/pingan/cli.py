@@ -132,11 +132,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_scheme_load(args: argparse.Namespace) -> int:
     """Load a scheme TOML file."""
-    from pathlib import Path
-
+    from pingan.core.tabular import read_path, utf8_text
     from pingan.schemes.services import load_scheme
 
-    result = load_scheme(actor=_actor(), source=Path(args.file).read_text(encoding="utf-8"))
+    result = load_scheme(actor=_actor(), source=utf8_text(read_path(args.file)))
     state = "loaded as new version" if result.created else "unchanged, still version"
     print("%s: %s %d" % (result.version.scheme.code, state, result.version.number))
     return 0

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from pingan.api.auth import API_AUTH
+from pingan.core.limits import size_reason
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting import api as reporting_api
 from pingan.schemes import api as schemes_api
@@ -52,6 +53,19 @@ def _input_refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
         _("The input was refused"),
         _("Nothing was written."),
         problems=[p.as_dict() for p in exc.problems],
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    reason = size_reason(size) or str(exc)
+    return problem(
+        request,
+        413,
+        _("The input was refused"),
+        _("Nothing was written."),
+        problems=[{"row": None, "column": None, "reason": reason}],
     )
 
 

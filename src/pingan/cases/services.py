@@ -49,6 +49,7 @@ from pingan.cases.models import (
 )
 from pingan.cases.selectors import active_categories
 from pingan.cases.workdays import add_working_days
+from pingan.core.limits import length_reason
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.units.models import OrgUnit
 
@@ -79,6 +80,9 @@ ALLOWED_UPLOADS = {
     "application/pdf": (b"%PDF-",),
 }
 MAX_TEXT = 4000
+# (field named in problems, Report attribute, most characters kept): longer input is refused
+LENGTH_LIMITS = (("address", "address", 200), ("reporter_name", "reporter_name", 50),
+                 ("reporter_phone", "reporter_phone", 30))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -274,7 +278,7 @@ def _create_matter(*, actor: Actor, report: Report, now: dt.datetime) -> Matter:
             grade=grade,
             description=report.description.strip(),
             place_unit=place,
-            address=report.address.strip()[:200],
+            address=report.address.strip(),
             lat=report.lat,
             lon=report.lon,
             channel=report.channel,
@@ -319,6 +323,10 @@ def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
     phone = (report.reporter_phone or "").strip()
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         problems.append(Problem(None, "reporter_phone", _("a phone number holds digits only")))
+    for column, value, limit in LENGTH_LIMITS:
+        too_long = length_reason((getattr(report, value) or "").strip(), limit)
+        if too_long:
+            problems.append(Problem(None, column, too_long))
     problems += _check_uploads(report.uploads)
     return category, grade, place, problems
 

@@ -7,9 +7,12 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import require, require_body
+from pingan.core.limits import check_rows
 from pingan.core.problems import InputRefused, Problem
 from pingan.reporting import selectors, services
 from pingan.reporting.cells import Columns
@@ -53,7 +56,15 @@ class CellIn(Schema):
 
     unit_code: str
     indicator_code: str
-    value: int | float | str | None = None
+    value: StrictInt | StrictFloat | StrictStr | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        """JSON true/false is not a count (it would otherwise be taken as 1/0)."""
+        if isinstance(value, bool):
+            raise PydanticCustomError("whole_number", _("the value must be a whole number ≥ 0"))
+        return value
 
 
 class CellsIn(Schema):
@@ -206,6 +217,7 @@ def put_cells(
     submission = services.get_submission(
         actor=actor, action="reporting.fill", submission_id=submission_id
     )
+    check_rows(len(payload.cells))
     records = [
         (i, c.unit_code, c.indicator_code, submission.month, c.value)
         for i, c in enumerate(payload.cells, start=1)

@@ -137,6 +137,8 @@ def parse_value(value: object) -> int | str | None:
         if not text:
             return None
         if text.isascii() and text.isdigit():
+            if len(text.lstrip("0")) > len(str(MAX_VALUE)):
+                return _("the value is too large")
             number = int(text)
             return number if number <= MAX_VALUE else _("the value is too large")
         return _("the value must be a whole number ≥ 0")

@@ -25,7 +25,7 @@ from pingan.accounts.permissions import require, require_body
 from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.problems import Conflict, InputRefused, Problem
-from pingan.core.tabular import iter_records
+from pingan.core.tabular import check_header, iter_records
 from pingan.reporting import periods
 from pingan.reporting.cells import (
     Catalogue,
@@ -555,12 +555,7 @@ def figure_lines(data: bytes) -> Iterable[tuple[int | None, Sequence[Any]]]:
         raise InputRefused([Problem(None, None, _("the file is empty"))]) from None
     while header and not header[-1]:
         header.pop()
-    problems = [
-        Problem(1, c, _("required column is missing")) for c in FIGURE_COLUMNS if c not in header
-    ]
-    problems += [Problem(1, c, _("unknown column")) for c in header if c not in FIGURE_COLUMNS]
-    if problems:
-        raise InputRefused(problems)
+    check_header(header, required=FIGURE_COLUMNS, allowed=FIGURE_COLUMNS)
     order = [header.index(c) for c in FIGURE_COLUMNS]
     if order == [0, 1, 2, 3]:
         return zip(count(2), records)

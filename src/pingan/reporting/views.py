@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can, require_body
 from pingan.core.exports import FORMATS
+from pingan.core.limits import check_size
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting import periods, selectors, services
 from pingan.reporting.cells import Columns
@@ -171,11 +172,11 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     if uploaded is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("reporting:submission", submission_id=item.pk)
-    data = uploaded.read()
     dry_run = bool(request.POST.get("dry_run"))
 
     def run() -> services.CellsSummary:
-        records, columns = upload_records(data, item.month)
+        check_size(uploaded.size or 0)
+        records, columns = upload_records(uploaded.read(), item.month)
         return services.put_cells(
             actor=actor, submission_id=item.pk, records=records, columns=columns, dry_run=dry_run
         )

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from pingan.core.limits import check_data
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import XLSX_MAGIC, iter_records
 from pingan.reporting.cells import Columns, Record
@@ -74,6 +75,7 @@ def template_bytes(submission: Submission, language: str = "zh-hans") -> bytes:
 
 def upload_records(data: bytes, month: str) -> tuple[list[Record], Columns]:
     """Records from an uploaded template or figures file, with the column names problems use."""
+    check_data(data)
     if data.startswith(XLSX_MAGIC) and _is_template(data):
         return _template_records(data, month), Columns(
             unit="A", indicator="2", period="month", value=None
@@ -84,7 +86,12 @@ def upload_records(data: bytes, month: str) -> tuple[list[Record], Columns]:
 
 
 def _is_template(data: bytes) -> bool:
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception as exc:
+        raise InputRefused(
+            [Problem(None, None, _("the file is not a readable XLSX workbook"))]
+        ) from exc
     try:
         return META_SHEET in workbook.sheetnames
     finally:

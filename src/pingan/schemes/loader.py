@@ -94,6 +94,8 @@ def parse_scheme(source: str) -> dict[str, Any]:
         raise InputRefused(
             [Problem(None, None, _("not valid TOML: %(error)s") % {"error": exc})]
         ) from exc
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputRefused([Problem(None, None, _("the file holds a number too large"))]) from exc
     check = _Checker()
     content: dict[str, Any] = {
         "scheme": _scheme_header(check, raw.get("scheme", {})),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
+from pingan.core.limits import check_size
 from pingan.core.problems import InputRefused, Problem
 from pingan.scores.models import UnitBoundary
 from pingan.units.models import OrgUnit
@@ -27,6 +28,7 @@ def upload_boundaries(*, actor: Actor, data: bytes) -> int:
     written unless every feature is valid. Returns the number of boundaries stored.
     """
     require(actor, "scores.boundaries")
+    check_size(len(data))
     collection = _parse(data)
     features = collection["features"]
     codes = dict(OrgUnit.objects.values_list("code", "pk"))

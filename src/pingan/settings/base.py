@@ -147,8 +147,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
+
+def _env_number(name: str, default: int) -> int:
+    """A whole number ≥ 1 from the environment (the default when unset)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and 0 < len(text) <= 12 and int(text) > 0):
+        raise ValueError("%s must be a whole number ≥ 1, not %r" % (name, text))
+    return int(text)
+
+
+# Limits on uploaded and imported files (see docs/formats.md), checked before any parsing.
+PINGAN_MAX_UPLOAD_MB = _env_number("PINGAN_MAX_UPLOAD_MB", 20)
+PINGAN_MAX_ROWS = _env_number("PINGAN_MAX_ROWS", 500_000)
+PINGAN_MAX_COLUMNS = _env_number("PINGAN_MAX_COLUMNS", 1_000)
+PINGAN_MAX_XLSX_EXPANDED_MB = _env_number("PINGAN_MAX_XLSX_EXPANDED_MB", 200)
+PINGAN_MAX_XLSX_RATIO = _env_number("PINGAN_MAX_XLSX_RATIO", 100)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = PINGAN_MAX_UPLOAD_MB * 1024 * 1024
 
 EMAIL_HOST = os.environ.get("PINGAN_SMTP_HOST", "")
 EMAIL_PORT = int(os.environ.get("PINGAN_SMTP_PORT", "25"))

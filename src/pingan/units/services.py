@@ -16,6 +16,7 @@ from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event, record_export
 from pingan.core import events
+from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table
 from pingan.units.models import Covariate, Level, OrgUnit
@@ -110,8 +111,10 @@ def _unit_row(
         problems.append(Problem(line, "code", _("a code is 1–32 letters, digits, '_', '.' or '-'")))
     if not name:
         problems.append(Problem(line, "name", _("the name is empty")))
-    elif len(name) > 100:
-        problems.append(Problem(line, "name", _("the name is longer than 100 characters")))
+    for column, field_name in (("name", "name_zh"), ("name_en", "name_en")):
+        too_long = length_reason(cells.get(column, ""), _max_length(field_name))
+        if too_long:
+            problems.append(Problem(line, column, too_long))
     if eval_class and eval_class not in classes:
         problems.append(
             Problem(line, "class", _("no loaded scheme has class %(code)s") % {"code": eval_class})
@@ -140,6 +143,10 @@ def _unit_row(
         closed,
     )
     return row, []
+
+
+def _max_length(field_name: str) -> int:
+    return int(getattr(OrgUnit._meta.get_field(field_name), "max_length", 0) or 0)
 
 
 def _parent_problems(rows: list[UnitRow]) -> list[Problem]:
@@ -253,7 +260,8 @@ def _validate_covariates(
                 )
             )
         year = cells["year"]
-        if not (year.isdigit() and 1990 <= int(year) <= 2100):
+        year_ok = len(year) == 4 and year.isdigit() and 1990 <= int(year) <= 2100
+        if not year_ok:
             problems.append(Problem(line, "year", _("not a year between 1990 and 2100")))
         key = (cells["unit_code"], year)
         if key in seen:
@@ -263,7 +271,7 @@ def _validate_covariates(
         seen[key] = line
         for name in names:
             number = _covariate_value(cells.get(name, ""), line, name, problems)
-            if number is not None and unit_id is not None and year.isdigit():
+            if number is not None and unit_id is not None and year_ok:
                 values[(unit_id, int(year), name)] = number
     if problems:
         raise InputRefused(problems)

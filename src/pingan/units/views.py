@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
+from pingan.core.limits import check_size
 from pingan.core.problems import InputRefused
 from pingan.units import selectors, services
 from pingan.web.access import requires
@@ -40,6 +41,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         return redirect("units:list")
     dry_run = request.POST.get("dry_run") == "1"
     try:
+        check_size(upload.size or 0)
         summary = services.import_units(
             actor=actor_from_request(request), data=upload.read(), dry_run=dry_run
         )

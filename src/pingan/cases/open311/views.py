@@ -276,7 +276,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     matter = services.intake_from_api(
         api_key=post.get("api_key", ""), source=client_address(request), category_code=code,
         description=post.get("description", ""), place_unit_code=place.code, address=address,
-        lat=lat, lon=lon, reporter_name=name[:50], reporter_phone=post.get("phone", "")[:30],
+        lat=lat, lon=lon, reporter_name=name, reporter_phone=post.get("phone", ""),
     )  # fmt: skip
     row = {
         "service_request_id": matter.number,
