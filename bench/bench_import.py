@@ -154,6 +154,8 @@ def timed_import(
 ) -> dict[str, float]:
     """Run the worker for one database and return its JSON result."""
     env = {**os.environ, "PINGAN_HOME": str(home), "PINGAN_DATABASE_URL": url}
+    # The file is larger than the default upload limits (20 MB, 500,000 rows): raise them.
+    env.update(PINGAN_MAX_UPLOAD_MB="1000", PINGAN_MAX_ROWS="100000000")
     command = [
         sys.executable,
         __file__,

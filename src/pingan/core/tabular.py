@@ -159,8 +159,10 @@ def read_table(
     """
     records = iter_records(data)
     header = _read_header(records, required=required, optional=optional or [], extra_ok=extra_ok)
+    # The records are read to the end (or to the first beyond the limits) before any row is built.
+    rest = list(records)
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, record in enumerate(records, start=2):
+    for line, record in enumerate(rest, start=2):
         if not any(cell.strip() for cell in record):
             continue
         cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
