@@ -2,6 +2,6 @@
 
 EXPECTED = {
     "bulletins.view": {"analyst", "office_head", "leader"},
-    "bulletins.draft": {"analyst"},
+    "bulletins.draft": {"analyst", "office_head"},
     "bulletins.issue": {"office_head"},
 }

@@ -31,11 +31,11 @@ def test_masthead_number_and_title(document):
     lines = texts(document)
     assert lines[0] == "示例数据"
     assert lines[1] == "滨州市平安建设领导小组办公室文件"
-    assert lines[3] == "滨平安办〔2026〕　号"
+    assert lines[2:5] == ["", "", "滨平安办〔2026〕　号"]
     assert "关于2026年第三季度社会稳定指数的通报" in lines
     red = document.paragraphs[1].runs[0].font.color.rgb
     assert str(red) == "E00000"
-    border = document.paragraphs[3]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    border = document.paragraphs[4]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert (border.get(qn("w:val")), border.get(qn("w:color"))) == ("single", "E00000")
 
 
@@ -103,11 +103,34 @@ def test_body_text_is_fangsong_3hao_with_east_asian_font(document):
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
 
 
-def test_footer_has_a_page_field_between_dashes(document):
-    footer = document.sections[0].footer.paragraphs[0]
-    assert footer.text == "— 1 —"
-    instructions = [e.text for e in footer._p.iter(qn("w:instrText"))]
+def test_page_numbers_sit_at_the_outer_edge(document):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = document.sections[0]
+    assert document.settings.odd_and_even_pages_header_footer is True
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert (odd.text, even.text) == ("— 1 —", "— 1 —")
+    assert (odd.alignment, even.alignment) == (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+    assert (odd.paragraph_format.right_indent, even.paragraph_format.left_indent) == (
+        Pt(14),
+        Pt(14),
+    )
+    assert odd.runs[0].font.size == Pt(14)
+    instructions = [e.text for e in odd._p.iter(qn("w:instrText"))]
     assert instructions == [" PAGE "]
+
+
+def test_headings_are_kept_with_the_next_paragraph_and_tables_fit_unit_names(document):
+    headings = [
+        p for p in document.paragraphs if p.text in ("二、分类排名", "（一）县区和市属开发区")
+    ]
+    assert [p.paragraph_format.keep_with_next for p in headings] == [True, True]
+    table = document.tables[0]
+    widths = [round(c.width.pt, 1) for c in table.rows[0].cells]
+    assert round(sum(widths), 1) == 442.2
+    longest = max((r.cells[1].text for r in table.rows[1:]), key=len)
+    assert longest == "滨州高新技术产业开发区"
+    assert widths[1] >= len(longest) * 10.5 + 10.8
 
 
 def test_closing_and_distribution(document):
@@ -115,7 +138,8 @@ def test_closing_and_distribution(document):
     assert lines[lines.index("关于2026年第三季度社会稳定指数的通报") + 2].startswith(
         "各县（区）平安建设领导小组"
     )
-    assert "抄送：市平安建设领导小组各成员。" in lines
+    assert "　抄送：市平安建设领导小组各成员。" in lines
+    assert lines[-1].startswith("　滨州市平安建设领导小组办公室\t") and lines[-1].endswith("日印发")
     assert lines.count("滨州市平安建设领导小组办公室") == 1
 
 
@@ -125,7 +149,7 @@ def test_issuer_comes_from_configuration(scored, system_actor, monkeypatch):
     document = Document(
         io.BytesIO(render_current(actor=system_actor, period=PERIOD, fmt="docx").data)
     )
-    assert texts(document)[1:4] == ["某市平安办文件", "", "某平安办〔2026〕　号"]
+    assert texts(document)[1:5] == ["某市平安办文件", "", "", "某平安办〔2026〕　号"]
 
 
 def test_english_rendering(scored, system_actor):

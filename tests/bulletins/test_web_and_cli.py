@@ -31,9 +31,18 @@ def test_analyst_drafts_and_office_head_issues_through_the_pages(scored, make_us
     assert analyst.post(reverse("bulletins:create"), {"period": PERIOD}).status_code == 302
     draft = Bulletin.objects.get(period=PERIOD)
     assert analyst.post(reverse("bulletins:issue", args=[draft.pk])).status_code == 403
+    edit = reverse("bulletins:edit", args=[draft.pk])
+    assert 'name="analysis"' in analyst.get(edit).content.decode()
+    texts = {"analysis": "形势平稳。", "requirements": "落实整改。", "attachments": ""}
+    assert analyst.post(edit, texts).status_code == 302
 
     head = signed_in(Client(), make_user, "office_head")
-    assert head.post(reverse("bulletins:issue", args=[draft.pk])).status_code == 302
+    confirm = head.get(reverse("bulletins:issue", args=[draft.pk]))
+    assert "确认印发" in confirm.content.decode()
+    assert head.post(reverse("bulletins:issue", args=[draft.pk])).status_code == 200
+    assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
+    issuing = head.post(reverse("bulletins:issue", args=[draft.pk]), {"confirm": "yes"})
+    assert issuing.status_code == 302
     issued = Bulletin.objects.get(pk=draft.pk)
     assert issued.status == Status.ISSUED
     listing = head.get(reverse("bulletins:list")).content.decode()
@@ -54,7 +63,7 @@ def test_preview_and_download(scored, make_user, client, staff):
 
 
 def test_pdf_download_without_libreoffice_explains(scored, make_user, client, staff, monkeypatch):
-    monkeypatch.setattr("pingan.bulletins.pdf.soffice", lambda: None)
+    monkeypatch.setattr("pingan.core.documents.pdf.soffice", lambda: None)
     draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
     analyst = signed_in(client, make_user, "analyst")
     analyst.cookies["django_language"] = "zh-hans"
@@ -75,7 +84,7 @@ def test_cli_writes_docx_and_html(scored, tmp_path):
 
 
 def test_cli_pdf_without_libreoffice_exits_1(scored, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("pingan.bulletins.pdf.soffice", lambda: None)
+    monkeypatch.setattr("pingan.core.documents.pdf.soffice", lambda: None)
     monkeypatch.setenv("PINGAN_LANGUAGE", "en")
     assert (
         main(["bulletin", "--period", PERIOD, "--format", "pdf", "-o", str(tmp_path / "b.pdf")])

@@ -20,8 +20,19 @@ from tests.bulletins.factory import store_run
 pytestmark = pytest.mark.django_db
 
 
+ANALYSIS = "本季度形势总体平稳。\n北海经济开发区须引起重视。"
+REQUIREMENTS = "各单位要落实整改责任。"
+
+
+def write_text(staff, draft, role="analyst"):
+    return services.edit_text(
+        actor=staff[role], bulletin_id=draft.pk, analysis=ANALYSIS, requirements=REQUIREMENTS
+    )
+
+
 def issue_period(staff, period=PERIOD):
     draft = services.create_draft(actor=staff["analyst"], period=period)
+    write_text(staff, draft)
     return services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
 
 
@@ -43,6 +54,7 @@ def test_issue_numbers_stores_and_hashes_the_document(scored, staff):
         scored.pk,
         None,
     )
+    write_text(staff, draft)
     issued = services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
     assert (issued.status, issued.issued, issued.edition, issued.serial) == (
         Status.ISSUED,
@@ -55,7 +67,7 @@ def test_issue_numbers_stores_and_hashes_the_document(scored, staff):
     assert issued.sha256 == hashlib.sha256(bytes(issued.docx)).hexdigest()
     assert services.verify(issued) is True
     lines = paragraphs(issued)
-    assert lines[3] == issued.doc_number
+    assert lines[4] == issued.doc_number
     assert (
         Document(io.BytesIO(bytes(issued.docx))).sections[0].header.paragraphs[0].text == "示例数据"
     )
@@ -66,9 +78,10 @@ def test_issue_numbers_stores_and_hashes_the_document(scored, staff):
     )
     assert [(e, o) for e, o, _d in events] == [
         ("bulletins.draft", str(draft.pk)),
+        ("bulletins.edit_text", str(draft.pk)),
         ("bulletins.issue", str(draft.pk)),
     ]
-    assert events[1][2] == {
+    assert events[2][2] == {
         "period": PERIOD,
         "edition": 1,
         "run": scored.pk,
@@ -121,7 +134,7 @@ def test_reissue_makes_edition_two_with_the_same_number(scored, staff):
     first = issue_period(staff)
     second = issue_period(staff)
     assert (second.edition, second.doc_number, second.serial) == (2, first.doc_number, 1)
-    assert paragraphs(second)[3] == first.doc_number + "（第2版）"
+    assert paragraphs(second)[4] == first.doc_number + "（第2版）"
     assert Bulletin.objects.filter(period=PERIOD).count() == 2
     assert services.verify(Bulletin.objects.get(pk=first.pk)) is True
 
@@ -172,11 +185,14 @@ def test_corrections_of_an_unpublished_quarter_are_not_errata(scored, staff):
     assert "自上期通报以来，已发布结果无更正。" in paragraphs(issued)
 
 
-@pytest.mark.parametrize("role", ["office_head", "leader"])
-def test_only_the_analyst_drafts(scored, staff, role):
+def test_the_leader_cannot_draft_or_write(scored, staff):
     with pytest.raises(PermissionDenied):
-        services.create_draft(actor=staff[role], period=PERIOD)
+        services.create_draft(actor=staff["leader"], period=PERIOD)
     assert not Bulletin.objects.exists()
+    draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
+    with pytest.raises(PermissionDenied):
+        write_text(staff, draft, role="leader")
+    assert Bulletin.objects.get(pk=draft.pk).analysis == ""
 
 
 @pytest.mark.parametrize("role", ["analyst", "leader"])
@@ -200,3 +216,82 @@ def test_units_and_body_roles_see_no_bulletin(scored, staff):
 def test_a_bad_quarter_is_refused(demo_units, staff):
     with pytest.raises(InputRefused, match="not a quarter"):
         services.create_draft(actor=staff["analyst"], period="2026-07")
+
+
+def test_the_office_head_drafts_writes_and_issues_and_the_text_is_printed(scored, staff):
+    draft = services.create_draft(actor=staff["office_head"], period=PERIOD)
+    written = write_text(staff, draft, role="office_head")
+    assert (written.analysis, written.requirements, written.attachments) == (
+        ANALYSIS,
+        REQUIREMENTS,
+        "",
+    )
+    assert written.text_edited_by_id == staff["office_head"].user.pk
+    issued = services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
+    lines = paragraphs(issued)
+    start = lines.index("八、情况分析")
+    assert lines[start : start + 5] == [
+        "八、情况分析",
+        "本季度形势总体平稳。",
+        "北海经济开发区须引起重视。",
+        "九、工作要求",
+        "各单位要落实整改责任。",
+    ]
+
+
+def test_attachments_are_listed_after_the_body(scored, staff):
+    draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
+    services.edit_text(
+        actor=staff["analyst"],
+        bulletin_id=draft.pk,
+        analysis=ANALYSIS,
+        requirements=REQUIREMENTS,
+        attachments="各单位整改情况表\n预警单位名单",
+    )
+    issued = services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
+    lines = paragraphs(issued)
+    assert lines[
+        lines.index("各单位要落实整改责任。") + 2 : lines.index("各单位要落实整改责任。") + 4
+    ] == [
+        "附件：1. 各单位整改情况表",
+        "2. 预警单位名单",
+    ]
+
+
+def test_issue_is_refused_without_analysis_or_requirements(scored, staff):
+    draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
+    services.edit_text(
+        actor=staff["analyst"], bulletin_id=draft.pk, analysis=ANALYSIS, requirements="  \n"
+    )
+    with pytest.raises(InputRefused) as refused:
+        services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
+    assert [(p.column, p.reason) for p in refused.value.problems] == [
+        ("requirements", "“工作要求”为空；请在草稿中填写后再印发")
+    ]
+    assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
+    assert not AuditRecord.objects.filter(event="bulletins.issue").exists()
+
+
+def test_an_issued_bulletins_text_is_frozen(scored, staff):
+    issued = issue_period(staff)
+    with pytest.raises(Conflict, match="already issued"):
+        write_text(staff, issued)
+    with pytest.raises(DatabaseError, match="immutable"):
+        raw("UPDATE bulletins_bulletin SET analysis = 'x' WHERE id = %s", issued.pk)
+    assert Bulletin.objects.get(pk=issued.pk).analysis == ANALYSIS
+
+
+@pytest.mark.filterwarnings("ignore:Glyph 131072")
+def test_issue_is_refused_when_a_unit_name_has_no_glyph(scored, staff):
+    from pingan.units.models import OrgUnit
+
+    OrgUnit.objects.filter(code="BZ02").update(name_zh="沾化区𠀀")
+    draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
+    write_text(staff, draft)
+    with pytest.raises(InputRefused) as refused:
+        services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
+    messages = [p.reason for p in refused.value.problems]
+    assert "“沾化区𠀀”中的“𠀀” (U+20000)在字体 Noto Serif SC 中没有字形" in messages
+    assert "“沾化区𠀀”中的“𠀀” (U+20000)在字体 Noto Sans SC 中没有字形" in messages
+    assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
+    assert not AuditRecord.objects.filter(event="bulletins.issue").exists()

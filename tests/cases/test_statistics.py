@@ -239,3 +239,54 @@ def test_index_submission_is_a_draft_filled_from_the_matters(
     values = dict(Figure.objects.filter(submission=submission).values_list("unit__code", "value"))
     assert (values["BZ01"], values["BZ02"], values["D001"], values["I01"]) == (2, 0, 0, 0)
     assert len(values) == 108
+
+
+@pytest.mark.django_db
+def test_daily_summary_document_lists_overdue_matters_in_a_table(people, september):
+    import io
+
+    from django.utils import translation
+    from docx import Document
+
+    from pingan.cases.summary import summary_docx
+
+    summary = services.generate_daily_summary(
+        actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
+    )
+    number = september["C"].number
+    assert summary.content["attention"] == [
+        {
+            "number": number,
+            "category": "噪音扰民",
+            "grade": september["C"].grade.name_zh,
+            "place": september["C"].place_unit.name_zh,
+            "responsible": "滨城区",
+            "due": "2025-09-10",
+            "overdue": True,
+            "escalated": False,
+            "step": 1,
+        }
+    ]
+    with translation.override("zh-hans"):
+        document = Document(io.BytesIO(summary_docx(summary.content)))
+    lines = [p.text for p in document.paragraphs]
+    assert lines[:5] == ["每日工作情况", "", "", "2025年9月1日", ""]
+    assert [h for h in lines if h[:2] in ("一、", "二、", "三、")] == [
+        "一、当日工作量",
+        "二、按类别受理情况",
+        "三、逾期和升级事项",
+    ]
+    counts, categories, attention = document.tables
+    assert [c.text for c in counts.rows[1].cells] == ["已接收", "5"]
+    assert [c.text for c in categories.rows[1].cells] == ["噪音扰民", "5"]
+    assert [c.text for c in attention.rows[0].cells] == [
+        "编号",
+        "类别",
+        "等级",
+        "发生地",
+        "责任单位",
+        "办理期限",
+        "状态",
+    ]
+    assert [c.text for c in attention.rows[1].cells][0::4] == [number, "滨城区"]
+    assert attention.rows[1].cells[6].text == "逾期"

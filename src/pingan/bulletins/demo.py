@@ -7,9 +7,19 @@ from typing import IO, Any
 from pingan.accounts.actor import actor_for_user
 from pingan.accounts.models import User
 from pingan.bulletins.models import Bulletin, Status
-from pingan.bulletins.services import create_draft, issue
+from pingan.bulletins.services import create_draft, edit_text, issue
 from pingan.core.periods import quarter_of, shift_quarter
 from pingan.scores.selectors import current_run
+
+
+ANALYSIS = (
+    "本季度全市社会稳定形势总体平稳，各县区、各部门的结果均按本类别比较。\n"
+    "列入预警等级的单位主要集中在违法上访行为和安全责任事故两项指标，须引起高度重视。"
+)
+REQUIREMENTS = (
+    "各单位要对照本通报查找问题，落实整改责任，于下季度首月10日前报送整改情况。\n"
+    "列入红色、橙色预警的单位要制定专项工作方案，主要负责同志亲自研究部署。"
+)
 
 
 def last_complete_quarter(history: list[str], live: str) -> str:
@@ -30,6 +40,8 @@ def build(*, history: list[str], live: str, out: IO[str], **_context: Any) -> No
     head = User.objects.filter(username="officehead").first()
     if analyst is None or head is None:
         return
-    draft = create_draft(actor=actor_for_user(analyst, channel="cli", source="demo"), period=period)
+    writer = actor_for_user(analyst, channel="cli", source="demo")
+    draft = create_draft(actor=writer, period=period)
+    edit_text(actor=writer, bulletin_id=draft.pk, analysis=ANALYSIS, requirements=REQUIREMENTS)
     issued = issue(actor=actor_for_user(head, channel="cli", source="demo"), bulletin_id=draft.pk)
     out.write("bulletins: %s issued as %s\n" % (period, issued.doc_number))

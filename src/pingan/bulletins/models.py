@@ -15,10 +15,11 @@ class Status(models.TextChoices):
 
 
 class Bulletin(models.Model):
-    """One edition of a quarter's bulletin, drafted by an analyst and issued by the office head.
+    """One edition of a quarter's bulletin, drafted by an analyst or the office head and issued by the office head.
 
-    Once `issued` is true the row is immutable in the database (triggers); re-issuing makes a
-    new edition that keeps the document number.
+    The office's own text (情况分析, 工作要求, 附件说明) is written in the draft and printed
+    with the generated figures. Once `issued` is true the row, text included, is immutable in
+    the database (triggers); re-issuing makes a new edition that keeps the document number.
     """
 
     period = models.CharField(_("quarter"), max_length=6, db_index=True)
@@ -40,6 +41,13 @@ class Bulletin(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    analysis = models.TextField(_("analysis"), blank=True, default="")
+    requirements = models.TextField(_("requirements"), blank=True, default="")
+    attachments = models.TextField(_("attachments"), blank=True, default="")
+    text_edited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text_edited_at = models.DateTimeField(_("text edited at"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     docx = models.BinaryField(_("document (.docx)"), null=True, blank=True)
 

@@ -5,7 +5,7 @@ from pingan.accounts.roles import Role
 
 ACTIONS = {
     "bulletins.view": READ_ALL,
-    "bulletins.draft": frozenset({Role.ANALYST}),
+    "bulletins.draft": frozenset({Role.ANALYST, Role.OFFICE_HEAD}),
     "bulletins.issue": frozenset({Role.OFFICE_HEAD}),
     "bulletins.render": READ_ALL | {Role.SYSTEM_ADMIN},
 }

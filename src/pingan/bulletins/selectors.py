@@ -109,6 +109,25 @@ class Erratum:
     reason: str
 
 
+@dataclass(frozen=True)
+class OwnText:
+    """What the office writes itself: 情况分析, 工作要求 and the optional 附件说明, as stored."""
+
+    analysis: str = ""
+    requirements: str = ""
+    attachments: str = ""
+
+    @staticmethod
+    def paragraphs(text: str) -> list[str]:
+        """The non-empty lines of a text, each a paragraph, stripped."""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @classmethod
+    def of(cls, bulletin: Bulletin) -> OwnText:
+        """The text stored with a bulletin."""
+        return cls(bulletin.analysis, bulletin.requirements, bulletin.attachments)
+
+
 @dataclass
 class BulletinContent:
     """Everything a bulletin prints, in the order it prints it; every figure as stored."""
@@ -132,6 +151,9 @@ class BulletinContent:
     key_units: list[str]
     errata: list[Erratum]
     tier_lines: dict[str, float] = field(default_factory=dict)
+    analysis: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
 
     @property
     def edition_text(self) -> str:
@@ -149,6 +171,16 @@ def bulletins_by_period() -> list[tuple[str, list[Bulletin]]]:
     ):
         grouped.setdefault(bulletin.period, []).append(bulletin)
     return list(grouped.items())
+
+
+def bulletin_or_none(bulletin_id: int) -> Bulletin | None:
+    """One bulletin (without its stored document), or None."""
+    return (
+        Bulletin.objects.select_related("run", "created_by", "issued_by")
+        .defer("docx")
+        .filter(pk=bulletin_id)
+        .first()
+    )
 
 
 def issued_editions(period: str) -> QuerySet[Bulletin]:
@@ -336,6 +368,7 @@ def bulletin_content(
     date: dt.date,
     errata_since: dt.datetime | None = None,
     language: str = "zh-hans",
+    own: OwnText | None = None,
 ) -> BulletinContent:
     """Assemble a bulletin from the stored results of `run` (call under the wanted translation)."""
     results = list(results_for(run))
@@ -374,4 +407,7 @@ def bulletin_content(
         ],
         errata=errata_for(run.period, errata_since, language),
         tier_lines=dict(run.version.tiers),
+        analysis=OwnText.paragraphs(own.analysis) if own else [],
+        requirements=OwnText.paragraphs(own.requirements) if own else [],
+        attachments=OwnText.paragraphs(own.attachments) if own else [],
     )

@@ -1,4 +1,8 @@
-"""The bulletin workflow: draft (analyst) → issued (office head), and rendering in docx, pdf, html.
+"""The bulletin workflow: draft (analyst or office head) → issued (office head), and rendering in docx, pdf, html.
+
+The draft carries the office's own text (情况分析, 工作要求, optional 附件说明); issuing refuses
+a draft without 情况分析 or 工作要求, and a document with a character the shipped fonts cannot
+draw (every string of every chart and table is checked).
 
 An issued edition is stored with its .docx bytes and their SHA-256, and the database refuses to
 change it afterwards. Issuing again for the same quarter makes a new edition that keeps the
@@ -18,18 +22,19 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
-from pingan.bulletins import selectors
+from pingan.bulletins import docx_render, selectors
 from pingan.bulletins.config import issuer
-from pingan.bulletins.docx_render import render_docx
-from pingan.bulletins.html_render import render_html
 from pingan.bulletins.models import Bulletin, Status
-from pingan.bulletins.pdf import docx_to_pdf
+from pingan.core.documents import docx, glyphs
+from pingan.core.documents.model import OfficialDocument
+from pingan.core.documents.pdf import docx_to_pdf
 from pingan.core.periods import parse_quarter
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.scores.models import ScoreRun
 from pingan.scores.selectors import current_run
 
 FORMATS = ("docx", "pdf", "html")
+TEXT_LIMIT = 20000
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -74,10 +79,10 @@ def _run_of(period: str) -> ScoreRun:
 def render_content(content: selectors.BulletinContent, fmt: str) -> bytes:
     """Render assembled content as docx, pdf (through LibreOffice) or html bytes."""
     if fmt == "html":
-        return render_html(content).encode("utf-8")
+        return docx_render.render_html(content).encode("utf-8")
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    data = render_docx(content)
+    data = docx_render.render_docx(content)
     return data if fmt == "docx" else docx_to_pdf(data)
 
 
@@ -159,6 +164,7 @@ def draft_content(bulletin: Bulletin, language: str = "zh-hans") -> selectors.Bu
             date=timezone.localtime(bulletin.issued_at).date(),
             errata_since=bulletin.errata_since,
             language=language,
+            own=selectors.OwnText.of(bulletin),
         )
     latest = selectors.last_issued()
     return selectors.bulletin_content(
@@ -169,7 +175,78 @@ def draft_content(bulletin: Bulletin, language: str = "zh-hans") -> selectors.Bu
         date=timezone.localdate(),
         errata_since=latest.issued_at if latest else None,
         language=language,
+        own=selectors.OwnText.of(bulletin),
     )
+
+
+def edit_text(
+    *, actor: Actor, bulletin_id: int, analysis: str, requirements: str, attachments: str = ""
+) -> Bulletin:
+    """Store the office's own text of a draft (情况分析, 工作要求, 附件说明); audited; drafts only."""
+    require(actor, "bulletins.draft")
+    values = {"analysis": analysis, "requirements": requirements, "attachments": attachments}
+    problems = [
+        Problem(None, name, _("longer than %(n)d characters") % {"n": TEXT_LIMIT})
+        for name, value in values.items()
+        if len(value) > TEXT_LIMIT
+    ]
+    if problems:
+        raise InputRefused(problems)
+    cleaned = {name: value.strip().replace("\r\n", "\n") for name, value in values.items()}
+    with transaction.atomic():
+        draft = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+        changed = Bulletin.objects.filter(pk=draft.pk, status=Status.DRAFT, issued=False).update(
+            **cleaned, text_edited_by=actor.user, text_edited_at=timezone.now()
+        )
+        if changed != 1:
+            raise Conflict(_("Only a draft can be edited; this bulletin is already issued."))
+        record_event(
+            actor=actor,
+            event="bulletins.edit_text",
+            obj=draft,
+            detail={
+                "period": draft.period,
+                "edition": draft.edition,
+                **{name: hashlib.sha256(v.encode()).hexdigest() for name, v in cleaned.items()},
+            },
+        )
+    return Bulletin.objects.get(pk=bulletin_id)
+
+
+def _own_text_problems(draft: Bulletin) -> list[Problem]:
+    names = (("analysis", _("Analysis")), ("requirements", _("Requirements")))
+    return [
+        Problem(
+            None,
+            field,
+            _("%(section)s is empty; write it in the draft before issuing") % {"section": title},
+        )
+        for field, title in names
+        if not selectors.OwnText.paragraphs(getattr(draft, field))
+    ]
+
+
+def own_text_headings() -> list[tuple[str, str]]:
+    """(field, heading) of the office's own text, in print order, as the document numbers them."""
+    return [
+        ("analysis", _("Analysis")),
+        ("requirements", _("Requirements")),
+        ("attachments", _("Attachments (optional, one per line)")),
+    ]
+
+
+def issue_problems(bulletin: Bulletin, language: str = "zh-hans") -> list[Problem]:
+    """What would stop the draft from being issued now (own text, glyphs), for the confirmation page."""
+    if bulletin.status != Status.DRAFT:
+        return []
+    with translation.override(language):
+        document = docx_render.bulletin_document(draft_content(bulletin, language))
+        return _own_text_problems(bulletin) + glyph_problems(document)
+
+
+def glyph_problems(document: OfficialDocument) -> list[Problem]:
+    """One problem per string with a character the shipped font that renders it has no glyph for."""
+    return [Problem(None, "document", gap.message()) for gap in glyphs.missing(document)]
 
 
 def _number_for(period: str, year: int) -> tuple[int, int]:
@@ -203,8 +280,13 @@ def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulle
                     date=timezone.localtime(now).date(),
                     errata_since=since,
                     language=language,
+                    own=selectors.OwnText.of(draft),
                 )
-                data = render_docx(content)
+                document = docx_render.bulletin_document(content)
+                problems = _own_text_problems(draft) + glyph_problems(document)
+                if problems:
+                    raise InputRefused(problems)
+                data = docx.render(document)
             digest = hashlib.sha256(data).hexdigest()
             changed = Bulletin.objects.filter(
                 pk=draft.pk, status=Status.DRAFT, issued=False

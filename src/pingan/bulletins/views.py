@@ -72,16 +72,60 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect("bulletins:list")
 
 
-@require_POST
+@requires("bulletins.draft")
+def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    """The draft's own text (情况分析, 工作要求, 附件说明): the form, and saving it."""
+    bulletin = selectors.bulletin_or_none(bulletin_id)
+    if bulletin is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.edit_text(
+                actor=actor_from_request(request),
+                bulletin_id=bulletin_id,
+                analysis=request.POST.get("analysis", ""),
+                requirements=request.POST.get("requirements", ""),
+                attachments=request.POST.get("attachments", ""),
+            )
+        except InputRefused as refused:
+            messages.error(request, "; ".join(str(p) for p in refused.problems))
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            messages.success(request, _("The text of the draft is saved."))
+        return redirect("bulletins:edit", bulletin_id=bulletin_id)
+    return render(
+        request,
+        "bulletins/edit.html",
+        {
+            "b": bulletin,
+            "sections": services.own_text_headings(),
+            "can_issue": can(actor_from_request(request), "bulletins.issue"),
+        },
+    )
+
+
 @requires("bulletins.issue")
 def issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
-    """Issue a draft; it becomes immutable."""
+    """Issue a draft after confirmation (GET shows what will be issued; POST with confirm issues it)."""
+    bulletin = selectors.bulletin_or_none(bulletin_id)
+    if bulletin is None:
+        raise Http404
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "bulletins/confirm_issue.html",
+            {"b": bulletin, "problems": services.issue_problems(bulletin, language=_language())},
+        )
     try:
         issued = services.issue(
             actor=actor_from_request(request), bulletin_id=bulletin_id, language=_language()
         )
     except Bulletin.DoesNotExist:
         raise Http404 from None
+    except InputRefused as refused:
+        messages.error(request, "; ".join(str(p) for p in refused.problems))
+        return redirect("bulletins:issue", bulletin_id=bulletin_id)
     except Conflict as conflict:
         messages.error(request, str(conflict))
         return redirect("bulletins:list")

@@ -316,7 +316,38 @@ def daily_summary_content(day: dt.date) -> dict[str, Any]:
         "overdue_numbers": list(
             open_now.filter(overdue=True).order_by("number").values_list("number", flat=True)[:50]
         ),
+        "attention": _attention_rows(open_now),
     }
+
+
+ATTENTION_LIMIT = 100
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _attention_rows(open_now: QuerySet[Matter]) -> list[dict[str, Any]]:
+    """Open matters that are overdue or escalated: number, category, grade, place, unit, due date (no personal data)."""
+    matters = (
+        open_now.filter(Q(overdue=True) | Q(escalated_at__isnull=False))
+        .select_related("category", "grade", "place_unit", "responsible_unit")
+        .order_by("number")[:ATTENTION_LIMIT]
+    )
+    return [
+        {
+            "number": m.number,
+            "category": m.category.name_zh,
+            "grade": m.grade.name_zh,
+            "place": m.place_unit.name_zh,
+            "responsible": m.responsible_unit.name_zh if m.responsible_unit else "",
+            "due": _iso(m.handle_due or m.sign_due),
+            "overdue": m.overdue,
+            "escalated": m.escalated_at is not None,
+            "step": m.ladder_step,
+        }
+        for m in matters
+    ]
 
 
 def evaluated_unit_of(unit: OrgUnit, cache: dict[int, OrgUnit | None]) -> OrgUnit | None:

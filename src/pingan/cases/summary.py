@@ -1,13 +1,30 @@
-"""The daily work summary (每日工作情况) as a Word document."""
+"""The daily work summary (每日工作情况) as an official document, through the one renderer.
+
+The same layout as the bulletin (`pingan.core.documents`): a red header line, the date under a
+red rule, the title, then numbered sections: the day's figures in a short table, matters
+received by category, and the open matters that are overdue or escalated in a table (number,
+category, grade, place, responsible unit, due date, state). Counts and matter numbers only: no
+personal data.
+"""
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from docx import Document
+
+from pingan.core.documents import docx
+from pingan.core.documents.model import (
+    Block,
+    Heading,
+    Masthead,
+    OfficialDocument,
+    Table,
+    Text,
+    date_text,
+)
 
 FIGURES = [
     ("received", gettext_noop("Received")),
@@ -27,25 +44,93 @@ def figure_rows(content: dict[str, Any]) -> list[tuple[str, int]]:
     return [(_(label), int(content.get(key, 0))) for key, label in FIGURES]
 
 
+def _state(row: dict[str, Any]) -> str:
+    notes = []
+    if row.get("overdue"):
+        notes.append(_("overdue"))
+    if row.get("escalated"):
+        notes.append(_("escalated to step %(n)d") % {"n": int(row.get("step", 1))})
+    return "，".join(notes) or "—"
+
+
+def _attention(content: dict[str, Any]) -> list[Block]:
+    rows = content.get("attention")
+    if rows is None:  # a summary stored before the table existed: its overdue numbers
+        numbers = content.get("overdue_numbers") or []
+        if not numbers:
+            return [Text(_("None."))]
+        return [
+            Table(
+                headers=(_("Number"),), rows=tuple((n,) for n in numbers), one_line=frozenset({0})
+            )
+        ]
+    if not rows:
+        return [Text(_("None."))]
+    return [
+        Table(
+            headers=(
+                _("Number"),
+                _("Category"),
+                _("Grade"),
+                _("Place"),
+                _("Responsible unit"),
+                _("Handle by"),
+                _("State"),
+            ),
+            rows=tuple(
+                (
+                    r["number"],
+                    r.get("category", ""),
+                    r.get("grade", ""),
+                    r.get("place", ""),
+                    r.get("responsible", "") or "—",
+                    r.get("due", "") or "—",
+                    _state(r),
+                )
+                for r in rows
+            ),
+            left=frozenset({3, 4}),
+            one_line=frozenset({0}),
+        )
+    ]
+
+
+def summary_document(content: dict[str, Any]) -> OfficialDocument:
+    """The daily summary as an official document (call under the wanted translation)."""
+    day = dt.date.fromisoformat(str(content.get("day")))
+    categories = content.get("by_category") or {}
+    blocks: list[Block] = [
+        Heading(1, _("Figures of the day")),
+        Table(
+            headers=(_("Item"), _("Count")),
+            rows=tuple((label, str(value)) for label, value in figure_rows(content)),
+            left=frozenset({0}),
+        ),
+        Heading(1, _("Received by category")),
+        *(
+            [
+                Table(
+                    headers=(_("Category"), _("Count")),
+                    rows=tuple((name, str(count)) for name, count in categories.items()),
+                    left=frozenset({0}),
+                )
+            ]
+            if categories
+            else [Text(_("None."))]
+        ),
+        Heading(1, _("Overdue and escalated matters")),
+        *_attention(content),
+    ]
+    return OfficialDocument(
+        title=_("Daily work summary of the centre, %(day)s") % {"day": date_text(day)},
+        author=_("Daily work summary"),
+        date=day,
+        date_text=date_text(day),
+        blocks=blocks,
+        masthead=Masthead(_("Daily work summary"), date_text(day)),
+    )
+
+
 def summary_docx(content: dict[str, Any]) -> bytes:
     """Render a daily summary's content as a .docx file (counts and matter numbers only)."""
-    document = Document()
-    document.add_heading(
-        _("Daily work summary of the centre, %(day)s") % {"day": content.get("day", "")}, level=1
-    )
-    table = document.add_table(rows=1, cols=2)
-    table.style = "Table Grid"
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Item"), _("Count")
-    for label, value in figure_rows(content):
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(value)
-    if content.get("by_category"):
-        document.add_heading(_("Received by category"), level=2)
-        for name, count in content["by_category"].items():
-            document.add_paragraph("%s：%d" % (name, count), style="List Bullet")
-    if content.get("overdue_numbers"):
-        document.add_heading(_("Overdue matters"), level=2)
-        document.add_paragraph("、".join(content["overdue_numbers"]))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx.render(summary_document(content))
