@@ -11,7 +11,6 @@ from pingan.bulletins.services import create_draft, edit_text, issue
 from pingan.core.periods import quarter_of, shift_quarter
 from pingan.scores.selectors import current_run
 
-
 ANALYSIS = (
     "本季度全市社会稳定形势总体平稳，各县区、各部门的结果均按本类别比较。\n"
     "列入预警等级的单位主要集中在违法上访行为和安全责任事故两项指标，须引起高度重视。"
