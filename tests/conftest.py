@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from importlib import resources
 
@@ -37,16 +38,33 @@ def _trigger_aware_flush():
             else sql.replace("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", 1)
             for _n, _t, sql in saved
         ]
+        # A fresh chain id after every flush: anchors written by earlier tests name other chains.
         head = [
             "DELETE FROM audit_audithead",
             "INSERT INTO audit_audithead (id, chain_id, seq, hash) VALUES (1, 'flushed%s', 0, '%s')"
-            % (os.getpid(), "0" * 64),
+            % (secrets.token_hex(8), "0" * 64),
         ]
         return drops + flush + head + restores
 
     connection.ops.__class__.sql_flush = sql_flush
     yield
     connection.ops.__class__.sql_flush = original
+
+
+@pytest.fixture
+def anchor_as_committed(settings, tmp_path):
+    """In a test rolled back at its end no commit moves the home anchor: this writes it from the
+    current head, as the commits would have, into a data folder of the test's own."""
+    from pingan.audit.anchor import write_anchor
+    from pingan.audit.models import AuditHead
+
+    settings.PINGAN_HOME = tmp_path
+
+    def write() -> None:
+        head = AuditHead.objects.get(pk=1)
+        write_anchor(head.chain_id, head.seq, head.hash)
+
+    return write
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_usage_error_exits_2():
 
 
 @pytest.mark.django_db
-def test_demo_then_scheme_show_and_units_export(capsys, monkeypatch):
+def test_demo_then_scheme_show_and_units_export(capsys, monkeypatch, anchor_as_committed):
     assert main(["demo", "--no-serve"]) == 0
     capsys.readouterr()
     assert main(["scheme", "show", "binzhou", "--format", "json"]) == 0
@@ -81,6 +81,7 @@ def test_demo_then_scheme_show_and_units_export(capsys, monkeypatch):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert Counter(r["class"] for r in rows if r["class"]) == {"A": 10, "B": 90, "C": 8}
     assert main(["demo", "--no-serve"]) == 0
+    anchor_as_committed()
     assert main(["audit", "verify"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("PINGAN_LANGUAGE", "en")

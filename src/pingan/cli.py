@@ -204,24 +204,6 @@ def cmd_covariates_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    """Verify the audit chain; exit 1 naming the first bad record."""
-    from django.utils.translation import gettext as _
-
-    from pingan.audit.verify import verify_chain
-
-    verdict = verify_chain()
-    if verdict.ok:
-        print(_("audit chain ok: %(n)d records verified") % {"n": verdict.checked})
-        return 0
-    text = _("audit chain BROKEN at record %(seq)s: %(reason)s (%(n)d records verified before it)")
-    print(
-        text % {"seq": verdict.bad_seq, "reason": verdict.reason, "n": verdict.checked},
-        file=sys.stderr,
-    )
-    return 1
-
-
 def _print_summary(what: str, summary: Any) -> None:
     from django.utils.translation import gettext as _
 
@@ -318,18 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
     cimport.add_argument("--dry-run", action="store_true")
     cimport.set_defaults(func=cmd_covariates_import)
 
-    audit = sub.add_parser("audit", help="the audit log").add_subparsers(
-        dest="action", required=True
-    )
-    verify = audit.add_parser("verify", help="verify the hash chain")
-    verify.set_defaults(func=cmd_audit_verify)
-
+    from pingan.audit import cli as audit_cli
+    from pingan.backup import cli as backup_cli
     from pingan.bulletins import cli as bulletins_cli
     from pingan.cases import cli as cases_cli
     from pingan.reporting import cli as reporting_cli
     from pingan.scores import cli as scores_cli
 
-    for module in (reporting_cli, scores_cli, bulletins_cli, cases_cli):
+    for module in (audit_cli, reporting_cli, scores_cli, bulletins_cli, cases_cli, backup_cli):
         module.register(sub)
     return parser
 

@@ -12,8 +12,7 @@ from pingan.cases.models import Matter
 
 
 @pytest.mark.django_db
-def test_demo_builds_about_200_matters_once(units, make_user, settings, tmp_path):
-    settings.PINGAN_HOME = tmp_path
+def test_demo_builds_about_200_matters_once(units, make_user, anchor_as_committed):
     make_user("security_admin", username="secadmin")
     make_user("dispatcher", username="dispatcher")
     make_user("handler", unit="BZ01", username="handler")
@@ -27,4 +26,5 @@ def test_demo_builds_about_200_matters_once(units, make_user, settings, tmp_path
     demo.build(history=[], live="2026-10", version=None, out=out)
     assert Matter.objects.count() == 200
     assert "already present" in out.getvalue()
+    anchor_as_committed()
     assert verify_chain().ok

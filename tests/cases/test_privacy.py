@@ -88,9 +88,8 @@ def _finished(people, units, new_matter, archived_on: str, **extra):
 
 @pytest.mark.django_db
 def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
-    people, units, new_matter, settings, tmp_path
+    people, units, new_matter, anchor_as_committed
 ):
-    settings.PINGAN_HOME = tmp_path  # a fresh external anchor for this chain
     png = b"\x89PNG\r\n\x1a\n" + b"1" * 50
     old = _finished(
         people,
@@ -129,6 +128,7 @@ def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
         before.rates,
     )
     assert services.purge_personal_data(actor=job_actor("test"), now=at("2027-09-12")) == 0
+    anchor_as_committed()
     verdict = verify_chain()
     assert verdict.ok, verdict.reason
     assert Matter.objects.get(pk=old.pk).status == "archived"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from pingan.accounts.actor import Actor
+from pingan.audit.anchor import Anchor, anchor_after_commit
 from pingan.audit.chain import record_hash
 from pingan.audit.models import AuditHead, AuditRecord
 
@@ -55,7 +54,7 @@ def record_event(
         record.hash = record_hash(record)
         record.save(force_insert=True)
         AuditHead.objects.filter(pk=head.pk, seq=head.seq).update(seq=record.seq, hash=record.hash)
-        transaction.on_commit(lambda: write_anchor(head.chain_id, record.seq, record.hash))
+        transaction.on_commit(lambda: anchor_after_commit(head.chain_id, record.seq, record.hash))
     return record
 
 
@@ -71,32 +70,12 @@ def _json_safe(detail: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(detail, default=str, sort_keys=True))  # type: ignore[no-any-return]
 
 
-def anchor_path(chain_id: str) -> Path:
-    """A copy of the chain head kept outside the database, in PINGAN_HOME."""
-    from django.conf import settings
-
-    return Path(settings.PINGAN_HOME) / "audit" / (chain_id + ".anchor")
-
-
-def write_anchor(chain_id: str, seq: int, digest: str) -> None:
-    """Move the external anchor forward (never back) to the given record."""
-    path = anchor_path(chain_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    current = read_anchor(chain_id)
-    if current is not None and current[0] >= seq:
-        return
-    temp = path.with_suffix(".tmp%d" % os.getpid())
-    temp.write_text("%d %s\n" % (seq, digest), encoding="ascii")
-    os.replace(temp, path)
-
-
-def read_anchor(chain_id: str) -> tuple[int, str] | None:
-    """The (seq, hash) of the external anchor, or None when there is none."""
-    try:
-        seq, digest = anchor_path(chain_id).read_text(encoding="ascii").split()
-    except (OSError, ValueError):
-        return None
-    return int(seq), digest
+def export_anchor(*, actor: Actor) -> Anchor:
+    """Record that the head is being exported, then return the head, which includes that record."""
+    with transaction.atomic():
+        record_event(actor=actor, event="audit.anchor_export", object_type="audit")
+    head = AuditHead.objects.get(pk=1)
+    return Anchor(head.chain_id, head.seq, head.hash)
 
 
 def record_export(

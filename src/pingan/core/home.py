@@ -10,8 +10,22 @@ from pathlib import Path
 def pingan_home() -> Path:
     """Return the data folder, creating it when missing (PINGAN_HOME, default ./pingan-data)."""
     home = Path(os.environ.get("PINGAN_HOME", "pingan-data")).resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     return home
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file readable by the service account only (0600) unless it exists.
+
+    Used for the SQLite database before SQLite opens it: SQLite gives its WAL and shared-memory
+    files the mode of the database file, so they are private too.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def kept_secret(env_name: str, file_name: str, *, nbytes: int = 50) -> str:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.cases",
     "pingan.web",
     "pingan.api",
+    "pingan.backup",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ PINGAN_MAX_COLUMNS = _env_number("PINGAN_MAX_COLUMNS", 1_000)
 PINGAN_MAX_XLSX_EXPANDED_MB = _env_number("PINGAN_MAX_XLSX_EXPANDED_MB", 200)
 PINGAN_MAX_XLSX_RATIO = _env_number("PINGAN_MAX_XLSX_RATIO", 100)
 
+# Attachments are readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PINGAN_MAX_UPLOAD_MB * 1024 * 1024
 

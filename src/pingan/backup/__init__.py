@@ -1,0 +1,1 @@
+"""Backup and restore of a pingan installation: the database and the data folder in one archive."""
