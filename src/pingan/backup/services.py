@@ -240,7 +240,10 @@ def _refuse_unless_empty(home: Path) -> None:
         raise InputRefused(
             [
                 Problem(
-                    None, None, p + " " + _("(restore only into an empty target, or use --force)")
+                    None,
+                    None,
+                    _("%(reason)s (restore only into an empty target, or use --force)")
+                    % {"reason": p},
                 )
                 for p in problems
             ]
