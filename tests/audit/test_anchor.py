@@ -251,3 +251,27 @@ def test_sixteen_threads_moving_one_anchor_never_fail_and_end_at_the_highest(set
         "shared.anchor",
         "shared.anchor.lock",
     ]
+
+
+def test_an_anchor_that_cannot_be_written_is_logged_not_raised_after_commit(
+    db, system_actor, settings, tmp_path, django_capture_on_commit_callbacks, caplog
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.PINGAN_HOME = blocker  # the audit folder cannot be created under a file
+    with django_capture_on_commit_callbacks(execute=True):
+        record = record_event(actor=system_actor, event="test.event")
+    assert AuditRecord.objects.filter(pk=record.pk).exists()
+    assert [r.getMessage() for r in caplog.records if r.name == "pingan.audit.anchor"] == [
+        "audit anchor %s not moved to record %d: [Errno 20] Not a directory: '%s'"
+        % (head().chain_id, record.seq, blocker / "audit")
+    ]
+
+
+def test_an_anchor_in_the_earlier_one_line_form_is_still_read(committed):
+    path = anchor_path(head().chain_id)
+    path.write_text("%d %s\n" % (head().seq, head().hash))
+    verdict = verify_chain()
+    assert (verdict.ok, verdict.anchors_checked) == (True, 1)
+    committed(1)
+    assert json.loads(path.read_text())["seq"] == 7

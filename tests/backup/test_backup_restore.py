@@ -204,3 +204,18 @@ def test_an_incomplete_or_foreign_archive_is_refused(backed_up, tmp_path, change
     with pytest.raises(InputRefused) as refused:
         read_manifest(bad)
     assert message in str(refused.value)
+
+
+def test_restore_into_a_missing_postgresql_database_says_so(backed_up, tmp_path):
+    if backed_up["vendor"] != "postgresql":
+        pytest.skip("a SQLite database file is created where it is missing")
+    base, _, name = SUITE_URL.rpartition("/")
+    admin, missing = base + "/postgres", name + "_bnone"
+    subprocess.run(
+        ["psql", admin, "-q", "-c", "DROP DATABASE IF EXISTS %s" % missing],
+        check=True,
+        capture_output=True,
+    )
+    done = pingan(tmp_path / "t", base + "/" + missing, "restore", str(backed_up["archive"]))
+    assert done.returncode == 1
+    assert "restore failed: the configured database cannot be opened" in done.stderr

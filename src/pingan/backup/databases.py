@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils.translation import gettext as _
 
 from pingan.audit.anchor import Anchor
@@ -78,9 +78,15 @@ def _postgres_snapshot(dest: Path) -> Anchor:
 
 def is_empty() -> bool:
     """True when the configured database holds no tables."""
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-    connections.close_all()
+    try:
+        with connection.cursor() as cursor:
+            tables = connection.introspection.table_names(cursor)
+    except DatabaseError as exc:
+        raise BackupFailed(
+            _("the configured database cannot be opened: %(detail)s") % {"detail": exc}
+        ) from None
+    finally:
+        connections.close_all()
     return not tables
 
 
