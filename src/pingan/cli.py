@@ -58,21 +58,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def serve(port: int, *, worker: bool = True) -> int:
     """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise).
 
-    With `worker`, the job worker runs in a thread of the same process.
+    With `worker`, the job worker runs in a thread of the same process. A client that resets its
+    connection during a response must never stop the server, so a broken pipe is an error on that
+    one connection (SIGPIPE ignored), not a signal that ends the process. Port 0 picks a free
+    port; the line naming the address is printed once the socket is bound.
     """
     from contextlib import nullcontext
 
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from pingan.core.jobs import worker_thread
     from pingan.wsgi import application
 
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     host = os.environ.get("PINGAN_BIND", "127.0.0.1")
+    server: Any = create_server(application, host=host, port=port, threads=8)
     with worker_thread() if worker else nullcontext():
-        print("pingan: http://%s:%d/  (Ctrl+C to stop)" % (host, port), flush=True)
+        print(
+            "pingan: http://%s:%s/  (Ctrl+C to stop)"
+            % (host, getattr(server, "effective_port", port)),
+            flush=True,
+        )
         if worker:
             print("pingan: job worker running beside the web server", flush=True)
-        waitress_serve(application, host=host, port=port, threads=8)
+        server.run()
     return 0
 
 
@@ -239,14 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="only build the demo data")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-worker", action="store_true", help="serve without the job worker")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, serves=True)
 
     serve_p = sub.add_parser("serve", help="serve the configured database and run the job worker")
     serve_p.add_argument("--port", type=int, default=8000)
     serve_p.add_argument(
         "--no-worker", action="store_true", help="do not run the job worker beside the web server"
     )
-    serve_p.set_defaults(func=cmd_serve)
+    serve_p.set_defaults(func=cmd_serve, serves=True)
 
     worker = sub.add_parser("worker", help="run the job worker alone")
     worker.add_argument("--once", action="store_true", help="do the work owed now, then exit")
@@ -256,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--retry-failed", action="store_true", help="put failed jobs back in the queue first"
     )
-    worker.set_defaults(func=cmd_worker)
+    worker.set_defaults(func=cmd_worker, serves=True)
 
     check = sub.add_parser("check", help="report owed work older than a threshold (exit 1)")
     check.add_argument(
@@ -333,13 +343,15 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `pingan` console script."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     _setup_django()
     from django.utils import translation
 
     translation.activate(os.environ.get("PINGAN_LANGUAGE", "zh-hans"))
     args = build_parser().parse_args(argv)
+    if hasattr(signal, "SIGPIPE") and not getattr(args, "serves", False):
+        # A command that prints (`... | head`) ends quietly when its reader goes away; a
+        # command that serves (demo, serve, worker) keeps Python's default of ignoring SIGPIPE.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return run(args.func, args)
 
 
