@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.models import CategoryGroup, Channel, Grade, Outcome
 from pingan.cases.selectors import active_categories
+from pingan.core.text import guard_form_text
 from pingan.units.models import OrgUnit
 
 
@@ -20,10 +21,11 @@ def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
 
 
 class StyledForm(forms.Form):
-    """A form whose widgets carry Bootstrap's classes."""
+    """A form whose widgets carry Bootstrap's classes and whose text refuses control characters."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        guard_form_text(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -1,4 +1,8 @@
-"""Writing rows as CSV, XLSX or JSON, to a file or standard output."""
+"""Writing rows as CSV, XLSX or JSON, to a file or standard output.
+
+CSV and XLSX cells go through `spreadsheet_cell`: text never starts a live formula and never holds
+a character the file format cannot carry; numbers stay numbers. JSON keeps the stored text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pingan.core.text import spreadsheet_cell, spreadsheet_text
+
 FORMATS = ("csv", "xlsx", "json")
 
 
@@ -20,7 +26,7 @@ def rows_to_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: s
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
         return buffer.getvalue().encode("utf-8")
     if fmt == "json":
         return (
@@ -34,14 +40,24 @@ def rows_to_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: s
     raise ValueError(fmt)
 
 
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: empty for None; text made safe, with a lone carriage return written as a line
+    feed (the writer quotes only the line terminator, and a bare CR would split the record)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def _xlsx(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(list(columns))
+    sheet.append([spreadsheet_cell(c) for c in columns])
     for row in rows:
-        sheet.append([row.get(c) for c in columns])
+        sheet.append([spreadsheet_cell(row.get(c)) for c in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.limits import XLSX_MAGIC, capped, check_data, check_size
 from pingan.core.problems import InputRefused, Problem
+from pingan.core.text import control_character_problems
 
 __all__ = [
     "XLSX_MAGIC",
@@ -155,18 +156,24 @@ def read_table(
 ) -> Table:
     """Read a whole CSV/XLSX file, checking its header names the required columns.
 
-    Blank lines are skipped. Raises InputRefused naming missing or unknown columns.
+    Blank lines are skipped. Raises InputRefused naming missing or unknown columns, and every
+    cell holding a control character.
     """
     records = iter_records(data)
     header = _read_header(records, required=required, optional=optional or [], extra_ok=extra_ok)
     # The records are read to the end (or to the first beyond the limits) before any row is built.
     rest = list(records)
     rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
     for line, record in enumerate(rest, start=2):
         if not any(cell.strip() for cell in record):
             continue
         cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
-        rows.append((line, dict(zip(header, cells, strict=False))))
+        row = dict(zip(header, cells, strict=False))
+        problems += control_character_problems(row, row=line)
+        rows.append((line, row))
+    if problems:
+        raise InputRefused(problems)
     return Table(header=header, rows=rows)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pingan.core.problems import Problem
+from pingan.core.text import control_character_problems
 from pingan.reporting import periods
 from pingan.schemes.models import ClassIndicator, Indicator, SchemeVersion
 from pingan.units.models import OrgUnit
@@ -329,6 +330,11 @@ class _Checker:
     def _report(self, record: Record) -> None:
         row, unit_code, indicator_code, period, raw = record
         columns, catalogue, problems = self.columns, self.catalogue, self.result.problems
+        texts = {columns.unit: unit_code, columns.indicator: indicator_code, columns.period: period}
+        control = control_character_problems(texts, row=row)
+        if control:
+            problems += control
+            return
         value = parse_value(raw)
         if isinstance(value, str):
             problems.append(Problem(row, columns.value or indicator_code, value))

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from pingan.core.limits import check_data
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import XLSX_MAGIC, iter_records
+from pingan.core.text import spreadsheet_cell, spreadsheet_text
 from pingan.reporting.cells import Columns, Record
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import grid
@@ -26,36 +27,36 @@ META_SHEET = "meta"
 
 
 def template_bytes(submission: Submission, language: str = "zh-hans") -> bytes:
-    """An XLSX file to fill in Excel or WPS: codes and names pre-filled and locked, value cells open."""
+    """An XLSX file to fill in Excel or WPS: codes and names pre-filled and locked, value cells open.
+
+    Every text cell goes through `spreadsheet_text`: a name can never become a live formula or
+    hold a character that XLSX cannot carry.
+    """
     data = grid(submission)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "figures"
-    sheet.cell(
-        1,
-        1,
-        _("%(body)s — figures for %(month)s (version %(number)s)")
-        % {
-            "body": submission.body.display_name(language),
-            "month": submission.month,
-            "number": submission.number,
-        },
-    )
+    title = _("%(body)s — figures for %(month)s (version %(number)s)") % {
+        "body": submission.body.display_name(language),
+        "month": submission.month,
+        "number": submission.number,
+    }
+    sheet.cell(1, 1, spreadsheet_text(title))
     sheet.cell(2, 1, "unit_code")
     sheet.cell(2, 2, _("unit"))
     sheet.cell(3, 1, "")
     for offset, indicator in enumerate(data["indicators"]):
         column = FIRST_VALUE_COLUMN + offset
-        sheet.cell(2, column, indicator.code).font = Font(bold=True)
-        sheet.cell(3, column, indicator.display_name(language))
+        sheet.cell(2, column, spreadsheet_text(indicator.code)).font = Font(bold=True)
+        sheet.cell(3, column, spreadsheet_text(indicator.display_name(language)))
         sheet.column_dimensions[get_column_letter(column)].width = 16
     sheet.column_dimensions["B"].width = 30
     grey = PatternFill("solid", fgColor="DDDDDD")
     for r, row in enumerate(data["rows"], start=FIRST_UNIT_ROW):
-        sheet.cell(r, 1, row.unit.code)
-        sheet.cell(r, 2, row.unit.display_name(language))
+        sheet.cell(r, 1, spreadsheet_text(row.unit.code))
+        sheet.cell(r, 2, spreadsheet_text(row.unit.display_name(language)))
         for offset, cell in enumerate(row.cells):
-            target = sheet.cell(r, FIRST_VALUE_COLUMN + offset, cell["value"])
+            target = sheet.cell(r, FIRST_VALUE_COLUMN + offset, spreadsheet_cell(cell["value"]))
             if cell["applies"]:
                 target.protection = Protection(locked=False)
             else:
@@ -63,7 +64,7 @@ def template_bytes(submission: Submission, language: str = "zh-hans") -> bytes:
     sheet.protection.sheet = True
     sheet.freeze_panes = sheet.cell(FIRST_UNIT_ROW, FIRST_VALUE_COLUMN)
     meta = workbook.create_sheet(META_SHEET)
-    meta.append(["body", submission.body.code])
+    meta.append(["body", spreadsheet_text(submission.body.code)])
     meta.append(["month", submission.month])
     meta.append(["submission", submission.pk])
     meta.sheet_state = "hidden"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.models import User
 from pingan.accounts.roles import Role
+from pingan.core.text import validate_single_line
 from pingan.schemes.models import ReportingBody
 from pingan.units.models import OrgUnit
 
@@ -31,7 +32,9 @@ class NewUserForm(forms.Form):
     username = forms.RegexField(
         label=_("Username"), regex=r"^[A-Za-z0-9_.-]{3,150}$", max_length=150
     )
-    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=100, required=False, validators=[validate_single_line]
+    )
     password = forms.CharField(
         label=_("Initial password"), widget=forms.PasswordInput, validators=[validate_password]
     )

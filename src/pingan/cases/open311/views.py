@@ -26,6 +26,7 @@ from pingan.cases.models import CLOSED_STATUSES, Category, Matter, Status
 from pingan.cases.selectors import active_categories
 from pingan.cases.services import authenticate_api_key, resolve_merged
 from pingan.core.problems import InputRefused
+from pingan.core.text import control_character_problems, fields_text, xml_safe
 from pingan.units.models import OrgUnit
 from pingan.web.access import public
 
@@ -34,6 +35,10 @@ DEFAULT_DAYS = 90
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 NO_ATTRIBUTES: Any = {}
 CLOSED_FOR_OPEN311 = CLOSED_STATUSES | {Status.REJECTED}
+POST_TEXT_FIELDS = (
+    "service_code", "description", "address_string", "address_id", "first_name", "last_name",
+    "phone", "email", "device_id", "account_id", "api_key", "lat", "long",
+)  # fmt: skip
 
 
 class Open311Error(Exception):
@@ -83,7 +88,7 @@ def _xml_element(xml: SimplerXMLGenerator, name: str, value: Any) -> None:
         text = (
             "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
         )
-        xml.addQuickElement(name, text)
+        xml.addQuickElement(name, xml_safe(text))
 
 
 def error_response(fmt: str, status: int, description: str) -> HttpResponse:
@@ -262,6 +267,10 @@ def _float(value: str, name: str) -> float | None:
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
+    texts = {key: post.get(key, "") for key in POST_TEXT_FIELDS}
+    control = control_character_problems(texts, multiline=["description"])
+    if control:
+        raise Open311Error(400, fields_text(control))
     code = post.get("service_code", "")
     if not active_categories().filter(code=code).exists():
         raise Open311Error(400 if not code else 404, "service_code is missing or unknown")

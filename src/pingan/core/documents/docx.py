@@ -36,6 +36,7 @@ from pingan.core.documents.model import (
     Text,
     numbered,
 )
+from pingan.core.text import xml_safe
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -267,7 +268,7 @@ class _Writer:
             form.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
             form.line_spacing = Pt(size_pt * 1.4)
         if text:
-            _fonts(paragraph.add_run(text), font, size_pt, bold=bold, color=color)
+            _fonts(paragraph.add_run(xml_safe(text)), font, size_pt, bold=bold, color=color)
         return paragraph
 
     def masthead(self) -> None:
@@ -390,7 +391,7 @@ class _Writer:
             form.line_spacing_rule = WD_LINE_SPACING.SINGLE
             form.first_line_indent = Pt(0)
             form.keep_with_next = header
-            _fonts(paragraph.add_run(text), BODY_FONT, TABLE_PT, bold=header)
+            _fonts(paragraph.add_run(xml_safe(text)), BODY_FONT, TABLE_PT, bold=header)
 
     def figure(self, block: Figure) -> None:
         self.document.add_picture(io.BytesIO(block.png), width=CHART_WIDTH)
