@@ -19,6 +19,14 @@ REASON = "contains a control character (U+0001) at character 4"
 
 
 @pytest.fixture
+def client():
+    """A client asking for English answers (the refusals are translated)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def api_key(units):
     return services.create_api_key(actor=command_line_actor(), name="test client")[1]
 
