@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
@@ -55,8 +56,8 @@ def _fields(request: HttpRequest) -> Iterator[tuple[str, str]]:
     elif content_type in JSON_TYPES:
         try:
             document = json.loads(request.body)
-        except (ValueError, RawPostDataException):
-            return  # the view answers a body that is not JSON
+        except (ValueError, RawPostDataException, RequestDataTooBig):
+            return  # the view answers a body that is too large or not JSON
         yield from _json_strings(document, "")
 
 
