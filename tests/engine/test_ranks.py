@@ -37,26 +37,67 @@ def _exact_law(lam: np.ndarray, scheme: Scheme, step: float, top: int = 32) -> n
     return law
 
 
+def _law(lam: np.ndarray, scheme: Scheme, step: float, shape: np.ndarray) -> np.ndarray:
+    rates = ranks_module._Rates(lam, shape)
+    plan = ranks_module._plan(rates, scheme)
+    levels = round(scheme.base / step)
+    pooled = ranks_module._pooled_law(rates, plan, scheme, step, levels, 0, lam.shape[0])
+    return ranks_module._with_capped(pooled, plan, 0, lam.shape[0], scheme, step)
+
+
+LATTICE_SCHEME = Scheme.of([0.5, 1.0, 2.0, 0.5], [3.0, np.inf, 5.0, np.inf], [False] * 4, 10.0)
+LATTICE_RATES = np.array([[4.0, 3.0, 1.0, 2.0], [0.5, 1.0, 2.0, 0.1], [4.0, 0.2, 0.3, 3.0]])
+
+
 def test_lattice_law_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    scheme = Scheme.of([0.5, 1.0, 2.0, 0.5], [3.0, np.inf, 5.0, np.inf], [False] * 4, base=10.0)
-    lam = np.array([[4.0, 3.0, 1.0, 2.0], [0.5, 1.0, 2.0, 0.1], [4.0, 0.2, 0.3, 3.0]])
-    plan = ranks_module._plan(lam, scheme)
-    assert [c for c, _, _ in plan.individual] == [0, 2]
-    pooled = ranks_module._compound_poisson_pmf(plan.pooled, plan.group_weights, 0.5, 20)
-    law = ranks_module._with_capped(pooled, plan, 0, 3, scheme, 0.5)
+    lam, scheme = LATTICE_RATES, LATTICE_SCHEME
+    plan = ranks_module._plan(ranks_module._Rates(lam, np.full(lam.shape, np.inf)), scheme)
+    assert [c for c, _, _, _ in plan.individual] == [0, 2]
     exact = _exact_law(lam, scheme, 0.5)
-    assert law == pytest.approx(exact, abs=1e-12)
+    assert _law(lam, scheme, 0.5, np.full(lam.shape, np.inf)) == pytest.approx(exact, abs=1e-12)
     monkeypatch.setattr(ranks_module, "DIRECT_ATOMS", 0)
-    pooled = ranks_module._compound_poisson_pmf(plan.pooled, plan.group_weights, 0.5, 20)
-    law = ranks_module._with_capped(pooled, plan, 0, 3, scheme, 0.5)
-    assert law == pytest.approx(exact, abs=1e-12)
+    assert _law(lam, scheme, 0.5, np.full(lam.shape, np.inf)) == pytest.approx(exact, abs=1e-12)
 
 
-def test_panjer_survives_large_means() -> None:
-    means = np.array([[900.0], [2.0]])
-    law = ranks_module._compound_poisson_pmf(means, np.array([0.1]), 0.1, 1000)
-    assert law[0] == pytest.approx(stats.poisson.pmf(np.arange(1000), 900.0), rel=1e-10, abs=0)
-    assert law[1, :5] == pytest.approx(stats.poisson.pmf(np.arange(5), 2.0), rel=1e-12)
+def _convolved_law(lam: np.ndarray, shape: np.ndarray, scheme: Scheme, step: float) -> np.ndarray:
+    """The same law by convolving each indicator's law of min(cap, w N), N < 3000."""
+    levels = round(scheme.base / step)
+    n = np.arange(3000)
+    law = np.zeros((lam.shape[0], levels))
+    for u in range(lam.shape[0]):
+        total = np.zeros(levels)
+        total[0] = 1.0
+        for c in range(lam.shape[1]):
+            a, mean = shape[u, c], lam[u, c]
+            pmf = (
+                stats.poisson.pmf(n, mean)
+                if np.isinf(a)
+                else stats.nbinom.pmf(n, a, a / (a + mean))
+            )
+            steps = np.rint(np.minimum(scheme.caps[c], scheme.weights[c] * n) / step).astype(int)
+            one = np.bincount(steps[steps < levels], pmf[steps < levels], minlength=levels)
+            total = np.convolve(total, one)[:levels]
+        law[u] = total
+    return law
+
+
+def test_lattice_law_is_exact_for_gamma_rates() -> None:
+    # N ~ negative binomial (mean lam, shape a): the rate is Gamma(a, mean lam), then Poisson
+    lam, scheme = LATTICE_RATES, LATTICE_SCHEME
+    shape = np.array([[6.0, 0.7, 5.0, 1.5], [3.0, np.inf, 0.9, 4.0], [1.2, 2.5, np.inf, 0.6]])
+    exact = _convolved_law(lam, shape, scheme, 0.5)
+    assert _law(lam, scheme, 0.5, shape) == pytest.approx(exact, abs=1e-12)
+
+
+def test_pooled_law_survives_large_means() -> None:
+    scheme = Scheme.of([0.1], [np.inf], [False])
+    lam = np.array([[900.0], [2.0]])
+    law = _law(lam, scheme, 0.1, np.full((2, 1), np.inf))
+    assert law[0] == pytest.approx(stats.poisson.pmf(np.arange(1000), 900.0), rel=1e-6, abs=1e-13)
+    assert law[1, :5] == pytest.approx(stats.poisson.pmf(np.arange(5), 2.0), rel=1e-10)
+    negbin = _law(lam, scheme, 0.1, np.array([[50.0], [3.0]]))
+    p = 50.0 / 950.0
+    assert negbin[0] == pytest.approx(stats.nbinom.pmf(np.arange(1000), 50.0, p), abs=1e-12)
 
 
 def _example() -> tuple[np.ndarray, np.ndarray, Scheme]:

@@ -3,16 +3,19 @@
 No Django here; the domain apps call these functions and store the results.
 """
 
-from .compute import ClassResult, bootstrap_rates, compute_class
+from .compute import ClassResult, bootstrap_rates, compute_class, rate_shapes
 from .funnel import (
     Dispersion,
     FunnelCurve,
     FunnelResult,
+    IndicatorFunnels,
     Limits,
     dispersion,
     exact_limits,
     funnel,
+    indicator_funnels,
     random_effects_limits,
+    weighted_funnel,
 )
 from .ranks import RankResult, competition_ranks, rank_intervals
 from .relative import (
@@ -41,6 +44,7 @@ __all__ = [
     "FunnelCurve",
     "FunnelResult",
     "IndicatorFit",
+    "IndicatorFunnels",
     "Limits",
     "RankResult",
     "RelativeResult",
@@ -55,11 +59,14 @@ __all__ = [
     "empirical_bayes",
     "exact_limits",
     "funnel",
+    "indicator_funnels",
     "random_effects_limits",
     "rank_intervals",
+    "rate_shapes",
     "relative_scores",
     "score_change",
     "score_from_totals",
     "stars",
     "tiers",
+    "weighted_funnel",
 ]

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._types import BoolArray, FloatArray, IntArray
-from .funnel import FunnelResult, funnel
+from .funnel import FunnelResult, IndicatorFunnels, indicator_funnels, weighted_funnel
 from .ranks import RankResult, competition_ranks, rank_intervals
 from .relative import DEFAULT_WINDOW, RelativeResult, relative_scores
 from .scoring import AbsoluteResult, Scheme, absolute_scores
@@ -26,8 +26,10 @@ class ClassResult:
     ``absolute`` and ``relative`` scores with their details; ``ranks`` of the absolute
     score with bootstrap intervals; ``relative_rank`` the rank of the relative score;
     ``tier`` and ``stars`` from the absolute score (veto forces "red" and 1 star);
-    ``funnel`` of weighted incidents against weighted expected counts; ``rates`` the
-    Poisson means used by the rank bootstrap.
+    ``funnel`` of each unit's weighted incidents against its weighted expected count
+    with variance ``sum_c w_c^2 E_uc``; ``indicator_funnels`` of the counts of each
+    indicator against E_uc; ``rates`` the means and ``shapes`` the gamma shapes of the
+    rates drawn by the rank bootstrap.
     """
 
     scheme: Scheme
@@ -40,6 +42,8 @@ class ClassResult:
     vetoed: BoolArray
     funnel: FunnelResult
     rates: FloatArray
+    shapes: FloatArray
+    indicator_funnels: IndicatorFunnels
 
 
 def compute_class(
@@ -76,12 +80,17 @@ def compute_class(
         raise ValueError("window_counts must be (U, C, T) matching quarter_counts")
     history[:, :, -1] = absolute.totals
     relative = relative_scores(history, exposure, scheme, covariates, smooth=smooth, window=window)
-    rates = bootstrap_rates(absolute, relative)
+    rates, shapes = bootstrap_rates(absolute, relative), rate_shapes(relative)
     ranks = rank_intervals(
-        absolute.score, rates, scheme, draws=draws, seed=seed, level=level, keys=unit_keys
+        absolute.score,
+        rates,
+        scheme,
+        draws=draws,
+        seed=seed,
+        level=level,
+        keys=unit_keys,
+        shape=shapes,
     )
-    weighted_o = absolute.totals @ scheme.weights
-    weighted_e = relative.expected @ scheme.weights
     return ClassResult(
         scheme=scheme,
         absolute=absolute,
@@ -91,8 +100,10 @@ def compute_class(
         tier=tiers(absolute.score, tier_lines, absolute.vetoed),
         stars=stars(absolute.score, star_bands, absolute.vetoed),
         vetoed=absolute.vetoed,
-        funnel=funnel(weighted_o, weighted_e),
+        funnel=weighted_funnel(absolute.totals, relative.expected, scheme.weights),
         rates=rates,
+        shapes=shapes,
+        indicator_funnels=indicator_funnels(absolute.totals, relative.expected),
     )
 
 
@@ -103,3 +114,23 @@ def bootstrap_rates(absolute: AbsoluteResult, relative: RelativeResult) -> Float
     """
     has_e = relative.expected > 0
     return np.where(has_e, relative.smoothed * relative.expected, absolute.totals)
+
+
+def rate_shapes(relative: RelativeResult) -> FloatArray:
+    """Gamma shapes of the rates for the rank bootstrap: the empirical-Bayes posterior.
+
+    Per indicator the prior of the ratio has the moments of Marshall's estimator, mean
+    ``m`` and variance ``A``, i.e. Gamma(shape m^2 / A, rate m / A); after ``O_uc``
+    incidents against ``E_uc`` expected, the rate ``r E`` is Gamma with shape
+    ``m^2 / A + O_uc`` and mean ``r~ E`` (the smoothed count). Where ``A = 0`` (no
+    between-unit variance) or ``E_uc = 0`` the rate is taken as known (shape inf).
+    """
+    prior = np.array(
+        [
+            f.eb.mean**2 / f.eb.between_variance if f.eb.between_variance > 0 else np.inf
+            for f in relative.fits
+        ],
+        dtype=np.float64,
+    ).reshape(1, -1)
+    shapes = prior + relative.observed
+    return np.asarray(np.where(relative.expected > 0, shapes, np.inf), dtype=np.float64)

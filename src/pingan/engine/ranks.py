@@ -2,8 +2,11 @@
 
 Higher score is better and ranks 1. Ties share the lowest rank (competition ranking:
 1, 2, 2, 4). The interval is the central ``level`` range of the unit's rank over
-bootstrap draws in which every count is redrawn ``N_uc ~ Poisson(lambda_uc)`` and the
-score recomputed with the same rule; it is widened when needed so that it always
+bootstrap draws. In each draw every unit's true rate is drawn first,
+``Lambda_uc ~ Gamma(shape a_uc, mean lambda_uc)`` (a fixed ``lambda_uc`` where
+``a_uc`` is infinite), then the count ``N_uc ~ Poisson(Lambda_uc)`` (so ``N_uc`` is
+negative binomial with mean ``lambda`` and variance ``lambda + lambda^2 / a``), then
+the score with the same rule. The interval is widened when needed so that it always
 contains the observed rank.
 """
 
@@ -19,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import fft, stats
 
-from ._types import FloatArray, Int32Array, IntArray
+from ._types import BoolArray, FloatArray, Int32Array, IntArray
 from .scoring import Scheme, clean_score
 
 ScoreFunction = Callable[[FloatArray], FloatArray]
@@ -32,6 +35,12 @@ WORKERS = min(2, os.cpu_count() or 1)
 SUB_BLOCK = 1024
 BLOCK_CELLS = 4_000_000
 DIRECT_ATOMS = 6
+TILT = 25.0
+"""Exponential tilt of the spectral law: the law of D is computed as the series of
+``rho^j P(D = j)`` with ``rho^size = exp(-TILT)``, so mass beyond the transform length
+(>= 2 levels) folds back at most ``exp(-25)`` and rounding is enlarged at most
+``exp(25 / 2)``: errors stay below about 1e-11."""
+SERIES_FLOOR = 1e-18
 
 
 @dataclass(frozen=True)
@@ -81,13 +90,16 @@ def rank_intervals(
     level: float = 0.95,
     score_fn: ScoreFunction | None = None,
     keys: ArrayLike | None = None,
+    shape: ArrayLike | None = None,
 ) -> RankResult:
     """Rank ``scores`` (U,) and bootstrap a ``level`` interval for each rank.
 
-    ``rates`` (U, C) are the Poisson means of the period's counts. Without
-    ``score_fn`` the absolute rule of ``scheme`` is used with a fast sampler that is
-    exact in distribution up to events of probability below 1e-12 per unit and
-    indicator. ``score_fn`` maps drawn totals (B, U, C) to scores (B, U).
+    ``rates`` (U, C) are the means of the period's counts; ``shape`` (U, C) the gamma
+    shape of each rate's uncertainty (``np.inf`` or None: the rate is known and the
+    count Poisson). Without ``score_fn`` the absolute rule of ``scheme`` is used with a
+    fast sampler that is exact in distribution up to events of probability below
+    1e-12 per unit and indicator and rounding. ``score_fn`` maps drawn totals
+    (B, U, C) to scores (B, U).
     ``keys`` (U,) stable unit identifiers (e.g. unit codes): random numbers are
     assigned to units in key order, so permuting the units permutes the result.
     """
@@ -97,13 +109,17 @@ def rank_intervals(
         raise ValueError("rates must have shape (units, indicators)")
     if not np.isfinite(lam).all() or (lam < 0).any():
         raise ValueError("rates must be finite and >= 0")
+    a = np.full(lam.shape, np.inf) if shape is None else np.asarray(shape, dtype=np.float64)
+    if a.shape != lam.shape or np.isnan(a).any() or (a <= 0).any():
+        raise ValueError("shape must have the shape of rates and be > 0 (np.inf: Poisson)")
     if draws < 1 or not 0 < level < 1:
         raise ValueError("draws must be >= 1 and level in (0, 1)")
     order = np.arange(lam.shape[0]) if keys is None else _key_order(keys, lam.shape[0])
+    rates_ = _Rates(lam[order], np.where(lam[order] > 0, a[order], np.inf))
     if score_fn is not None:
-        ranks, method = _custom_ranks(lam[order], draws, seed, score_fn), "custom"
+        ranks, method = _custom_ranks(rates_, draws, seed, score_fn), "custom"
     else:
-        ranks, method = _absolute_ranks(lam[order], scheme, draws, seed)
+        ranks, method = _absolute_ranks(rates_, scheme, draws, seed)
     if keys is not None:
         ranks[:, order] = ranks.copy()
     tail = (1.0 - level) / 2.0
@@ -128,68 +144,100 @@ def _key_order(keys: ArrayLike, n_units: int) -> IntArray:
     return np.argsort(k, kind="stable").astype(np.int64)
 
 
-def _custom_ranks(lam: FloatArray, draws: int, seed: int, score_fn: ScoreFunction) -> Int32Array:
+@dataclass(frozen=True)
+class _Rates:
+    """Means (U, C) of the counts and gamma shapes (U, C) of their rates (inf: known)."""
+
+    mean: FloatArray
+    shape: FloatArray
+
+    def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """``size`` draws of the rates, (size, U, C): gamma where the shape is finite."""
+        lam = np.broadcast_to(self.mean, (size, *self.mean.shape)).copy()
+        finite = np.isfinite(self.shape)
+        if finite.any():
+            a = self.shape[finite]
+            lam[:, finite] = rng.gamma(a, self.mean[finite] / a, size=(size, a.size))
+        return lam
+
+
+def _custom_ranks(rates: _Rates, draws: int, seed: int, score_fn: ScoreFunction) -> Int32Array:
     rng = np.random.default_rng(seed)
-    ranks = np.empty((draws, lam.shape[0]), dtype=np.int32)
+    ranks = np.empty((draws, rates.mean.shape[0]), dtype=np.int32)
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
-        totals = rng.poisson(lam, size=(size, *lam.shape)).astype(np.float64)
+        totals = rng.poisson(rates.draw(rng, size)).astype(np.float64)
         ranks[start : start + size] = competition_ranks(score_fn(totals))
     return ranks
+
+
+def _count_cdf(k: int, mean: FloatArray, shape: FloatArray) -> FloatArray:
+    """P(N <= k) for N Poisson (infinite shape) or negative binomial (mean, shape)."""
+    finite = np.isfinite(shape)
+    out = np.empty(mean.shape)
+    out[~finite] = stats.poisson.cdf(k, mean[~finite])
+    a = shape[finite]
+    out[finite] = stats.nbinom.cdf(k, a, a / (a + mean[finite]))
+    return out
+
+
+def _count_pmf(n: IntArray, mean: FloatArray, shape: FloatArray) -> FloatArray:
+    """P(N = n), (pairs, len(n)), Poisson or negative binomial as in ``_count_cdf``."""
+    finite = np.isfinite(shape)
+    out = np.empty((mean.shape[0], n.shape[0]))
+    out[~finite] = stats.poisson.pmf(n[None, :], mean[~finite, None])
+    a = shape[finite, None]
+    out[finite] = stats.nbinom.pmf(n[None, :], a, a / (a + mean[finite, None]))
+    return out
 
 
 @dataclass(frozen=True)
 class _Plan:
     """Split of unit x indicator pairs by how the cap can act on the score."""
 
-    pooled: FloatArray  # (U, G) summed Poisson means per weight group
-    group_weights: FloatArray  # (G,)
+    pooled: BoolArray  # (U, C) pairs whose cap cannot act: their weighted counts add up
     constant: FloatArray  # (U,) deductions from caps that bind almost surely
-    individual: tuple[tuple[int, IntArray, FloatArray], ...]  # (indicator, units, means)
+    individual: tuple[tuple[int, IntArray, FloatArray, FloatArray], ...]
+    # (indicator, units, means, shapes) of pairs whose cap may or may not bind
 
 
-def _plan(lam: FloatArray, scheme: Scheme) -> _Plan:
+def _plan(rates: _Rates, scheme: Scheme) -> _Plan:
     """Pool pairs whose cap cannot act, fix those whose cap surely binds, draw the rest.
 
     A cap at or above the base never changes a score (the score is already 0 when it
     would bind), and a cap that binds with probability below 1e-12 is dropped; a cap
     reached with probability above 1 - 1e-12 contributes the cap itself.
     """
+    lam, shape = rates.mean, rates.shape
     w, caps = scheme.weights, scheme.caps
-    pooled_mask = np.ones(lam.shape, dtype=bool)
+    pooled = np.ones(lam.shape, dtype=bool)
+    pooled[:, w <= 0] = False
     constant = np.zeros(lam.shape[0])
-    individual: list[tuple[int, IntArray, FloatArray]] = []
+    individual: list[tuple[int, IntArray, FloatArray, FloatArray]] = []
     for c in np.flatnonzero((w > 0) & (caps < scheme.base)):
         threshold = math.ceil(caps[c] / w[c] - 1e-12)
-        below = stats.poisson.cdf(threshold - 1, lam[:, c]) if threshold > 0 else 0.0 * lam[:, c]
+        if threshold > 0:
+            below = _count_cdf(threshold - 1, lam[:, c], shape[:, c])
+        else:
+            below = np.zeros(lam.shape[0])
         surely = below < NEGLIGIBLE
         never = (1.0 - below) < NEGLIGIBLE
-        pooled_mask[:, c] = never
+        pooled[:, c] = never
         constant += np.where(surely, caps[c], 0.0)
         units = np.flatnonzero(~surely & ~never)
         if units.size:
-            individual.append((int(c), units.astype(np.int64), lam[units, c]))
-    group_weights = np.unique(w[w > 0])
-    pooled = (
-        np.column_stack(
-            [np.where(pooled_mask, lam, 0.0)[:, w == g].sum(axis=1) for g in group_weights]
-        )
-        if group_weights.size
-        else np.zeros((lam.shape[0], 0))
-    )
-    return _Plan(pooled, group_weights, constant, tuple(individual))
+            individual.append((int(c), units.astype(np.int64), lam[units, c], shape[units, c]))
+    return _Plan(pooled, constant, tuple(individual))
 
 
-def _absolute_ranks(
-    lam: FloatArray, scheme: Scheme, draws: int, seed: int
-) -> tuple[Int32Array, str]:
-    plan = _plan(lam, scheme)
+def _absolute_ranks(rates: _Rates, scheme: Scheme, draws: int, seed: int) -> tuple[Int32Array, str]:
+    plan = _plan(rates, scheme)
     step = _lattice_step(scheme)
     if step is None:
         rng = np.random.default_rng(seed)
-        return _poisson_ranks(plan, scheme, draws, rng), "poisson"
+        return _drawn_ranks(rates, plan, scheme, draws, rng), "poisson"
     levels = round(scheme.base / step)
-    n_units = lam.shape[0]
+    n_units = rates.mean.shape[0]
     width = max(64, min(SUB_BLOCK, BLOCK_CELLS // levels))
     starts = range(0, n_units, width)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
@@ -197,7 +245,7 @@ def _absolute_ranks(
 
     def block(start: int, seq: np.random.SeedSequence) -> None:
         stop = min(start + width, n_units)
-        pooled = _compound_poisson_pmf(plan.pooled[start:stop], plan.group_weights, step, levels)
+        pooled = _pooled_law(rates, plan, scheme, step, levels, start, stop)
         pmf = _with_capped(pooled, plan, start, stop, scheme, step)
         constant = np.rint(plan.constant[start:stop] / step).astype(np.int32)
         deduction[:, start:stop] = _sample(pmf, draws, np.random.default_rng(seq)) + constant
@@ -206,6 +254,67 @@ def _absolute_ranks(
         list(pool.map(block, starts, seeds))
     score = np.maximum(0, levels - deduction)
     return _lattice_ranks(score, levels), "lattice"
+
+
+def _pooled_law(
+    rates: _Rates, plan: _Plan, scheme: Scheme, step: float, levels: int, start: int, stop: int
+) -> FloatArray:
+    """P(D = j step), j < levels, of D = sum of w_c N_uc over the pooled pairs of a block.
+
+    D is compound Poisson: its probability generating function is ``exp(A(z))`` with
+    ``A(z) = a_0 + sum_i a_i z^i``. A Poisson count of mean l at weight ``k`` steps adds
+    ``-l`` to ``a_0`` and ``l`` to ``a_k``; a negative binomial count of mean l and
+    shape r (``q = l / (r + l)``) adds ``r log(1 - q)`` to ``a_0`` and ``r q^m / m`` to
+    ``a_(m k)``, m = 1, 2, ... (terms below 1e-18 dropped). Only ``a_i`` with
+    ``i < levels`` affect ``P(D = j)`` for ``j < levels``, so the series is cut there,
+    tilted by ``rho^i``, transformed (length >= 2 levels), exponentiated and
+    transformed back; ``P(D = j) = rho^-j x`` the j-th coefficient.
+    """
+    lam = rates.mean[start:stop]
+    shape = rates.shape[start:stop]
+    mask = plan.pooled[start:stop]
+    n_units = lam.shape[0]
+    k_steps = np.rint(scheme.weights / step).astype(np.int64)
+    series = np.zeros((n_units, levels))
+    a0 = np.zeros(n_units)
+    for c in np.flatnonzero(mask.any(axis=0)):
+        k = int(k_steps[c])
+        mean = np.where(mask[:, c], lam[:, c], 0.0)
+        finite = np.isfinite(shape[:, c]) & (mean > 0)
+        poisson = np.where(finite, 0.0, mean)
+        a0 -= poisson
+        if k < levels:
+            series[:, k] += poisson
+        if not finite.any():
+            continue
+        r = np.where(finite, shape[:, c], 1.0)
+        q = np.where(finite, mean / (r + mean), 0.0)
+        a0 += np.where(finite, r * np.log1p(-q), 0.0)
+        terms = (levels - 1) // k
+        q_max = float(q.max())
+        if terms == 0 or q_max <= 0:
+            continue
+        needed = math.log(SERIES_FLOOR / float(r[finite].max())) / math.log(q_max)
+        terms = min(terms, max(1, math.ceil(needed)))
+        m = np.arange(1, terms + 1)
+        with np.errstate(divide="ignore"):
+            log_q = np.log(q)[:, None]
+        series[:, k : (terms * k) + 1 : k] += np.where(
+            finite[:, None], r[:, None] * np.exp(m[None, :] * log_q) / m[None, :], 0.0
+        )
+    size = fft.next_fast_len(max(2 * levels, 512), real=True)
+    log_rho = -TILT / size
+    series *= np.exp(log_rho * np.arange(levels))[None, :]
+    spectrum = fft.rfft(series, n=size, axis=1)
+    total = spectrum[:, :1].real.copy()
+    spectrum -= total
+    np.exp(spectrum, out=spectrum)
+    tilted = fft.irfft(spectrum, n=size, axis=1)[:, :levels]
+    with np.errstate(under="ignore"):
+        scale = np.exp(a0[:, None] + total)
+    untilt = np.exp(-log_rho * np.arange(levels))[None, :]
+    law: FloatArray = np.maximum(tilted, 0.0) * scale * untilt
+    return np.ascontiguousarray(law)
 
 
 def _with_capped(
@@ -221,12 +330,14 @@ def _with_capped(
     """
     pmf = pooled
     spectral = []
-    for c, units, means in plan.individual:
+    for c, units, means, shapes in plan.individual:
         lo, hi = np.searchsorted(units, [start, stop])
         if hi == lo:
             continue
         rows = units[lo:hi] - start
-        atoms, probs = _capped_law(means[lo:hi], scheme.weights[c], scheme.caps[c], step)
+        atoms, probs = _capped_law(
+            means[lo:hi], shapes[lo:hi], scheme.weights[c], scheme.caps[c], step
+        )
         if atoms.size > DIRECT_ATOMS:
             spectral.append((rows, atoms, probs))
         elif rows.size == pmf.shape[0]:
@@ -259,15 +370,14 @@ def _convolve_atoms(pmf: FloatArray, atoms: IntArray, probs: FloatArray) -> Floa
 
 
 def _capped_law(
-    means: FloatArray, weight: float, cap: float, step: float
+    means: FloatArray, shapes: FloatArray, weight: float, cap: float, step: float
 ) -> tuple[IntArray, FloatArray]:
-    """Atoms (in steps) and probabilities (pairs, atoms) of ``min(cap, w N)``, N ~ Poisson."""
+    """Atoms (in steps) and probabilities (pairs, atoms) of ``min(cap, w N)``."""
     k, cap_steps = round(weight / step), round(cap / step)
     threshold = math.ceil(cap / weight - 1e-12)
     n = np.arange(threshold)
-    probs = np.column_stack(
-        [stats.poisson.pmf(n[None, :], means[:, None]), stats.poisson.sf(threshold - 1, means)]
-    )
+    below = _count_pmf(n, means, shapes)
+    probs = np.column_stack([below, np.maximum(0.0, 1.0 - below.sum(axis=1))])
     return np.append(n * k, cap_steps).astype(np.int64), probs
 
 
@@ -281,16 +391,23 @@ def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array
     return sample.T
 
 
-def _poisson_ranks(plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator) -> Int32Array:
-    n_units = plan.pooled.shape[0]
+def _drawn_ranks(
+    rates: _Rates, plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator
+) -> Int32Array:
+    """Off the lattice: draw the rates, then one Poisson per weight over the pooled pairs."""
+    n_units = rates.mean.shape[0]
+    group_weights = np.unique(scheme.weights[scheme.weights > 0])
     ranks = np.empty((draws, n_units), dtype=np.int32)
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
+        lam = rates.draw(rng, size)
         deduction = np.broadcast_to(plan.constant, (size, n_units)).copy()
-        for g, weight in enumerate(plan.group_weights):
-            deduction += weight * rng.poisson(plan.pooled[:, g], size=(size, n_units))
-        for c, units, means in plan.individual:
-            counts = rng.poisson(means, size=(size, units.size))
+        pooled = np.where(plan.pooled[None], lam, 0.0)
+        for weight in group_weights:
+            group = pooled[:, :, scheme.weights == weight].sum(axis=2)
+            deduction += weight * rng.poisson(group)
+        for c, units, _means, _shapes in plan.individual:
+            counts = rng.poisson(lam[:, units, c])
             deduction[:, units] += np.minimum(scheme.caps[c], scheme.weights[c] * counts)
         ranks[start : start + size] = competition_ranks(clean_score(scheme.base - deduction))
     return ranks
@@ -307,34 +424,6 @@ def _lattice_step(scheme: Scheme) -> float | None:
         if on_grid.all() and scheme.base / step <= MAX_LEVELS:
             return step
     return None
-
-
-def _compound_poisson_pmf(
-    means: FloatArray, group_weights: FloatArray, step: float, levels: int
-) -> FloatArray:
-    """P(D = j step), j < levels, for D = sum_g w_g Poisson(mu_g), by Panjer's recursion.
-
-    ``j p_j = sum_g k_g mu_g p_(j - k_g)`` with ``p_0 = exp(-sum mu)`` and
-    ``k_g = w_g / step``, run on a rescaled scale against underflow.
-    ``means`` (U, G); returns (U, levels).
-    """
-    n_units = means.shape[0]
-    k = np.rint(group_weights / step).astype(np.int64)
-    mu_k = np.ascontiguousarray((means * k).T)
-    q = np.zeros((levels, n_units))
-    q[0] = 1.0
-    log_scale = -means.sum(axis=1)
-    for j in range(1, levels):
-        row = q[j]
-        for g in np.flatnonzero(k <= j):
-            row += mu_k[g] * q[j - k[g]]
-        row /= j
-        large = row > 1e200
-        if large.any():
-            q[: j + 1, large] *= 1e-200
-            log_scale[large] += 200 * math.log(10)
-    with np.errstate(under="ignore"):
-        return np.ascontiguousarray((q * np.exp(log_scale)).T)
 
 
 def _lattice_ranks(score: Int32Array, levels: int) -> Int32Array:
