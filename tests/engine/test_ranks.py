@@ -141,12 +141,22 @@ def test_off_lattice_weights_use_grouped_poisson_draws() -> None:
 
 
 def test_interval_is_widened_to_hold_the_observed_rank() -> None:
-    # zero rates: every draw scores 100 for all, so every bootstrap rank is 1
+    # units 0 and 2 have rate 0: they score 100 in every draw, tied for ranks 1-2; unit 1
+    # has rate 50 and is last (rank 3) in every draw, yet ranked 1 on its observed score
     scheme = Scheme.of([1.0], [np.inf], [False])
-    result = rank_intervals([90.0, 95.0, 90.0], np.zeros((3, 1)), scheme, draws=50)
+    rates = np.array([[0.0], [50.0], [0.0]])
+    result = rank_intervals([90.0, 95.0, 90.0], rates, scheme, draws=50)
     assert result.rank.tolist() == [2, 1, 2]
     assert result.rank_low.tolist() == [1, 1, 1]
-    assert result.rank_high.tolist() == [2, 1, 2]
+    assert result.rank_high.tolist() == [2, 3, 2]
+
+
+def test_a_tie_in_a_draw_spans_every_rank_of_the_tied_group() -> None:
+    # zero rates: every draw scores 100 for all, so each unit may hold rank 1, 2 or 3
+    scheme = Scheme.of([1.0], [np.inf], [False])
+    result = rank_intervals([90.0, 95.0, 90.0], np.zeros((3, 1)), scheme, draws=50)
+    assert result.rank_low.tolist() == [1, 1, 1]
+    assert result.rank_high.tolist() == [3, 3, 3]
 
 
 def test_keys_make_intervals_follow_a_permutation() -> None:

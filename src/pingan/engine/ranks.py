@@ -2,7 +2,9 @@
 
 Higher score is better and ranks 1. Ties share the lowest rank (competition ranking:
 1, 2, 2, 4). The interval is the central ``level`` range of the unit's rank over
-bootstrap draws. In each draw every unit's true rate is drawn first,
+bootstrap draws (a unit tied with others in a draw may hold any rank of its tied
+group: the lower end uses its best, the upper end its worst such rank). In each draw
+every unit's true rate is drawn first,
 ``Lambda_uc ~ Gamma(shape a_uc, mean lambda_uc)`` (a fixed ``lambda_uc`` where
 ``a_uc`` is infinite), then the count ``N_uc ~ Poisson(Lambda_uc)`` (so ``N_uc`` is
 negative binomial with mean ``lambda`` and variance ``lambda + lambda^2 / a``), then
@@ -27,6 +29,10 @@ from .scoring import Scheme, clean_score
 
 ScoreFunction = Callable[[FloatArray], FloatArray]
 """Maps drawn totals (B, U, C) to scores (B, U)."""
+
+Ranks = tuple[Int32Array, Int32Array]
+"""Best and worst rank of each unit in each draw, (draws, U) each: a unit tied with
+others in a draw could hold any rank its tied group spans."""
 
 NEGLIGIBLE = 1e-12
 MAX_LEVELS = 20_000
@@ -116,16 +122,17 @@ def rank_intervals(
         raise ValueError("draws must be >= 1 and level in (0, 1)")
     order = np.arange(lam.shape[0]) if keys is None else _key_order(keys, lam.shape[0])
     rates_ = _Rates(lam[order], np.where(lam[order] > 0, a[order], np.inf))
+    ranks: Ranks
     if score_fn is not None:
         ranks, method = _custom_ranks(rates_, draws, seed, score_fn), "custom"
     else:
         ranks, method = _absolute_ranks(rates_, scheme, draws, seed)
+    best, worst = ranks
     if keys is not None:
-        ranks[:, order] = ranks.copy()
+        best[:, order], worst[:, order] = best.copy(), worst.copy()
     tail = (1.0 - level) / 2.0
-    low, high = np.quantile(ranks, [tail, 1.0 - tail], axis=0, method="inverted_cdf").astype(
-        np.int64
-    )
+    low = np.quantile(best, tail, axis=0, method="inverted_cdf").astype(np.int64)
+    high = np.quantile(worst, 1.0 - tail, axis=0, method="inverted_cdf").astype(np.int64)
     return RankResult(
         rank=observed,
         rank_low=np.minimum(low, observed),
@@ -161,14 +168,23 @@ class _Rates:
         return lam
 
 
-def _custom_ranks(rates: _Rates, draws: int, seed: int, score_fn: ScoreFunction) -> Int32Array:
+def _tied_ranks(scores: FloatArray) -> Ranks:
+    """Best rank (1 + number higher) and worst rank (number higher or equal) per row."""
+    best = competition_ranks(scores)
+    worst = scores.shape[-1] + 1 - competition_ranks(-scores)
+    return best.astype(np.int32), worst.astype(np.int32)
+
+
+def _custom_ranks(rates: _Rates, draws: int, seed: int, score_fn: ScoreFunction) -> Ranks:
     rng = np.random.default_rng(seed)
-    ranks = np.empty((draws, rates.mean.shape[0]), dtype=np.int32)
+    best = np.empty((draws, rates.mean.shape[0]), dtype=np.int32)
+    worst = np.empty_like(best)
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
         totals = rng.poisson(rates.draw(rng, size)).astype(np.float64)
-        ranks[start : start + size] = competition_ranks(score_fn(totals))
-    return ranks
+        part = slice(start, start + size)
+        best[part], worst[part] = _tied_ranks(score_fn(totals))
+    return best, worst
 
 
 def _count_cdf(k: int, mean: FloatArray, shape: FloatArray) -> FloatArray:
@@ -230,7 +246,7 @@ def _plan(rates: _Rates, scheme: Scheme) -> _Plan:
     return _Plan(pooled, constant, tuple(individual))
 
 
-def _absolute_ranks(rates: _Rates, scheme: Scheme, draws: int, seed: int) -> tuple[Int32Array, str]:
+def _absolute_ranks(rates: _Rates, scheme: Scheme, draws: int, seed: int) -> tuple[Ranks, str]:
     plan = _plan(rates, scheme)
     step = _lattice_step(scheme)
     if step is None:
@@ -393,11 +409,12 @@ def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array
 
 def _drawn_ranks(
     rates: _Rates, plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator
-) -> Int32Array:
+) -> Ranks:
     """Off the lattice: draw the rates, then one Poisson per weight over the pooled pairs."""
     n_units = rates.mean.shape[0]
     group_weights = np.unique(scheme.weights[scheme.weights > 0])
-    ranks = np.empty((draws, n_units), dtype=np.int32)
+    best = np.empty((draws, n_units), dtype=np.int32)
+    worst = np.empty_like(best)
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
         lam = rates.draw(rng, size)
@@ -409,8 +426,9 @@ def _drawn_ranks(
         for c, units, _means, _shapes in plan.individual:
             counts = rng.poisson(lam[:, units, c])
             deduction[:, units] += np.minimum(scheme.caps[c], scheme.weights[c] * counts)
-        ranks[start : start + size] = competition_ranks(clean_score(scheme.base - deduction))
-    return ranks
+        part = slice(start, start + size)
+        best[part], worst[part] = _tied_ranks(clean_score(scheme.base - deduction))
+    return best, worst
 
 
 def _lattice_step(scheme: Scheme) -> float | None:
@@ -426,16 +444,18 @@ def _lattice_step(scheme: Scheme) -> float | None:
     return None
 
 
-def _lattice_ranks(score: Int32Array, levels: int) -> Int32Array:
-    """Competition ranks per row of integer scores in [0, levels] by counting."""
+def _lattice_ranks(score: Int32Array, levels: int) -> Ranks:
+    """Best and worst ranks per row of integer scores in [0, levels] by counting."""
     draws, n_units = score.shape
-    ranks = np.empty((draws, n_units), dtype=np.int32)
+    best = np.empty((draws, n_units), dtype=np.int32)
+    worst = np.empty_like(best)
     width = levels + 2
     for start in range(0, draws, CHUNK):
         block = score[start : start + CHUNK]
         rows = np.arange(block.shape[0])[:, None] * width
         counts = np.bincount((rows + block).ravel(), minlength=block.shape[0] * width)
         at_least = counts.reshape(-1, width)[:, ::-1].cumsum(axis=1)[:, ::-1]
-        higher = np.take_along_axis(at_least, block + 1, axis=1)
-        ranks[start : start + block.shape[0]] = 1 + higher
-    return ranks
+        part = slice(start, start + block.shape[0])
+        best[part] = 1 + np.take_along_axis(at_least, block + 1, axis=1)
+        worst[part] = np.take_along_axis(at_least, block, axis=1)
+    return best, worst
