@@ -99,3 +99,47 @@ def test_rejects_mismatched_window() -> None:
     data["window"] = data["window"][:5]
     with pytest.raises(ValueError):
         _run(data)
+
+
+def test_funnel_flags_do_not_depend_on_the_points_per_incident() -> None:
+    data = _class(5)
+    data["quarter"] = np.where(np.isnan(data["quarter"]), 0.0, data["quarter"])
+    data["quarter"][3, 0] *= 4.0
+    results = [
+        compute_class(
+            data["quarter"],
+            data["window"],
+            data["exposure"],
+            data["cov"],
+            weights=k * WEIGHTS,
+            caps=k * CAPS,
+            veto=VETO,
+            draws=50,
+        )
+        for k in (0.001, 1.0, 1000.0)
+    ]
+    first = results[0]
+    assert "alarm_high" in first.funnel.flag.tolist()
+    for other in results[1:]:
+        assert other.funnel.flag.tolist() == first.funnel.flag.tolist()
+        assert other.funnel.phi == pytest.approx(first.funnel.phi, rel=1e-9)
+        assert other.funnel.effective == pytest.approx(first.funnel.effective, rel=1e-12)
+        assert other.indicator_funnels.flag.tolist() == first.indicator_funnels.flag.tolist()
+
+
+def test_rank_bootstrap_draws_rates_from_the_empirical_bayes_posterior() -> None:
+    result = _run(_class())
+    relative = result.relative
+    for c, fit in enumerate(relative.fits):
+        has_e = relative.expected[:, c] > 0
+        if fit.eb.between_variance > 0:
+            prior = fit.eb.mean**2 / fit.eb.between_variance
+            want = prior + relative.observed[has_e, c]
+            assert result.shapes[has_e, c] == pytest.approx(want, rel=1e-12)
+            # prior Gamma(m^2/A, rate m/A); posterior Gamma(m^2/A + O, m/A + E) has mean r~
+            rate = fit.eb.mean / fit.eb.between_variance
+            posterior_mean = want / (rate + relative.expected[has_e, c])
+            assert posterior_mean == pytest.approx(relative.smoothed[has_e, c], rel=1e-9)
+        else:
+            assert np.isinf(result.shapes[:, c]).all()
+        assert np.isinf(result.shapes[~has_e, c]).all()

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from pingan.engine import dispersion, exact_limits, funnel, random_effects_limits
+from pingan.engine import (
+    dispersion,
+    exact_limits,
+    funnel,
+    indicator_funnels,
+    random_effects_limits,
+    weighted_funnel,
+)
 
 
 def test_exact_limits_reference_values() -> None:
@@ -78,3 +88,105 @@ def test_dispersion_needs_two_units_and_random_effects_clip_at_zero() -> None:
     assert not dispersion([1.0], [4.0]).overdispersed
     limits = random_effects_limits([1.0], 0.998, 0.5)
     assert limits.lower[0] == 0.0
+
+
+def test_weighted_total_uses_its_own_variance() -> None:
+    # two indicators, 1 and 3 points per incident; unit 0: n = (4, 2), E = (5, 1)
+    # O = 4 + 6 = 10, E = 5 + 3 = 8, V = 1*5 + 9*1 = 14, E* = 64/14, z = (10 - 8)/sqrt(14)
+    counts = np.array([[4.0, 2.0], [5.0, 1.0], [6.0, 0.0], [5.0, 1.0]])
+    expected = np.array([[5.0, 1.0], [5.0, 1.0], [5.0, 1.0], [5.0, 1.0]])
+    result = weighted_funnel(counts, expected, [1.0, 3.0])
+    assert result.observed.tolist() == [10.0, 8.0, 6.0, 8.0]
+    assert result.expected.tolist() == [8.0, 8.0, 8.0, 8.0]
+    assert result.variance.tolist() == [14.0, 14.0, 14.0, 14.0]
+    assert result.effective[0] == pytest.approx(64 / 14, rel=1e-15)
+    assert result.z[0] == pytest.approx(2 / np.sqrt(14), rel=1e-12)
+    assert result.effective_observed[0] == pytest.approx(10 * 8 / 14, rel=1e-15)
+    limits = exact_limits([64 / 14], 0.95)
+    assert result.exact[0].upper[0] == pytest.approx(limits.upper[0], rel=1e-15)
+    # stored (O*, E*) give the same funnel as (O, E, V)
+    again = funnel(result.effective_observed, result.effective)
+    assert again.z == pytest.approx(result.z, rel=1e-12)
+    assert again.flag.tolist() == result.flag.tolist()
+
+
+def test_overdispersion_no_longer_depends_on_the_points_per_incident() -> None:
+    rng = np.random.default_rng(3)
+    expected = rng.uniform(2.0, 40.0, size=(32, 5))
+    counts = rng.poisson(expected * rng.gamma(4.0, 0.25, size=expected.shape)).astype(float)
+    weights = np.array([1.0, 2.0, 0.5, 5.0, 3.0])
+    small = weighted_funnel(counts, expected, 0.001 * weights)
+    large = weighted_funnel(counts, expected, weights)
+    assert small.phi == pytest.approx(large.phi, rel=1e-9)
+    assert small.tau2 == pytest.approx(large.tau2, rel=1e-9)
+    assert small.flag.tolist() == large.flag.tolist()
+
+
+FLAG_CASES = st.integers(4, 12).flatmap(
+    lambda units: st.tuples(
+        hnp.arrays(np.float64, (units, 3), elements=st.integers(0, 60).map(float)),
+        hnp.arrays(np.float64, (units, 3), elements=st.floats(0.2, 50.0)),
+        hnp.arrays(np.float64, 3, elements=st.sampled_from([0.1, 0.5, 1.0, 2.0, 5.0])),
+        st.permutations(range(units)),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(FLAG_CASES)
+def test_flags_are_invariant_to_the_unit_of_deduction_and_the_order_of_units(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, list[int]],
+) -> None:
+    counts, expected, weights, permutation = case
+    order = np.array(permutation)
+    reference = weighted_funnel(counts, expected, weights)
+    per_indicator = indicator_funnels(counts, expected)
+    for k in (0.001, 1.0, 1000.0):
+        scaled = weighted_funnel(counts, expected, k * weights)
+        assert scaled.flag.tolist() == reference.flag.tolist()
+        assert scaled.overdispersed == reference.overdispersed
+        permuted = weighted_funnel(counts[order], expected[order], k * weights)
+        assert permuted.flag.tolist() == reference.flag[order].tolist()
+    permuted_indicators = indicator_funnels(counts[order], expected[order])
+    assert permuted_indicators.flag.tolist() == per_indicator.flag[order].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(np.float64, 9, elements=st.floats(0.0, 80.0)),
+    hnp.arrays(np.float64, 9, elements=st.floats(0.05, 60.0)),
+)
+def test_flags_are_the_comparison_with_the_limits(
+    observed: np.ndarray, expected: np.ndarray
+) -> None:
+    result = funnel(observed, expected)
+    alert, alarm = result.limits
+    want = np.full(9, "", dtype="<U10")
+    want[result.ratio > alert.upper] = "alert_high"
+    want[result.ratio < alert.lower] = "alert_low"
+    want[result.ratio > alarm.upper] = "alarm_high"
+    want[result.ratio < alarm.lower] = "alarm_low"
+    assert result.flag.tolist() == want.tolist()
+
+
+def test_indicator_funnels_are_funnels_of_each_column() -> None:
+    rng = np.random.default_rng(11)
+    expected = rng.uniform(1.0, 30.0, size=(25, 3))
+    counts = rng.poisson(expected * rng.gamma(2.0, 0.5, size=expected.shape)).astype(float)
+    counts[0, 1] = 80.0
+    result = indicator_funnels(counts, expected)
+    for c in range(3):
+        one = funnel(counts[:, c], expected[:, c])
+        assert result.flag[:, c].tolist() == one.flag.tolist()
+        assert result.phi[c] == one.phi and result.tau2[c] == one.tau2
+        assert bool(result.overdispersed[c]) == one.overdispersed
+    assert result.flag[0, 1] == "alarm_high"
+
+
+def test_winsorising_uses_linear_interpolation_between_order_statistics() -> None:
+    # 10 z-scores 0..9: the 10th percentile by linear interpolation (Hyndman-Fan 7) is
+    # at position 0.9, i.e. 0.9; the 90th at position 8.1, i.e. 8.1.
+    z = np.arange(10.0)
+    d = dispersion(z, np.ones(10))
+    clipped = np.clip(z, 0.9, 8.1)
+    assert d.phi == pytest.approx(float(np.mean(clipped**2)), rel=1e-15)
