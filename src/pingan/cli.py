@@ -55,6 +55,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.port, worker=not args.no_worker)
 
 
+def max_request_body() -> int:
+    """The largest request body the server reads (bytes): four times PINGAN_MAX_UPLOAD_MB.
+
+    Bodies up to that size reach pingan, which refuses a file over the limit with its own message;
+    anything larger is cut off by the server before it is buffered.
+    """
+    from django.conf import settings
+
+    return int(4 * settings.PINGAN_MAX_UPLOAD_MB * 1024 * 1024)
+
+
 def serve(port: int, *, worker: bool = True) -> int:
     """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise).
 
@@ -73,7 +84,9 @@ def serve(port: int, *, worker: bool = True) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     host = os.environ.get("PINGAN_BIND", "127.0.0.1")
-    server: Any = create_server(application, host=host, port=port, threads=8)
+    server: Any = create_server(
+        application, host=host, port=port, threads=8, max_request_body_size=max_request_body()
+    )
     with worker_thread() if worker else nullcontext():
         print(
             "pingan: http://%s:%s/  (Ctrl+C to stop)"

@@ -759,3 +759,26 @@ def test_bad_input_is_refused_with_its_message_and_writes_nothing(
     path = tmp_path / ("no-such-file.csv" if data == "missing" else "input")
     assert shown == [line.format(path=path) for line in expected]
     assert _counts() == before
+
+
+def test_the_server_reads_at_most_four_times_the_upload_limit(monkeypatch, settings):
+    import waitress.server
+
+    from pingan import cli
+
+    seen: dict[str, Any] = {}
+
+    class Server:
+        effective_port = 8123
+
+        def run(self) -> None:
+            seen["ran"] = True
+
+    def create_server(app, **options):
+        seen.update(options)
+        return Server()
+
+    monkeypatch.setattr(waitress.server, "create_server", create_server)
+    settings.PINGAN_MAX_UPLOAD_MB = 3
+    assert cli.serve(8123, worker=False) == 0
+    assert (seen["max_request_body_size"], seen["ran"]) == (12 * MB, True)
