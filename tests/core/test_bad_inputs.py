@@ -516,6 +516,20 @@ CASES = [
         settings={"PINGAN_MAX_UPLOAD_MB": 1, "DATA_UPLOAD_MAX_MEMORY_SIZE": MB},
         status=413,
     ),
+    Case(
+        "api-json-integer-5000-digits",
+        "api",
+        '{"cells": [{"unit_code": "A1", "indicator_code": "criminal", "value": %s}]}' % HUGE,
+        ["a number in the request is too large"],
+        status=400,
+    ),
+    Case(
+        "api-body-not-json",
+        "api",
+        '{"cells": [{"unit_code": "A1", "indicator_code": "criminal", "value": 3}',
+        ["the request body is not valid JSON"],
+        status=400,
+    ),
     # ---- scheme load, command line
     Case(
         "scheme-not-toml",
@@ -709,7 +723,7 @@ def _run_web(case: Case, data: Any, world: dict[str, Any]) -> list[str]:
 def _run_api(case: Case, data: Any, world: dict[str, Any]) -> list[str]:
     response = _client(world["clerk"]).put(
         "/api/reporting/submissions/%d/cells" % world["draft"].pk,
-        data=json.dumps(data),
+        data=data if isinstance(data, str) else json.dumps(data),
         content_type="application/json",
     )
     assert (response.status_code, response["Content-Type"]) == (

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pingan.api.auth import API_AUTH
 from pingan.core.limits import size_reason
@@ -63,6 +63,24 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem(
         request,
         413,
+        _("The input was refused"),
+        _("Nothing was written."),
+        problems=[{"row": None, "column": None, "reason": reason}],
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return problem(request, exc.status_code, str(exc))
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        reason = _("a number in the request is too large")  # beyond Python's 4,300-digit limit
+    else:
+        reason = _("the request body is not valid JSON")
+    return problem(
+        request,
+        400,
         _("The input was refused"),
         _("Nothing was written."),
         problems=[{"row": None, "column": None, "reason": reason}],
