@@ -796,3 +796,14 @@ def test_the_server_reads_at_most_four_times_the_upload_limit(monkeypatch, setti
     settings.PINGAN_MAX_UPLOAD_MB = 3
     assert cli.serve(8123, worker=False) == 0
     assert (seen["max_request_body_size"], seen["ran"]) == (12 * MB, True)
+
+
+def test_the_command_line_refuses_in_chinese_by_default(world, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PINGAN_LANGUAGE", raising=False)
+    path = tmp_path / "units.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(50 * MB)
+    before = _counts()
+    assert main(["units", "import", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines()[1] == "  文件大小为 50.0 MB，超过上限 20 MB"
+    assert _counts() == before
