@@ -60,7 +60,7 @@ NUMBER_PT = 14.0
 IMPRINT_PT = 14.0
 CELL_PADDING_PT = 10.8  # Word's default cell margins, 1.9 mm each side
 CHART_WIDTH = Mm(150)
-LINE_PITCH_TWIPS = round(TYPE_HEIGHT.pt * 20 / LINES)  # 579: 22 lines in 225 mm
+LINE_PITCH_TWIPS = math.floor(TYPE_HEIGHT.pt * 20 / LINES)  # 579 (28.95 pt): 22 lines fit 225 mm
 LINE_PT = LINE_PITCH_TWIPS / 20
 # 28 characters of 16 pt fill 156 mm when each gives up 0.25 pt (w:spacing, in twentieths of a point)
 CHARACTER_SPACING_TWIPS = math.floor((TYPE_WIDTH.pt / CHARACTERS - BODY_PT) * 20)
