@@ -18,6 +18,7 @@ ALL = {
 EXPECTED = {
     "home.view": ALL,
     "session.end": ALL,
+    "password.change": ALL,
     "audit.read": {"audit_admin"},
     "accounts.view": {"security_admin"},
     "accounts.manage": {"security_admin"},

@@ -81,8 +81,19 @@ def actor_for_user(user: User, *, channel: str, source: str = "") -> Actor:
 
 
 def client_address(request: Any) -> str:
-    """The client's address as the server saw it (proxies are not trusted)."""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's address: the direct peer, or behind a trusted proxy the forwarded client.
+
+    Used for audit records, the public form's rate limit and the sign-in lockout log alike.
+    """
+    from django.conf import settings
+
+    from pingan.core.proxies import client_ip
+
+    return client_ip(
+        str(request.META.get("REMOTE_ADDR", "")),
+        str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
+        getattr(settings, "PINGAN_TRUSTED_PROXIES", ()),
+    )
 
 
 def actor_from_request(request: Any, *, channel: str = "web") -> Actor:

@@ -1,4 +1,4 @@
-"""Ends a signed-in session after 30 idle minutes, server-side, and audits the timeout."""
+"""Request guards: forwarded headers only from trusted proxies; session idle and absolute limits."""
 
 from __future__ import annotations
 
@@ -7,13 +7,51 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-LAST_SEEN = "pingan_last_seen"
+from pingan.accounts import sessions
+from pingan.accounts.services import sign_out
+from pingan.core.proxies import is_trusted
+
+# The last-seen time is refreshed at most this often, so most responses do not re-issue the
+# session cookie; the idle limit is therefore kept to within this many seconds.
+LAST_SEEN_RESOLUTION = 60
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+)
 
 
-class IdleTimeoutMiddleware:
-    """Sign the user out when the previous request is older than PINGAN_IDLE_TIMEOUT_SECONDS."""
+class ForwardedHeadersMiddleware:
+    """Drop X-Forwarded-* headers unless the direct peer is one of PINGAN_TRUSTED_PROXIES.
+
+    Runs first, so SECURE_PROXY_SSL_HEADER (HTTPS detection) and the client address used by
+    audit, rate limits and the sign-in lockout believe only a trusted proxy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        trusted = settings.PINGAN_TRUSTED_PROXIES
+        if not trusted or not is_trusted(str(request.META.get("REMOTE_ADDR", "")), trusted):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """Sign the user out after PINGAN_IDLE_TIMEOUT_SECONDS idle or PINGAN_SESSION_MAX_AGE_SECONDS.
+
+    Both times live in the signed session cookie; signing out for either reason is audited. A
+    session already ended (a copy of a signed-out cookie) is dropped. Checking reads one row at
+    most and writes nothing unless the session ends now.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,12 +59,25 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = time.time()
-            last = request.session.get(LAST_SEEN)
-            if last is not None and now - float(last) > settings.PINGAN_IDLE_TIMEOUT_SECONDS:
-                from pingan.accounts.services import sign_out
-
-                sign_out(request, reason="session.timeout")
-            else:
-                request.session[LAST_SEEN] = now
+            if sessions.has_ended(request.session):
+                logout(request)
+                return self.get_response(request)
+            reason = self._expired(request, time.time())
+            if reason:
+                sign_out(request, reason=reason)
         return self.get_response(request)
+
+    @staticmethod
+    def _expired(request: HttpRequest, now: float) -> str:
+        session = request.session
+        if session.get(sessions.SESSION_ID) is None:  # signed in by other means than sign_in
+            sessions.start(session, float(session.get(sessions.SIGNED_IN_AT, now)))
+        signed_in = float(session.get(sessions.SIGNED_IN_AT, now))
+        if now - signed_in > settings.PINGAN_SESSION_MAX_AGE_SECONDS:
+            return "session.expired"
+        last = session.get(sessions.LAST_SEEN)
+        if last is not None and now - float(last) > settings.PINGAN_IDLE_TIMEOUT_SECONDS:
+            return "session.timeout"
+        if last is None or now - float(last) >= LAST_SEEN_RESOLUTION:
+            session[sessions.LAST_SEEN] = now
+        return ""

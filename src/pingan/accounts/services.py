@@ -5,13 +5,16 @@ Each function checks permission, writes, and appends its audit record in one tra
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pingan.accounts import sessions
 from pingan.accounts.actor import Actor, actor_for_user, client_address
 from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.permissions import require
@@ -25,8 +28,9 @@ def create_user(*, actor: Actor, username: str, password: str, display_name: str
     require(actor, "accounts.manage")
     if User.objects.filter(username=username).exists():
         raise InputRefused([Problem(None, "username", _("this username is taken"))])
+    user = User(username=username, display_name=display_name)
+    check_password_rules(password, user)
     with transaction.atomic():
-        user = User(username=username, display_name=display_name)
         user.set_password(password)
         user.save()
         record_event(actor=actor, event="account.create", obj=user)
@@ -66,6 +70,19 @@ def _check_grant(user: User, role: str, body_id: int | None, unit_id: int | None
         raise InputRefused([Problem(None, "unit", _("this role needs a unit"))])
 
 
+def record_denial(*, actor: Actor, path: str, reason: str) -> None:
+    """Audit a refused request (HTTP 403): who, which path, and why."""
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event="access.denied",
+            object_type="path",
+            object_id=path[:64],
+            outcome="denied",
+            detail={"path": path[:500], "reason": reason[:200]},
+        )
+
+
 def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> None:
     """Take a role away from a user."""
     require(actor, "accounts.manage")
@@ -93,6 +110,33 @@ def set_active(*, actor: Actor, user: User, active: bool) -> None:
         record_event(actor=actor, event="account.enable" if active else "account.disable", obj=user)
 
 
+def check_password_rules(password: str, user: User) -> None:
+    """Refuse a password that breaks a rule of settings.AUTH_PASSWORD_VALIDATORS, naming each."""
+    try:
+        validate_password(password, user)
+    except ValidationError as invalid:
+        raise InputRefused([Problem(None, "password", str(m)) for m in invalid.messages]) from None
+
+
+def change_password(
+    request: Any, *, actor: Actor, user: User, current_password: str, new_password: str
+) -> None:
+    """Change one's own password: the current one must be right and the new one keep the rules.
+
+    The session stays signed in; every other session of the account ends (its hash changes).
+    """
+    if actor.user_id != user.pk:
+        raise PermissionDenied(_("You can change only your own password."))
+    if not user.check_password(current_password):
+        raise InputRefused([Problem(None, "current_password", _("the current password is wrong"))])
+    check_password_rules(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record_event(actor=actor, event="password.change", obj=user)
+    update_session_auth_hash(request, user)
+
+
 def sign_in(request: Any, *, username: str, password: str) -> User | None:
     """Check credentials (with lockout after 5 failures) and audit the outcome either way."""
     user = authenticate(request, username=username, password=password)
@@ -109,6 +153,7 @@ def sign_in(request: Any, *, username: str, password: str) -> User | None:
             )
             return None
         login(request, user)
+        sessions.start(request.session, time.time())
         record_event(
             actor=actor_for_user(user, channel="web", source=anonymous.source),
             event="login",
@@ -118,12 +163,13 @@ def sign_in(request: Any, *, username: str, password: str) -> User | None:
 
 
 def sign_out(request: Any, *, reason: str = "logout") -> None:
-    """End the session and audit it."""
+    """End the session (a copy of its cookie is refused from now on) and audit it."""
     user = request.user if request.user.is_authenticated else None
     with transaction.atomic():
         if user is not None:
             actor = actor_for_user(user, channel="web", source=client_address(request))
             record_event(actor=actor, event=reason, obj=user)
+        sessions.end(request.session)
         logout(request)
 
 
@@ -156,8 +202,9 @@ def bootstrap_admin(
     existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing
+    user = User(username=username, display_name=display_name)
+    check_password_rules(password, user)
     with transaction.atomic():
-        user = User(username=username, display_name=display_name)
         user.set_password(password)
         user.save()
         RoleAssignment.objects.create(user=user, role=role)

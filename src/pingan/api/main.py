@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -11,12 +12,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pingan.api.auth import API_AUTH
+from pingan.api.docs import LocalSwagger
 from pingan.core.limits import size_reason
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting import api as reporting_api
 from pingan.schemes import api as schemes_api
 from pingan.scores import api as scores_api
 from pingan.units import api as units_api
+from pingan.web.access import audit_denial
 
 api = NinjaAPI(
     title="pingan API",
@@ -25,6 +28,8 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalSwagger(),
+    docs_decorator=login_required,
 )
 
 
@@ -89,6 +94,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    audit_denial(request, str(exc), channel="api")
     return problem(request, 403, _("Forbidden"), str(exc))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pingan.core.database import database_settings
 from pingan.core.home import kept_secret, pingan_home
+from pingan.core.proxies import trusted_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PINGAN_HOME = pingan_home()
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pingan.accounts.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,11 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pingan.accounts.middleware.IdleTimeoutMiddleware",
+    "pingan.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pingan.web.access.DenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "pingan.urls"
@@ -91,14 +94,6 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -112,12 +107,45 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# --- Security: passwords, sessions, trusted proxies (docs/security.md) ----------------------
+# Passwords: at least 10 characters from three of four classes (lower, upper, digit, other),
+# not like the username or display name, not a common password, none of the last five again.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "pingan.accounts.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pingan.accounts.passwords.HistoryValidator", "OPTIONS": {"keep": 5}},
+]
+
+# Sessions live in a signed cookie, so reading a page never writes to the database (a long
+# write transaction cannot block page views). A session ends after PINGAN_IDLE_TIMEOUT_SECONDS
+# without a request and PINGAN_SESSION_MAX_AGE_SECONDS after sign-in, whatever the activity.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
-PINGAN_IDLE_TIMEOUT_SECONDS = 30 * 60
+CSRF_COOKIE_SAMESITE = "Lax"
+PINGAN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("PINGAN_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+PINGAN_SESSION_MAX_AGE_SECONDS = int(
+    os.environ.get("PINGAN_SESSION_MAX_AGE_SECONDS", str(12 * 60 * 60))
+)
+SESSION_COOKIE_AGE = PINGAN_SESSION_MAX_AGE_SECONDS
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR
+# blocks, comma-separated). From any other peer those headers are dropped.
+PINGAN_TRUSTED_PROXIES = trusted_from_env(os.environ.get("PINGAN_TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "pingan.accounts.actor.client_address"
+# --- end of security block ------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.models import User
@@ -35,9 +35,41 @@ class NewUserForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"), max_length=100, required=False, validators=[validate_single_line]
     )
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, validators=[validate_password]
+    # The password rules (settings.AUTH_PASSWORD_VALIDATORS) are applied by the service, which
+    # knows the username they are compared with.
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+
+class PasswordChangeForm(forms.Form):
+    """One's own password: the current one and the new one twice."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        """Both copies of the new password must agree."""
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data
+
+    @staticmethod
+    def rules() -> list[str]:
+        """The password rules, as shown beside the form."""
+        return list(password_validators_help_texts())
 
 
 class GrantRoleForm(forms.Form):

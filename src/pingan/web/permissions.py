@@ -4,4 +4,5 @@ from pingan.accounts.roles import Role
 
 ACTIONS = {
     "session.end": frozenset(Role),
+    "password.change": frozenset(Role),
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
     path("audit/", views.audit_log, name="audit_log"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/new/", views.account_create, name="account_create"),

@@ -17,7 +17,7 @@ from pingan.accounts.roles import Role
 from pingan.audit.selectors import audit_records
 from pingan.core.problems import InputRefused
 from pingan.web.access import public, requires
-from pingan.web.forms import GrantRoleForm, LoginForm, NewUserForm
+from pingan.web.forms import GrantRoleForm, LoginForm, NewUserForm, PasswordChangeForm
 from pingan.web.home import home_cards
 
 
@@ -45,6 +45,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     """Sign out."""
     account_services.sign_out(request)
     return redirect("web:login")
+
+
+@require_http_methods(["GET", "POST"])
+@requires("password.change")
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password; the rules and the last five passwords are checked."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.change_password(
+                request,
+                actor=actor_from_request(request),
+                user=request.user,  # type: ignore[arg-type]
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except InputRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem.reason)
+        else:
+            messages.success(request, _("Your password was changed."))
+            return redirect("web:home")
+    return render(request, "web/password_change.html", {"form": form, "rules": form.rules()})
 
 
 @requires("home.view")

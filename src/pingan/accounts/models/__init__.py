@@ -1,6 +1,8 @@
 """Account models."""
 
+from pingan.accounts.models.passwords import PasswordHistory
+from pingan.accounts.models.sessions import EndedSession
 from pingan.accounts.models.tokens import ApiToken, token_digest
 from pingan.accounts.models.users import RoleAssignment, User
 
-__all__ = ["ApiToken", "RoleAssignment", "User", "token_digest"]
+__all__ = ["ApiToken", "EndedSession", "PasswordHistory", "RoleAssignment", "User", "token_digest"]
