@@ -556,6 +556,20 @@ CASES = [
         ["column tiers: lines must fall: yellow > orange > red"],
     ),
     Case(
+        "scheme-body-name-en-too-long",
+        "scheme",
+        lambda: _binzhou_toml().replace(
+            'name_en = "Municipal Public Security Bureau"', 'name_en = "%s"' % ("x" * 151)
+        ),
+        ["column bodies[0].name_en: longer than 150 characters (151 given)"],
+    ),
+    Case(
+        "scheme-code-too-long",
+        "scheme",
+        lambda: _binzhou_toml().replace('code = "binzhou"', 'code = "%s"' % ("b" * 33), 1),
+        ["column scheme.code: longer than 32 characters (33 given)"],
+    ),
+    Case(
         "scheme-50-mb-file",
         "scheme",
         SPARSE_50MB,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -40,6 +41,7 @@ class _Checker:
         *,
         required: bool = True,
         pattern: re.Pattern[str] | None = None,
+        limit: int = 100,
     ) -> str:
         value = table.get(key)
         if value is None:
@@ -51,6 +53,9 @@ class _Checker:
             return ""
         if pattern is not None and not pattern.match(value):
             self.fail(where + key, _("%(value)s is not a valid code") % {"value": value})
+        too_long = length_reason(value.strip(), limit)
+        if too_long:
+            self.fail(where + key, too_long)
         return value.strip()
 
     def number(
@@ -136,9 +141,9 @@ def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
     if deadline > 28 or not float(deadline).is_integer():
         check.fail(where + "deadline_day", _("must be a whole day of the month from 1 to 28"))
     return {
-        "code": check.text(table, "code", where, pattern=CODE),
-        "name_zh": check.text(table, "name_zh", where),
-        "name_en": check.text(table, "name_en", where, required=False),
+        "code": check.text(table, "code", where, pattern=CODE, limit=32),
+        "name_zh": check.text(table, "name_zh", where, limit=200),
+        "name_en": check.text(table, "name_en", where, required=False, limit=200),
         "period": period,
         "base_score": check.number(table, "base_score", where, default=100, minimum=1),
         "deadline_day": int(deadline),
@@ -207,7 +212,7 @@ def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
     bodies, seen = [], set()
     for i, item in enumerate(items):
         where = "bodies[%d]." % i
-        code = check.text(item, "code", where, pattern=CODE)
+        code = check.text(item, "code", where, pattern=CODE, limit=32)
         if code in seen:
             check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
         seen.add(code)
@@ -215,7 +220,7 @@ def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
             {
                 "code": code,
                 "name_zh": check.text(item, "name_zh", where),
-                "name_en": check.text(item, "name_en", where, required=False),
+                "name_en": check.text(item, "name_en", where, required=False, limit=150),
             }
         )
     return bodies
@@ -228,7 +233,7 @@ def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str,
     indicators, seen = [], set()
     for i, item in enumerate(items):
         where = "indicators[%d]." % i
-        code = check.text(item, "code", where, pattern=CODE)
+        code = check.text(item, "code", where, pattern=CODE, limit=40)
         if code in seen:
             check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
         seen.add(code)
@@ -240,7 +245,7 @@ def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str,
             {
                 "code": code,
                 "name_zh": check.text(item, "name_zh", where),
-                "name_en": check.text(item, "name_en", where),
+                "name_en": check.text(item, "name_en", where, limit=150),
                 "domain": domain,
                 "body": body,
                 "veto": check.flag(item, "veto", where),
@@ -270,8 +275,8 @@ def _classes(
             {
                 "code": code,
                 "name_zh": check.text(item, "name_zh", where),
-                "name_en": check.text(item, "name_en", where),
-                "exposure": check.text(item, "exposure", where),
+                "name_en": check.text(item, "name_en", where, limit=150),
+                "exposure": check.text(item, "exposure", where, limit=32),
                 "covariates": covariates,
                 "indicators": _rules(check, item.get("indicators", []), where, indicators),
             }
