@@ -90,7 +90,7 @@ def _attention(content: dict[str, Any]) -> list[Block]:
                 for r in rows
             ),
             left=frozenset({3, 4}),
-            one_line=frozenset({0}),
+            one_line=frozenset({0, 5}),
         )
     ]
 
@@ -122,7 +122,7 @@ def summary_document(content: dict[str, Any]) -> OfficialDocument:
         *_attention(content),
     ]
     return OfficialDocument(
-        title=_("Daily work summary of the centre, %(day)s") % {"day": date_text(day)},
+        title=_("Daily work summary of the centre"),
         author=_("Daily work summary"),
         date=day,
         date_text=date_text(day),

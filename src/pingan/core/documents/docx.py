@@ -67,9 +67,10 @@ CHARACTER_SPACING_TWIPS = math.floor((TYPE_WIDTH.pt / CHARACTERS - BODY_PT) * 20
 
 
 def text_width(text: str, size_pt: float) -> float:
-    """Width of a line of text in points: full width for CJK (and ambiguous) characters, 0.55 em otherwise."""
+    """Width of a line of text in points: full width for CJK (and ambiguous) characters, 0.75 em for capitals, 0.62 em otherwise (wide enough for the Latin faces in use)."""
     wide = sum(1 for c in text if unicodedata.east_asian_width(c) in ("W", "F", "A"))
-    return float(size_pt * (wide + 0.55 * (len(text) - wide)))
+    capitals = sum(1 for c in text if "A" <= c <= "Z")
+    return float(size_pt * (wide + 0.75 * capitals + 0.62 * (len(text) - wide - capitals)))
 
 
 # Children of w:pPr that the schema puts after w:pBdr (Word and LibreOffice ignore misplaced ones).
@@ -321,7 +322,8 @@ class _Writer:
     # tables -----------------------------------------------------------------------------------
     def column_widths(self, block: Table) -> list[float]:
         """Column widths in points: each sized to its longest cell, `one_line` columns never
-        below their longest cell, the table widened or narrowed to the type area."""
+        below their longest cell; a narrow table widened towards the type area (at most to
+        twice its content), a wide one narrowed to it."""
         columns = range(len(block.headers))
         natural = [
             max(text_width(row[i], TABLE_PT) for row in (block.headers, *block.rows))
@@ -335,17 +337,21 @@ class _Writer:
         ]
         available = TYPE_WIDTH.pt
         total = sum(natural)
-        if total <= available:
-            return [w * available / total for w in natural]
-        widths = [max(b, 2 * TABLE_PT + CELL_PADDING_PT) for b in body]
-        fixed = sum(widths[i] for i in columns if i in block.one_line)
+        if total <= available:  # widened to the type area, at most to twice the content
+            return [w * min(available / total, 2.0) for w in natural]
+        smallest = 2 * TABLE_PT + CELL_PADDING_PT
         loose = [i for i in columns if i not in block.one_line]
-        share = available - fixed
-        loose_total = sum(natural[i] for i in loose)
+        widths = [body[i] if i in block.one_line else 0.0 for i in columns]
+        remaining = available - sum(widths)
+        loose_total = sum(natural[i] for i in loose) or 1.0
         for i in loose:
-            widths[i] = max(widths[i], natural[i] * share / loose_total) if share > 0 else widths[i]
-        scale = available / sum(widths)
-        return [w * scale if i not in block.one_line else w for i, w in enumerate(widths)]
+            widths[i] = max(smallest, natural[i] * remaining / loose_total)
+        over = sum(widths) - available
+        if over > 0 and loose:  # the minimum widths overshot: take it from the loose columns
+            share = sum(widths[i] for i in loose)
+            for i in loose:
+                widths[i] -= over * widths[i] / share
+        return widths
 
     def table(self, block: Table) -> None:
         widths = self.column_widths(block)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from pingan.core.documents.docx import LINE_PT, TABLE_PT, mark_size, text_width
+from pingan.core.documents.docx import LINE_PT, TABLE_PT, TYPE_WIDTH, mark_size, text_width
 from pingan.core.documents.model import (
     Block,
     Figure,
@@ -31,20 +31,23 @@ class _Item:
     label: str = ""
     image: str = ""
     widths: tuple[float, ...] = ()
+    width: float = 100.0
 
 
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _widths(block: Table) -> tuple[float, ...]:
-    """Column shares in percent, from the longest cell of each column (as the .docx sizes them)."""
+def _widths(block: Table) -> tuple[tuple[float, ...], float]:
+    """Column shares in percent from the longest cell of each column, and the table's width in
+    percent of the line (as the .docx sizes them: at most twice the content)."""
     natural = [
         max(text_width(row[i], TABLE_PT) for row in (block.headers, *block.rows)) + 10.8
         for i in range(len(block.headers))
     ]
     total = sum(natural)
-    return tuple(round(100 * w / total, 2) for w in natural)
+    shares = tuple(round(100 * w / total, 2) for w in natural)
+    return shares, round(min(100.0, 200 * total / TYPE_WIDTH.pt), 2)
 
 
 def _items(document: OfficialDocument) -> list[_Item]:
@@ -55,7 +58,8 @@ def _items(document: OfficialDocument) -> list[_Item]:
         elif isinstance(block, Text):
             items.append(_Item("text", block))
         elif isinstance(block, Table):
-            items.append(_Item("table", block, widths=_widths(block)))
+            shares, width = _widths(block)
+            items.append(_Item("table", block, widths=shares, width=width))
         elif isinstance(block, Figure):
             items.append(_Item("figure", block, image=_data_uri(block.png)))
     return items
