@@ -51,3 +51,66 @@ def test_twenty_concurrent_approvals_exactly_one_wins(staff, police):
     final = Submission.objects.get(pk=draft.pk)
     assert (final.status, final.is_current) == (Status.APPROVED, True)
     assert SubmissionEvent.objects.filter(submission=draft, step="approve").count() == 1
+
+
+def test_concurrent_corrections_of_one_cell_exactly_one_wins_per_version(staff, police, approved):
+    """Rounds of 6 clerks starting a correction of the current version at once, over HTTP."""
+    from django.test import Client
+
+    cell = {"unit": "A1", "indicator": "criminal"}
+    clerk = staff["clerk"].user
+    version = approved
+    for round_number in range(1, 4):
+        barrier = threading.Barrier(6)
+        statuses: list[tuple[int, str]] = []
+        lock = threading.Lock()
+
+        def start(n: int, round_number: int = round_number) -> None:
+            client = Client(raise_request_exception=False)
+            client.force_login(clerk)
+            try:
+                barrier.wait()
+                response = client.post(
+                    "/reporting/new/",
+                    {
+                        "body": police.pk,
+                        "month": MONTH,
+                        "correction": "1",
+                        "reason": "round %d clerk %d" % (round_number, n),
+                    },
+                )
+                result = (response.status_code, response.get("Location", ""))
+            finally:
+                connections.close_all()
+            with lock:
+                statuses.append(result)
+
+        threads = [threading.Thread(target=start, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(code for code, _url in statuses) == [302] * 6
+        opened = [url for _code, url in statuses if url != "/reporting/"]
+        assert len(opened) == 1
+        correction = Submission.objects.get(status=Status.DRAFT)
+        assert opened == ["/reporting/s/%d/" % correction.pk]
+        assert correction.supersedes_id == version.pk and correction.reason.startswith(
+            "round %d clerk" % round_number
+        )
+        services.put_cells(
+            actor=staff["clerk"],
+            submission_id=correction.pk,
+            records=[(1, cell["unit"], cell["indicator"], MONTH, 10 + round_number)],
+        )
+        services.submit(actor=staff["clerk"], submission_id=correction.pk)
+        services.review(actor=staff["reviewer"], submission_id=correction.pk)
+        version = services.approve(actor=staff["approver"], submission_id=correction.pk)
+    versions = Submission.objects.filter(body=police, month=MONTH).order_by("number")
+    assert [(s.number, s.is_current, s.supersedes_id) for s in versions] == [
+        (1, False, None),
+        (2, False, versions[0].pk),
+        (3, False, versions[1].pk),
+        (4, True, versions[2].pk),
+    ]
+    assert version.figures.get(unit__code="A1", indicator_code="criminal").value == 13

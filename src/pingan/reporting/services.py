@@ -110,6 +110,15 @@ def _next_number(body_id: int, month: str) -> int:
     return (top or 0) + 1
 
 
+def _lock_body(body_id: int) -> None:
+    """Serialise opening workflows of one body (PostgreSQL row lock; SQLite writers queue anyway).
+
+    Without it two clerks opening a draft or a correction at the same moment both pass the
+    "none open" check and the second insert breaks the one-open-submission constraint.
+    """
+    list(ReportingBody.objects.select_for_update().filter(pk=body_id).values_list("pk", flat=True))
+
+
 def _current(body_id: int, month: str) -> Submission | None:
     return Submission.objects.filter(body_id=body_id, month=month, is_current=True).first()
 
@@ -163,6 +172,7 @@ def create_submission(
     if body is None:
         raise InputRefused([Problem(None, "body", _("unknown reporting body"))])
     with transaction.atomic():
+        _lock_body(body_id)
         existing = Submission.objects.filter(
             body_id=body_id, month=month, status__in=OPEN_STATUSES
         ).first()
@@ -195,6 +205,7 @@ def start_correction(*, actor: Actor, body_id: int, month: str, reason: str) -> 
     if not reason:
         raise InputRefused([Problem(None, "reason", _("a correction needs a reason"))])
     with transaction.atomic():
+        _lock_body(body_id)
         current = _current(body_id, month)
         if current is None:
             raise Conflict(_("There is no approved version to correct."))

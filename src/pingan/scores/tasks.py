@@ -13,7 +13,7 @@ from pingan.core.jobs import enqueue, pending, task
 from pingan.core.periods import quarter_of
 
 
-@task()
+@task(priority=10)
 def recompute(*, quarters: list[str], reason: str) -> list[str]:
     """Recompute the given quarters and every later computed one; the quarters that got a new run."""
     from pingan.scores.services import recompute_quarters
