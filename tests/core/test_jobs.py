@@ -210,3 +210,20 @@ def test_check_names_results_no_job_will_repair(demo_units, binzhou, system_acto
     )
     assert main(["compute"]) == 0
     assert main(["check", "--older-than", "60"]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_thread_beside_the_web_server_does_owed_work(settings):
+    import time
+
+    settings.PINGAN_SCHEDULE = {}
+    enqueue(note, text="in the background")
+    deadline = time.monotonic() + 60
+    with jobs.worker_thread(interval=0.05):
+        while (
+            time.monotonic() < deadline
+            and not DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
+        ):
+            time.sleep(0.05)
+    assert CALLS == ["in the background"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -209,7 +209,9 @@ class Checks:
             )
 
 
-def random_scenario(home: Path, iterations: int, seed: int) -> dict[str, Any]:
+def random_scenario(
+    home: Path, iterations: int, seed: int, progress: Path | None = None, worker_every: int = 1
+) -> dict[str, Any]:
     from pingan.core.jobs import run_owed_jobs
 
     cells = setup_city(home, small=True)
@@ -249,13 +251,18 @@ def random_scenario(home: Path, iterations: int, seed: int) -> dict[str, Any]:
         outcome = checks.all_or_nothing(where, tag, month, values)
         stats["imports_committed" if outcome == "all" else "imports_rolled_back"] += 1
         checks.nothing_lost(where)
-        if run_killed(pingan("worker"), rng.uniform(0.3 * worker_seconds, 1.2 * worker_seconds)):
-            stats["worker_kills"] += 1
-        checks.integrity(where + " after worker kill")
-        checks.audit(where + " after worker kill")
-        checks.nothing_lost(where + " after worker kill")
+        if i % worker_every == 0:
+            delay = rng.uniform(0.3 * worker_seconds, 1.2 * worker_seconds)
+            if run_killed(pingan("worker"), delay):
+                stats["worker_kills"] += 1
+            checks.integrity(where + " after worker kill")
+            checks.audit(where + " after worker kill")
+            checks.nothing_lost(where + " after worker kill")
         stats["jobs_run_after_restart"] += run_owed_jobs(raise_failures=False)
         checks.all_done(where)
+        stats["done"] = i + 1
+        if progress is not None:
+            progress.write_text(json.dumps({**stats, "failure_messages": checks.failures[:10]}))
     stats["failures"] = len(checks.failures)
     stats["failure_messages"] = checks.failures[:10]
     return stats
@@ -348,27 +355,17 @@ def kill_after_correction(home: Path) -> dict[str, Any]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        owed = DBTaskResult.objects.get(task_path=recompute.module_path, status="READY")
         worker = subprocess.Popen(
             pingan("worker"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         job = None
         while worker.poll() is None:
-            job = (
-                DBTaskResult.objects.filter(
-                    task_path=recompute.module_path, status__in=["RUNNING", "SUCCESSFUL"]
-                )
-                .filter(args_kwargs__kwargs__reason="figures.import")
-                .order_by("-enqueued_at")
-                .first()
-            )
-            if job is not None and job.status == "RUNNING":
+            job = DBTaskResult.objects.get(pk=owed.pk)
+            if job.status != "READY":
                 worker.send_signal(signal.SIGKILL)
                 break
-            if job is not None:
-                break
             time.sleep(0.002)
-        if worker.poll() is None and job is not None and job.status != "RUNNING":
-            worker.send_signal(signal.SIGKILL)
         worker.wait()
         if job is None:
             continue
@@ -393,6 +390,12 @@ def main() -> int:
     parser.add_argument("--scenario", choices=["random", "kill-after-correction"], default="random")
     parser.add_argument("--iterations", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--progress", help="write the figures so far to this file after each iteration"
+    )
+    parser.add_argument(
+        "--worker-every", type=int, default=1, help="kill the worker every N iterations"
+    )
     args = parser.parse_args()
     home = Path(args.home)
     home.mkdir(parents=True, exist_ok=True)
@@ -407,7 +410,13 @@ def main() -> int:
     from django.db import connection
 
     if args.scenario == "random":
-        result = random_scenario(home, args.iterations, args.seed)
+        result = random_scenario(
+            home,
+            args.iterations,
+            args.seed,
+            Path(args.progress) if args.progress else None,
+            args.worker_every,
+        )
     else:
         result = kill_after_correction(home)
     result["database"] = connection.vendor

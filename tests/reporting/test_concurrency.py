@@ -65,7 +65,13 @@ def test_concurrent_corrections_of_one_cell_exactly_one_wins_per_version(staff, 
         statuses: list[tuple[int, str]] = []
         lock = threading.Lock()
 
-        def start(n: int, round_number: int = round_number) -> None:
+        def start(
+            n: int,
+            round_number: int,
+            barrier: threading.Barrier,
+            statuses: list[tuple[int, str]],
+            lock: threading.Lock,
+        ) -> None:
             client = Client(raise_request_exception=False)
             client.force_login(clerk)
             try:
@@ -85,7 +91,10 @@ def test_concurrent_corrections_of_one_cell_exactly_one_wins_per_version(staff, 
             with lock:
                 statuses.append(result)
 
-        threads = [threading.Thread(target=start, args=(n,)) for n in range(6)]
+        threads = [
+            threading.Thread(target=start, args=(n, round_number, barrier, statuses, lock))
+            for n in range(6)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -316,11 +316,25 @@ def run_owed_jobs(*, raise_failures: bool = True, limit: int | None = None) -> i
     return runs
 
 
+def _run_until_stopped(worker: Worker) -> None:
+    """Run the worker; if it stops on an error (say, the database went away), log it and start again."""
+    import time
+
+    while worker.running:
+        try:
+            worker.run()
+        except Exception:
+            logger.exception("the job worker stopped on an error; starting again")
+            time.sleep(max(worker.interval, 1.0) * 5)
+
+
 @contextmanager
 def worker_thread(*, interval: float = 1.0) -> Iterator[Worker]:
     """Run a worker in a daemon thread for the duration of the block (`pingan serve`)."""
     worker = Worker(interval=interval)
-    thread = threading.Thread(target=worker.run, name="pingan-worker", daemon=True)
+    thread = threading.Thread(
+        target=_run_until_stopped, args=(worker,), name="pingan-worker", daemon=True
+    )
     thread.start()
     try:
         yield worker
