@@ -139,7 +139,18 @@ def test_reissue_makes_edition_two_with_the_same_number(scored, staff):
     assert services.verify(Bulletin.objects.get(pk=first.pk)) is True
 
 
-def test_next_quarter_takes_the_next_serial(scored, staff):
+def after_2026(monkeypatch):
+    """Make 2026Q4 final (its last deadline is 2027-01-05) for the quarter-after tests."""
+    import datetime as dt
+
+    from pingan.scores import selectors as score_selectors
+
+    later = dt.datetime(2027, 2, 1, tzinfo=dt.UTC)
+    monkeypatch.setattr(score_selectors, "clock", lambda: later)
+
+
+def test_next_quarter_takes_the_next_serial(scored, staff, monkeypatch):
+    after_2026(monkeypatch)
     first = issue_period(staff)
     store_run("2026Q4")
     following = issue_period(staff, "2026Q4")
@@ -163,7 +174,10 @@ def test_a_draft_on_superseded_results_cannot_be_issued(scored, staff):
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
-def test_errata_list_corrections_of_published_quarters_since_the_last_bulletin(scored, staff):
+def test_errata_list_corrections_of_published_quarters_since_the_last_bulletin(
+    scored, staff, monkeypatch
+):
+    after_2026(monkeypatch)
     issue_period(staff)
     store_run(PERIOD, adjust={"BZ03": -4.0}, previous=scored, reason="公安局更正7月数据")
     second = issue_period(staff)

@@ -23,7 +23,7 @@ CAPS = np.array([4.0, np.inf, np.inf])
 VETO = np.array([False, False, True])
 
 
-def _class(seed: int = 2) -> dict[str, np.ndarray]:
+def _class(seed: int = 2, *, missing: bool = True) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     units, periods = 12, 6
     exposure = rng.uniform(10.0, 60.0, size=(units, periods))
@@ -31,7 +31,8 @@ def _class(seed: int = 2) -> dict[str, np.ndarray]:
     rate = np.array([0.2, 0.05, 0.002])[None, :, None]
     window = rng.poisson(exposure[:, None, :] * rate).astype(float)
     quarter = rng.poisson(exposure[:, None, -1:] * rate / 3, size=(units, 3, 3)).astype(float)
-    quarter[0, 1, 2] = np.nan
+    if missing:
+        quarter[0, 1, 2] = np.nan
     return {"quarter": quarter, "window": window, "exposure": exposure, "cov": covariates}
 
 
@@ -53,13 +54,14 @@ def _run(data: dict[str, np.ndarray], **kwargs: Any) -> ClassResult:
 def test_result_agrees_with_the_parts() -> None:
     data = _class()
     result = _run(data)
+    assert result.scored.tolist() == [False] + [True] * 11
+    assert result.completeness.complete.tolist() == [False] + [True] * 11
     scheme = Scheme.of(WEIGHTS, CAPS, VETO)
-    absolute = absolute_scores(data["quarter"], scheme)
+    absolute = absolute_scores(data["quarter"][1:], scheme)
     assert result.absolute.score.tolist() == absolute.score.tolist()
-    assert not result.absolute.complete[0]
-    window = data["window"].copy()
+    window = data["window"][1:].copy()
     window[:, :, -1] = absolute.totals
-    relative = relative_scores(window, data["exposure"], scheme, data["cov"])
+    relative = relative_scores(window, data["exposure"][1:], scheme, data["cov"][1:])
     assert result.relative.score == pytest.approx(relative.score, rel=1e-12)
     assert result.ranks.rank.tolist() == competition_ranks(absolute.score).tolist()
     assert result.relative_rank.tolist() == competition_ranks(relative.score).tolist()
@@ -78,7 +80,7 @@ def test_result_agrees_with_the_parts() -> None:
 
 
 def test_reproducible_and_permutation_equivariant_with_keys() -> None:
-    data = _class()
+    data = _class(missing=False)
     keys = np.array([f"U{i:03d}" for i in range(12)])
     base = _run(data, unit_keys=keys)
     again = _run(data, unit_keys=keys)

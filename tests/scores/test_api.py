@@ -31,7 +31,7 @@ def test_results_of_a_quarter_by_class(results, api):  # noqa: F811
         "unit_code": "BZ01", "unit_name": "Bincheng District", "class_code": "A", "period": "2026Q2",
         "absolute_score": 88.0, "relative_score": 93.125, "absolute_text": "88.00", "relative_text": "93.12",
         "rank": 2, "rank_low": 1, "rank_high": 3, "tier": "yellow", "stars": 3, "veto": False, "complete": True,
-        "funnel_flag": "", "observed": 9.0, "expected": 10.0, "change_prev": -2.25, "change_year": 4.0,
+        "provisional": False, "imputed_cells": 0, "funnel_flag": "", "observed": 9.0, "expected": 10.0, "change_prev": -2.25, "change_year": 4.0,
         "key_management": False,
     }  # fmt: skip
 
@@ -59,6 +59,8 @@ def test_unit_result_with_explanation(results, api):  # noqa: F811
             "count": 3,
             "deduction": 0.06,
             "figure_id": None,
+            "status": "",
+            "imputed": None,
         },
         {
             "indicator_code": "criminal",
@@ -66,6 +68,8 @@ def test_unit_result_with_explanation(results, api):  # noqa: F811
             "count": None,
             "deduction": 0.0,
             "figure_id": None,
+            "status": "missing",
+            "imputed": None,
         },
         {
             "indicator_code": "mass_incident",
@@ -73,7 +77,17 @@ def test_unit_result_with_explanation(results, api):  # noqa: F811
             "count": 6,
             "deduction": 12.0,
             "figure_id": None,
+            "status": "",
+            "imputed": None,
         },
+    ]
+    assert body["missing_cells"] == [
+        {
+            "indicator_code": "criminal",
+            "indicator": "Criminal cases",
+            "month": "2026-05",
+            "body": "Municipal Public Security Bureau",
+        }
     ]
     assert api("analyst").get("/api/scores/periods/2030Q1/units/BZ01").status_code == 404
 
@@ -104,7 +118,7 @@ def test_export_in_the_scores_format(results, api):  # noqa: F811
     lines = response.content.decode().splitlines()
     assert (
         lines[0]
-        == "unit_code,unit_name,class,period,absolute_score,relative_score,rank,rank_low,rank_high,tier,stars,funnel_flag,veto"
+        == "unit_code,unit_name,class,period,absolute_score,relative_score,rank,rank_low,rank_high,tier,stars,funnel_flag,veto,complete,provisional"
     )
-    assert lines[1] == "BZ03,Huimin County,A,2026Q2,96.50,91.25,1,1,2,,5,,false"
+    assert lines[1] == "BZ03,Huimin County,A,2026Q2,96.50,91.25,1,1,2,,5,,false,true,false"
     assert api("handler", unit="BZ01").get("/api/scores/periods/2026Q2/results").status_code == 403

@@ -93,6 +93,8 @@ def test_absolute_scores_equal_an_independent_recomputation(approved, capsys, mo
         "stars",
         "funnel_flag",
         "veto",
+        "complete",
+        "provisional",
     ]
     rules = {c["code"]: {i["code"]: i for i in c["indicators"]} for c in scheme["classes"]}
     totals: dict[tuple[str, str], int] = {}
@@ -233,8 +235,14 @@ def test_missing_month_marks_the_score_incomplete(demo_units, binzhou, tmp_path,
     )
     run = compute_period(actor=system_actor, period="2026Q1", reason="test")
     assert set(run.results.values_list("complete", flat=True)) == {False}
-    qtd = run.results.filter(class_code="A").first().quarter_to_date
-    assert len(qtd) == 3
+    assert set(run.results.values_list("absolute_score", "rank", "stars", "tier")) == {
+        (None, None, None, "")
+    }
+    result = run.results.filter(class_code="A").order_by("unit__code").first()
+    assert result.quarter_to_date == []
+    missing = result.deductions.filter(status="missing")
+    assert sorted(set(missing.values_list("month", flat=True))) == ["2026-03"]
+    assert missing.count() == 10
 
 
 @pytest.mark.django_db

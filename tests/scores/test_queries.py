@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 
-OVERVIEW_QUERIES = 10
+OVERVIEW_QUERIES = 11
 
 
 def make_class(version, count):

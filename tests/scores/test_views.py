@@ -53,7 +53,12 @@ def results(demo_units, binzhou):
                 result=result, indicator_code="criminal", month="2026-04", count=3, deduction=0.06
             ),
             Deduction(
-                result=result, indicator_code="criminal", month="2026-05", count=None, deduction=0.0
+                result=result,
+                indicator_code="criminal",
+                month="2026-05",
+                count=None,
+                deduction=0.0,
+                status="missing",
             ),
             Deduction(
                 result=result,
@@ -193,8 +198,8 @@ def test_unit_page_shows_scores_decomposition_and_warnings(results, login):
     assert table_rows(html, "completeness") == [["criminal", "1 / 2"], ["mass_incident", "1 / 1"]]
     assert response.context["warnings"] == ["Warning tier: yellow"]
     assert response.context["history"] == [
-        {"period": "2026Q1", "absolute": 87.0, "relative": 93.12, "rank": 2},
-        {"period": "2026Q2", "absolute": 88.0, "relative": 93.12, "rank": 2},
+        {"period": "2026Q1", "label": "2026Q1", "absolute": 87.0, "relative": 93.12, "rank": 2},
+        {"period": "2026Q2", "label": "2026Q2", "absolute": 88.0, "relative": 93.12, "rank": 2},
     ]
 
 
@@ -256,6 +261,8 @@ def test_xlsx_export_holds_the_filtered_table(results, login):
         3,
         "-2.25",
         "4.00",
+        "false",
+        "true",
         "false",
         "false",
         None,
@@ -455,13 +462,17 @@ def test_unit_viewer_lands_on_the_class_of_their_unit(results, login):
     assert rows[0][2] == "90.00"
 
 
-def test_the_overview_opens_on_the_newest_ended_quarter():
+def test_the_overview_opens_on_the_newest_final_quarter():
     import datetime as dt
 
     from pingan.scores.views import default_quarter
 
     periods = ["2026Q4", "2026Q3", "2026Q2"]
-    assert default_quarter(periods, dt.date(2026, 11, 21)) == "2026Q3"
-    assert default_quarter(periods, dt.date(2027, 1, 1)) == "2026Q4"
-    assert default_quarter(["2026Q4"], dt.date(2026, 11, 21)) == "2026Q4"
-    assert default_quarter([], dt.date(2026, 11, 21)) == ""
+    assert default_quarter(periods, dt.date(2026, 11, 21), 5) == "2026Q3"
+    assert default_quarter(periods, dt.date(2027, 1, 1), 5) == "2026Q3"
+    assert default_quarter(periods, dt.date(2027, 1, 5), 5) == "2026Q3"
+    assert default_quarter(periods, dt.date(2027, 1, 6), 5) == "2026Q4"
+    assert default_quarter(periods, dt.date(2027, 1, 6), 10) == "2026Q3"
+    assert default_quarter(periods, dt.date(2026, 10, 5), 5) == "2026Q2"
+    assert default_quarter(["2026Q4"], dt.date(2026, 11, 21), 5) == ""
+    assert default_quarter([], dt.date(2026, 11, 21), 5) == ""

@@ -174,6 +174,11 @@ def bulletin_blocks(content: BulletinContent) -> list[Block]:
         Heading(1, _("Warnings")),
         *_lines(content.warnings, _("No further warnings this quarter.")),
     ]
+    if content.withheld:
+        blocks += [
+            Heading(2, _("Units not fully reported (未完整上报单位)")),
+            *_lines(content.withheld, ""),
+        ]
     blocks += [Heading(1, _("Notable changes on the previous quarter")), *_changes(content)]
     blocks += [
         Heading(1, _("Units under key management")),

@@ -12,15 +12,15 @@ from pingan.bulletins.config import Issuer, issuer
 from pingan.bulletins.models import Bulletin, Status
 from pingan.core.periods import parse_quarter
 from pingan.scores.models import QuarterResult, ScoreChange, ScoreRun
-from pingan.scores.selectors import key_managed_unit_ids, results_for
+from pingan.scores.selectors import key_managed_unit_ids, results_for, withheld_units
 
 TIER_ORDER = ("red", "orange", "yellow")
 NOTABLE_CHANGES = 5
 
 
-def score_text(value: float) -> str:
-    """A score as printed in the bulletin and in `pingan scores export`: two decimals."""
-    return "%.2f" % value
+def score_text(value: float | None) -> str:
+    """A score as printed in the bulletin and in `pingan scores export`: two decimals ("—" for none)."""
+    return "—" if value is None else "%.2f" % value
 
 
 def change_text(value: float) -> str:
@@ -30,9 +30,11 @@ def change_text(value: float) -> str:
 
 def rank_text(result: QuarterResult) -> str:
     """The rank with its 95% interval, e.g. 3（2–5）; the bare rank when the interval is one place."""
+    if result.rank is None:
+        return "—"
     if result.rank_low == result.rank_high == result.rank:
         return str(result.rank)
-    return "%d（%d–%d）" % (result.rank, result.rank_low, result.rank_high)
+    return "%s（%s–%s）" % (result.rank, result.rank_low, result.rank_high)
 
 
 def tier_text(tier: str) -> str:
@@ -104,8 +106,8 @@ class Erratum:
     unit_name: str
     old_absolute: str
     new_absolute: str
-    old_rank: int
-    new_rank: int
+    old_rank: int | str
+    new_rank: int | str
     reason: str
 
 
@@ -154,6 +156,7 @@ class BulletinContent:
     analysis: list[str] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def edition_text(self) -> str:
@@ -226,8 +229,8 @@ def errata_for(period: str, since: dt.datetime | None, language: str) -> list[Er
             unit_name=first.unit.display_name(language),
             old_absolute=score_text(first.old_absolute),
             new_absolute=score_text(last.new_absolute),
-            old_rank=first.old_rank,
-            new_rank=last.new_rank,
+            old_rank="—" if first.old_rank is None else first.old_rank,
+            new_rank="—" if last.new_rank is None else last.new_rank,
             reason=last.reason,
         )
         for first, last in net.values()
@@ -242,7 +245,7 @@ def _rank_row(result: QuarterResult, language: str) -> RankRow:
         unit_name=result.unit.display_name(language),
         absolute=score_text(result.absolute_score),
         relative=score_text(result.relative_score),
-        stars="★" * result.stars,
+        stars="★" * (result.stars or 0),
         tier=result.tier,
         tier_text=tier_text(result.tier) or "—",
     )
@@ -261,7 +264,7 @@ def _class_sections(
                 code=scheme_class.code,
                 name=scheme_class.display_name(language),
                 rows=[_rank_row(r, language) for r in rows],
-                scores=[r.absolute_score for r in rows],
+                scores=[float(r.absolute_score or 0.0) for r in rows],
                 tiers=[r.tier for r in rows],
                 names=[r.unit.display_name(language) for r in rows],
                 observed=[r.observed for r in rows],
@@ -277,7 +280,7 @@ def _tier_groups(results: list[QuarterResult], language: str) -> list[TierGroup]
     for tier in TIER_ORDER:
         units = [
             "%s（%s）" % (r.unit.display_name(language), score_text(r.absolute_score))
-            for r in sorted(results, key=lambda r: (r.absolute_score, r.unit.code))
+            for r in sorted(results, key=lambda r: (r.absolute_score or 0.0, r.unit.code))
             if r.tier == tier
         ]
         groups.append(TierGroup(tier=tier, text=tier_text(tier), units=units))
@@ -296,8 +299,32 @@ def _warnings(results: list[QuarterResult], language: str) -> list[str]:
                 _("%(unit)s: incidents above the %(level)s control limit of the funnel plot.")
                 % {"unit": name, "level": level}
             )
-        if not r.complete:
-            lines.append(_("%(unit)s: figures incomplete for this quarter.") % {"unit": name})
+        if not r.complete and r.absolute_score is not None:
+            lines.append(
+                _(
+                    "%(unit)s: figures incomplete for this quarter; %(n)d missing cells imputed "
+                    "from the unit's own mean."
+                )
+                % {"unit": name, "n": r.imputed_cells}
+            )
+    return lines
+
+
+def _withheld(run: ScoreRun, class_names: dict[str, str], language: str) -> list[str]:
+    """One line per unit not fully reported (未完整上报): its missing cells and responsible bodies."""
+    lines = []
+    for unit in withheld_units(run, None, None, language):
+        cells = "、".join(
+            "%s %s（%s）" % (c["indicator"], c["month"], c["body"]) for c in unit["cells"]
+        )
+        lines.append(
+            _("%(unit)s (%(class)s): no score this quarter; missing %(cells)s.")
+            % {
+                "unit": unit["unit_name"],
+                "class": class_names.get(unit["class_code"], unit["class_code"]),
+                "cells": cells,
+            }
+        )
     return lines
 
 
@@ -326,7 +353,10 @@ def _changes(
 
 
 def _summary(
-    period_text: str, sections: list[ClassSection], results: list[QuarterResult]
+    period_text: str,
+    sections: list[ClassSection],
+    results: list[QuarterResult],
+    every: list[QuarterResult],
 ) -> list[str]:
     counts = "、".join(
         _("class %(code)s %(n)d") % {"code": s.code, "n": len(s.rows)} for s in sections
@@ -341,8 +371,16 @@ def _summary(
         )
         % tiers
     )
-    vetoed = sum(1 for r in results if r.veto)
+    vetoed = sum(1 for r in every if r.veto)
     lines = [first, second]
+    if len(every) > len(results):
+        lines.append(
+            _(
+                "%(n)d units did not report every figure and have no score this quarter "
+                "(listed under units not fully reported)."
+            )
+            % {"n": len(every) - len(results)}
+        )
     if vetoed:
         lines.append(_("The one-vote veto applies to %(n)d units.") % {"n": vetoed})
     for section in sections:
@@ -370,10 +408,17 @@ def bulletin_content(
     language: str = "zh-hans",
     own: OwnText | None = None,
 ) -> BulletinContent:
-    """Assemble a bulletin from the stored results of `run` (call under the wanted translation)."""
-    results = list(results_for(run))
+    """Assemble a bulletin from the stored results of `run` (call under the wanted translation).
+
+    Units withheld for missing figures are left out of the rankings, tiers, changes and summary
+    and listed apart (未完整上报单位); a one-vote veto still applies to them.
+    """
+    every = list(results_for(run))
+    results = [r for r in every if r.absolute_score is not None]
     sections = _class_sections(run, results, language)
-    class_names = {s.code: s.name for s in sections}
+    class_names = {
+        c.code: c.display_name(language) for c in run.version.classes.order_by("position")
+    }
     period_text = quarter_text(run.period)
     rises, falls = _changes(results, class_names, language)
     keyed = key_managed_unit_ids()
@@ -389,10 +434,10 @@ def bulletin_content(
         illustrative=bool(run.version.content.get("scheme", {}).get("illustrative", False)),
         date=date,
         scheme_name=run.version.display_name(language),
-        summary=_summary(period_text, sections, results),
+        summary=_summary(period_text, sections, results, every),
         classes=sections,
         tiers=_tier_groups(results, language),
-        warnings=_warnings(results, language),
+        warnings=_warnings(every, language),
         rises=rises,
         falls=falls,
         key_units=[
@@ -410,4 +455,5 @@ def bulletin_content(
         analysis=OwnText.paragraphs(own.analysis) if own else [],
         requirements=OwnText.paragraphs(own.requirements) if own else [],
         attachments=OwnText.paragraphs(own.attachments) if own else [],
+        withheld=_withheld(run, class_names, language),
     )

@@ -31,7 +31,7 @@ from pingan.core.documents.pdf import docx_to_pdf
 from pingan.core.periods import parse_quarter
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.scores.models import ScoreRun
-from pingan.scores.selectors import current_run
+from pingan.scores.selectors import current_run, final_on, run_is_provisional
 
 FORMATS = ("docx", "pdf", "html")
 TEXT_LIMIT = 20000
@@ -73,7 +73,30 @@ def _run_of(period: str) -> ScoreRun:
                 )
             ]
         )
+    refuse_provisional(run)
     return run
+
+
+def refuse_provisional(run: ScoreRun) -> None:
+    """No bulletin for a provisional quarter: refused with the date it becomes final."""
+    if run_is_provisional(run):
+        raise InputRefused(
+            [
+                Problem(
+                    None,
+                    "period",
+                    _(
+                        "%(period)s is provisional: its results become final on %(date)s, when "
+                        "the reporting deadline of its last month has passed; no bulletin "
+                        "before then"
+                    )
+                    % {
+                        "period": run.period,
+                        "date": final_on(run.period, run.version.deadline_day).isoformat(),
+                    },
+                )
+            ]
+        )
 
 
 def render_content(content: selectors.BulletinContent, fmt: str) -> bytes:
@@ -265,8 +288,13 @@ def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulle
     require(actor, "bulletins.issue")
     try:
         with transaction.atomic():
-            draft = Bulletin.objects.select_for_update().select_related("run").get(pk=bulletin_id)
+            draft = (
+                Bulletin.objects.select_for_update()
+                .select_related("run__version")
+                .get(pk=bulletin_id)
+            )
             _check_issuable(draft)
+            refuse_provisional(draft.run)
             now = timezone.now()
             year, serial = _number_for(draft.period, timezone.localtime(now).year)
             latest = selectors.last_issued()

@@ -52,3 +52,11 @@ def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
 def is_month(text: str) -> bool:
     """Whether the text is a month "YYYY-MM"."""
     return bool(MONTH.match(text))
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a month ("YYYY-MM")."""
+    year, number = int(month[:4]), int(month[5:7])
+    first = dt.date(year, number, 1)
+    after = dt.date(year + number // 12, number % 12 + 1, 1)
+    return first, after - dt.timedelta(days=1)

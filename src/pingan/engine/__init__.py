@@ -3,6 +3,7 @@
 No Django here; the domain apps call these functions and store the results.
 """
 
+from .completeness import Completeness, assess
 from .compute import ClassResult, bootstrap_rates, compute_class, rate_shapes
 from .funnel import (
     Dispersion,
@@ -39,6 +40,7 @@ from .tiers import stars, tiers
 __all__ = [
     "AbsoluteResult",
     "ClassResult",
+    "Completeness",
     "Dispersion",
     "EmpiricalBayes",
     "FunnelCurve",
@@ -50,6 +52,7 @@ __all__ = [
     "RelativeResult",
     "Scheme",
     "absolute_scores",
+    "assess",
     "bootstrap_rates",
     "capped_deductions",
     "clean_score",

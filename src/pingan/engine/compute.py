@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._types import BoolArray, FloatArray, IntArray
+from .completeness import Completeness, assess
 from .funnel import FunnelResult, IndicatorFunnels, indicator_funnels, weighted_funnel
 from .ranks import RankResult, competition_ranks, rank_intervals
 from .relative import DEFAULT_WINDOW, RelativeResult, relative_scores
@@ -21,15 +22,18 @@ DEFAULT_STARS: Sequence[float] = (0.0, 60.0, 75.0, 85.0, 95.0)
 
 @dataclass(frozen=True)
 class ClassResult:
-    """Results of one class for one quarter, per unit (U,).
+    """Results of one class for one quarter.
 
+    ``completeness`` says which of the U units are ``scored`` (complete, or complete after
+    imputation); every other array is over the scored units only, in their order (S,):
     ``absolute`` and ``relative`` scores with their details; ``ranks`` of the absolute
     score with bootstrap intervals; ``relative_rank`` the rank of the relative score;
     ``tier`` and ``stars`` from the absolute score (veto forces "red" and 1 star);
     ``funnel`` of each unit's weighted incidents against its weighted expected count
     with variance ``sum_c w_c^2 E_uc``; ``indicator_funnels`` of the counts of each
     indicator against E_uc; ``rates`` the means and ``shapes`` the gamma shapes of the
-    rates drawn by the rank bootstrap.
+    rates drawn by the rank bootstrap. ``vetoed`` (U,) is for every unit: a reported
+    figure of a veto indicator above 0 (an imputed value never vetoes).
     """
 
     scheme: Scheme
@@ -44,6 +48,12 @@ class ClassResult:
     rates: FloatArray
     shapes: FloatArray
     indicator_funnels: IndicatorFunnels
+    completeness: Completeness
+
+    @property
+    def scored(self) -> BoolArray:
+        """(U,) units that have a score."""
+        return self.completeness.scored
 
 
 def compute_class(
@@ -64,6 +74,9 @@ def compute_class(
     smooth: bool = True,
     window: int = DEFAULT_WINDOW,
     unit_keys: ArrayLike | None = None,
+    open_months: ArrayLike | None = None,
+    history_months: ArrayLike | None = None,
+    policy: str = "withhold",
 ) -> ClassResult:
     """Compute the index of one class for its target quarter.
 
@@ -71,15 +84,30 @@ def compute_class(
     ``window_counts`` (U, C, T) quarterly counts whose last period is the target
     quarter (it is replaced by the reported totals of ``quarter_counts``);
     ``exposure`` (U, T); ``covariates`` (U, K) or (U, T, K) or None; ``unit_keys``
-    stable unit identifiers that tie the bootstrap's random numbers to units.
+    stable unit identifiers that tie the bootstrap's random numbers to units;
+    ``open_months`` (U, M) the months each unit was open (default: all); ``history_months``
+    (U, C, H) the monthly counts of the window for imputation; ``policy`` "withhold" or
+    "impute" (see :mod:`completeness`). Only the scored units are scored, ranked and
+    placed on the funnel, among themselves.
     """
     scheme = Scheme.of(weights, caps, veto, base)
-    absolute = absolute_scores(quarter_counts, scheme)
+    reported = np.asarray(quarter_counts, dtype=np.float64)
+    if reported.ndim != 3 or reported.shape[1] != scheme.n_indicators:
+        raise ValueError("counts must have shape (units, indicators, months >= 1)")
+    completeness = assess(reported, open_months=open_months, history=history_months, policy=policy)
+    keep = completeness.scored
+    absolute = absolute_scores(completeness.counts[keep], scheme)
     history = np.array(window_counts, dtype=np.float64)
-    if history.ndim != 3 or history.shape[:2] != absolute.totals.shape:
+    if history.ndim != 3 or history.shape[:2] != reported.shape[:2]:
         raise ValueError("window_counts must be (U, C, T) matching quarter_counts")
+    history = history[keep]
     history[:, :, -1] = absolute.totals
-    relative = relative_scores(history, exposure, scheme, covariates, smooth=smooth, window=window)
+    cov = None if covariates is None else np.asarray(covariates, dtype=np.float64)[keep]
+    expo = np.asarray(exposure, dtype=np.float64)[keep]
+    relative = relative_scores(history, expo, scheme, cov, smooth=smooth, window=window)
+    keys = None if unit_keys is None else np.asarray(unit_keys)[keep]
+    figures = np.nan_to_num(reported, nan=0.0)
+    vetoed = np.asarray((figures[:, scheme.veto, :] > 0).any(axis=(1, 2)), dtype=np.bool_)
     rates, shapes = bootstrap_rates(absolute, relative), rate_shapes(relative)
     ranks = rank_intervals(
         absolute.score,
@@ -88,7 +116,7 @@ def compute_class(
         draws=draws,
         seed=seed,
         level=level,
-        keys=unit_keys,
+        keys=keys,
         shape=shapes,
     )
     return ClassResult(
@@ -97,13 +125,14 @@ def compute_class(
         relative=relative,
         ranks=ranks,
         relative_rank=competition_ranks(relative.score),
-        tier=tiers(absolute.score, tier_lines, absolute.vetoed),
-        stars=stars(absolute.score, star_bands, absolute.vetoed),
-        vetoed=absolute.vetoed,
+        tier=tiers(absolute.score, tier_lines, vetoed[keep]),
+        stars=stars(absolute.score, star_bands, vetoed[keep]),
+        vetoed=vetoed,
         funnel=weighted_funnel(absolute.totals, relative.expected, scheme.weights),
         rates=rates,
         shapes=shapes,
         indicator_funnels=indicator_funnels(absolute.totals, relative.expected),
+        completeness=completeness,
     )
 
 

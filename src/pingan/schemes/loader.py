@@ -22,6 +22,7 @@ CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CLASS_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 DOMAINS = ("social", "police", "cases", "opinion", "safety", "petition", "governance", "other")
 TIER_NAMES = ("yellow", "orange", "red")
+POLICIES = ("withhold", "impute")
 
 
 class _Checker:
@@ -107,6 +108,7 @@ def parse_scheme(source: str) -> dict[str, Any]:
         "tiers": _tiers(check, raw.get("tiers", {})),
         "stars": _stars(check, raw.get("stars", {})),
         "relative": _relative(check, raw.get("relative", {})),
+        "completeness": _completeness(check, raw.get("completeness", {})),
         "bodies": _bodies(check, raw.get("bodies", [])),
     }
     content["indicators"] = _indicators(
@@ -116,7 +118,17 @@ def parse_scheme(source: str) -> dict[str, Any]:
         check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]}
     )
     unknown = sorted(
-        set(raw) - {"scheme", "tiers", "stars", "relative", "bodies", "indicators", "classes"}
+        set(raw)
+        - {
+            "scheme",
+            "tiers",
+            "stars",
+            "relative",
+            "completeness",
+            "bodies",
+            "indicators",
+            "classes",
+        }
     )
     for key in unknown:
         check.fail(key, _("unknown section"))
@@ -202,6 +214,18 @@ def _relative(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
         "smoothing": check.flag(table, "smoothing", "relative.", default=True),
         "rank_draws": int(draws),
         "seed": int(seed),
+    }
+
+
+def _completeness(check: _Checker, table: dict[str, Any]) -> dict[str, str]:
+    """What happens to a unit with a missing month: "withhold" (default) or "impute"."""
+    if not isinstance(table, dict):
+        check.fail("completeness", _("must be a table"))
+        return {"policy": "withhold"}
+    for key in sorted(set(table) - {"policy"}):
+        check.fail("completeness." + key, _("unknown key"))
+    return {
+        "policy": _choice(check, table, "policy", "completeness.", POLICIES, "withhold"),
     }
 
 

@@ -61,8 +61,17 @@ def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[st
         "tiers": version.tiers,
         "stars": version.star_bands,
         "relative": version.content["relative"],
+        "completeness": {"policy": completeness_policy(version)},
         "bodies": [
             {"code": b["code"], "name": b["name_en"] if language.startswith("en") else b["name_zh"]}
             for b in version.content["bodies"]
         ],
     }
+
+
+def completeness_policy(version: SchemeVersion) -> str:
+    """What the version does with a unit that misses a month: "withhold" or "impute".
+
+    Versions loaded before the setting existed withhold.
+    """
+    return str(version.content.get("completeness", {}).get("policy", "withhold"))

@@ -26,23 +26,30 @@ EXPORT_TYPES = {
 
 
 class ResultOut(Schema):
-    """A unit's result for a quarter; `*_text` are the scores as printed (two decimals)."""
+    """A unit's result for a quarter; `*_text` are the scores as printed (two decimals).
+
+    A unit withheld for missing figures has null scores, rank, interval and stars and an empty
+    tier; `complete` is false when a figure is missing, `imputed_cells` counts the cells filled
+    under the impute policy, and `provisional` is true until the quarter is final.
+    """
 
     unit_code: str
     unit_name: str
     class_code: str
     period: str
-    absolute_score: float
-    relative_score: float
+    absolute_score: float | None
+    relative_score: float | None
     absolute_text: str
     relative_text: str
-    rank: int
-    rank_low: int
-    rank_high: int
+    rank: int | None
+    rank_low: int | None
+    rank_high: int | None
     tier: str
-    stars: int
+    stars: int | None
     veto: bool
     complete: bool
+    provisional: bool
+    imputed_cells: int
     funnel_flag: str
     observed: float
     expected: float
@@ -52,19 +59,44 @@ class ResultOut(Schema):
 
 
 class ExplanationRowOut(Schema):
-    """One row of a score's explanation; month "cap" takes back what exceeds an indicator's cap."""
+    """One row of a score's explanation; month "cap" takes back what exceeds an indicator's cap.
+
+    `status`: "" reported, "missing", "imputed" (`imputed` is the value used) or "closed".
+    """
 
     indicator_code: str
     month: str
     count: int | None
     deduction: float
     figure_id: int | None
+    status: str
+    imputed: float | None
+
+
+class MissingCellOut(Schema):
+    """A cell without an approved figure: indicator, month and the reporting body responsible."""
+
+    indicator_code: str
+    indicator: str
+    month: str
+    body: str
 
 
 class UnitResultOut(ResultOut):
-    """A unit's result with the rows explaining its absolute score."""
+    """A unit's result with the rows explaining its absolute score and its missing cells."""
 
     explanation: list[ExplanationRowOut]
+    missing_cells: list[MissingCellOut]
+
+
+class WithheldOut(Schema):
+    """A unit not fully reported (未完整上报): no score this quarter, with its missing cells."""
+
+    unit_code: str
+    unit_name: str
+    class_code: str
+    veto: bool
+    cells: list[MissingCellOut]
 
 
 class RunOut(Schema):
@@ -112,6 +144,7 @@ class FunnelOut(Schema):
 
     period: str
     class_code: str
+    provisional: bool
     overdispersed: bool
     phi: float | None
     tau2: float
@@ -126,8 +159,12 @@ def _run(period: str) -> ScoreRun:
     return run
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
 def result_out(
-    result: QuarterResult, period: str, marked: set[int], language: str
+    result: QuarterResult, period: str, marked: set[int], language: str, provisional: bool = False
 ) -> dict[str, Any]:
     """A stored result as the API shows it."""
     return {
@@ -135,8 +172,8 @@ def result_out(
         "unit_name": result.unit.display_name(language),
         "class_code": result.class_code,
         "period": period,
-        "absolute_score": round(result.absolute_score, 6),
-        "relative_score": round(result.relative_score, 6),
+        "absolute_score": _rounded(result.absolute_score),
+        "relative_score": _rounded(result.relative_score),
         "absolute_text": score_text(result.absolute_score),
         "relative_text": score_text(result.relative_score),
         "rank": result.rank,
@@ -146,6 +183,8 @@ def result_out(
         "stars": result.stars,
         "veto": result.veto,
         "complete": result.complete,
+        "provisional": provisional,
+        "imputed_cells": result.imputed_cells,
         "funnel_flag": result.funnel_flag,
         "observed": round(result.observed, 6),
         "expected": round(result.expected, 6),
@@ -189,7 +228,17 @@ def results(
     if scope is not None:
         queryset = queryset.filter(unit_id__in=scope)
     marked, language = selectors.key_managed_unit_ids(), get_language()
-    return [result_out(r, period, marked, language) for r in queryset]
+    provisional = selectors.run_is_provisional(run)
+    return [result_out(r, period, marked, language, provisional) for r in queryset]
+
+
+@router.get("/periods/{period}/withheld", response=list[WithheldOut])
+def withheld(
+    request: HttpRequest, period: str, class_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Units withheld for missing figures (未完整上报), each missing cell with its responsible body."""
+    scope = selectors.visible_unit_ids(actor_from_request(request, channel="api"))
+    return selectors.withheld_units(_run(period), class_code, scope, get_language())
 
 
 @router.get("/periods/{period}/units/{unit_code}", response=UnitResultOut)
@@ -204,19 +253,32 @@ def unit_result(request: HttpRequest, period: str, unit_code: str) -> dict[str, 
         pk for pk in (unit.parent_id, unit.parent.parent_id if unit.parent else None) if pk
     )
     require_unit(actor, "scores.view", unit.pk, unit_ancestors=ancestors)
-    result = _run(period).results.select_related("unit").filter(unit=unit).first()
+    run = _run(period)
+    result = run.results.select_related("unit").filter(unit=unit).first()
     if result is None:
         raise Http404("no result for %s in %s" % (unit_code, period))
-    out = result_out(result, period, selectors.key_managed_unit_ids(), get_language())
-    return {**out, "explanation": explanation_rows(result)}
+    language = get_language()
+    out = result_out(
+        result,
+        period,
+        selectors.key_managed_unit_ids(),
+        language,
+        selectors.run_is_provisional(run),
+    )
+    return {
+        **out,
+        "explanation": explanation_rows(result),
+        "missing_cells": selectors.missing_cells([result], run.version, language)[result.pk],
+    }
 
 
 @router.get("/periods/{period}/funnel", response=FunnelOut)
 def funnel(request: HttpRequest, period: str, class_code: str) -> dict[str, Any]:
     """Funnel data of a class: points and the 95% / 99.8% limits (exact, and adjusted when over-dispersed)."""
     scope = selectors.visible_unit_ids(actor_from_request(request, channel="api"))
-    data = selectors.funnel_data(_run(period), class_code, scope, get_language())
-    return {**data, "class_code": data["class"]}
+    run = _run(period)
+    data = selectors.funnel_data(run, class_code, scope, get_language())
+    return {**data, "class_code": data["class"], "provisional": selectors.run_is_provisional(run)}
 
 
 @router.get("/periods/{period}/export")

@@ -8,7 +8,7 @@ from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_export
 from pingan.scores.models import QuarterResult, ScoreRun
-from pingan.scores.selectors import results_for
+from pingan.scores.selectors import results_for, run_is_provisional
 
 SCORE_COLUMNS = [
     "unit_code",
@@ -24,32 +24,45 @@ SCORE_COLUMNS = [
     "stars",
     "funnel_flag",
     "veto",
+    "complete",
+    "provisional",
 ]
 
 
-def score_text(value: float) -> str:
-    """A score as exported and printed everywhere: two decimals."""
-    return "%.2f" % value
+def score_text(value: float | None) -> str:
+    """A score as exported and printed everywhere: two decimals ("" for a withheld unit)."""
+    return "" if value is None else "%.2f" % value
+
+
+def flag_text(value: bool) -> str:
+    """A yes/no column of the exports: "true" or "false"."""
+    return "true" if value else "false"
 
 
 def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> list[dict[str, Any]]:
-    """Every result of a run as a row of the scores export format."""
+    """Every result of a run as a row of the scores export format.
+
+    A withheld unit keeps its row with empty score, rank, interval, tier and stars.
+    """
     require(actor, "scores.export")
+    provisional = flag_text(run_is_provisional(run))
     rows = [
         {
             "unit_code": r.unit.code,
             "unit_name": r.unit.display_name(language),
             "class": r.class_code,
             "period": run.period,
-            "absolute_score": score_text(r.absolute_score),
-            "relative_score": score_text(r.relative_score),
-            "rank": r.rank,
-            "rank_low": r.rank_low,
-            "rank_high": r.rank_high,
+            "absolute_score": _score(r.absolute_score),
+            "relative_score": _score(r.relative_score),
+            "rank": _blank(r.rank),
+            "rank_low": _blank(r.rank_low),
+            "rank_high": _blank(r.rank_high),
             "tier": r.tier,
-            "stars": r.stars,
+            "stars": _blank(r.stars),
             "funnel_flag": r.funnel_flag,
-            "veto": "true" if r.veto else "false",
+            "veto": flag_text(r.veto),
+            "complete": flag_text(r.complete),
+            "provisional": provisional,
         }
         for r in results_for(run)
     ]
@@ -57,8 +70,21 @@ def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> li
     return rows
 
 
+def _blank(value: int | None) -> int | None:
+    """Empty (CSV), an empty cell (XLSX) or null (JSON) for a withheld unit."""
+    return value
+
+
+def _score(value: float | None) -> str | None:
+    return None if value is None else score_text(value)
+
+
 def explanation_rows(result: QuarterResult) -> list[dict[str, Any]]:
-    """The decomposition of an absolute score: (indicator, month, count, deduction, figure)."""
+    """The decomposition of an absolute score: (indicator, month, count, deduction, figure).
+
+    `status` is "" for a reported cell, "missing", "imputed" (then `imputed` is the value used
+    in place of the count) or "closed" (the unit was not open that month).
+    """
     return [
         {
             "indicator_code": d.indicator_code,
@@ -66,6 +92,8 @@ def explanation_rows(result: QuarterResult) -> list[dict[str, Any]]:
             "count": d.count,
             "deduction": round(d.deduction, 6),
             "figure_id": d.figure_id,
+            "status": d.status,
+            "imputed": d.imputed,
         }
         for d in result.deductions.order_by("pk")
     ]

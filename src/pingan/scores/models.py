@@ -48,22 +48,28 @@ class ScoreRun(models.Model):
 
 
 class QuarterResult(models.Model):
-    """A unit's result for a quarter: scores, rank with its 95% interval, tier, stars, flags."""
+    """A unit's result for a quarter: scores, rank with its 95% interval, tier, stars, flags.
+
+    A unit withheld for missing figures keeps its row with no score, rank, interval or stars
+    (and no tier); `complete` is False when any expected cell has no approved figure, and
+    `imputed_cells` counts the cells filled under the scheme's impute policy.
+    """
 
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="results")
     class_code = models.CharField(_("class"), max_length=16)
-    absolute_score = models.FloatField(_("absolute score"))
-    relative_score = models.FloatField(_("relative score"))
-    rank = models.PositiveIntegerField(_("rank"))
+    absolute_score = models.FloatField(_("absolute score"), null=True)
+    relative_score = models.FloatField(_("relative score"), null=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True)
     # xgettext:no-python-format
-    rank_low = models.PositiveIntegerField(_("rank, best of 95% interval"))
+    rank_low = models.PositiveIntegerField(_("rank, best of 95% interval"), null=True)
     # xgettext:no-python-format
-    rank_high = models.PositiveIntegerField(_("rank, worst of 95% interval"))
+    rank_high = models.PositiveIntegerField(_("rank, worst of 95% interval"), null=True)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True)
-    stars = models.PositiveSmallIntegerField(_("stars"))
+    stars = models.PositiveSmallIntegerField(_("stars"), null=True)
     veto = models.BooleanField(_("vetoed"), default=False)
     complete = models.BooleanField(_("complete"), default=True)
+    imputed_cells = models.PositiveSmallIntegerField(_("imputed cells"), default=0)
     funnel_flag = models.CharField(_("funnel flag"), max_length=16, blank=True)
     observed = models.FloatField(_("weighted incidents"), default=0)
     expected = models.FloatField(_("expected weighted incidents"), default=0)
@@ -81,8 +87,21 @@ class QuarterResult(models.Model):
         return f"{self.unit_id}@{self.run_id}"
 
 
+class CellStatus(models.TextChoices):
+    """How a cell of the quarter entered the score."""
+
+    REPORTED = "", _("reported")
+    MISSING = "missing", _("missing")
+    IMPUTED = "imputed", _("imputed")
+    CLOSED = "closed", _("unit not open")
+
+
 class Deduction(models.Model):
-    """One row of a score's explanation: indicator, month, count, deduction, the figure used."""
+    """One row of a score's explanation: indicator, month, count, deduction, the figure used.
+
+    `status` says whether the cell was reported, missing, imputed (with the `imputed` value
+    used in place of a count) or not expected because the unit was not open that month.
+    """
 
     result = models.ForeignKey(QuarterResult, on_delete=models.CASCADE, related_name="deductions")
     indicator_code = models.CharField(_("indicator"), max_length=40)
@@ -90,6 +109,10 @@ class Deduction(models.Model):
     count = models.IntegerField(_("count"), null=True)
     deduction = models.FloatField(_("deduction"))
     figure_id = models.BigIntegerField(_("approved figure"), null=True)
+    status = models.CharField(
+        _("cell status"), max_length=8, choices=CellStatus.choices, blank=True, default=""
+    )
+    imputed = models.FloatField(_("imputed value"), null=True)
 
     class Meta:
         verbose_name = _("deduction")
@@ -105,12 +128,12 @@ class ScoreChange(models.Model):
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="changes")
     previous_run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    old_absolute = models.FloatField()
-    new_absolute = models.FloatField()
-    old_relative = models.FloatField()
-    new_relative = models.FloatField()
-    old_rank = models.PositiveIntegerField()
-    new_rank = models.PositiveIntegerField()
+    old_absolute = models.FloatField(null=True)
+    new_absolute = models.FloatField(null=True)
+    old_relative = models.FloatField(null=True)
+    new_relative = models.FloatField(null=True)
+    old_rank = models.PositiveIntegerField(null=True)
+    new_rank = models.PositiveIntegerField(null=True)
     reason = models.CharField(max_length=200)
 
     class Meta:

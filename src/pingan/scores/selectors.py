@@ -7,11 +7,12 @@ from typing import Any
 
 import numpy as np
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import allowed_roles, require
 from pingan.accounts.roles import Role
-from pingan.core.periods import quarter_window
+from pingan.core.periods import quarter_months, quarter_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
 from pingan.schemes.selectors import current_version
@@ -28,8 +29,10 @@ def current_run(period: str, scheme_code: str | None = None) -> ScoreRun | None:
 
 
 def results_for(run: ScoreRun, class_code: str | None = None) -> QuerySet[QuarterResult]:
-    """A run's results ordered by class and rank, units loaded."""
-    results = run.results.select_related("unit").order_by("class_code", "rank", "unit__code")
+    """A run's results ordered by class and rank (withheld units last in their class), units loaded."""
+    results = run.results.select_related("unit").order_by(
+        "class_code", F("rank").asc(nulls_last=True), "unit__code"
+    )
     return results.filter(class_code=class_code) if class_code else results
 
 
@@ -104,8 +107,11 @@ def overview_results(
     tier: str | None = None,
     sort: str = "rank",
 ) -> QuerySet[QuarterResult]:
-    """The league table of a class: filtered by tier ("none" = no tier) and sorted by one of OVERVIEW_SORTS."""
-    results = scoped_results(run, class_code, scope)
+    """The league table of a class: filtered by tier ("none" = no tier) and sorted by one of OVERVIEW_SORTS.
+
+    Withheld units are not in it (they are listed apart by `withheld_units`).
+    """
+    results = scored(scoped_results(run, class_code, scope))
     if tier == "none":
         results = results.filter(tier="")
     elif tier:
@@ -123,6 +129,7 @@ def score_history(
     window = quarter_window(run.period, quarters)
     rows = (
         QuarterResult.objects.filter(
+            absolute_score__isnull=False,
             unit_id__in=unit_ids,
             run__version_id=run.version_id,
             run__is_current=True,
@@ -133,7 +140,9 @@ def score_history(
     )
     history: dict[int, list[tuple[str, float, float]]] = {}
     for unit_id, period, absolute, relative in rows:
-        history.setdefault(unit_id, []).append((period, absolute, relative))
+        history.setdefault(unit_id, []).append(
+            (period, float(absolute or 0.0), float(relative or 0.0))
+        )
     return history
 
 
@@ -158,7 +167,7 @@ def funnel_data(
     The limits are recomputed from the stored O and E of every unit of the class (whatever the
     scope), so they are the ones that flagged the units; only the points in `scope` are returned.
     """
-    results = list(scoped_results(run, class_code, None).order_by("unit__code"))
+    results = list(scored(scoped_results(run, class_code, None)).order_by("unit__code"))
     observed = np.array([r.observed for r in results], dtype=float)
     expected = np.array([r.expected for r in results], dtype=float)
     result = funnel_engine(observed, expected) if results else None
@@ -217,7 +226,7 @@ def map_data(
     from pingan.scores.export import score_text
     from pingan.scores.models import UnitBoundary
 
-    results = {r.unit_id: r for r in scoped_results(run, class_code, scope)}
+    results = {r.unit_id: r for r in scored(scoped_results(run, class_code, scope))}
     boundaries = UnitBoundary.objects.filter(unit_id__in=list(results)).order_by("unit__code")
     features, drawn = [], set()
     for unit_id, geometry in boundaries.values_list("unit_id", "geometry"):
@@ -251,14 +260,18 @@ def figure_submissions(figure_ids: list[int]) -> dict[int, int]:
 
 
 def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
-    """Per indicator: months of the quarter with an approved figure, of the three expected."""
+    """Per indicator: months of the quarter with an approved figure, of those expected (months the unit was open)."""
+    from pingan.scores.models import CellStatus
+
     counts: dict[str, list[int]] = {}
-    for code, count in (
-        result.deductions.exclude(month="cap").order_by("pk").values_list("indicator_code", "count")
+    for code, status in (
+        result.deductions.exclude(month="cap")
+        .order_by("pk")
+        .values_list("indicator_code", "status")
     ):
         reported = counts.setdefault(code, [0, 0])
-        reported[1] += 1
-        reported[0] += count is not None
+        reported[1] += status != CellStatus.CLOSED
+        reported[0] += status == CellStatus.REPORTED
     return [
         {"indicator_code": code, "reported": r, "expected": e} for code, (r, e) in counts.items()
     ]
@@ -279,3 +292,99 @@ def runs_of(version: Any) -> dict[str, ScoreRun]:
         .order_by("-period")
     )
     return {r.period: r for r in runs}
+
+
+# ---------------------------------------------------------------- completeness and provisional quarters
+
+
+def final_from(period: str, deadline_day: int) -> dt.datetime:
+    """The instant a quarter becomes final: the reporting deadline of its last month has passed."""
+    from pingan.reporting.periods import deadline
+
+    return deadline(quarter_months(period)[-1], deadline_day)
+
+
+def final_on(period: str, deadline_day: int) -> dt.date:
+    """The first (local) day on which the quarter is final."""
+    from pingan.reporting.periods import local_zone
+
+    return final_from(period, deadline_day).astimezone(local_zone()).date()
+
+
+def clock() -> dt.datetime:
+    """The present instant against which quarters are provisional or final."""
+    return timezone.now()
+
+
+def is_provisional(period: str, deadline_day: int, now: dt.datetime | None = None) -> bool:
+    """A quarter is provisional until it has ended and the deadline of its last month has passed."""
+    return (now or clock()) < final_from(period, deadline_day)
+
+
+def run_is_provisional(run: ScoreRun, now: dt.datetime | None = None) -> bool:
+    """Whether a run's quarter is still provisional under its scheme version's deadline."""
+    return is_provisional(run.period, run.version.deadline_day, now)
+
+
+def newest_final(periods: list[str], today: dt.date, deadline_day: int) -> str:
+    """The newest final quarter of `periods` (newest first) on `today`, or "" when none is final."""
+    return next((p for p in periods if today >= final_on(p, deadline_day)), "")
+
+
+def scored(results: QuerySet[QuarterResult]) -> QuerySet[QuarterResult]:
+    """Only the results that have a score (withheld units left out)."""
+    return results.filter(absolute_score__isnull=False)
+
+
+def indicator_bodies(version: Any, language: str) -> dict[str, tuple[str, str]]:
+    """Indicator code → (indicator name, name of the reporting body responsible for it)."""
+    from pingan.schemes.models import Indicator
+
+    return {
+        i.code: (i.display_name(language), i.body.display_name(language))
+        for i in Indicator.objects.filter(version=version).select_related("body")
+    }
+
+
+def missing_cells(
+    results: list[QuarterResult], version: Any, language: str
+) -> dict[int, list[dict[str, str]]]:
+    """Result id → its missing cells: indicator code and name, month, responsible body (one query)."""
+    from pingan.scores.models import CellStatus, Deduction
+
+    if not results:
+        return {}
+    names = indicator_bodies(version, language)
+    cells: dict[int, list[dict[str, str]]] = {r.pk: [] for r in results}
+    rows = Deduction.objects.filter(result_id__in=list(cells), status=CellStatus.MISSING).order_by(
+        "result_id", "pk"
+    )
+    for result_id, code, month in rows.values_list("result_id", "indicator_code", "month"):
+        name, body = names.get(code, (code, ""))
+        cells[result_id].append(
+            {"indicator_code": code, "indicator": name, "month": month, "body": body}
+        )
+    return cells
+
+
+def withheld_units(
+    run: ScoreRun, class_code: str | None, scope: set[int] | None, language: str
+) -> list[dict[str, Any]]:
+    """Units without a score for missing figures (未完整上报), each with its missing cells."""
+    results = run.results.filter(absolute_score__isnull=True).select_related("unit")
+    if class_code:
+        results = results.filter(class_code=class_code)
+    if scope is not None:
+        results = results.filter(unit_id__in=scope)
+    found = list(results.order_by("class_code", "unit__code"))
+    cells = missing_cells(found, run.version, language)
+    return [
+        {
+            "unit_code": r.unit.code,
+            "unit_name": r.unit.display_name(language),
+            "class_code": r.class_code,
+            "veto": r.veto,
+            "cells": cells[r.pk],
+        }
+        for r in found
+    ]

@@ -19,6 +19,7 @@ from pingan.accounts.actor import Actor, job_actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
 from pingan.core.periods import (
+    month_bounds,
     quarter_bounds,
     quarter_months,
     quarter_of,
@@ -28,8 +29,15 @@ from pingan.core.periods import (
 from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
-from pingan.schemes.selectors import class_rules, current_version
-from pingan.scores.models import Deduction, KeyManagementMark, QuarterResult, ScoreChange, ScoreRun
+from pingan.schemes.selectors import class_rules, completeness_policy, current_version
+from pingan.scores.models import (
+    CellStatus,
+    Deduction,
+    KeyManagementMark,
+    QuarterResult,
+    ScoreChange,
+    ScoreRun,
+)
 from pingan.units.models import OrgUnit
 from pingan.units.selectors import covariate_table, evaluated_units
 
@@ -49,6 +57,8 @@ class ClassInputs:
     window_counts: np.ndarray
     exposure: np.ndarray
     covariates: np.ndarray | None
+    open_months: np.ndarray
+    history_months: np.ndarray
 
 
 def compute_period(
@@ -170,7 +180,17 @@ def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str
         window_counts,
         exposure,
         covariates,
+        _open_months(units, quarter_months(period)),
+        monthly,
     )
+
+
+def _open_months(units: list[OrgUnit], months: list[str]) -> np.ndarray:
+    """(U, M) whether each unit was open on some day of each month (only then are figures owed)."""
+    bounds = [month_bounds(m) for m in months]
+    return np.array(
+        [[u.is_open_during(first, last) for first, last in bounds] for u in units], dtype=bool
+    ).reshape(len(units), len(months))
 
 
 def _place_values(
@@ -241,6 +261,9 @@ def _compute(version: SchemeVersion, inputs: ClassInputs) -> ClassResult:
         smooth=bool(relative["smoothing"]),
         window=int(relative["window"]),
         unit_keys=[u.pk for u in inputs.units],
+        open_months=inputs.open_months,
+        history_months=inputs.history_months,
+        policy=completeness_policy(version),
     )
 
 
@@ -249,7 +272,7 @@ def _input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) 
     for item in inputs:
         digest.update(item.scheme_class.code.encode())
         digest.update(np.array([u.pk for u in item.units], dtype=np.int64).tobytes())
-        for array in (item.window_counts, item.exposure, item.figure_ids):
+        for array in (item.window_counts, item.exposure, item.figure_ids, item.open_months):
             digest.update(np.ascontiguousarray(array).tobytes())
         if item.covariates is not None:
             digest.update(np.ascontiguousarray(item.covariates).tobytes())
@@ -301,7 +324,7 @@ def _notes(results: list[tuple[ClassInputs, ClassResult]]) -> dict[str, Any]:
     }
 
 
-def _scores_of(period: str, version: SchemeVersion) -> dict[int, float]:
+def _scores_of(period: str, version: SchemeVersion) -> dict[int, float | None]:
     rows = QuarterResult.objects.filter(
         run__period=period, run__is_current=True, run__version__scheme=version.scheme
     )
@@ -312,35 +335,44 @@ def _store_class(
     run: ScoreRun,
     inputs: ClassInputs,
     result: ClassResult,
-    earlier: tuple[dict[int, float], dict[int, float]],
+    earlier: tuple[dict[int, float | None], dict[int, float | None]],
 ) -> None:
+    """One row per unit; a withheld unit keeps its row with no score, rank, interval or stars."""
     absolute, relative, ranks = result.absolute, result.relative, result.ranks
-    rows = [
-        QuarterResult(
+    completeness = result.completeness
+    position = np.cumsum(completeness.scored) - 1
+    rows = []
+    for i, unit in enumerate(inputs.units):
+        row = QuarterResult(
             run=run,
             unit=unit,
             class_code=inputs.scheme_class.code,
-            absolute_score=round(float(absolute.score[i]), 6),
-            relative_score=round(float(relative.score[i]), 6),
-            rank=int(ranks.rank[i]),
-            rank_low=int(ranks.rank_low[i]),
-            rank_high=int(ranks.rank_high[i]),
-            tier=str(result.tier[i]),
-            stars=int(result.stars[i]),
             veto=bool(result.vetoed[i]),
-            complete=bool(absolute.complete[i]),
-            funnel_flag=str(result.funnel.flag[i]),
-            observed=float(result.funnel.effective_observed[i]),
-            expected=float(result.funnel.effective[i]),
-            change_prev=_change(float(absolute.score[i]), earlier[0].get(unit.pk)),
-            change_year=_change(float(absolute.score[i]), earlier[1].get(unit.pk)),
-            quarter_to_date=[_finite(round(float(v), 6)) for v in absolute.quarter_to_date[i]],
+            complete=bool(completeness.complete[i]),
+            imputed_cells=int(completeness.imputed[i].sum()),
         )
-        for i, unit in enumerate(inputs.units)
-    ]
+        if completeness.scored[i]:
+            k = int(position[i])
+            score = float(absolute.score[k])
+            row.absolute_score = round(score, 6)
+            row.relative_score = round(float(relative.score[k]), 6)
+            row.rank = int(ranks.rank[k])
+            row.rank_low = int(ranks.rank_low[k])
+            row.rank_high = int(ranks.rank_high[k])
+            row.tier = str(result.tier[k])
+            row.stars = int(result.stars[k])
+            row.funnel_flag = str(result.funnel.flag[k])
+            row.observed = float(result.funnel.effective_observed[k])
+            row.expected = float(result.funnel.effective[k])
+            row.change_prev = _change(score, earlier[0].get(unit.pk))
+            row.change_year = _change(score, earlier[1].get(unit.pk))
+            row.quarter_to_date = [_finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]]
+        rows.append(row)
     stored = QuarterResult.objects.bulk_create(rows)
     Deduction.objects.bulk_create(
-        d for i, r in enumerate(stored) for d in _explanation(r, i, inputs, result)
+        d
+        for i, r in enumerate(stored)
+        for d in _explanation(r, i, int(position[i]), inputs, result)
     )
 
 
@@ -350,20 +382,37 @@ def _finite(value: float) -> float | None:
 
 
 def _change(score: float, before: float | None) -> float | None:
+    """Change on an earlier quarter's score; None when that quarter had no score for the unit."""
     return None if before is None else round(score - before, 6)
 
 
 def _explanation(
-    stored: QuarterResult, i: int, inputs: ClassInputs, result: ClassResult
+    stored: QuarterResult, i: int, k: int, inputs: ClassInputs, result: ClassResult
 ) -> list[Deduction]:
-    """Per indicator and month: count × deduction; a cap adds one row taking back the excess."""
+    """Per indicator and month: count × deduction; a cap adds one row taking back the excess.
+
+    `i` is the unit's row in the inputs and `k` its row among the scored units. A missing
+    cell is a row with no count (and no deduction); an imputed cell carries the value used.
+    """
     months = _months_of(stored.run.period)
+    completeness = result.completeness
+    scored = bool(completeness.scored[i])
     rows = []
     for j, rule in enumerate(inputs.rules):
         uncapped = 0.0
-        for k, month in enumerate(months):
-            count = inputs.quarter_counts[i, j, k]
+        for m, month in enumerate(months):
+            count = inputs.quarter_counts[i, j, m]
+            status = CellStatus.REPORTED
+            imputed = None
             value = 0.0 if np.isnan(count) else float(count) * rule.deduction
+            if completeness.imputed[i, j, m]:
+                status = CellStatus.IMPUTED
+                imputed = round(float(completeness.counts[i, j, m]), 6)
+                value = float(completeness.counts[i, j, m]) * rule.deduction
+            elif completeness.missing[i, j, m]:
+                status = CellStatus.MISSING
+            elif np.isnan(count):
+                status = CellStatus.CLOSED
             uncapped += value
             rows.append(
                 Deduction(
@@ -372,10 +421,12 @@ def _explanation(
                     month=month,
                     count=None if np.isnan(count) else int(count),
                     deduction=round(value, 6),
-                    figure_id=int(inputs.figure_ids[i, j, k]) or None,
+                    figure_id=int(inputs.figure_ids[i, j, m]) or None,
+                    status=status,
+                    imputed=imputed,
                 )
             )
-        capped = float(result.absolute.deductions[i, j])
+        capped = float(result.absolute.deductions[k, j]) if scored else uncapped
         if uncapped - capped > 1e-9:
             rows.append(
                 Deduction(

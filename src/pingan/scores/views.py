@@ -10,10 +10,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,28 +21,28 @@ from pingan.accounts.actor import Actor, actor_from_request
 from pingan.accounts.permissions import can, require_unit
 from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
-from pingan.core.periods import quarter_bounds
 from pingan.core.problems import InputRefused
 from pingan.schemes.selectors import current_version
 from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
-from pingan.scores.charts import TIER_COLOURS, sparkline_svg, tier_label
-from pingan.scores.export import score_text
-from pingan.scores.models import QuarterResult, ScoreRun
+from pingan.scores.charts import TIER_COLOURS, tier_label
+from pingan.scores.export import flag_text, score_text
+from pingan.scores.models import ScoreRun
+from pingan.scores.presentation import (
+    FLAG_LABELS,
+    decomposition,
+    provisional_text,
+    row,
+    warnings_of,
+)
 from pingan.units.models import OrgUnit
 from pingan.web.access import requires
 
 PAGE_SIZE = 100
-FLAG_LABELS = {
-    "alarm_high": gettext_lazy("above the upper limit at 99.8%"),
-    "alert_high": gettext_lazy("above the upper limit at 95%"),
-    "alarm_low": gettext_lazy("below the lower limit at 99.8%"),
-    "alert_low": gettext_lazy("below the lower limit at 95%"),
-}
 TIER_FILTERS = ("red", "orange", "yellow", "none")
 EXPORT_COLUMNS = [
     "rank", "rank_low", "rank_high", "unit_code", "unit_name", "class", "period", "absolute_score",
-    "relative_score", "tier", "stars", "change_prev", "change_year", "veto", "key_management", "funnel_flag",
+    "relative_score", "tier", "stars", "change_prev", "change_year", "veto", "complete", "provisional", "key_management", "funnel_flag",
 ]  # fmt: skip
 
 
@@ -77,6 +77,9 @@ class Selection:
     periods: list[str]
     class_code: str
     classes: list[tuple[str, str]]
+    provisional: bool = False
+    final_on: dt.date | None = None
+    choices: tuple[tuple[str, str], ...] = ()
 
     def query(self, **extra: str) -> str:
         """The query string selecting this quarter and class (plus `extra`)."""
@@ -97,10 +100,12 @@ def _scoped_selection(request: HttpRequest, scope: set[int] | None) -> Selection
     return replace(selection, class_code=own) if own else selection
 
 
-def default_quarter(periods: list[str], today: dt.date) -> str:
-    """The newest quarter that has ended (a running quarter's scores are still incomplete)."""
-    ended = [p for p in periods if quarter_bounds(p)[1] < today]
-    return ended[0] if ended else (periods[0] if periods else "")
+def default_quarter(periods: list[str], today: dt.date, deadline_day: int | None = None) -> str:
+    """The newest final quarter (never a provisional one); "" when no quarter is final yet."""
+    if deadline_day is None:
+        version = current_version()
+        deadline_day = version.deadline_day if version is not None else 5
+    return selectors.newest_final(periods, today, deadline_day)
 
 
 def _selection(request: HttpRequest) -> Selection:
@@ -109,7 +114,9 @@ def _selection(request: HttpRequest) -> Selection:
     periods = list(runs)
     period = request.GET.get("quarter", "")
     if period not in runs:
-        period = default_quarter(periods, timezone.localdate())
+        period = default_quarter(
+            periods, timezone.localdate(), version.deadline_day if version else None
+        )
     run = runs.get(period)
     language = get_language()
     classes = (
@@ -121,56 +128,18 @@ def _selection(request: HttpRequest) -> Selection:
     class_code = request.GET.get("class", "")
     if class_code not in codes:
         class_code = codes[0] if codes else ""
-    return Selection(run, period, periods, class_code, classes)
-
-
-def change_text(value: float | None) -> str:
-    """A signed change of score ("+1.50", "−2.00"), or an em dash when there is nothing to compare."""
-    if value is None:
-        return "—"
-    if round(value, 2) == 0:
-        return score_text(0.0)
-    return ("+" if value > 0 else "−") + score_text(abs(value))
-
-
-def rank_text(result: QuarterResult) -> str:
-    """Rank with its 95% interval, e.g. "3 (2–5)"."""
-    return "%d (%d–%d)" % (result.rank, result.rank_low, result.rank_high)
-
-
-def stars_text(stars: int, most: int) -> str:
-    """Filled and empty stars, e.g. ★★★☆☆."""
-    return "★" * stars + "☆" * max(0, most - stars)
-
-
-def _row(
-    result: QuarterResult,
-    marked: set[int],
-    history: list[tuple[str, float, float]],
-    most_stars: int,
-) -> dict[str, Any]:
-    language = get_language()
-    trend = [absolute for _period, absolute, _relative in history]
-    title = _("Absolute score, %(first)s to %(last)s: %(values)s") % {
-        "first": history[0][0] if history else "",
-        "last": history[-1][0] if history else "",
-        "values": ", ".join(score_text(v) for v in trend),
-    }
-    return {
-        "result": result,
-        "name": result.unit.display_name(language),
-        "rank": rank_text(result),
-        "absolute": score_text(result.absolute_score),
-        "relative": score_text(result.relative_score),
-        "tier": result.tier or "none",
-        "tier_label": tier_label(result.tier),
-        "stars": stars_text(result.stars, most_stars),
-        "change_prev": change_text(result.change_prev),
-        "change_year": change_text(result.change_year),
-        "key_management": result.unit_id in marked,
-        "flag_label": FLAG_LABELS.get(result.funnel_flag, ""),
-        "sparkline": sparkline_svg(trend, title),
-    }
+    deadline_day = version.deadline_day if version is not None else 5
+    provisional = {p for p in periods if selectors.is_provisional(p, deadline_day)}
+    return Selection(
+        run,
+        period,
+        periods,
+        class_code,
+        classes,
+        provisional=period in provisional,
+        final_on=selectors.final_on(period, deadline_day) if period in provisional else None,
+        choices=tuple((p, provisional_text(p) if p in provisional else p) for p in periods),
+    )
 
 
 def _sort_links(selection: Selection, sort: str, tier: str) -> dict[str, str]:
@@ -213,7 +182,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         most = len(selection.run.version.star_bands)
         context |= {
             "page": page,
-            "rows": [_row(r, marked, history.get(r.unit_id, []), most) for r in rows],
+            "rows": [row(r, marked, history.get(r.unit_id, []), most) for r in rows],
+            "withheld": selectors.withheld_units(
+                selection.run, selection.class_code, scope, get_language()
+            ),
             "sort_links": _sort_links(selection, sort, tier),
             "sort_key": sort.lstrip("-"),
             "sort_arrow": "▼" if sort.startswith("-") else "▲",
@@ -250,7 +222,8 @@ def overview_export(request: HttpRequest) -> HttpResponse:
             "absolute_score": score_text(r.absolute_score), "relative_score": score_text(r.relative_score),
             "tier": r.tier, "stars": r.stars, "change_prev": None if r.change_prev is None else score_text(r.change_prev),
             "change_year": None if r.change_year is None else score_text(r.change_year),
-            "veto": "true" if r.veto else "false", "key_management": "true" if r.unit_id in marked else "false",
+            "veto": flag_text(r.veto), "complete": flag_text(r.complete), "provisional": flag_text(selection.provisional),
+            "key_management": flag_text(r.unit_id in marked),
             "funnel_flag": r.funnel_flag,
         }
         for r in results
@@ -307,93 +280,38 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
     if run is None or result is None:
         return render(request, "scores/unit.html", context)
     history = selectors.unit_results(unit, run)
+    scored_history = [h for h in history if h.absolute_score is not None]
+    deadline_day = run.version.deadline_day
     context |= {
         "result": result,
-        "row": _row(
+        "row": row(
             result,
             set() if mark is None else {unit.pk},
-            [(h.run.period, h.absolute_score, h.relative_score) for h in history],
+            [
+                (h.run.period, float(h.absolute_score or 0.0), float(h.relative_score or 0.0))
+                for h in scored_history
+            ],
             len(run.version.star_bands),
         ),
         "history": [
             {
                 "period": h.run.period,
-                "absolute": round(h.absolute_score, 2),
-                "relative": round(h.relative_score, 2),
+                "label": provisional_text(h.run.period)
+                if selectors.is_provisional(h.run.period, deadline_day)
+                else h.run.period,
+                "absolute": round(float(h.absolute_score or 0.0), 2),
+                "relative": round(h.relative_score or 0.0, 2),
                 "rank": h.rank,
             }
-            for h in history
+            for h in scored_history
         ],
-        "decomposition": _decomposition(actor, unit, result, run, language),
+        "decomposition": decomposition(actor, unit, result, run, language),
         "completeness": selectors.unit_completeness(result),
+        "missing_cells": selectors.missing_cells([result], run.version, language)[result.pk],
         "funnel": selectors.funnel_data(run, result.class_code, {unit.pk}, language),
-        "warnings": _warnings(result, mark),
+        "warnings": warnings_of(result, mark, provisional=selection.provisional),
     }
     return render(request, "scores/unit.html", context)
-
-
-def _warnings(result: QuarterResult, mark: Any) -> list[str]:
-    warnings = []
-    if result.tier:
-        warnings.append(_("Warning tier: %(tier)s") % {"tier": tier_label(result.tier)})
-    if result.veto:
-        warnings.append(_("One-vote veto: the unit fails this quarter"))
-    if result.funnel_flag:
-        warnings.append(
-            _("Funnel plot: %(flag)s")
-            % {"flag": FLAG_LABELS.get(result.funnel_flag, result.funnel_flag)}
-        )
-    if not result.complete:
-        warnings.append(_("Some figures of the quarter are missing"))
-    if mark is not None:
-        warnings.append(
-            _("Marked for key management since %(date)s")
-            % {"date": mark.marked_at.date().isoformat()}
-        )
-    return warnings
-
-
-def _decomposition(
-    actor: Actor, unit: OrgUnit, result: QuarterResult, run: ScoreRun, language: str
-) -> list[dict[str, Any]]:
-    names = selectors.indicator_names(run.version, language)
-    deductions = list(result.deductions.order_by("pk"))
-    links = can(actor, "reporting.view")
-    submissions = (
-        selectors.figure_submissions([d.figure_id for d in deductions if d.figure_id])
-        if links
-        else {}
-    )
-    rows = []
-    for d in deductions:
-        row = {
-            "indicator": names.get(d.indicator_code, d.indicator_code),
-            "code": d.indicator_code,
-            "month": _("cap") if d.month == "cap" else d.month,
-            "count": "" if d.count is None else d.count,
-            "missing": d.count is None and d.month != "cap",
-            "deduction": score_text(d.deduction),
-            "figure_id": d.figure_id,
-            "figure_url": "",
-            "history_url": "",
-        }
-        if links and d.figure_id and d.figure_id in submissions:
-            row["figure_url"] = _reverse_or_blank(
-                "reporting:submission", submission_id=submissions[d.figure_id]
-            )
-            history = _reverse_or_blank("reporting:history")
-            row["history_url"] = history and history + "?" + urlencode(
-                {"unit": unit.code, "indicator": d.indicator_code, "month": d.month}
-            )
-        rows.append(row)
-    return rows
-
-
-def _reverse_or_blank(name: str, **kwargs: Any) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 @require_POST

@@ -27,7 +27,7 @@
       tooltip: { trigger: "axis" },
       legend: { data: [labels.absolute, labels.relative], bottom: 0 },
       grid: { left: 40, right: 16, top: 16, bottom: 48 },
-      xAxis: { type: "category", data: data.map(function (d) { return d.period; }) },
+      xAxis: { type: "category", data: data.map(function (d) { return d.label || d.period; }) },
       yAxis: { type: "value", scale: true },
       series: [
         { name: labels.absolute, type: "line", data: data.map(function (d) { return d.absolute; }), lineStyle: { color: "#2166ac" }, itemStyle: { color: "#2166ac" } },

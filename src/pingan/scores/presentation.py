@@ -1,0 +1,176 @@
+"""How a stored result is shown on the pages: table rows, warnings, the decomposition of a score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import can
+from pingan.scores import selectors
+from pingan.scores.charts import sparkline_svg, tier_label
+from pingan.scores.export import score_text
+from pingan.scores.models import CellStatus, QuarterResult, ScoreRun
+from pingan.units.models import OrgUnit
+
+FLAG_LABELS = {
+    "alarm_high": gettext_lazy("above the upper limit at 99.8%"),
+    "alert_high": gettext_lazy("above the upper limit at 95%"),
+    "alarm_low": gettext_lazy("below the lower limit at 99.8%"),
+    "alert_low": gettext_lazy("below the lower limit at 95%"),
+}
+
+
+def change_text(value: float | None) -> str:
+    """A signed change of score ("+1.50", "−2.00"), or an em dash when there is nothing to compare."""
+    if value is None:
+        return "—"
+    if round(value, 2) == 0:
+        return score_text(0.0)
+    return ("+" if value > 0 else "−") + score_text(abs(value))
+
+
+def rank_text(result: QuarterResult) -> str:
+    """Rank with its 95% interval, e.g. "3 (2–5)"; "—" for a withheld unit."""
+    if result.rank is None:
+        return "—"
+    return "%s (%s–%s)" % (result.rank, result.rank_low, result.rank_high)
+
+
+def stars_text(stars: int | None, most: int) -> str:
+    """Filled and empty stars, e.g. ★★★☆☆ ("" for a withheld unit)."""
+    if stars is None:
+        return ""
+    return "★" * stars + "☆" * max(0, most - stars)
+
+
+def provisional_text(period: str) -> str:
+    """A quarter's label marked provisional, e.g. "2026Q4 (provisional)"."""
+    return _("%(period)s (provisional)") % {"period": period}
+
+
+def row(
+    result: QuarterResult,
+    marked: set[int],
+    history: list[tuple[str, float, float]],
+    most_stars: int,
+) -> dict[str, Any]:
+    """A result as a line of the league table or the head of the unit page."""
+    language = get_language()
+    trend = [absolute for _period, absolute, _relative in history]
+    title = _("Absolute score, %(first)s to %(last)s: %(values)s") % {
+        "first": history[0][0] if history else "",
+        "last": history[-1][0] if history else "",
+        "values": ", ".join(score_text(v) for v in trend),
+    }
+    return {
+        "result": result,
+        "name": result.unit.display_name(language),
+        "rank": rank_text(result),
+        "absolute": score_text(result.absolute_score),
+        "relative": score_text(result.relative_score),
+        "tier": result.tier or "none",
+        "tier_label": tier_label(result.tier),
+        "stars": stars_text(result.stars, most_stars),
+        "change_prev": change_text(result.change_prev),
+        "change_year": change_text(result.change_year),
+        "key_management": result.unit_id in marked,
+        "flag_label": FLAG_LABELS.get(result.funnel_flag, ""),
+        "sparkline": sparkline_svg(trend, title),
+    }
+
+
+def warnings_of(result: QuarterResult, mark: Any, *, provisional: bool) -> list[str]:
+    """What the unit page warns of; a provisional quarter raises no tier warning."""
+    warnings = []
+    if result.tier and not provisional:
+        warnings.append(_("Warning tier: %(tier)s") % {"tier": tier_label(result.tier)})
+    if result.veto:
+        warnings.append(_("One-vote veto: the unit fails this quarter"))
+    if result.funnel_flag:
+        warnings.append(
+            _("Funnel plot: %(flag)s")
+            % {"flag": FLAG_LABELS.get(result.funnel_flag, result.funnel_flag)}
+        )
+    if result.absolute_score is None:
+        warnings.append(
+            _(
+                "Figures missing (not fully reported): the unit has no score, rank or tier this quarter"
+            )
+        )
+    elif not result.complete:
+        warnings.append(
+            _("Some figures of the quarter are missing; %(n)d cells are imputed")
+            % {"n": result.imputed_cells}
+        )
+    if mark is not None:
+        warnings.append(
+            _("Marked for key management since %(date)s")
+            % {"date": mark.marked_at.date().isoformat()}
+        )
+    return warnings
+
+
+def decomposition(
+    actor: Actor, unit: OrgUnit, result: QuarterResult, run: ScoreRun, language: str
+) -> list[dict[str, Any]]:
+    """The rows explaining a score: count × deduction per indicator and month, caps, gaps."""
+    names = selectors.indicator_names(run.version, language)
+    deductions = list(result.deductions.order_by("pk"))
+    links = can(actor, "reporting.view")
+    submissions = (
+        selectors.figure_submissions([d.figure_id for d in deductions if d.figure_id])
+        if links
+        else {}
+    )
+    rows = []
+    for d in deductions:
+        row = {
+            "indicator": names.get(d.indicator_code, d.indicator_code),
+            "code": d.indicator_code,
+            "month": _("cap") if d.month == "cap" else d.month,
+            "count": _count_text(d.count, d.status, d.imputed),
+            "missing": d.status == CellStatus.MISSING,
+            "imputed": d.status == CellStatus.IMPUTED,
+            "status": _status_text(d.status),
+            "deduction": score_text(d.deduction),
+            "figure_id": d.figure_id,
+            "figure_url": "",
+            "history_url": "",
+        }
+        if links and d.figure_id and d.figure_id in submissions:
+            row["figure_url"] = _reverse_or_blank(
+                "reporting:submission", submission_id=submissions[d.figure_id]
+            )
+            history = _reverse_or_blank("reporting:history")
+            row["history_url"] = history and history + "?" + urlencode(
+                {"unit": unit.code, "indicator": d.indicator_code, "month": d.month}
+            )
+        rows.append(row)
+    return rows
+
+
+def _count_text(count: int | None, status: str, imputed: float | None) -> int | str:
+    if status == CellStatus.IMPUTED and imputed is not None:
+        return _("%(value)s (imputed)") % {"value": "%.2f" % imputed}
+    return "" if count is None else count
+
+
+def _status_text(status: str) -> str:
+    texts: dict[str, str] = {
+        CellStatus.MISSING.value: _("missing"),
+        CellStatus.IMPUTED.value: _("imputed: the unit's own mean over the relative window"),
+        CellStatus.CLOSED.value: _("unit not open"),
+    }
+    return texts.get(status, "")
+
+
+def _reverse_or_blank(name: str, **kwargs: Any) -> str:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
