@@ -101,7 +101,10 @@ def test_withheld_units_are_listed_apart_in_the_bulletin(scored, staff):
     )
     lines = [p.text for p in Document(io.BytesIO(bytes(issued.docx))).paragraphs]
     heading = lines.index("未完整上报单位")
-    assert lines[heading + 1] == "沾化区（县区和市属开发区）：本季度无得分；缺报：刑事案件 2026-09（市公安局）。"
+    assert (
+        lines[heading + 1]
+        == "沾化区（县区和市属开发区）：本季度无得分；缺报：刑事案件 2026-09（市公安局）。"
+    )
     assert "1个单位未完整上报，本季度无得分（见未完整上报单位）。" in lines
     html = services.render_content(content, "html").decode()
     assert "Units not fully reported" in html

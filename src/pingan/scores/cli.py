@@ -99,9 +99,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print the decomposition of one unit's absolute score."""
+    import os
+
     from pingan.core.problems import InputRefused, Problem
     from pingan.scores.export import explanation_rows, score_text
+    from pingan.scores.selectors import missing_cells, run_is_provisional
 
+    language = os.environ.get("PINGAN_LANGUAGE", "zh-hans")
     run = _current_run(args.period)
     result = run.results.select_related("unit").filter(unit__code=args.unit).first()
     if result is None:
@@ -109,6 +113,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             [Problem(None, "--unit", _("no result for unit %(code)s") % {"code": args.unit})]
         )
     rows = explanation_rows(result)
+    missing = missing_cells([result], run.version, language)[result.pk]
+    provisional = run_is_provisional(run)
     if args.format == "json":
         print(
             json.dumps(
@@ -117,6 +123,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
                     "period": run.period,
                     "absolute_score": result.absolute_score,
                     "base": run.version.base_score,
+                    "complete": result.complete,
+                    "provisional": provisional,
+                    "imputed_cells": result.imputed_cells,
+                    "missing": missing,
                     "rows": rows,
                 },
                 ensure_ascii=False,
@@ -124,12 +134,36 @@ def cmd_explain(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print("%s %s  %s" % (result.unit.code, result.unit.name_zh, score_text(result.absolute_score)))
+    score = score_text(result.absolute_score) or _("not fully reported (未完整上报): no score")
+    flags = [_("provisional")] if provisional else []
+    if result.imputed_cells:
+        flags.append(_("%(n)d cells imputed") % {"n": result.imputed_cells})
+    print(
+        "%s %s  %s%s"
+        % (
+            result.unit.code,
+            result.unit.name_zh,
+            score,
+            "  (%s)" % ", ".join(flags) if flags else "",
+        )
+    )
     for row in rows:
         count = "-" if row["count"] is None else row["count"]
+        if row["status"] == "imputed":
+            count = "%.2f*" % row["imputed"]
+        elif row["status"] == "missing":
+            count = _("missing")
         print(
             "  %-26s %-7s %6s  %8.2f"
             % (row["indicator_code"], row["month"], count, -row["deduction"])
+        )
+    if result.imputed_cells:
+        print("  * " + _("imputed: the unit's own monthly mean over the relative window"))
+    for cell in missing:
+        print(
+            "  "
+            + _("missing: %(indicator)s %(month)s, to be reported by %(body)s")
+            % {"indicator": cell["indicator"], "month": cell["month"], "body": cell["body"]}
         )
     sys.stdout.flush()
     return 0

@@ -115,7 +115,9 @@ def _selection(request: HttpRequest) -> Selection:
     period = request.GET.get("quarter", "")
     if period not in runs:
         period = default_quarter(
-            periods, timezone.localdate(), version.deadline_day if version else None
+            periods,
+            timezone.localtime(selectors.clock()).date(),
+            version.deadline_day if version else None,
         )
     run = runs.get(period)
     language = get_language()
