@@ -14,6 +14,11 @@ from pingan.reporting import services
 from pingan.reporting.models import Submission
 from pingan.schemes.models import ReportingBody, SchemeVersion
 
+# The demo's last final quarter misses one unit's police figures for one month, so that a new user
+# sees a unit withheld as 未完整上报 (not fully reported) with its missing cells.
+GAP_UNIT = "BZ07"
+GAP_BODY = "police"
+
 # body code → how far its live-month submission goes
 LIVE_PLAN = {
     "police": "received",
@@ -34,13 +39,23 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
     }
     system = command_line_actor()
     if not Submission.objects.filter(month=history[0], is_current=True).exists():
-        rows = monthly_counts(history, counts_by_class)
+        month = gap_month(history)
+        gap = set(version.indicators.filter(body__code=GAP_BODY).values_list("code", flat=True))
+        rows = [
+            r
+            for r in monthly_counts(history, counts_by_class)
+            if not (r[0] == GAP_UNIT and r[2] == month and r[1] in gap)
+        ]
         summary = services.import_figures(
             actor=system, data=_csv(rows), approve=True, reason="demo history (synthetic)"
         )
         out.write(
             "reporting: %d historical figures in %d approved versions\n"
             % (summary.rows, summary.approved)
+        )
+        out.write(
+            "reporting: %s has no %s figures for %s (not fully reported)\n"
+            % (GAP_UNIT, GAP_BODY, month)
         )
     live_values = {(u, c): v for u, c, _p, v in monthly_counts([live], counts_by_class)}
     for body_code, target in LIVE_PLAN.items():
@@ -49,6 +64,20 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
             continue
         _live_submission(body, live, target, live_values)
     out.write("reporting: live month %s in varied states\n" % live)
+
+
+def gap_month(history: list[str]) -> str:
+    """The middle month of the newest quarter whose three months are all in the history.
+
+    That quarter is final: its last month's deadline (at most the 28th of the next month) has
+    passed by the time the month after next is live.
+    """
+    last = history[-1]
+    year, month = int(last[:4]), int(last[5:7])
+    end = month - month % 3
+    if end == 0:
+        year, end = year - 1, 12
+    return "%04d-%02d" % (year, end - 1)
 
 
 def _csv(rows: list[tuple[str, str, str, int]]) -> bytes:
