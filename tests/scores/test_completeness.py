@@ -9,6 +9,7 @@ import json
 import pytest
 
 from pingan.cli import main
+from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.scores.models import QuarterResult
 from tests.scores.test_compute import MONTHS, indicators_by_class, run_cli, write_figures
@@ -16,28 +17,28 @@ from tests.scores.test_compute import MONTHS, indicators_by_class, run_cli, writ
 GAP = ("BZ02", "criminal", "2026-05")
 
 
-def import_rows(tmp_path, rows, capture):
-    with capture(execute=True):
-        assert (
-            main(
-                [
-                    "figures",
-                    "import",
-                    str(write_figures(tmp_path / "f.csv", rows)),
-                    "--approve",
-                    "--reason",
-                    "history",
-                ]
-            )
-            == 0
+def import_rows(tmp_path, rows):
+    assert (
+        main(
+            [
+                "figures",
+                "import",
+                str(write_figures(tmp_path / "f.csv", rows)),
+                "--approve",
+                "--reason",
+                "history",
+            ]
         )
+        == 0
+    )
+    assert run_owed_jobs() == 1
 
 
 @pytest.fixture
-def with_gap(demo_units, binzhou, tmp_path, django_capture_on_commit_callbacks):
+def with_gap(demo_units, binzhou, tmp_path):
     """Six months of figures; BZ02 has no approved criminal-cases figure for May 2026."""
     rows = [r for r in monthly_counts(MONTHS, indicators_by_class(binzhou)) if r[:3] != GAP]
-    import_rows(tmp_path, rows, django_capture_on_commit_callbacks)
+    import_rows(tmp_path, rows)
     return rows
 
 
@@ -55,14 +56,8 @@ PINNED_SUM = 9897.33  # all 108 units of 2026Q2
 
 
 @pytest.mark.django_db
-def test_complete_units_keep_their_absolute_scores(
-    demo_units, binzhou, tmp_path, django_capture_on_commit_callbacks
-):
-    import_rows(
-        tmp_path,
-        monthly_counts(MONTHS, indicators_by_class(binzhou)),
-        django_capture_on_commit_callbacks,
-    )
+def test_complete_units_keep_their_absolute_scores(demo_units, binzhou, tmp_path):
+    import_rows(tmp_path, monthly_counts(MONTHS, indicators_by_class(binzhou)))
     stored = dict(
         QuarterResult.objects.filter(
             run__period="2026Q2", run__is_current=True, class_code="A"

@@ -30,8 +30,8 @@ from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
 from pingan.schemes.selectors import class_rules, completeness_policy, current_version
+from pingan.scores.explanation import explanation
 from pingan.scores.models import (
-    CellStatus,
     Deduction,
     KeyManagementMark,
     QuarterResult,
@@ -372,7 +372,9 @@ def _store_class(
     Deduction.objects.bulk_create(
         d
         for i, r in enumerate(stored)
-        for d in _explanation(r, i, int(position[i]), inputs, result)
+        for d in explanation(
+            r, i, int(position[i]), inputs.rules, inputs.quarter_counts, inputs.figure_ids, result
+        )
     )
 
 
@@ -384,64 +386,6 @@ def _finite(value: float) -> float | None:
 def _change(score: float, before: float | None) -> float | None:
     """Change on an earlier quarter's score; None when that quarter had no score for the unit."""
     return None if before is None else round(score - before, 6)
-
-
-def _explanation(
-    stored: QuarterResult, i: int, k: int, inputs: ClassInputs, result: ClassResult
-) -> list[Deduction]:
-    """Per indicator and month: count × deduction; a cap adds one row taking back the excess.
-
-    `i` is the unit's row in the inputs and `k` its row among the scored units. A missing
-    cell is a row with no count (and no deduction); an imputed cell carries the value used.
-    """
-    months = _months_of(stored.run.period)
-    completeness = result.completeness
-    scored = bool(completeness.scored[i])
-    rows = []
-    for j, rule in enumerate(inputs.rules):
-        uncapped = 0.0
-        for m, month in enumerate(months):
-            count = inputs.quarter_counts[i, j, m]
-            status = CellStatus.REPORTED
-            imputed = None
-            value = 0.0 if np.isnan(count) else float(count) * rule.deduction
-            if completeness.imputed[i, j, m]:
-                status = CellStatus.IMPUTED
-                imputed = round(float(completeness.counts[i, j, m]), 6)
-                value = float(completeness.counts[i, j, m]) * rule.deduction
-            elif completeness.missing[i, j, m]:
-                status = CellStatus.MISSING
-            elif np.isnan(count):
-                status = CellStatus.CLOSED
-            uncapped += value
-            rows.append(
-                Deduction(
-                    result=stored,
-                    indicator_code=rule.indicator.code,
-                    month=month,
-                    count=None if np.isnan(count) else int(count),
-                    deduction=round(value, 6),
-                    figure_id=int(inputs.figure_ids[i, j, m]) or None,
-                    status=status,
-                    imputed=imputed,
-                )
-            )
-        capped = float(result.absolute.deductions[k, j]) if scored else uncapped
-        if uncapped - capped > 1e-9:
-            rows.append(
-                Deduction(
-                    result=stored,
-                    indicator_code=rule.indicator.code,
-                    month="cap",
-                    count=None,
-                    deduction=round(capped - uncapped, 6),
-                )
-            )
-    return rows
-
-
-def _months_of(period: str) -> list[str]:
-    return quarter_months(period)
 
 
 def _record_changes(run: ScoreRun, previous: ScoreRun, reason: str) -> None:
