@@ -59,7 +59,9 @@ def test_drafting_and_issuing_a_provisional_quarter_are_refused(
 
     head = Client(HTTP_ACCEPT_LANGUAGE="en")
     head.force_login(make_user("office_head"), backend="django.contrib.auth.backends.ModelBackend")
-    response = head.post(reverse("bulletins:issue", args=[draft.pk]), follow=True)
+    response = head.post(
+        reverse("bulletins:issue", args=[draft.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "2027-01-06" in response.content.decode()
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
 
@@ -95,12 +97,16 @@ def test_withheld_units_are_listed_apart_in_the_bulletin(scored, staff):
     assert len(content.withheld) == 1
     assert "Criminal cases 2026-09" in content.withheld[0]
     assert "Municipal Public Security Bureau" in content.withheld[0]
-    issued = services.issue(
-        actor=staff["office_head"],
-        bulletin_id=services.create_draft(actor=staff["analyst"], period=PERIOD).pk,
+    draft = services.create_draft(actor=staff["analyst"], period=PERIOD)
+    services.edit_text(
+        actor=staff["analyst"],
+        bulletin_id=draft.pk,
+        analysis="总体平稳。",
+        requirements="抓好整改。",
     )
+    issued = services.issue(actor=staff["office_head"], bulletin_id=draft.pk)
     lines = [p.text for p in Document(io.BytesIO(bytes(issued.docx))).paragraphs]
-    heading = lines.index("未完整上报单位")
+    heading = next(i for i, line in enumerate(lines) if line.endswith("未完整上报单位"))
     assert (
         lines[heading + 1]
         == "沾化区（县区和市属开发区）：本季度无得分；缺报：刑事案件 2026-09（市公安局）。"

@@ -79,24 +79,30 @@ def _run_of(period: str) -> ScoreRun:
 
 def refuse_provisional(run: ScoreRun) -> None:
     """No bulletin for a provisional quarter: refused with the date it becomes final."""
-    if run_is_provisional(run):
-        raise InputRefused(
-            [
-                Problem(
-                    None,
-                    "period",
-                    _(
-                        "%(period)s is provisional: its results become final on %(date)s, when "
-                        "the reporting deadline of its last month has passed; no bulletin "
-                        "before then"
-                    )
-                    % {
-                        "period": run.period,
-                        "date": final_on(run.period, run.version.deadline_day).isoformat(),
-                    },
-                )
-            ]
+    problems = provisional_problems(run)
+    if problems:
+        raise InputRefused(problems)
+
+
+def provisional_problems(run: ScoreRun) -> list[Problem]:
+    """The refusal of a provisional quarter (empty once the quarter is final)."""
+    if not run_is_provisional(run):
+        return []
+    return [
+        Problem(
+            None,
+            "period",
+            _(
+                "%(period)s is provisional: its results become final on %(date)s, when "
+                "the reporting deadline of its last month has passed; no bulletin "
+                "before then"
+            )
+            % {
+                "period": run.period,
+                "date": final_on(run.period, run.version.deadline_day).isoformat(),
+            },
         )
+    ]
 
 
 def render_content(content: selectors.BulletinContent, fmt: str) -> bytes:
@@ -264,7 +270,11 @@ def issue_problems(bulletin: Bulletin, language: str = "zh-hans") -> list[Proble
         return []
     with translation.override(language):
         document = docx_render.bulletin_document(draft_content(bulletin, language))
-        return _own_text_problems(bulletin) + glyph_problems(document)
+        return (
+            provisional_problems(bulletin.run)
+            + _own_text_problems(bulletin)
+            + glyph_problems(document)
+        )
 
 
 def glyph_problems(document: OfficialDocument) -> list[Problem]:
