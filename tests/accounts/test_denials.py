@@ -70,6 +70,45 @@ def test_an_api_refusal_is_audited(make_user, binzhou):
 
 
 @pytest.mark.django_db
+def test_an_open311_call_without_a_valid_key_is_audited(demo_units):
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    response = client.get("/open311/v2/requests.json", {"api_key": "pa_wrong"})
+    assert (response.status_code, response.json()) == (
+        403,
+        [{"code": 403, "description": "api_key is missing or not valid"}],
+    )
+    assert denials() == [
+        (
+            None,
+            "",
+            "api",
+            "198.51.100.7",
+            "/open311/v2/requests.json",
+            "denied",
+            {"path": "/open311/v2/requests.json", "reason": "open311.api_key"},
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_a_denial_that_cannot_be_audited_is_still_refused(make_user, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from pingan.web import access
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(access, "record_denial", locked)
+    leader = make_user("leader")
+    client = Client()
+    client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/audit/").status_code == 403
+    assert denials() == []
+    assert "denial of /audit/ could not be audited" in caplog.text
+
+
+@pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_sign_in_not_audited(client):
     assert client.get("/audit/").status_code == 302
     assert denials() == []

@@ -50,10 +50,17 @@ def public(view: View) -> View:
 
 
 def audit_denial(request: HttpRequest, reason: str, *, channel: str = "web") -> None:
-    """Write the audit record of a refused request: actor, path and the reason given."""
-    record_denial(
-        actor=actor_from_request(request, channel=channel), path=request.path, reason=reason
-    )
+    """Write the audit record of a refused request: actor, path and the reason given.
+
+    When the record cannot be written (the database is busy or down) the refusal still stands:
+    the caller answers 403 and the failure is logged.
+    """
+    try:
+        record_denial(
+            actor=actor_from_request(request, channel=channel), path=request.path, reason=reason
+        )
+    except DatabaseError:
+        logger.exception("denial of %s could not be audited", request.path)
 
 
 class DenialAuditMiddleware:
@@ -66,13 +73,6 @@ class DenialAuditMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        """Audit the denial, then let Django answer 403 as before.
-
-        When the record cannot be written (the database is busy or down) the refusal still
-        stands: the request is answered 403 and the failure is logged.
-        """
+        """Audit the denial, then let Django answer 403 as before."""
         if isinstance(exception, PermissionDenied):
-            try:
-                audit_denial(request, str(exception))
-            except DatabaseError:
-                logger.exception("denial of %s could not be audited", request.path)
+            audit_denial(request, str(exception))
