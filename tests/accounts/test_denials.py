@@ -70,27 +70,6 @@ def test_an_api_refusal_is_audited(make_user, binzhou):
 
 
 @pytest.mark.django_db
-def test_an_open311_call_without_a_valid_key_is_audited(demo_units):
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    response = client.get("/open311/v2/requests.json", {"api_key": "pa_wrong"})
-    assert (response.status_code, response.json()) == (
-        403,
-        [{"code": 403, "description": "api_key is missing or not valid"}],
-    )
-    assert denials() == [
-        (
-            None,
-            "",
-            "api",
-            "198.51.100.7",
-            "/open311/v2/requests.json",
-            "denied",
-            {"path": "/open311/v2/requests.json", "reason": "open311.api_key"},
-        )
-    ]
-
-
-@pytest.mark.django_db
 def test_a_denial_that_cannot_be_audited_is_still_refused(make_user, monkeypatch, caplog):
     from django.db import OperationalError
 

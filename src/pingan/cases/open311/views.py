@@ -28,7 +28,7 @@ from pingan.cases.services import authenticate_api_key, resolve_merged
 from pingan.core.problems import InputRefused
 from pingan.core.text import control_character_problems, fields_text, xml_safe
 from pingan.units.models import OrgUnit
-from pingan.web.access import audit_denial, public
+from pingan.web.access import public
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
@@ -107,7 +107,6 @@ def answering(view: Any) -> Any:
         except Open311Error as error:
             return error_response(fmt, error.status, error.description)
         except PermissionDenied:
-            audit_denial(request, "open311.api_key", channel="api")
             return error_response(fmt, 403, "api_key is missing or not valid")
         except InputRefused as refused:
             return error_response(fmt, 400, "; ".join(str(p) for p in refused.problems))
