@@ -32,7 +32,10 @@ def test_analyst_drafts_and_office_head_issues_through_the_pages(scored, make_us
     draft = Bulletin.objects.get(period=PERIOD)
     assert analyst.post(reverse("bulletins:issue", args=[draft.pk])).status_code == 403
     edit = reverse("bulletins:edit", args=[draft.pk])
-    assert 'name="analysis"' in analyst.get(edit).content.decode()
+    form = analyst.get(edit).content.decode()
+    assert 'name="analysis"' in form
+    assert '<label class="form-label fw-bold" for="f-analysis">八、情况分析</label>' in form
+    assert '<label class="form-label fw-bold" for="f-requirements">九、工作要求</label>' in form
     texts = {"analysis": "形势平稳。", "requirements": "落实整改。", "attachments": ""}
     assert analyst.post(edit, texts).status_code == 302
 

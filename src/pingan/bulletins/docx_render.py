@@ -24,6 +24,7 @@ from pingan.core.documents.model import (
     Table,
     Text,
     date_text,
+    numbered,
 )
 
 
@@ -192,6 +193,19 @@ def bulletin_blocks(content: BulletinContent) -> list[Block]:
         *_own_text(content.requirements, content.is_draft),
     ]
     return blocks
+
+
+def own_text_headings(content: BulletinContent) -> dict[str, str]:
+    """The printed headings of 情况分析 and 工作要求 (e.g. 八、情况分析), numbered as in the document.
+
+    Charts need no drawing for this: the content may have no classes.
+    """
+    wanted = {_("Analysis"): "analysis", _("Requirements"): "requirements"}
+    return {
+        wanted[block.text]: label + block.text
+        for block, label in numbered(bulletin_blocks(content))
+        if isinstance(block, Heading) and block.text in wanted
+    }
 
 
 def bulletin_document(content: BulletinContent) -> OfficialDocument:

@@ -255,11 +255,16 @@ def _own_text_problems(draft: Bulletin) -> list[Problem]:
     ]
 
 
-def own_text_headings() -> list[tuple[str, str]]:
-    """(field, heading) of the office's own text, in print order, as the document numbers them."""
+def own_text_headings(bulletin: Bulletin) -> list[tuple[str, str]]:
+    """(field, heading) of the office's own text, in print order, numbered as the document prints them."""
+    outline = selectors.bulletin_content(
+        run=bulletin.run, date=timezone.localdate(), own=selectors.OwnText.of(bulletin)
+    )
+    outline.classes = []
+    printed = docx_render.own_text_headings(outline)
     return [
-        ("analysis", _("Analysis")),
-        ("requirements", _("Requirements")),
+        ("analysis", printed.get("analysis", _("Analysis"))),
+        ("requirements", printed.get("requirements", _("Requirements"))),
         ("attachments", _("Attachments (optional, one per line)")),
     ]
 

@@ -99,7 +99,7 @@ def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
         "bulletins/edit.html",
         {
             "b": bulletin,
-            "sections": services.own_text_headings(),
+            "sections": services.own_text_headings(bulletin),
             "can_issue": can(actor_from_request(request), "bulletins.issue"),
         },
     )
