@@ -144,3 +144,17 @@ def test_daily_summary_docx_drops_characters_word_cannot_hold(units):
     document = Document(io.BytesIO(summary_docx(content)))
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["邻里噪音", "1"] in rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "start", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-12:00"]
+)
+def test_open311_dates_beyond_the_calendar_are_refused_not_500(client, api_key, start):
+    response = client.get(BASE + "requests.json", {"api_key": api_key, "start_date": start})
+    assert response.status_code == 400
+    assert response.json() == [
+        {"code": 400, "description": "start_date is not a valid W3C datetime"}
+    ]
+    end = client.get(BASE + "requests.xml", {"api_key": api_key, "end_date": start})
+    assert end.status_code == 400

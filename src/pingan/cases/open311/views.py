@@ -208,13 +208,17 @@ def _require_key(request: HttpRequest) -> None:
 
 
 def _parse_moment(value: str, name: str) -> dt.datetime:
+    """A W3C date-time, aware; one the database cannot hold in UTC (year 1 at +14:00) is refused."""
     try:
         moment = parse_datetime(value)
-    except ValueError:
+        if moment is not None:
+            moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+            moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         moment = None
     if moment is None:
         raise Open311Error(400, "%s is not a valid W3C datetime" % name)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return moment
 
 
 def _filtered(params: Any) -> tuple[Any, str]:
