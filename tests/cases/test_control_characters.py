@@ -158,3 +158,14 @@ def test_open311_dates_beyond_the_calendar_are_refused_not_500(client, api_key, 
     ]
     end = client.get(BASE + "requests.xml", {"api_key": api_key, "end_date": start})
     assert end.status_code == 400
+
+
+@pytest.mark.django_db
+def test_open311_offset_beyond_what_postgresql_holds_is_read_in_utc(client, api_key):
+    created = _post(client, api_key)
+    number = created.json()[0]["service_request_id"]
+    response = client.get(
+        BASE + "requests.json", {"api_key": api_key, "start_date": "2000-06-09T22:24:23-23:44"}
+    )
+    assert response.status_code == 200
+    assert [r["service_request_id"] for r in response.json()] == [number]

@@ -208,12 +208,15 @@ def _require_key(request: HttpRequest) -> None:
 
 
 def _parse_moment(value: str, name: str) -> dt.datetime:
-    """A W3C date-time, aware; one the database cannot hold in UTC (year 1 at +14:00) is refused."""
+    """A W3C date-time, in UTC; one that UTC cannot hold (year 1 at +14:00) is refused.
+
+    Converting to UTC also keeps an offset PostgreSQL refuses (beyond ±15:59) out of the query.
+    """
     try:
         moment = parse_datetime(value)
         if moment is not None:
             moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-            moment.astimezone(dt.UTC)
+            moment = moment.astimezone(dt.UTC)
     except (ValueError, OverflowError):
         moment = None
     if moment is None:
