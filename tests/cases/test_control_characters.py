@@ -13,6 +13,7 @@ from pingan.accounts.actor import command_line_actor
 from pingan.cases import services
 from pingan.cases.models import Category, Matter
 from pingan.cases.summary import summary_docx
+from tests.stored_text import STORED_NUL
 
 BASE = "/open311/v2/"
 REASON = "contains a control character (U+0001) at character 4"
@@ -48,7 +49,9 @@ def test_stored_control_character_does_not_break_requests_xml(client, api_key):
     assert created.status_code == 201
     number = created.json()[0]["service_request_id"]
     # a description stored before control characters were refused
-    Matter.objects.filter(number=number).update(description="噪音\x01持续\x00到深夜\x7f")
+    Matter.objects.filter(number=number).update(
+        description="噪音\x01持续" + STORED_NUL + "到深夜\x7f"
+    )
     response = client.get(BASE + "requests.xml", {"api_key": api_key})
     assert response.status_code == 200
     row = SafeET.fromstring(response.content)[0]
@@ -58,7 +61,7 @@ def test_stored_control_character_does_not_break_requests_xml(client, api_key):
     assert SafeET.fromstring(one.content)[0].find("description").text == "噪音持续到深夜\x7f"
     assert (
         client.get(BASE + "requests.json", {"api_key": api_key}).json()[0]["description"]
-        == "噪音\x01持续\x00到深夜\x7f"
+        == "噪音\x01持续" + STORED_NUL + "到深夜\x7f"
     )
 
 
@@ -139,8 +142,8 @@ def test_intake_form_refuses_a_control_character_naming_the_field(people):
 
 @pytest.mark.django_db
 def test_daily_summary_docx_drops_characters_word_cannot_hold(units):
-    Category.objects.filter(code="neighbour_noise").update(name_zh="邻里\x00噪音")
-    content = {"day": "2025-09-26", "received": 1, "by_category": {"邻里\x00噪音": 1}}
+    Category.objects.filter(code="neighbour_noise").update(name_zh="邻里" + STORED_NUL + "噪音")
+    content = {"day": "2025-09-26", "received": 1, "by_category": {"邻里" + STORED_NUL + "噪音": 1}}
     document = Document(io.BytesIO(summary_docx(content)))
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["邻里噪音", "1"] in rows

@@ -13,6 +13,7 @@ from pingan.reporting.models import Submission
 from pingan.reporting.workbook import template_bytes
 from pingan.units.models import OrgUnit
 from tests.reporting.conftest import MONTH
+from tests.stored_text import STORED_NUL
 
 
 def test_figures_file_with_a_control_character_is_refused_naming_the_cell(city, system_actor):
@@ -30,7 +31,9 @@ def test_figures_file_with_a_control_character_is_refused_naming_the_cell(city, 
 
 def test_template_download_survives_a_nul_in_a_stored_unit_name(staff, draft):
     # names stored before control characters were refused
-    OrgUnit.objects.filter(code="A1").update(name_zh="甲\x00区", name_en="Jia\x00 \x1fDistrict")
+    OrgUnit.objects.filter(code="A1").update(
+        name_zh="甲" + STORED_NUL + "区", name_en="Jia" + STORED_NUL + " \x1fDistrict"
+    )
     sheet = load_workbook(io.BytesIO(template_bytes(draft, language="en")))["figures"]
     assert (sheet["A4"].value, sheet["B4"].value) == ("A1", "Jia District")
     sheet = load_workbook(io.BytesIO(template_bytes(draft, language="zh-hans")))["figures"]

@@ -12,6 +12,7 @@ from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
 from pingan.units.models import Covariate, OrgUnit
 from pingan.units.services import UNIT_COLUMNS, export_units, import_covariates, import_units
+from tests.stored_text import STORED_NUL
 
 HYPERLINK = '=HYPERLINK("http://evil.example/","x")'
 UNITS = (
@@ -45,7 +46,7 @@ def formula_units(binzhou, system_actor):
     root = OrgUnit.objects.get(code="X")
     OrgUnit.objects.create(code="F7", name_zh="\t=1+1", parent=root, level=2)
     OrgUnit.objects.create(code="F8", name_zh="\r=1+1", parent=root, level=2)
-    OrgUnit.objects.create(code="F9", name_zh="乙\x00区", parent=root, level=2)
+    OrgUnit.objects.create(code="F9", name_zh="乙" + STORED_NUL + "区", parent=root, level=2)
     return export_units(actor=system_actor)
 
 
@@ -73,7 +74,7 @@ def test_units_json_export_keeps_the_stored_text(formula_units):
     names = {
         r["code"]: r["name"] for r in json.loads(rows_to_bytes(formula_units, UNIT_COLUMNS, "json"))
     }
-    assert names["F1"] == HYPERLINK and names["F9"] == "乙\x00区"
+    assert names["F1"] == HYPERLINK and names["F9"] == "乙" + STORED_NUL + "区"
 
 
 def test_units_import_refuses_control_characters_naming_row_and_column(binzhou, system_actor):
