@@ -48,7 +48,11 @@ def test_drafting_and_issuing_a_provisional_quarter_are_refused(
     run = store_run(RUNNING)
     with pytest.raises(InputRefused, match="2027-01-06"):
         services.create_draft(actor=staff["analyst"], period=RUNNING)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(make_user("analyst"), backend="django.contrib.auth.backends.ModelBackend")
+    listing = client.get(reverse("bulletins:list")).content.decode()
+    assert '<option value="2026Q4">2026Q4 (provisional)</option>' in listing
+    assert '<option value="2026Q3" selected>2026Q3</option>' in listing
     response = client.post(reverse("bulletins:create"), {"period": RUNNING}, follow=True)
     assert "2027-01-06" in response.content.decode()
     assert not Bulletin.objects.filter(period=RUNNING).exists()

@@ -16,13 +16,22 @@ from pingan.bulletins import selectors, services
 from pingan.bulletins.models import Bulletin
 from pingan.bulletins.pdf import ConversionFailed, ToolMissing
 from pingan.core.problems import Conflict, InputRefused
-from pingan.scores.selectors import computed_periods
+from pingan.schemes.selectors import current_version
+from pingan.scores.presentation import provisional_text
+from pingan.scores.selectors import clock, computed_periods, is_provisional
 from pingan.scores.views import default_quarter
 from pingan.web.access import requires
 
 
 def _language() -> str:
     return get_language() or "zh-hans"
+
+
+def _period_choices(periods: list[str]) -> list[tuple[str, str]]:
+    """Quarters with results, a provisional one labelled so (it cannot be drafted)."""
+    version = current_version()
+    deadline_day = version.deadline_day if version is not None else 5
+    return [(p, provisional_text(p) if is_provisional(p, deadline_day) else p) for p in periods]
 
 
 @requires("bulletins.view")
@@ -42,8 +51,10 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         "bulletins/list.html",
         {
             "rows": rows,
-            "periods": computed_periods(),
-            "default_period": default_quarter(computed_periods(), timezone.localdate()),
+            "periods": _period_choices(computed_periods()),
+            "default_period": default_quarter(
+                computed_periods(), timezone.localtime(clock()).date()
+            ),
             "can_draft": can(actor, "bulletins.draft"),
             "can_issue": can(actor, "bulletins.issue"),
         },
