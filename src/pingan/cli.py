@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pingan.core.cli import add_format
+
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingan.settings.production")
@@ -243,12 +245,6 @@ def _print_summary(what: str, summary: Any) -> None:
     else:
         text = _("%(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
     print(text % counts)
-
-
-def add_format(parser: argparse.ArgumentParser, default: str = "csv") -> None:
-    """Add the --format and -o options of export commands."""
-    parser.add_argument("--format", choices=["csv", "xlsx", "json"], default=default)
-    parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
 
 def build_parser() -> argparse.ArgumentParser:

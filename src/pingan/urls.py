@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from pingan.web.access import public
+from pingan.accounts.access import public
 
 urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),

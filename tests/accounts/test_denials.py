@@ -73,7 +73,7 @@ def test_an_api_refusal_is_audited(make_user, binzhou):
 def test_a_denial_that_cannot_be_audited_is_still_refused(make_user, monkeypatch, caplog):
     from django.db import OperationalError
 
-    from pingan.web import access
+    from pingan.accounts import access
 
     def locked(**kwargs):
         raise OperationalError("database is locked")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from pingan.accounts.access import audit_denial
 from pingan.api.auth import API_AUTH
 from pingan.api.docs import LocalSwagger
 from pingan.core.limits import size_reason
@@ -19,7 +20,6 @@ from pingan.reporting import api as reporting_api
 from pingan.schemes import api as schemes_api
 from pingan.scores import api as scores_api
 from pingan.units import api as units_api
-from pingan.web.access import audit_denial
 
 api = NinjaAPI(
     title="pingan API",

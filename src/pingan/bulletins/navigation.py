@@ -2,6 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pingan.web.navigation import NavItem
+from pingan.core.navigation import NavItem
 
 NAV = [NavItem(_("Bulletins"), "bulletins:list", "bulletins.view", order=31)]

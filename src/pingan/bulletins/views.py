@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingan.accounts.access import requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
 from pingan.bulletins import selectors, services
@@ -20,7 +21,6 @@ from pingan.schemes.selectors import current_version
 from pingan.scores.presentation import provisional_text
 from pingan.scores.selectors import clock, computed_periods, is_provisional
 from pingan.scores.views import default_quarter
-from pingan.web.access import requires
 
 
 def _language() -> str:

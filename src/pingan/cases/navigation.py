@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pingan.web.navigation import NavItem
+from pingan.core.navigation import NavItem
 
 NAV = [
     NavItem(_("Matters"), "cases:list", "cases.view", order=40),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingan.accounts.access import public, requires
 from pingan.accounts.actor import actor_from_request, client_address
 from pingan.accounts.permissions import can
 from pingan.cases import forms, selectors, services
@@ -29,7 +30,6 @@ from pingan.cases.models import (
 )
 from pingan.cases.summary import summary_docx
 from pingan.core.problems import Conflict, InputRefused
-from pingan.web.access import public, requires
 
 LIST_FILTERS = ("status", "category", "grade")
 

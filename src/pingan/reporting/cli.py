@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pingan.core.cli import add_format
+
 
 def cmd_figures_import(args: argparse.Namespace) -> int:
     """Import figures as drafts, or (with --approve --reason) as approved historical figures."""
@@ -65,7 +67,6 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the figures and reporting commands."""
-    from pingan.cli import add_format
 
     figures = subparsers.add_parser("figures", help="monthly figures").add_subparsers(
         dest="action", required=True

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingan.accounts.access import requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can, require_body
 from pingan.core.exports import FORMATS
@@ -24,7 +25,6 @@ from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
 from pingan.schemes.models import ReportingBody
 from pingan.units.models import OrgUnit
-from pingan.web.access import requires
 
 
 def _problems_message(request: HttpRequest, refused: InputRefused) -> None:

@@ -2,6 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pingan.web.navigation import NavItem
+from pingan.core.navigation import NavItem
 
 NAV = [NavItem(_("Schemes"), "schemes:list", "schemes.view", order=75)]

@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from pingan.accounts.access import requires
 from pingan.schemes.models import Scheme
 from pingan.schemes.selectors import get_version, scheme_as_dict
-from pingan.web.access import requires
 
 
 @requires("schemes.view")

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pingan.core.cli import add_format
+
 
 def register(sub: Any) -> None:
     """Add the scoring commands to the `pingan` command."""
-    from pingan.cli import add_format
 
     compute = sub.add_parser(
         "compute", help="compute quarterly results (all quarters with figures by default)"

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingan.accounts.access import requires
 from pingan.accounts.actor import Actor, actor_from_request
 from pingan.accounts.permissions import can, require_unit
 from pingan.audit.services import record_export
@@ -36,7 +37,6 @@ from pingan.scores.presentation import (
     warnings_of,
 )
 from pingan.units.models import OrgUnit
-from pingan.web.access import requires
 
 PAGE_SIZE = 100
 TIER_FILTERS = ("red", "orange", "yellow", "none")

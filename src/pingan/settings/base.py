@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "pingan.web.access.DenialAuditMiddleware",
+    "pingan.accounts.access.DenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "pingan.urls"

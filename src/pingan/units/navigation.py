@@ -2,6 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pingan.web.navigation import NavItem
+from pingan.core.navigation import NavItem
 
 NAV = [NavItem(_("Units"), "units:list", "units.view", order=70)]

@@ -10,12 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pingan.accounts.access import requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
 from pingan.core.limits import check_size
 from pingan.core.problems import InputRefused
 from pingan.units import selectors, services
-from pingan.web.access import requires
 
 
 @requires("units.view")

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
-from pingan.web.navigation import all_items
+from pingan.core.navigation import all_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

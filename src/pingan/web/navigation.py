@@ -1,37 +1,11 @@
-"""Navigation entries. Each app may declare `NAV` in its own `navigation.py`."""
+"""Navigation entries of the shell: the home page, the audit log and the accounts pages."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from functools import cache
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class NavItem:
-    """A link in the top navigation, shown to those allowed to do `action`."""
-
-    label: str | Promise
-    url_name: str
-    action: str
-    order: int = 50
-
+from pingan.core.navigation import NavItem
 
 NAV = [
     NavItem(_("Home"), "web:home", "home.view", order=0),
     NavItem(_("Audit log"), "web:audit_log", "audit.read", order=90),
     NavItem(_("Accounts"), "web:accounts", "accounts.view", order=91),
 ]
-
-
-@cache
-def all_items() -> list[NavItem]:
-    """Every declared navigation entry, ordered."""
-    from pingan.core.discovery import app_modules
-
-    items = [
-        item for _label, module in app_modules("navigation") for item in getattr(module, "NAV", [])
-    ]
-    return sorted(items, key=lambda item: item.order)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts import services as account_services
+from pingan.accounts.access import public, requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.roles import Role
 from pingan.audit.selectors import audit_records
 from pingan.core.problems import InputRefused
-from pingan.web.access import public, requires
 from pingan.web.forms import GrantRoleForm, LoginForm, NewUserForm, PasswordChangeForm
 from pingan.web.home import home_cards
 

@@ -20,6 +20,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pingan.accounts.access import public
 from pingan.accounts.actor import client_address
 from pingan.cases import services
 from pingan.cases.models import CLOSED_STATUSES, Category, Matter, Status
@@ -28,7 +29,6 @@ from pingan.cases.services import authenticate_api_key, resolve_merged
 from pingan.core.problems import InputRefused
 from pingan.core.text import control_character_problems, fields_text, xml_safe
 from pingan.units.models import OrgUnit
-from pingan.web.access import public
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
