@@ -12,6 +12,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Write one archive with a consistent snapshot of the database and the data folder's files."""
     from django.utils.translation import gettext as _
 
+    # local import: services load when the command runs, not for every `pingan` invocation
     from pingan.accounts.actor import command_line_actor
     from pingan.backup.services import BackupFailed, create_backup
 
@@ -39,6 +40,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Check a backup's checksums, restore it into an empty target, then verify the audit chain."""
     from django.utils.translation import gettext as _
 
+    # local import: services load when the command runs, not for every `pingan` invocation
     from pingan.audit.cli import cmd_audit_verify
     from pingan.backup.services import BackupFailed, restore_backup
 
