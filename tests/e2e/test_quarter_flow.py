@@ -10,7 +10,7 @@ from pingan.cli import main
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.schemes.models import Indicator
-from pingan.scores.export import score_text
+from pingan.scores.formats import score_text
 from tests.conftest import TEST_PASSWORD
 
 MONTHS = ["2026-04", "2026-05", "2026-06"]

@@ -13,7 +13,8 @@ from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import require, require_unit
 from pingan.core.exports import rows_to_bytes
 from pingan.scores import selectors
-from pingan.scores.export import SCORE_COLUMNS, explanation_rows, export_rows, score_text
+from pingan.scores.export import SCORE_COLUMNS, explanation_rows, export_rows
+from pingan.scores.formats import score_text
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 

@@ -103,7 +103,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     import os
 
     from pingan.core.problems import InputRefused, Problem
-    from pingan.scores.export import explanation_rows, score_text
+    from pingan.scores.export import explanation_rows
+    from pingan.scores.formats import score_text
     from pingan.scores.selectors import missing_cells, run_is_provisional
 
     language = os.environ.get("PINGAN_LANGUAGE", "zh-hans")

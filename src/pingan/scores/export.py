@@ -7,6 +7,7 @@ from typing import Any
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_export
+from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.selectors import results_for, run_is_provisional
 
@@ -27,16 +28,6 @@ SCORE_COLUMNS = [
     "complete",
     "provisional",
 ]
-
-
-def score_text(value: float | None) -> str:
-    """A score as exported and printed everywhere: two decimals ("" for a withheld unit)."""
-    return "" if value is None else "%.2f" % value
-
-
-def flag_text(value: bool) -> str:
-    """A yes/no column of the exports: "true" or "false"."""
-    return "true" if value else "false"
 
 
 def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> list[dict[str, Any]]:

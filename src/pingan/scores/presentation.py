@@ -13,7 +13,7 @@ from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import can
 from pingan.scores import selectors
 from pingan.scores.charts import sparkline_svg, tier_label
-from pingan.scores.export import score_text
+from pingan.scores.formats import score_text
 from pingan.scores.models import CellStatus, QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 

@@ -15,8 +15,21 @@ from pingan.accounts.roles import Role
 from pingan.core.periods import quarter_months, quarter_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
+from pingan.reporting.models import Figure
+from pingan.reporting.periods import deadline, local_zone
+from pingan.schemes.models import Indicator
 from pingan.schemes.selectors import current_version
-from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreChange, ScoreRun
+from pingan.scores.charts import tier_label
+from pingan.scores.formats import score_text
+from pingan.scores.models import (
+    CellStatus,
+    Deduction,
+    KeyManagementMark,
+    QuarterResult,
+    ScoreChange,
+    ScoreRun,
+    UnitBoundary,
+)
 from pingan.units.models import OrgUnit
 
 
@@ -222,9 +235,6 @@ def map_data(
     run: ScoreRun, class_code: str, scope: set[int] | None, language: str
 ) -> dict[str, Any]:
     """GeoJSON of the class's units that have a boundary, each feature carrying its tier and score."""
-    from pingan.scores.charts import tier_label
-    from pingan.scores.export import score_text
-    from pingan.scores.models import UnitBoundary
 
     results = {r.unit_id: r for r in scored(scoped_results(run, class_code, scope))}
     boundaries = UnitBoundary.objects.filter(unit_id__in=list(results)).order_by("unit__code")
@@ -247,21 +257,18 @@ def map_data(
 
 def indicator_names(version: Any, language: str) -> dict[str, str]:
     """Indicator code → name in the language, for a scheme version."""
-    from pingan.schemes.models import Indicator
 
     return {i.code: i.display_name(language) for i in Indicator.objects.filter(version=version)}
 
 
 def figure_submissions(figure_ids: list[int]) -> dict[int, int]:
     """Approved figure id → the submission (version) it belongs to."""
-    from pingan.reporting.models import Figure
 
     return dict(Figure.objects.filter(pk__in=figure_ids).values_list("pk", "submission_id"))
 
 
 def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
     """Per indicator: months of the quarter with an approved figure, of those expected (months the unit was open)."""
-    from pingan.scores.models import CellStatus
 
     counts: dict[str, list[int]] = {}
     for code, status in (
@@ -279,7 +286,6 @@ def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
 
 def boundary_codes() -> list[str]:
     """Codes of the units that have a stored boundary."""
-    from pingan.scores.models import UnitBoundary
 
     return list(UnitBoundary.objects.order_by("unit__code").values_list("unit__code", flat=True))
 
@@ -299,14 +305,12 @@ def runs_of(version: Any) -> dict[str, ScoreRun]:
 
 def final_from(period: str, deadline_day: int) -> dt.datetime:
     """The instant a quarter becomes final: the reporting deadline of its last month has passed."""
-    from pingan.reporting.periods import deadline
 
     return deadline(quarter_months(period)[-1], deadline_day)
 
 
 def final_on(period: str, deadline_day: int) -> dt.date:
     """The first (local) day on which the quarter is final."""
-    from pingan.reporting.periods import local_zone
 
     return final_from(period, deadline_day).astimezone(local_zone()).date()
 
@@ -338,7 +342,6 @@ def scored(results: QuerySet[QuarterResult]) -> QuerySet[QuarterResult]:
 
 def indicator_bodies(version: Any, language: str) -> dict[str, tuple[str, str]]:
     """Indicator code → (indicator name, name of the reporting body responsible for it)."""
-    from pingan.schemes.models import Indicator
 
     return {
         i.code: (i.display_name(language), i.body.display_name(language))
@@ -350,7 +353,6 @@ def missing_cells(
     results: list[QuarterResult], version: Any, language: str
 ) -> dict[int, list[dict[str, str]]]:
     """Result id → its missing cells: indicator code and name, month, responsible body (one query)."""
-    from pingan.scores.models import CellStatus, Deduction
 
     if not results:
         return {}

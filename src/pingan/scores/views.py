@@ -27,7 +27,7 @@ from pingan.schemes.selectors import current_version
 from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
-from pingan.scores.export import flag_text, score_text
+from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
     FLAG_LABELS,
