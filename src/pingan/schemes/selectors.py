@@ -17,6 +17,17 @@ def known_class_codes() -> set[str]:
     return codes
 
 
+def dropped_class_codes(scheme_code: str) -> set[str]:
+    """Class codes the scheme's latest version no longer has that its previous version had."""
+    versions = list(SchemeVersion.objects.filter(scheme__code=scheme_code).order_by("-number")[:2])
+    if len(versions) < 2:
+        return set()
+    latest, previous = versions
+    return set(previous.classes.values_list("code", flat=True)) - set(
+        latest.classes.values_list("code", flat=True)
+    )
+
+
 def current_version(code: str | None = None) -> SchemeVersion | None:
     """The latest version of the named scheme, or of the first scheme loaded when no code is given."""
     schemes = Scheme.objects.order_by("pk")

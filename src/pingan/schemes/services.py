@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
 from pingan.audit.services import record_event
 from pingan.core import events
-from pingan.core.problems import InputRefused, Problem
 from pingan.schemes.loader import content_hash, parse_scheme
 from pingan.schemes.models import (
     ClassIndicator,
@@ -22,7 +20,6 @@ from pingan.schemes.models import (
     SchemeClass,
     SchemeVersion,
 )
-from pingan.units.models import OrgUnit
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,6 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
         latest = scheme.latest_version()
         if latest is not None and latest.content_hash == digest:
             return LoadResult(latest, False)
-        _check_units_keep_a_class(scheme, latest, content)
         version = _create_version(
             scheme, (latest.number + 1) if latest else 1, content, digest, source
         )
@@ -59,30 +55,6 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
             reason="scheme.load:%s v%d" % (scheme.code, version.number),
         )
     return LoadResult(version, True)
-
-
-def _check_units_keep_a_class(
-    scheme: Scheme, latest: SchemeVersion | None, content: dict[str, Any]
-) -> None:
-    if latest is None:
-        return
-    dropped = set(latest.classes.values_list("code", flat=True)) - {
-        c["code"] for c in content["classes"]
-    }
-    in_use = sorted(
-        set(OrgUnit.objects.filter(eval_class__in=dropped).values_list("eval_class", flat=True))
-    )
-    if in_use:
-        raise InputRefused(
-            [
-                Problem(
-                    None,
-                    "classes",
-                    _("class %(code)s is still used by units; move them first") % {"code": c},
-                )
-                for c in in_use
-            ]
-        )
 
 
 def _create_version(

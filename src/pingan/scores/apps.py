@@ -3,17 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ScoresConfig(AppConfig):
-    """Quarterly results."""
+    """Quarterly results; its reactions to other apps' events are in `subscribers.py`."""
 
     name = "pingan.scores"
     label = "scores"
     verbose_name = _("Scores")
-
-    def ready(self) -> None:
-        """Owe a recomputation whenever figures, a scheme or covariates change."""
-        from pingan.core import events
-        from pingan.scores import tasks
-
-        events.subscribe(events.FIGURES_CHANGED, tasks.figures_changed)
-        events.subscribe(events.SCHEME_CHANGED, tasks.inputs_of_computed_quarters_changed)
-        events.subscribe(events.COVARIATES_CHANGED, tasks.inputs_of_computed_quarters_changed)

@@ -7,15 +7,13 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
+from pingan.accounts.permissions import allowed_roles, require
 from pingan.units.models import Covariate, OrgUnit
 
 
 def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
     """Units the actor may see: all, or for a unit viewer their own unit and those below it."""
     require(actor, "units.view")
-    from pingan.accounts.permissions import allowed_roles
-
     wide = actor.roles & (allowed_roles("units.view") - {"unit_viewer", "handler"})
     units = OrgUnit.objects.select_related("parent").order_by("code")
     if wide:
@@ -40,3 +38,9 @@ def evaluated_units(*, class_codes: list[str], first: dt.date, last: dt.date) ->
     """Units of the given classes that are open on some day of [first, last], by code."""
     units = OrgUnit.objects.filter(eval_class__in=class_codes).order_by("code")
     return [u for u in units if u.is_open_during(first, last)]
+
+
+def classes_in_use(class_codes: set[str]) -> list[str]:
+    """Those of `class_codes` that some unit is evaluated in, sorted."""
+    used = OrgUnit.objects.filter(eval_class__in=class_codes).values_list("eval_class", flat=True)
+    return sorted(set(used))

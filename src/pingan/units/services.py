@@ -19,6 +19,7 @@ from pingan.core import events
 from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table
+from pingan.schemes.selectors import known_class_codes
 from pingan.units.models import Covariate, Level, OrgUnit
 
 UNIT_COLUMNS = ["code", "name", "class", "parent_code", "opened_on", "closed_on"]
@@ -76,8 +77,6 @@ def import_units(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportS
 
 
 def _validate_unit_rows(raw_rows: list[tuple[int, dict[str, str]]]) -> list[UnitRow]:
-    from pingan.schemes.selectors import known_class_codes
-
     problems: list[Problem] = []
     rows: list[UnitRow] = []
     classes = known_class_codes()
