@@ -9,33 +9,21 @@ from typing import IO, Any
 from django.core.management import call_command
 from django.utils import timezone
 
-from pingan.accounts.actor import Actor, Grant, command_line_actor
-from pingan.accounts.models import User
-from pingan.accounts.roles import Role
+from pingan.accounts.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
+from pingan.demo_data import bulletins as demo_data_bulletins
 from pingan.demo_data import generate
-from pingan.schemes.models import ReportingBody
+from pingan.demo_data import reporting as demo_data_reporting
+from pingan.demo_data import scores as demo_data_scores
+from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accounts
 from pingan.schemes.services import load_scheme
-from pingan.units.models import OrgUnit
 from pingan.units.services import import_covariates, import_units
 
-DEMO_PASSWORD = "Demo-pingan-2026"  # noqa: S105 - published demo password, printed at start
-
-# username, role, body code, unit code, display name
-DEMO_ACCOUNTS = [
-    ("sysadmin", Role.SYSTEM_ADMIN, None, None, "系统管理员"),
-    ("secadmin", Role.SECURITY_ADMIN, None, None, "安全管理员"),
-    ("auditadmin", Role.AUDIT_ADMIN, None, None, "审计管理员"),
-    ("analyst", Role.ANALYST, None, None, "维稳办分析员"),
-    ("officehead", Role.OFFICE_HEAD, None, None, "维稳办主任"),
-    ("clerk", Role.CLERK, "police", None, "公安局填报员"),
-    ("reviewer", Role.REVIEWER, "police", None, "公安局分管领导"),
-    ("approver", Role.APPROVER, "police", None, "公安局主要领导"),
-    ("unitviewer", Role.UNIT_VIEWER, None, "BZ01", "滨城区查看员"),
-    ("leader", Role.LEADER, None, None, "市领导"),
-    ("dispatcher", Role.DISPATCHER, None, None, "综治中心受理员"),
-    ("handler", Role.HANDLER, None, "BZ01", "滨城区调解员"),
-]
+__all__ = [
+    "DEMO_PASSWORD",
+    "build_demo",
+    "demo_months",
+]  # the matters demo still reads the password here
 
 
 def demo_months(today: dt.date) -> tuple[list[str], str]:
@@ -61,53 +49,19 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
     history, live = demo_months(today)
     years = sorted({int(m[:4]) for m in [*history, live]} | {today.year})
     import_covariates(actor=system, data=generate.covariates_csv(years))
-    _ensure_accounts(system)
+    ensure_accounts(system)
     _run_hooks(history=history, live=live, version=version, out=out)
     run_owed_jobs()
     _print_welcome(out)
 
 
-def _ensure_accounts(system: Actor) -> None:
-    from pingan.accounts.services import bootstrap_admin, create_user, grant_role
-
-    security = None
-    for username, role, _body, _unit, name in DEMO_ACCOUNTS:
-        if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-            user = bootstrap_admin(
-                actor=system,
-                username=username,
-                password=DEMO_PASSWORD,
-                role=role,
-                display_name=name,
-            )
-            if role == Role.SECURITY_ADMIN:
-                security = Actor(
-                    user=user,
-                    grants=(Grant(role=Role.SECURITY_ADMIN),),
-                    channel="cli",
-                    source=system.source,
-                )
-    assert security is not None
-    for username, role, body, unit, name in DEMO_ACCOUNTS:
-        if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-            continue
-        user = User.objects.filter(username=username).first() or create_user(
-            actor=security, username=username, password=DEMO_PASSWORD, display_name=name
-        )
-        body_id = ReportingBody.objects.get(code=body).pk if body else None
-        unit_id = OrgUnit.objects.get(code=unit).pk if unit else None
-        if not user.assignments.filter(role=role, body_id=body_id, unit_id=unit_id).exists():  # type: ignore[attr-defined]
-            grant_role(actor=security, user=user, role=role, body_id=body_id, unit_id=unit_id)
-
-
 def _run_hooks(**context: Any) -> None:
-    """Let the reporting, scoring and matters apps add their demo data through their services."""
-    from pingan.bulletins import demo as bulletins_demo
-    from pingan.cases import demo as cases_demo
-    from pingan.reporting import demo as reporting_demo
-    from pingan.scores import demo as scores_demo
+    """Let the reporting, scoring, matters and bulletins builders add their data through the services."""
+    from pingan.cases import (
+        demo as cases_demo,  # local import: moves to demo_data with the matters app
+    )
 
-    for module in (reporting_demo, scores_demo, cases_demo, bulletins_demo):
+    for module in (demo_data_reporting, demo_data_scores, cases_demo, demo_data_bulletins):
         module.build(**context)
 
 

@@ -110,7 +110,7 @@ def test_cli_refuses_a_quarter_without_results(demo_units, tmp_path, capsys, mon
 
 
 def test_demo_issues_once_and_skips_without_results(demo_units, make_user):
-    from pingan.bulletins import demo
+    from pingan.demo_data import bulletins as demo
 
     make_user("analyst", username="analyst")
     make_user("office_head", username="officehead")
@@ -136,7 +136,7 @@ def test_demo_issues_once_and_skips_without_results(demo_units, make_user):
 
 
 def test_last_complete_quarter():
-    from pingan.bulletins.demo import last_complete_quarter
+    from pingan.demo_data.bulletins import last_complete_quarter
 
     assert last_complete_quarter(["2026-08", "2026-09"], "2026-10") == "2026Q3"
     assert last_complete_quarter(["2026-09", "2026-10"], "2026-11") == "2026Q3"

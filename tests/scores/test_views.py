@@ -390,7 +390,7 @@ def test_bad_boundaries_list_every_problem_and_store_nothing(results, login):
 
 @pytest.mark.django_db
 def test_demo_boundaries_load_once(demo_units, system_actor):
-    from pingan.scores.boundaries import load_demo_boundaries
+    from pingan.demo_data.scores import load_demo_boundaries
 
     assert load_demo_boundaries(system_actor) == 10
     assert load_demo_boundaries(system_actor) == 0

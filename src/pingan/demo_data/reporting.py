@@ -9,6 +9,8 @@ from typing import IO
 from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor
 from pingan.accounts.models import User
 from pingan.accounts.roles import Role
+from pingan.accounts.services import create_user, grant_role
+from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.demo_data.generate import monthly_counts
 from pingan.reporting import services
 from pingan.reporting.models import Submission
@@ -126,9 +128,6 @@ def _live_submission(
 
 def _staff(body: ReportingBody, role: str) -> Actor:
     """The demo account of a body role: clerk/reviewer/approver for police, `<role>_<body>` for the others."""
-    from pingan.accounts.services import create_user, grant_role
-    from pingan.demo import DEMO_PASSWORD
-
     username = role if body.code == "police" else "%s_%s" % (role, body.code)
     user = User.objects.filter(username=username).first()
     if user is None:

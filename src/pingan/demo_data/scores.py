@@ -1,13 +1,16 @@
-"""Demo: do the owed recomputations, so every quarter of the demo city's approved figures is scored."""
+"""Demo scores: the owed recomputations done, and schematic boundaries of the class-A units."""
 
 from __future__ import annotations
 
+import json
 from typing import IO, Any
 
-from pingan.accounts.actor import command_line_actor
+from pingan.accounts.actor import Actor, command_line_actor
 from pingan.core.jobs import run_owed_jobs
-from pingan.scores.boundaries import load_demo_boundaries
-from pingan.scores.models import ScoreRun
+from pingan.demo_data.boundaries import demo_feature_collection
+from pingan.scores.boundaries import upload_boundaries
+from pingan.scores.models import ScoreRun, UnitBoundary
+from pingan.units.models import OrgUnit
 
 
 def build(*, out: IO[str], **_context: Any) -> None:
@@ -18,3 +21,12 @@ def build(*, out: IO[str], **_context: Any) -> None:
     out.write(
         "scores: %d schematic unit boundaries loaded\n" % load_demo_boundaries(command_line_actor())
     )
+
+
+def load_demo_boundaries(actor: Actor) -> int:
+    """Load the demo city's schematic boundaries of its class-A units (idempotent)."""
+    codes = set(OrgUnit.objects.filter(eval_class="A").values_list("code", flat=True))
+    collection = demo_feature_collection(sorted(codes))
+    if UnitBoundary.objects.filter(unit__code__in=codes).count() == len(codes):
+        return 0
+    return upload_boundaries(actor=actor, data=json.dumps(collection).encode("utf-8"))

@@ -127,14 +127,3 @@ def _valid_ring(ring: Any) -> bool:
         if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
             return False
     return bool(ring[0][:2] == ring[-1][:2])
-
-
-def load_demo_boundaries(actor: Actor) -> int:
-    """Load the demo city's schematic boundaries of its class-A units (idempotent)."""
-    from pingan.demo_data.boundaries import demo_feature_collection
-
-    codes = set(OrgUnit.objects.filter(eval_class="A").values_list("code", flat=True))
-    collection = demo_feature_collection(sorted(codes))
-    if UnitBoundary.objects.filter(unit__code__in=codes).count() == len(codes):
-        return 0
-    return upload_boundaries(actor=actor, data=json.dumps(collection).encode("utf-8"))
