@@ -1,7 +1,7 @@
 """The `pingan` command. Exit status: 0 success; 1 the input was refused; 2 usage.
 
-Each app adds its commands through its `cli.py` module with `register(subparsers)`; every command
-calls the apps' services and nothing else.
+Each app adds its commands through its `cli.py` module with `register(subparsers)`, found by name
+in the order of INSTALLED_APPS (ADR 0001); every command calls the apps' services and nothing else.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from pingan.core.cli import add_format
+from pingan.core.discovery import app_modules
+from pingan.core.exports import rows_to_bytes, write_output
+from pingan.core.problems import Conflict, InputRefused
+from pingan.core.tabular import read_path, utf8_text
 
 
 def _setup_django() -> None:
@@ -25,7 +29,7 @@ def _setup_django() -> None:
 
 
 def _actor() -> Any:
-    from pingan.accounts.actor import command_line_actor
+    from pingan.accounts.actor import command_line_actor  # local import: only after django.setup()
 
     return command_line_actor()
 
@@ -41,7 +45,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo city (idempotent) and serve it unless --no-serve."""
-    from pingan.demo import build_demo
+    from pingan.demo import build_demo  # local import: only after django.setup()
 
     build_demo(out=sys.stdout)
     if args.no_serve:
@@ -80,8 +84,8 @@ def serve(port: int, *, worker: bool = True) -> int:
 
     from waitress.server import create_server
 
-    from pingan.core.jobs import worker_thread
-    from pingan.wsgi import application
+    from pingan.core.jobs import worker_thread  # local import: only after django.setup()
+    from pingan.wsgi import application  # local import: only after django.setup()
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
@@ -105,7 +109,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Run the job worker alone; with --once, do the work owed now and exit."""
     from django.utils.translation import gettext as _
 
-    from pingan.core.jobs import Worker, retry_failed, run_owed_jobs
+    from pingan.core.jobs import (  # local import: only after django.setup()
+        Worker,
+        retry_failed,
+        run_owed_jobs,
+    )
 
     if args.retry_failed:
         print(_("failed jobs put back in the queue: %(n)d") % {"n": retry_failed()})
@@ -127,8 +135,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.utils.translation import gettext as _
 
-    from pingan.core.jobs import owed_jobs
-    from pingan.scores.tasks import unowed_stale_quarters
+    from pingan.core.jobs import owed_jobs  # local import: only after django.setup()
+    from pingan.scores.tasks import unowed_stale_quarters  # local import: only after django.setup()
 
     minutes = settings.PINGAN_OWED_WORK_MINUTES if args.older_than is None else args.older_than
     owed = owed_jobs(older_than=dt.timedelta(minutes=minutes))
@@ -157,8 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_scheme_load(args: argparse.Namespace) -> int:
     """Load a scheme TOML file."""
-    from pingan.core.tabular import read_path, utf8_text
-    from pingan.schemes.services import load_scheme
+    from pingan.schemes.services import load_scheme  # local import: only after django.setup()
 
     result = load_scheme(actor=_actor(), source=utf8_text(read_path(args.file)))
     state = "loaded as new version" if result.created else "unchanged, still version"
@@ -168,7 +175,10 @@ def cmd_scheme_load(args: argparse.Namespace) -> int:
 
 def cmd_scheme_show(args: argparse.Namespace) -> int:
     """Show a scheme as JSON or text."""
-    from pingan.schemes.selectors import get_version, scheme_as_dict
+    from pingan.schemes.selectors import (  # local import: only after django.setup()
+        get_version,
+        scheme_as_dict,
+    )
 
     version = get_version(args.code, args.version)
     if version is None:
@@ -198,8 +208,7 @@ def cmd_units_import(args: argparse.Namespace) -> int:
     """Import units from CSV or XLSX."""
     from django.utils.translation import gettext as _
 
-    from pingan.core.tabular import read_path
-    from pingan.units.services import import_units
+    from pingan.units.services import import_units  # local import: only after django.setup()
 
     summary = import_units(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
     _print_summary(_("units"), summary)
@@ -208,8 +217,10 @@ def cmd_units_import(args: argparse.Namespace) -> int:
 
 def cmd_units_export(args: argparse.Namespace) -> int:
     """Export units."""
-    from pingan.core.exports import rows_to_bytes, write_output
-    from pingan.units.services import UNIT_COLUMNS, export_units
+    from pingan.units.services import (  # local import: only after django.setup()
+        UNIT_COLUMNS,
+        export_units,
+    )
 
     rows = export_units(actor=_actor())
     columns = [*UNIT_COLUMNS, "name_en"] if args.format == "json" else UNIT_COLUMNS
@@ -221,8 +232,7 @@ def cmd_covariates_import(args: argparse.Namespace) -> int:
     """Import yearly covariates."""
     from django.utils.translation import gettext as _
 
-    from pingan.core.tabular import read_path
-    from pingan.units.services import import_covariates
+    from pingan.units.services import import_covariates  # local import: only after django.setup()
 
     summary = import_covariates(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
     _print_summary(_("covariate values"), summary)
@@ -319,15 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     cimport.add_argument("--dry-run", action="store_true")
     cimport.set_defaults(func=cmd_covariates_import)
 
-    from pingan.audit import cli as audit_cli
-    from pingan.backup import cli as backup_cli
-    from pingan.bulletins import cli as bulletins_cli
-    from pingan.cases import cli as cases_cli
-    from pingan.reporting import cli as reporting_cli
-    from pingan.scores import cli as scores_cli
-
-    for module in (audit_cli, reporting_cli, scores_cli, bulletins_cli, cases_cli, backup_cli):
-        module.register(sub)
+    for _label, module in app_modules("cli"):
+        if hasattr(module, "register"):  # core's cli module holds helpers, not commands
+            module.register(sub)
     return parser
 
 
@@ -335,8 +339,6 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
     """Run a command, turning refusals into exit status 1 with every problem listed."""
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
-
-    from pingan.core.problems import Conflict, InputRefused
 
     try:
         return func(args)

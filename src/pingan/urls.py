@@ -1,19 +1,28 @@
-"""Root URLs: the shell, each app's pages under its own prefix, the API and Open311."""
+"""Root URLs: the language switch, Open311, and every app's `urls.py`, found by name (ADR 0001).
+
+An app's URL module is mounted at its `URL_PREFIX` (by default `<app label>/`) under the
+namespace of its `app_name`, in the order of INSTALLED_APPS.
+"""
+
+from typing import Any
 
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from pingan.accounts.access import public
+from pingan.core.discovery import app_modules
+
+
+def app_urls() -> list[Any]:
+    """One include per installed app that has a `urls.py`, at the prefix the module names."""
+    return [
+        path(getattr(module, "URL_PREFIX", label + "/"), include(module))
+        for label, module in app_modules("urls")
+    ]
+
 
 urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("api/", include("pingan.api.urls")),
     path("open311/v2/", include("pingan.cases.open311.urls", namespace="open311")),
-    path("units/", include("pingan.units.urls", namespace="units")),
-    path("schemes/", include("pingan.schemes.urls", namespace="schemes")),
-    path("reporting/", include("pingan.reporting.urls", namespace="reporting")),
-    path("scores/", include("pingan.scores.urls", namespace="scores")),
-    path("bulletins/", include("pingan.bulletins.urls", namespace="bulletins")),
-    path("cases/", include("pingan.cases.urls", namespace="cases")),
-    path("", include("pingan.web.urls", namespace="web")),
+    *app_urls(),
 ]

@@ -14,12 +14,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pingan.accounts.access import audit_denial
 from pingan.api.auth import API_AUTH
 from pingan.api.docs import LocalSwagger
+from pingan.core.discovery import app_modules
 from pingan.core.limits import size_reason
 from pingan.core.problems import Conflict, InputRefused
-from pingan.reporting import api as reporting_api
-from pingan.schemes import api as schemes_api
-from pingan.scores import api as scores_api
-from pingan.units import api as units_api
 
 api = NinjaAPI(
     title="pingan API",
@@ -128,10 +125,6 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     )
 
 
-for _app, _router in [
-    ("units", units_api.router),
-    ("schemes", schemes_api.router),
-    ("reporting", reporting_api.router),
-    ("scores", scores_api.router),
-]:
-    api.add_router("/" + _app + "/", _router)
+for _label, _module in app_modules("api"):
+    # Each app's `api.py` (ADR 0001) adds its `router` at /api/<app>/, in the order of INSTALLED_APPS.
+    api.add_router("/" + _label + "/", _module.router)

@@ -5,6 +5,7 @@ from django.urls import path
 from pingan.web import views
 
 app_name = "web"
+URL_PREFIX = ""
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
