@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pingan.backup.services import Summary
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -14,26 +18,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     # local import: services load when the command runs, not for every `pingan` invocation
     from pingan.accounts.actor import command_line_actor
-    from pingan.backup.services import BackupFailed, create_backup
+    from pingan.backup.services import create_backup
 
-    try:
-        summary = create_backup(actor=command_line_actor(), output=Path(args.output))
-    except BackupFailed as exc:
-        print("pingan: " + _("backup failed: %(reason)s") % {"reason": exc}, file=sys.stderr)
-        return 1
-    print(
-        _(
+    return _report(
+        lambda: create_backup(actor=command_line_actor(), output=Path(args.output)),
+        failed=_("backup failed: %(reason)s"),
+        done=_(
             "backup written to %(file)s: %(vendor)s database and %(n)d files; audit chain at record %(seq)d, hash %(hash)s"
-        )
-        % {
-            "file": args.output,
-            "vendor": summary.vendor,
-            "n": summary.files,
-            "seq": summary.head.seq,
-            "hash": summary.head.hash,
-        }
+        ),
+        file=args.output,
     )
-    return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -42,26 +36,39 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # local import: services load when the command runs, not for every `pingan` invocation
     from pingan.audit.cli import cmd_audit_verify
-    from pingan.backup.services import BackupFailed, restore_backup
+    from pingan.backup.services import restore_backup
+
+    status = _report(
+        lambda: restore_backup(archive=Path(args.file), replace=args.force),
+        failed=_("restore failed: %(reason)s"),
+        done=_(
+            "restored from %(file)s: %(vendor)s database and %(n)d files; audit chain at record %(seq)d, hash %(hash)s"
+        ),
+        file=args.file,
+    )
+    return status or cmd_audit_verify(argparse.Namespace(anchor=[]))
+
+
+def _report(work: Callable[[], Summary], *, failed: str, done: str, file: str) -> int:
+    """Run a backup or a restore and print what it did (exit 0) or why it failed (exit 1)."""
+    from pingan.backup.services import BackupFailed  # local import: as in the commands above
 
     try:
-        summary = restore_backup(archive=Path(args.file), replace=args.force)
+        summary = work()
     except BackupFailed as exc:
-        print("pingan: " + _("restore failed: %(reason)s") % {"reason": exc}, file=sys.stderr)
+        print("pingan: " + failed % {"reason": exc}, file=sys.stderr)
         return 1
     print(
-        _(
-            "restored from %(file)s: %(vendor)s database and %(n)d files; audit chain at record %(seq)d, hash %(hash)s"
-        )
+        done
         % {
-            "file": args.file,
+            "file": file,
             "vendor": summary.vendor,
             "n": summary.files,
             "seq": summary.head.seq,
             "hash": summary.head.hash,
         }
     )
-    return cmd_audit_verify(argparse.Namespace(anchor=[]))
+    return 0
 
 
 def register(sub: Any) -> None:

@@ -16,6 +16,7 @@ TIER_COLOURS = {"red": "#c0392b", "orange": "#e67e22", "yellow": "#f1c40f", "": 
 HIGH, LOW, WITHIN = "#c0392b", "#27ae60", "#4a78b5"
 
 
+@drawing()
 def score_bars(
     *,
     names: list[str],
@@ -26,18 +27,6 @@ def score_bars(
     xlabel: str,
 ) -> ChartImage:
     """Horizontal bars of the units' scores in rank order, coloured by tier, with the tier lines."""
-    with drawing():
-        return _score_bars(names, scores, tiers, tier_lines, title, xlabel)
-
-
-def _score_bars(
-    names: list[str],
-    scores: list[float],
-    tiers: list[str],
-    tier_lines: dict[str, float],
-    title: str,
-    xlabel: str,
-) -> ChartImage:
     figure = new_figure(6.4, max(2.4, 0.32 * len(names) + 1.0))
     axes = figure.add_subplot()
     positions = np.arange(len(names))[::-1]
@@ -57,6 +46,7 @@ def _score_bars(
     return finish(figure)
 
 
+@drawing()
 def funnel_plot(
     *,
     observed: list[float],
@@ -67,18 +57,6 @@ def funnel_plot(
     ylabel: str,
 ) -> ChartImage:
     """Observed/expected ratio against expected, with the 95% and 99.8% control limits and a legend."""
-    with drawing():
-        return _funnel_plot(observed, expected, flags, title, xlabel, ylabel)
-
-
-def _funnel_plot(
-    observed: list[float],
-    expected: list[float],
-    flags: list[str],
-    title: str,
-    xlabel: str,
-    ylabel: str,
-) -> ChartImage:
     figure = new_figure(6.4, 4.0)
     axes = figure.add_subplot()
     data = funnel(np.asarray(observed, dtype=float), np.asarray(expected, dtype=float))

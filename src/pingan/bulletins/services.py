@@ -224,22 +224,42 @@ def edit_text(
     cleaned = {name: value.strip().replace("\r\n", "\n") for name, value in values.items()}
     with transaction.atomic():
         draft = Bulletin.objects.select_for_update().get(pk=bulletin_id)
-        changed = Bulletin.objects.filter(pk=draft.pk, status=Status.DRAFT, issued=False).update(
-            **cleaned, text_edited_by=actor.user, text_edited_at=timezone.now()
-        )
-        if changed != 1:
-            raise Conflict(_("Only a draft can be edited; this bulletin is already issued."))
-        record_event(
+        _change_draft(
             actor=actor,
+            draft=draft,
             event="bulletins.edit_text",
-            obj=draft,
-            detail={
-                "period": draft.period,
-                "edition": draft.edition,
-                **{name: hashlib.sha256(v.encode()).hexdigest() for name, v in cleaned.items()},
-            },
+            detail={name: hashlib.sha256(v.encode()).hexdigest() for name, v in cleaned.items()},
+            conflict=_("Only a draft can be edited; this bulletin is already issued."),
+            values={**cleaned, "text_edited_by": actor.user, "text_edited_at": timezone.now()},
         )
     return Bulletin.objects.get(pk=bulletin_id)
+
+
+def _change_draft(
+    *,
+    actor: Actor,
+    draft: Bulletin,
+    event: str,
+    detail: dict[str, object],
+    conflict: str,
+    values: dict[str, object],
+) -> None:
+    """Write `values` to a bulletin that is still a draft (compare-and-set) and audit the event.
+
+    Raises Conflict with `conflict` when the bulletin was issued meanwhile. Call inside the
+    transaction that holds the draft's row lock.
+    """
+    changed = Bulletin.objects.filter(pk=draft.pk, status=Status.DRAFT, issued=False).update(
+        **values
+    )
+    if changed != 1:
+        raise Conflict(conflict)
+    record_event(
+        actor=actor,
+        event=event,
+        obj=draft,
+        detail={"period": draft.period, "edition": draft.edition, **detail},
+    )
 
 
 def _own_text_problems(draft: Bulletin) -> list[Problem]:
@@ -331,31 +351,23 @@ def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulle
                     raise InputRefused(problems)
                 data = docx.render(document)
             digest = hashlib.sha256(data).hexdigest()
-            changed = Bulletin.objects.filter(
-                pk=draft.pk, status=Status.DRAFT, issued=False
-            ).update(
-                status=Status.ISSUED,
-                issued=True,
-                issued_by=actor.user,
-                issued_at=now,
-                doc_number=content.doc_number,
-                serial=serial,
-                issue_year=year,
-                errata_since=since,
-                sha256=digest,
-                docx=data,
-            )
-            if changed != 1:
-                raise Conflict(_("The bulletin was issued meanwhile."))
-            record_event(
+            _change_draft(
                 actor=actor,
+                draft=draft,
                 event="bulletins.issue",
-                obj=draft,
-                detail={
-                    "period": draft.period,
-                    "edition": draft.edition,
-                    "run": draft.run_id,
+                detail={"run": draft.run_id, "sha256": digest},
+                conflict=_("The bulletin was issued meanwhile."),
+                values={
+                    "status": Status.ISSUED,
+                    "issued": True,
+                    "issued_by": actor.user,
+                    "issued_at": now,
+                    "doc_number": content.doc_number,
+                    "serial": serial,
+                    "issue_year": year,
+                    "errata_since": since,
                     "sha256": digest,
+                    "docx": data,
                 },
             )
     except IntegrityError:

@@ -34,6 +34,19 @@ class _Checker:
     def fail(self, where: str, reason: str) -> None:
         self.problems.append(Problem(None, where, reason))
 
+    def entries(self, items: Any, where: str, missing: str) -> list[tuple[str, Any]]:
+        """(place, entry) of each entry of a non-empty list; a problem at `where` when there is none."""
+        if not isinstance(items, list) or not items:
+            self.fail(where, missing)
+            return []
+        return [("%s[%d]." % (where, i), item) for i, item in enumerate(items)]
+
+    def once(self, code: str, where: str, seen: set[str]) -> None:
+        """A problem when `code` was seen before in the same list; remember it."""
+        if code in seen:
+            self.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
+        seen.add(code)
+
     def text(
         self,
         table: dict[str, Any],
@@ -230,16 +243,11 @@ def _completeness(check: _Checker, table: dict[str, Any]) -> dict[str, str]:
 
 
 def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
-    if not isinstance(items, list) or not items:
-        check.fail("bodies", _("at least one reporting body is required"))
-        return []
-    bodies, seen = [], set()
-    for i, item in enumerate(items):
-        where = "bodies[%d]." % i
+    bodies: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for where, item in check.entries(items, "bodies", _("at least one reporting body is required")):
         code = check.text(item, "code", where, pattern=CODE, limit=32)
-        if code in seen:
-            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
-        seen.add(code)
+        check.once(code, where, seen)
         bodies.append(
             {
                 "code": code,
@@ -251,16 +259,11 @@ def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
 
 
 def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str, Any]]:
-    if not isinstance(items, list) or not items:
-        check.fail("indicators", _("at least one indicator is required"))
-        return []
-    indicators, seen = [], set()
-    for i, item in enumerate(items):
-        where = "indicators[%d]." % i
+    indicators: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for where, item in check.entries(items, "indicators", _("at least one indicator is required")):
         code = check.text(item, "code", where, pattern=CODE, limit=40)
-        if code in seen:
-            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
-        seen.add(code)
+        check.once(code, where, seen)
         body = check.text(item, "body", where)
         if body and body not in bodies:
             check.fail(where + "body", _("unknown reporting body %(code)s") % {"code": body})
@@ -281,16 +284,11 @@ def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str,
 def _classes(
     check: _Checker, items: Any, indicators: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    if not isinstance(items, list) or not items:
-        check.fail("classes", _("at least one class is required"))
-        return []
-    classes, seen = [], set()
-    for i, item in enumerate(items):
-        where = "classes[%d]." % i
+    classes: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for where, item in check.entries(items, "classes", _("at least one class is required")):
         code = check.text(item, "code", where, pattern=CLASS_CODE)
-        if code in seen:
-            check.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
-        seen.add(code)
+        check.once(code, where, seen)
         covariates = item.get("covariates", [])
         if not isinstance(covariates, list) or not all(isinstance(c, str) for c in covariates):
             check.fail(where + "covariates", _("must be a list of covariate names"))
@@ -311,18 +309,14 @@ def _classes(
 def _rules(
     check: _Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    if not isinstance(items, list) or not items:
-        check.fail(where + "indicators", _("a class needs at least one indicator"))
-        return []
-    rules, seen = [], set()
-    for j, item in enumerate(items):
-        place = where + "indicators[%d]." % j
+    rules: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    missing = _("a class needs at least one indicator")
+    for place, item in check.entries(items, where + "indicators", missing):
         code = check.text(item, "code", place)
         if code and code not in indicators:
             check.fail(place + "code", _("unknown indicator %(code)s") % {"code": code})
-        if code in seen:
-            check.fail(place + "code", _("duplicate code %(code)s") % {"code": code})
-        seen.add(code)
+        check.once(code, place, seen)
         if "deduction" not in item:
             check.fail(place + "deduction", _("required"))
         default_veto = bool(indicators.get(code, {}).get("veto", False))

@@ -52,7 +52,10 @@ class ChartImage:
 
 @contextmanager
 def drawing() -> Iterator[None]:
-    """Draw (and save) a chart inside this: the shipped sans face is matplotlib's only family."""
+    """Draw (and save) a chart inside this: the shipped sans face is matplotlib's only family.
+
+    Also a decorator: `@drawing()` on a function that draws and returns a chart.
+    """
     register()
     with matplotlib.rc_context(
         {"font.family": "sans-serif", "font.sans-serif": [SANS.family], "axes.unicode_minus": False}
@@ -68,7 +71,7 @@ def new_figure(width: float, height: float) -> Figure:
 def finish(figure: Figure) -> ChartImage:
     """Lay the figure out and save it, every text set in the shipped font by file (sizes kept).
 
-    Call inside `drawing()`.
+    Call inside `drawing()` (or in a function decorated with it).
     """
     texts = [t for t in figure.findobj(Text) if isinstance(t, Text)]
     for text in texts:

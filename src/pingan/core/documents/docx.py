@@ -28,14 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from pingan.core.documents.model import (
-    Figure,
-    Heading,
-    OfficialDocument,
-    Table,
-    Text,
-    numbered,
-)
+from pingan.core.documents.model import Figure, Heading, OfficialDocument, Table, Text, numbered
 from pingan.core.text import xml_safe
 
 BODY_FONT = "仿宋_GB2312"
