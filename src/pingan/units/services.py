@@ -57,7 +57,7 @@ def parse_date(text: str) -> dt.date:
 
 
 def import_units(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportSummary:
-    """Create or update units from a CSV/XLSX file with the columns of DESIGN.md."""
+    """Create or update units from a CSV/XLSX file with the columns docs/formats.md lists."""
     require(actor, "units.import")
     table = read_table(data, required=UNIT_COLUMNS[:3], optional=[*UNIT_COLUMNS[3:], "name_en"])
     rows = _validate_unit_rows(table.rows)
