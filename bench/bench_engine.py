@@ -2,8 +2,10 @@
 
 10,000 units x 60 indicators x 20 quarters, seeded. Times the full ``compute_class``
 for the latest quarter (absolute, relative with 8-quarter GLMs, 1,000-draw rank
-intervals, tiers, funnel) and the absolute part against a bare numpy expression and
-DuckDB SQL over the same data. Prints a table; writes nothing.
+intervals with their pairwise confidence sets, tiers, funnel), the confidence sets
+alone, and the absolute part against a bare numpy expression and DuckDB SQL over the
+same data. Prints a table with wall and CPU seconds and the load average; writes
+nothing.
 
 Run: uv run python bench/bench_engine.py
 """
@@ -25,8 +27,10 @@ from pingan.engine import (
     bootstrap_rates,
     compute_class,
     rank_intervals,
+    rate_shapes,
     relative_scores,
 )
+from pingan.engine.rank_sets import rank_sets, score_variances
 
 UNITS, INDICATORS, QUARTERS, MONTHS = 10_000, 60, 20, 3
 WEIGHTS = (0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -78,6 +82,7 @@ def best_of(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
 
 
 CPU_TIMES: list[float] = []
+LOAD_AT_START = os.getloadavg()[0]
 
 
 def duckdb_connection(data: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -147,14 +152,17 @@ def main() -> None:
         lambda: rank_intervals(result.absolute.score, rates, scheme, draws=1000, seed=1),
         repeats=3,
     )
+    variances = score_variances(rates, rate_shapes(relative), scheme)
+    sets_time, _ = best_of(lambda: rank_sets(result.absolute.score, variances), repeats=3)
     engine_time, engine = best_of(lambda: absolute_scores(quarter, scheme))
     floor_time, bare = best_of(floor)
     sql_time, via_sql = best_of(sql)
     assert np.allclose(engine.score, bare, rtol=0, atol=1e-9)
     assert np.allclose(engine.score, via_sql, rtol=0, atol=1e-9)
     methods = {f.method for f in result.relative.fits}
-    full_cpu, relative_cpu, ranks_cpu, engine_cpu, floor_cpu, sql_cpu = CPU_TIMES
+    full_cpu, relative_cpu, ranks_cpu, sets_cpu, engine_cpu, floor_cpu, sql_cpu = CPU_TIMES
     print(f"units={UNITS} indicators={INDICATORS} quarters={QUARTERS} draws=1000")
+    print(f"load average at start: {LOAD_AT_START:.2f}")
     print(f"relative fits: {sorted(methods)}; rank sampler: {result.ranks.method}")
     print(f"load average at end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"{'task':<42}{'wall s':>9}{'cpu s':>9}{'ratio':>8}")
@@ -162,6 +170,7 @@ def main() -> None:
         ("compute_class (full, best of 3)", full_time, full_cpu, ""),
         ("  of which relative_scores (best of 3)", relative_time, relative_cpu, ""),
         ("  of which rank_intervals (best of 3)", ranks_time, ranks_cpu, ""),
+        ("    of which rank_sets (best of 3)", sets_time, sets_cpu, ""),
         ("absolute_scores (best of 5)", engine_time, engine_cpu, "1.00"),
         (
             "bare numpy expression (best of 5)",

@@ -15,9 +15,9 @@ Each replication draws the three monthly counts of the quarter (Poisson), runs
 ``compute_class`` (expected counts from the pooled rate, empirical-Bayes smoothing,
 1,000-draw rank intervals) and checks, for every true-rank position, whether the
 interval of the unit at that position contains it. The true rank orders the units by
-their true expected deduction ``sum_c w_c E_uc theta_uc``. For comparison the
-intervals are also computed the earlier way, Poisson draws around the smoothed means
-(``shape=None``).
+their true expected deduction ``sum_c w_c E_uc theta_uc``. Besides the published
+interval (the union) the two parts are tallied on their own: the bootstrap interval
+and the pairwise confidence set.
 
 Prints the tables of ``docs/performance.md``; writes nothing.
 Run: uv run python bench/bench_rank_coverage.py [--replications N]
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pingan.engine import competition_ranks, compute_class, rank_intervals
+from pingan.engine import competition_ranks, compute_class
 
 UNITS = 30
 WEIGHTS = np.array([0.5, 1.0, 2.0, 5.0])
@@ -70,13 +70,13 @@ def sizes(equal: bool, rng: np.random.Generator) -> np.ndarray:
     return s / s.mean()
 
 
-def scenario(equal: bool, phi: float | None, replications: int, seed: int) -> tuple[Tally, Tally]:
-    """Run one scenario; returns the tallies of the new and the earlier intervals."""
+def scenario(equal: bool, phi: float | None, replications: int, seed: int) -> list[Tally]:
+    """Run one scenario; returns the tallies of the published, bootstrap and set intervals."""
     rng = np.random.default_rng(seed)
     size = sizes(equal, rng)
     expected = size[:, None] * BASE_RATES[None, :]
     fixed = np.exp(rng.normal(0.0, 0.25, expected.shape))
-    new, old = Tally(np.zeros(UNITS)), Tally(np.zeros(UNITS))
+    tallies = [Tally(np.zeros(UNITS)) for _ in range(3)]
     for rep in range(replications):
         if phi is None:
             theta = fixed
@@ -97,12 +97,11 @@ def scenario(equal: bool, phi: float | None, replications: int, seed: int) -> tu
             seed=rep,
             draws=DRAWS,
         )
-        new.add(result.ranks.rank_low, result.ranks.rank_high, true_rank)
-        earlier = rank_intervals(
-            result.absolute.score, result.rates, result.scheme, draws=DRAWS, seed=rep
-        )
-        old.add(earlier.rank_low, earlier.rank_high, true_rank)
-    return new, old
+        r = result.ranks
+        tallies[0].add(r.rank_low, r.rank_high, true_rank)
+        tallies[1].add(r.bootstrap_low, r.bootstrap_high, true_rank)
+        tallies[2].add(r.set_low, r.set_high, true_rank)
+    return tallies
 
 
 def main() -> None:
@@ -115,20 +114,23 @@ def main() -> None:
     print(f"units={UNITS} replications={args.replications} draws={DRAWS} level=0.95")
     print(
         "| sizes | truth | min coverage | position 1 | position 30 | mean width "
-        "| earlier: min coverage | earlier: mean width |"
+        "| bootstrap: min coverage | bootstrap: mean width "
+        "| set: min coverage | set: mean width |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * 10 + "|")
     for equal in (True, False):
         for index, phi in enumerate(TRUTHS):
             seed = 1000 * int(equal) + index
-            new, old = scenario(equal, phi, args.replications, seed)
-            cov, cov_old = new.coverage(), old.coverage()
+            union, boot, sets = scenario(equal, phi, args.replications, seed)
+            cov = union.coverage()
             label = "Poisson" if phi is None else f"phi = {phi:g}"
             sizes_label = "equal" if equal else "unequal"
+            parts = " | ".join(
+                f"{t.coverage().min():.1%} | {t.width / t.count:.1f}" for t in (boot, sets)
+            )
             print(
                 f"| {sizes_label} | {label} | {cov.min():.1%} | {cov[0]:.1%} | {cov[-1]:.1%} "
-                f"| {new.width / new.count:.1f} | {cov_old.min():.1%} "
-                f"| {old.width / old.count:.1f} |",
+                f"| {union.width / union.count:.1f} | {parts} |",
                 flush=True,
             )
             columns.append((f"{sizes_label[0]} {label}", cov))

@@ -117,7 +117,9 @@ def test_intervals_contain_the_rank_and_are_reproducible() -> None:
     assert ((first.rank_low <= first.rank) & (first.rank <= first.rank_high)).all()
     assert first.rank_low.tolist() == again.rank_low.tolist()
     assert first.rank_high.tolist() == again.rank_high.tolist()
-    assert (first.rank_low != other.rank_low).any() or (first.rank_high != other.rank_high).any()
+    assert (first.bootstrap_low != other.bootstrap_low).any() or (
+        first.bootstrap_high != other.bootstrap_high
+    ).any()
     assert first.rank.tolist() == competition_ranks(scores).tolist()
 
 
@@ -128,8 +130,8 @@ def test_samplers_agree_in_distribution() -> None:
         scores, lam, scheme, draws=2000, seed=1, score_fn=lambda n: score_from_totals(n, scheme)
     )
     assert direct.method == "custom"
-    assert np.abs(lattice.rank_low - direct.rank_low).max() <= 2
-    assert np.abs(lattice.rank_high - direct.rank_high).max() <= 2
+    assert np.abs(lattice.bootstrap_low - direct.bootstrap_low).max() <= 2
+    assert np.abs(lattice.bootstrap_high - direct.bootstrap_high).max() <= 2
 
 
 def test_off_lattice_weights_use_grouped_poisson_draws() -> None:
@@ -142,13 +144,18 @@ def test_off_lattice_weights_use_grouped_poisson_draws() -> None:
 
 def test_interval_is_widened_to_hold_the_observed_rank() -> None:
     # units 0 and 2 have rate 0: they score 100 in every draw, tied for ranks 1-2; unit 1
-    # has rate 50 and is last (rank 3) in every draw, yet ranked 1 on its observed score
+    # has rate 50 and is last (rank 3) in every draw, yet ranked 1 on its observed score;
+    # no observed difference is significant (5 < 1.96 * sqrt(50)), so the sets span 1-3
     scheme = Scheme.of([1.0], [np.inf], [False])
     rates = np.array([[0.0], [50.0], [0.0]])
     result = rank_intervals([90.0, 95.0, 90.0], rates, scheme, draws=50)
     assert result.rank.tolist() == [2, 1, 2]
+    assert result.bootstrap_low.tolist() == [1, 3, 1]
+    assert result.bootstrap_high.tolist() == [2, 3, 2]
+    assert result.set_low.tolist() == [1, 1, 1]
+    assert result.set_high.tolist() == [3, 3, 3]
     assert result.rank_low.tolist() == [1, 1, 1]
-    assert result.rank_high.tolist() == [2, 3, 2]
+    assert result.rank_high.tolist() == [3, 3, 3]
 
 
 def test_a_tie_in_a_draw_spans_every_rank_of_the_tied_group() -> None:
@@ -185,3 +192,5 @@ def test_interval_always_contains_observed_rank(lam: np.ndarray, w: float, seed:
     result = rank_intervals(score_from_totals(totals, scheme), lam, scheme, draws=60, seed=seed)
     assert ((result.rank_low <= result.rank) & (result.rank <= result.rank_high)).all()
     assert ((result.rank_low >= 1) & (result.rank_high <= 6)).all()
+    assert (result.rank_low <= np.minimum(result.bootstrap_low, result.set_low)).all()
+    assert (result.rank_high >= np.maximum(result.bootstrap_high, result.set_high)).all()

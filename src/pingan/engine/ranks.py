@@ -8,8 +8,9 @@ every unit's true rate is drawn first,
 ``Lambda_uc ~ Gamma(shape a_uc, mean lambda_uc)`` (a fixed ``lambda_uc`` where
 ``a_uc`` is infinite), then the count ``N_uc ~ Poisson(Lambda_uc)`` (so ``N_uc`` is
 negative binomial with mean ``lambda`` and variance ``lambda + lambda^2 / a``), then
-the score with the same rule. The interval is widened when needed so that it always
-contains the observed rank.
+the score with the same rule. The published interval is the union of that bootstrap
+interval, the marginal confidence set of :mod:`rank_sets` (pairwise comparisons of the
+observed scores at the same negative-binomial variances) and the observed rank.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from numpy.typing import ArrayLike
 from scipy import fft, stats
 
 from ._types import BoolArray, FloatArray, Int32Array, IntArray
+from .rank_sets import rank_sets, score_variances
 from .scoring import Scheme, clean_score
 
 ScoreFunction = Callable[[FloatArray], FloatArray]
@@ -51,9 +53,12 @@ SERIES_FLOOR = 1e-18
 
 @dataclass(frozen=True)
 class RankResult:
-    """Observed ranks with bootstrap intervals, all (U,) integers.
+    """Observed ranks with their intervals, all (U,) integers.
 
-    ``rank_low <= rank <= rank_high`` always holds. ``method`` names the sampler:
+    ``rank_low``..``rank_high`` is the published interval: the union of the bootstrap
+    interval ``bootstrap_low``..``bootstrap_high``, the confidence set
+    ``set_low``..``set_high`` and the observed rank, so ``rank_low <= rank <= rank_high``
+    always holds. ``method`` names the sampler:
     "lattice" (exact compound-Poisson law of the deduction, lattice weights),
     "poisson" (Poisson draws grouped by weight) or "custom" (caller's score function).
     """
@@ -65,6 +70,10 @@ class RankResult:
     draws: int
     seed: int
     method: str
+    bootstrap_low: IntArray
+    bootstrap_high: IntArray
+    set_low: IntArray
+    set_high: IntArray
 
 
 def competition_ranks(scores: ArrayLike) -> IntArray:
@@ -98,7 +107,7 @@ def rank_intervals(
     keys: ArrayLike | None = None,
     shape: ArrayLike | None = None,
 ) -> RankResult:
-    """Rank ``scores`` (U,) and bootstrap a ``level`` interval for each rank.
+    """Rank ``scores`` (U,) and give each rank a ``level`` interval (see :class:`RankResult`).
 
     ``rates`` (U, C) are the means of the period's counts; ``shape`` (U, C) the gamma
     shape of each rate's uncertainty (``np.inf`` or None: the rate is known and the
@@ -133,14 +142,19 @@ def rank_intervals(
     tail = (1.0 - level) / 2.0
     low = np.quantile(best, tail, axis=0, method="inverted_cdf").astype(np.int64)
     high = np.quantile(worst, 1.0 - tail, axis=0, method="inverted_cdf").astype(np.int64)
+    set_low, set_high = rank_sets(scores, score_variances(lam, a, scheme), level)
     return RankResult(
         rank=observed,
-        rank_low=np.minimum(low, observed),
-        rank_high=np.maximum(high, observed),
+        rank_low=np.minimum(np.minimum(low, set_low), observed),
+        rank_high=np.maximum(np.maximum(high, set_high), observed),
         level=level,
         draws=draws,
         seed=seed,
         method=method,
+        bootstrap_low=low,
+        bootstrap_high=high,
+        set_low=set_low,
+        set_high=set_high,
     )
 
 
