@@ -25,15 +25,12 @@ UNFINISHED_FILES: frozenset[str] = frozenset(
         "pingan/cases/services.py",
         "pingan/cases/tasks.py",
         "pingan/cases/views.py",
-        "pingan/core/navigation.py",
         "pingan/reporting/api.py",
         "pingan/reporting/cli.py",
         "pingan/reporting/services.py",
         "pingan/reporting/tasks.py",
         "pingan/reporting/workbook.py",
-        "pingan/scores/cli.py",
         "pingan/scores/services.py",
-        "pingan/scores/tasks.py",
     }
 )
 

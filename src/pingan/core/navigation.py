@@ -7,6 +7,8 @@ from functools import cache
 
 from django.utils.functional import Promise
 
+from pingan.core.discovery import app_modules
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -21,8 +23,6 @@ class NavItem:
 @cache
 def all_items() -> list[NavItem]:
     """Every declared navigation entry, ordered."""
-    from pingan.core.discovery import app_modules
-
     items = [
         item for _label, module in app_modules("navigation") for item in getattr(module, "NAV", [])
     ]

@@ -10,6 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pingan.core.cli import add_format
+from pingan.core.exports import rows_to_bytes, write_output
+from pingan.core.periods import parse_quarter
+from pingan.core.problems import InputRefused, Problem
 
 
 def register(sub: Any) -> None:
@@ -36,9 +39,6 @@ def register(sub: Any) -> None:
 
 
 def _period(text: str) -> str:
-    from pingan.core.periods import parse_quarter
-    from pingan.core.problems import InputRefused, Problem
-
     try:
         parse_quarter(text)
     except ValueError:
@@ -50,6 +50,7 @@ def _period(text: str) -> str:
 
 def cmd_compute(args: argparse.Namespace) -> int:
     """Compute one quarter or every quarter with approved figures."""
+    # local import: the engine loads when the command runs, not for every `pingan` invocation
     from pingan.accounts.actor import command_line_actor
     from pingan.scores.services import compute_all, periods_with_figures
 
@@ -64,8 +65,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
 
 def _current_run(period: str) -> Any:
-    from pingan.core.problems import InputRefused, Problem
-    from pingan.scores.selectors import current_run
+    from pingan.scores.selectors import current_run  # local import: loads when a command runs
 
     run = current_run(_period(period))
     if run is None:
@@ -85,8 +85,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export a quarter's results in the scores format."""
     import os
 
+    # local import: the export loads when the command runs, not for every `pingan` invocation
     from pingan.accounts.actor import command_line_actor
-    from pingan.core.exports import rows_to_bytes, write_output
     from pingan.scores.export import SCORE_COLUMNS, export_rows
 
     rows = export_rows(
@@ -102,7 +102,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     """Print the decomposition of one unit's absolute score."""
     import os
 
-    from pingan.core.problems import InputRefused, Problem
+    # local import: the selectors load when the command runs, not for every `pingan` invocation
     from pingan.scores.export import explanation_rows
     from pingan.scores.formats import score_text
     from pingan.scores.selectors import missing_cells, run_is_provisional

@@ -11,11 +11,13 @@ from typing import Any
 
 from pingan.core.jobs import enqueue, pending, task
 from pingan.core.periods import quarter_of
+from pingan.scores.models import ScoreRun
 
 
 @task(priority=10)
 def recompute(*, quarters: list[str], reason: str) -> list[str]:
     """Recompute the given quarters and every later computed one; the quarters that got a new run."""
+    # local import: the engine loads when a recomputation runs, not when Django starts
     from pingan.scores.services import recompute_quarters
 
     return recompute_quarters(quarters=set(quarters), reason=reason)
@@ -30,8 +32,6 @@ def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
 
 def inputs_of_computed_quarters_changed(*, reason: str, **_payload: Any) -> None:
     """A scheme or covariates changed: every computed quarter is owed."""
-    from pingan.scores.models import ScoreRun
-
     quarters = sorted(
         set(ScoreRun.objects.filter(is_current=True).values_list("period", flat=True))
     )
@@ -45,8 +45,7 @@ def unowed_stale_quarters() -> list[str]:
     A quarter is covered by a waiting or running `recompute` job that names it, or names an
     earlier quarter while it has a current run (the job recomputes every later computed quarter).
     """
-    from pingan.scores.models import ScoreRun
-    from pingan.scores.services import stale_quarters
+    from pingan.scores.services import stale_quarters  # local import: as in recompute above
 
     stale = stale_quarters()
     if not stale:
