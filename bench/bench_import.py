@@ -5,7 +5,7 @@ Run: `uv run python bench/bench_import.py [--units 1400 --indicators 60 --months
 Builds a synthetic scheme (one class, 60 indicators owned by 12 bodies) and 1,400 units in a temporary
 PINGAN_HOME, writes the figures CSV in export form, then times, in one run:
   1. the sqlite3 shell's own `.import` of the same file into a bare table (the yardstick);
-  2. the import through `pingan.reporting.services.import_figures(approve=True)` into file-backed SQLite;
+  2. the import through `pingan.reporting.bulk_load.import_figures(approve=True)` into file-backed SQLite;
   3. the same import into a scratch PostgreSQL database (created, migrated, dropped).
 Each database import runs in a fresh Python process so that Django settings are not shared.
 """
@@ -127,7 +127,7 @@ def run_worker(args: argparse.Namespace) -> None:
 
     from pingan.accounts.actor import command_line_actor
     from pingan.core.tabular import read_path
-    from pingan.reporting.services import import_figures
+    from pingan.reporting.bulk_load import import_figures
     from pingan.reporting.models import Figure
     from pingan.schemes.services import load_scheme
     from pingan.units.services import import_units

@@ -124,7 +124,7 @@ def fuzzer(demo_units, make_user):
     from pingan.accounts.actor import actor_for_user
     from pingan.accounts.models import RoleAssignment
     from pingan.cases import services as cases
-    from pingan.reporting import services as reporting
+    from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody
 
     cases.ensure_defaults()

@@ -652,7 +652,7 @@ CASES = [
 def world(binzhou, system_actor, make_user, settings):
     """Six units, the police clerk's draft for 2026-09, a system administrator, an Open311 key."""
     from pingan.cases import services as cases
-    from pingan.reporting import services as reporting
+    from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody
     from pingan.units.services import import_units
 

@@ -70,7 +70,7 @@ def quarter_rows(version, months):
 
 @pytest.mark.django_db
 def test_an_approval_owes_its_recompute_in_its_own_transaction(demo_units, binzhou, system_actor):
-    from pingan.reporting.services import import_figures
+    from pingan.reporting.bulk_load import import_figures
     from pingan.scores.models import ScoreRun
     from pingan.scores.tasks import recompute
 
@@ -197,7 +197,7 @@ def test_check_reports_owed_work_older_than_the_threshold(capsys):
 
 @pytest.mark.django_db
 def test_check_names_results_no_job_will_repair(demo_units, binzhou, system_actor, capsys):
-    from pingan.reporting.services import import_figures
+    from pingan.reporting.bulk_load import import_figures
 
     rows = quarter_rows(binzhou, ["2026-04", "2026-05", "2026-06"])
     import_figures(actor=system_actor, data=figures_csv(rows), approve=True, reason="history")

@@ -78,7 +78,7 @@ def setup_city(home: Path, *, small: bool) -> dict[str, list[tuple[str, str]]]:
     from pingan.accounts.actor import command_line_actor
     from pingan.core.jobs import run_owed_jobs
     from pingan.demo_data import generate
-    from pingan.reporting.services import import_figures
+    from pingan.reporting.bulk_load import import_figures
     from pingan.schemes.services import load_scheme
     from pingan.units.services import import_covariates, import_units
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.reporting import services
+from pingan.reporting import filling, submissions
 
 MONTH = "2026-09"
 
@@ -94,13 +94,13 @@ def full(value: int = 1) -> list[tuple]:
 @pytest.fixture
 def draft(staff, police):
     """An empty police draft for MONTH."""
-    return services.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
+    return submissions.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
 
 
 @pytest.fixture
 def approved(staff, draft):
     """The police submission for MONTH, complete (all 1) and approved."""
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
-    services.review(actor=staff["reviewer"], submission_id=draft.pk)
-    return services.approve(actor=staff["approver"], submission_id=draft.pk)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
+    submissions.review(actor=staff["reviewer"], submission_id=draft.pk)
+    return submissions.approve(actor=staff["approver"], submission_id=draft.pk)

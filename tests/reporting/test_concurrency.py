@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from pingan.core.problems import Conflict
-from pingan.reporting import services
+from pingan.reporting import filling, submissions
 from pingan.reporting.models import Status, Submission, SubmissionEvent
 from tests.reporting.conftest import MONTH, full
 
@@ -20,10 +20,10 @@ def test_twenty_concurrent_approvals_exactly_one_wins(staff, police):
         assert connection.settings_dict["NAME"] != ":memory:" and "mode=memory" not in str(
             connection.settings_dict["NAME"]
         )
-    draft = services.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
-    services.review(actor=staff["reviewer"], submission_id=draft.pk)
+    draft = submissions.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
+    submissions.review(actor=staff["reviewer"], submission_id=draft.pk)
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -31,7 +31,7 @@ def test_twenty_concurrent_approvals_exactly_one_wins(staff, police):
     def approve() -> None:
         try:
             barrier.wait()
-            services.approve(actor=staff["approver"], submission_id=draft.pk)
+            submissions.approve(actor=staff["approver"], submission_id=draft.pk)
             result = "ok"
         except Conflict:
             result = "conflict"
@@ -107,14 +107,14 @@ def test_concurrent_corrections_of_one_cell_exactly_one_wins_per_version(staff, 
         assert correction.supersedes_id == version.pk and correction.reason.startswith(
             "round %d clerk" % round_number
         )
-        services.put_cells(
+        filling.put_cells(
             actor=staff["clerk"],
             submission_id=correction.pk,
             records=[(1, cell["unit"], cell["indicator"], MONTH, 10 + round_number)],
         )
-        services.submit(actor=staff["clerk"], submission_id=correction.pk)
-        services.review(actor=staff["reviewer"], submission_id=correction.pk)
-        version = services.approve(actor=staff["approver"], submission_id=correction.pk)
+        submissions.submit(actor=staff["clerk"], submission_id=correction.pk)
+        submissions.review(actor=staff["reviewer"], submission_id=correction.pk)
+        version = submissions.approve(actor=staff["approver"], submission_id=correction.pk)
     versions = Submission.objects.filter(body=police, month=MONTH).order_by("number")
     assert [(s.number, s.is_current, s.supersedes_id) for s in versions] == [
         (1, False, None),

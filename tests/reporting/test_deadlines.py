@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from pingan.accounts.actor import job_actor
-from pingan.reporting import periods, selectors, services
+from pingan.reporting import periods, reminders, selectors
 from pingan.reporting.models import Reminder, Submission, SubmissionEvent
 from tests.reporting.conftest import MONTH
 
@@ -103,17 +103,18 @@ def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
     clerk.save()
     actor = job_actor("test")
     assert (
-        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)) == 0
+        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)) == 0
     )
     assert (
-        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)) == 4
+        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)) == 4
     )
     assert (
-        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 4, 9, tzinfo=SHANGHAI)) == 0
+        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 4, 9, tzinfo=SHANGHAI)) == 0
     )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["clerk@example.org"]
     assert (
-        services.send_reminders(actor=actor, now=dt.datetime(2026, 10, 6, 9, tzinfo=SHANGHAI)) == 14
+        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 6, 9, tzinfo=SHANGHAI))
+        == 14
     )
     assert Reminder.objects.filter(user=clerk).count() == 2
     assert Reminder.objects.filter(user=staff["analyst"].user, kind="overdue").count() == 10

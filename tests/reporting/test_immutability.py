@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from pingan.reporting import selectors, services
+from pingan.reporting import filling, selectors, submissions
 from pingan.reporting.models import Figure, Kind, Status, Submission
 from tests.reporting.conftest import MONTH, records
 
@@ -40,7 +40,7 @@ def test_raw_sql_cannot_change_an_approved_figure(approved, sql):
     ],
 )
 def test_raw_sql_may_change_a_draft_figure(staff, draft, sql):
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 4})
     )
     figure = Figure.objects.get(submission=draft)
@@ -50,7 +50,7 @@ def test_raw_sql_may_change_a_draft_figure(staff, draft, sql):
 def test_correction_supersedes_and_the_old_version_stays_readable(staff, approved, city):
     from pingan.units.models import OrgUnit
 
-    correction = services.start_correction(
+    correction = submissions.start_correction(
         actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="A1 miscounted"
     )
     assert (correction.number, correction.kind, correction.figures.count()) == (
@@ -58,12 +58,12 @@ def test_correction_supersedes_and_the_old_version_stays_readable(staff, approve
         Kind.CORRECTION,
         7,
     )
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=correction.pk, records=records({("A1", "criminal"): 3})
     )
-    services.submit(actor=staff["clerk"], submission_id=correction.pk)
-    services.review(actor=staff["reviewer"], submission_id=correction.pk)
-    services.approve(actor=staff["approver"], submission_id=correction.pk)
+    submissions.submit(actor=staff["clerk"], submission_id=correction.pk)
+    submissions.review(actor=staff["reviewer"], submission_id=correction.pk)
+    submissions.approve(actor=staff["approver"], submission_id=correction.pk)
 
     old = Submission.objects.get(pk=approved.pk)
     assert (old.status, old.is_current, old.superseded_at is not None) == (
@@ -87,13 +87,13 @@ def test_correction_supersedes_and_the_old_version_stays_readable(staff, approve
 
 
 def test_correction_that_changes_nothing_is_refused(staff, approved):
-    correction = services.start_correction(
+    correction = submissions.start_correction(
         actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="recheck"
     )
     from pingan.core.problems import InputRefused
 
     with pytest.raises(InputRefused, match="changes no cell"):
-        services.submit(actor=staff["clerk"], submission_id=correction.pk)
+        submissions.submit(actor=staff["clerk"], submission_id=correction.pk)
 
 
 def test_approved_values_leaves_missing_cells_out(staff, approved, city):

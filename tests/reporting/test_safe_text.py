@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pingan.core.problems import InputRefused
-from pingan.reporting import services
+from pingan.reporting import bulk_load
 from pingan.reporting.models import Submission
 from pingan.reporting.workbook import template_bytes
 from pingan.units.models import OrgUnit
@@ -22,7 +22,7 @@ def test_figures_file_with_a_control_character_is_refused_naming_the_cell(city, 
         % (MONTH, MONTH)
     ).encode()
     with pytest.raises(InputRefused) as refused:
-        services.import_figures(actor=system_actor, data=data, approve=True, reason="load")
+        bulk_load.import_figures(actor=system_actor, data=data, approve=True, reason="load")
     assert [str(p) for p in refused.value.problems] == [
         "row 3, column unit_code: contains a control character (U+0001) at character 2"
     ]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pingan.core.problems import InputRefused
-from pingan.reporting import services
+from pingan.reporting import filling
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Figure
 from pingan.reporting.workbook import template_bytes, upload_records
@@ -43,7 +43,7 @@ def _reasons(refused: InputRefused) -> set[str]:
 
 def _via_grid(actor, submission):
     records = [(i, u, c, MONTH, v) for i, (u, c, v) in enumerate(BAD, start=1)]
-    services.put_cells(
+    filling.put_cells(
         actor=actor,
         submission_id=submission.pk,
         records=records,
@@ -56,7 +56,7 @@ def _via_csv(actor, submission):
         "%s,%s,%s,%s\n" % (u, c, MONTH, v) for u, c, v in BAD
     )
     records, columns = upload_records(("\ufeff" + text).encode("utf-8"), MONTH)
-    services.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=columns)
+    filling.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=columns)
 
 
 def _via_template(actor, submission):
@@ -80,7 +80,7 @@ def _via_template(actor, submission):
     buffer = io.BytesIO()
     workbook.save(buffer)
     records, columns = upload_records(buffer.getvalue(), MONTH)
-    services.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=columns)
+    filling.put_cells(actor=actor, submission_id=submission.pk, records=records, columns=columns)
 
 
 def _via_api(client, submission):
@@ -106,7 +106,7 @@ def _via_api(client, submission):
 
 @pytest.mark.parametrize("way", ["grid", "csv", "template", "api"])
 def test_every_way_reports_the_same_problems_and_writes_nothing(staff, draft, client, way):
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A1", "criminal", MONTH, "5")]
     )
     client.force_login(staff["clerk"].user)
@@ -148,7 +148,7 @@ def test_template_round_trip_fills_the_draft(staff, draft):
     buffer = io.BytesIO()
     workbook.save(buffer)
     records, columns = upload_records(buffer.getvalue(), MONTH)
-    summary = services.put_cells(
+    summary = filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=records, columns=columns
     )
     assert (summary.created, summary.missing) == (7, 0)
@@ -171,7 +171,7 @@ def test_dry_run_writes_nothing(staff, draft, client, way):
             response.json()["missing"],
         ) == (True, 1, 6)
     else:
-        summary = services.put_cells(
+        summary = filling.put_cells(
             actor=staff["clerk"],
             submission_id=draft.pk,
             records=[(1, "A1", "criminal", MONTH, "2")],
@@ -183,7 +183,7 @@ def test_dry_run_writes_nothing(staff, draft, client, way):
 
 def test_closed_and_not_yet_open_units_are_refused(staff, draft):
     with pytest.raises(InputRefused) as refused:
-        services.put_cells(
+        filling.put_cells(
             actor=staff["clerk"],
             submission_id=draft.pk,
             records=[(1, "A3", "criminal", MONTH, "1"), (2, "B1", "criminal", MONTH, "1")],
@@ -195,12 +195,12 @@ def test_closed_and_not_yet_open_units_are_refused(staff, draft):
 
 
 def test_empty_value_clears_a_cell_and_zero_is_kept(staff, draft):
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"],
         submission_id=draft.pk,
         records=[(1, "A1", "criminal", MONTH, "0"), (2, "A2", "criminal", MONTH, "3")],
     )
-    summary = services.put_cells(
+    summary = filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=[(1, "A2", "criminal", MONTH, "")]
     )
     assert (summary.cleared, summary.missing) == (1, 6)

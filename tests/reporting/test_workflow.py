@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pingan.core.problems import Conflict, InputRefused
-from pingan.reporting import services
+from pingan.reporting import filling, submissions
 from pingan.reporting.models import Figure, Status, Step, Submission
 from tests.reporting.conftest import MONTH, full, records
 
@@ -14,15 +14,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_full_path_draft_to_received(staff, draft):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(2))
-    assert services.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(2))
     assert (
-        services.review(actor=staff["reviewer"], submission_id=draft.pk).status == Status.REVIEWED
+        submissions.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
     )
-    approved = services.approve(actor=staff["approver"], submission_id=draft.pk)
+    assert (
+        submissions.review(actor=staff["reviewer"], submission_id=draft.pk).status
+        == Status.REVIEWED
+    )
+    approved = submissions.approve(actor=staff["approver"], submission_id=draft.pk)
     assert (approved.status, approved.is_current) == (Status.APPROVED, True)
     assert (
-        services.receive(actor=staff["analyst"], submission_id=draft.pk).status == Status.RECEIVED
+        submissions.receive(actor=staff["analyst"], submission_id=draft.pk).status
+        == Status.RECEIVED
     )
     steps = list(draft.events.values_list("step", flat=True))
     assert steps == [Step.CREATE, Step.SUBMIT, Step.REVIEW, Step.APPROVE, Step.RECEIVE]
@@ -32,21 +36,21 @@ def test_full_path_draft_to_received(staff, draft):
 
 
 def test_incomplete_submission_is_refused_naming_missing_cells(staff, draft):
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 0})
     )
     with pytest.raises(InputRefused) as refused:
-        services.submit(actor=staff["clerk"], submission_id=draft.pk)
+        submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
     assert len(refused.value.problems) == 6
     assert "A4" in str(refused.value)
     assert Submission.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
 def test_no_incidents_fills_zeros_explicitly(staff, draft):
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 5})
     )
-    summary = services.fill_zeros(actor=staff["clerk"], submission_id=draft.pk)
+    summary = filling.fill_zeros(actor=staff["clerk"], submission_id=draft.pk)
     assert (summary.created, summary.missing) == (6, 0)
     values = {
         (u, c): v
@@ -72,13 +76,13 @@ def test_no_incidents_fills_zeros_explicitly(staff, draft):
     ],
 )
 def test_transition_from_the_wrong_status_is_a_conflict(staff, draft, step, who, status):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
     if status in (Status.SUBMITTED, Status.REVIEWED):
-        services.submit(actor=staff["clerk"], submission_id=draft.pk)
+        submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
     if status == Status.REVIEWED:
-        services.review(actor=staff["reviewer"], submission_id=draft.pk)
+        submissions.review(actor=staff["reviewer"], submission_id=draft.pk)
     with pytest.raises(Conflict):
-        getattr(services, step)(actor=staff[who], submission_id=draft.pk)
+        getattr(submissions, step)(actor=staff[who], submission_id=draft.pk)
     assert Submission.objects.get(pk=draft.pk).status == status
 
 
@@ -93,16 +97,16 @@ def test_transition_from_the_wrong_status_is_a_conflict(staff, draft, step, who,
     ],
 )
 def test_wrong_role_is_refused(staff, draft, step, who):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
     with pytest.raises(PermissionDenied):
-        getattr(services, step)(actor=staff[who], submission_id=draft.pk)
+        getattr(submissions, step)(actor=staff[who], submission_id=draft.pk)
 
 
 def test_clerk_of_another_body_reaches_nothing(staff, draft):
     with pytest.raises(PermissionDenied):
-        services.put_cells(actor=staff["other_clerk"], submission_id=draft.pk, records=full(1))
+        filling.put_cells(actor=staff["other_clerk"], submission_id=draft.pk, records=full(1))
     with pytest.raises(PermissionDenied):
-        services.submit(actor=staff["other_clerk"], submission_id=draft.pk)
+        submissions.submit(actor=staff["other_clerk"], submission_id=draft.pk)
 
 
 def test_four_eyes_one_person_cannot_review_and_approve(staff, draft, make_user, actor_of, police):
@@ -111,13 +115,14 @@ def test_four_eyes_one_person_cannot_review_and_approve(staff, draft, make_user,
 
     RoleAssignment.objects.create(user=both, role="approver", body=police)
     actor = actor_of(both)
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
-    services.review(actor=actor, submission_id=draft.pk)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
+    submissions.review(actor=actor, submission_id=draft.pk)
     with pytest.raises(PermissionDenied, match="Four-eyes"):
-        services.approve(actor=actor, submission_id=draft.pk)
+        submissions.approve(actor=actor, submission_id=draft.pk)
     assert (
-        services.approve(actor=staff["approver"], submission_id=draft.pk).status == Status.APPROVED
+        submissions.approve(actor=staff["approver"], submission_id=draft.pk).status
+        == Status.APPROVED
     )
 
 
@@ -127,10 +132,10 @@ def test_four_eyes_the_submitting_clerk_signs_nothing(staff, draft, make_user, a
     clerk_user = staff["clerk"].user
     RoleAssignment.objects.create(user=clerk_user, role="reviewer", body=police)
     clerk = actor_of(clerk_user)
-    services.put_cells(actor=clerk, submission_id=draft.pk, records=full(1))
-    services.submit(actor=clerk, submission_id=draft.pk)
+    filling.put_cells(actor=clerk, submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=clerk, submission_id=draft.pk)
     with pytest.raises(PermissionDenied):
-        services.review(actor=clerk, submission_id=draft.pk)
+        submissions.review(actor=clerk, submission_id=draft.pk)
     assert Submission.objects.get(pk=draft.pk).status == Status.SUBMITTED
 
 
@@ -140,23 +145,25 @@ def test_four_eyes_holds_across_a_return(staff, draft, make_user, actor_of, poli
     both = make_user("reviewer", body="police")
     RoleAssignment.objects.create(user=both, role="approver", body=police)
     actor = actor_of(both)
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
-    services.review(actor=actor, submission_id=draft.pk)
-    services.return_submission(actor=staff["approver"], submission_id=draft.pk, reason="check A4")
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
-    services.review(actor=staff["reviewer"], submission_id=draft.pk)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
+    submissions.review(actor=actor, submission_id=draft.pk)
+    submissions.return_submission(
+        actor=staff["approver"], submission_id=draft.pk, reason="check A4"
+    )
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
+    submissions.review(actor=staff["reviewer"], submission_id=draft.pk)
     with pytest.raises(PermissionDenied):
-        services.approve(actor=actor, submission_id=draft.pk)
+        submissions.approve(actor=actor, submission_id=draft.pk)
 
 
 @pytest.mark.parametrize("returner", ["reviewer", "approver"])
 def test_return_with_reason_goes_back_to_draft(staff, draft, returner):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
     if returner == "approver":
-        services.review(actor=staff["reviewer"], submission_id=draft.pk)
-    returned = services.return_submission(
+        submissions.review(actor=staff["reviewer"], submission_id=draft.pk)
+    returned = submissions.return_submission(
         actor=staff[returner], submission_id=draft.pk, reason="A1 looks wrong"
     )
     assert (
@@ -171,44 +178,46 @@ def test_return_with_reason_goes_back_to_draft(staff, draft, returner):
         None,
     )
     assert draft.events.get(step=Step.RETURN).reason == "A1 looks wrong"
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 3})
     )
-    assert services.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
+    assert (
+        submissions.submit(actor=staff["clerk"], submission_id=draft.pk).status == Status.SUBMITTED
+    )
 
 
 def test_return_needs_a_reason_and_cannot_undo_approval(staff, approved):
     with pytest.raises(Conflict):
-        services.return_submission(
+        submissions.return_submission(
             actor=staff["approver"], submission_id=approved.pk, reason="too late"
         )
-    draft2 = services.start_correction(
+    draft2 = submissions.start_correction(
         actor=staff["clerk"], body_id=approved.body_id, month=MONTH, reason="typo"
     )
-    services.put_cells(
+    filling.put_cells(
         actor=staff["clerk"], submission_id=draft2.pk, records=records({("A1", "criminal"): 7})
     )
-    services.submit(actor=staff["clerk"], submission_id=draft2.pk)
+    submissions.submit(actor=staff["clerk"], submission_id=draft2.pk)
     with pytest.raises(InputRefused):
-        services.return_submission(actor=staff["reviewer"], submission_id=draft2.pk, reason="  ")
+        submissions.return_submission(actor=staff["reviewer"], submission_id=draft2.pk, reason="  ")
 
 
 def test_draft_cannot_be_edited_once_submitted(staff, draft):
-    services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
-    services.submit(actor=staff["clerk"], submission_id=draft.pk)
+    filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(1))
+    submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
     with pytest.raises(Conflict):
-        services.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(2))
+        filling.put_cells(actor=staff["clerk"], submission_id=draft.pk, records=full(2))
 
 
 def test_only_one_open_submission_per_body_and_month(staff, draft, police):
-    again = services.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
+    again = submissions.create_submission(actor=staff["clerk"], body_id=police.pk, month=MONTH)
     assert again.pk == draft.pk
     assert Submission.objects.filter(body=police, month=MONTH).count() == 1
 
 
 def test_month_not_ended_cannot_be_opened(staff, police):
     with pytest.raises(InputRefused):
-        services.create_submission(actor=staff["clerk"], body_id=police.pk, month="2999-01")
+        submissions.create_submission(actor=staff["clerk"], body_id=police.pk, month="2999-01")
 
 
 def test_approval_tells_scoring_which_month_changed(staff, approved, score_calls):

@@ -11,7 +11,7 @@ from django.test import Client
 
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
-from pingan.reporting import services
+from pingan.reporting import bulk_load, filling, submissions
 from pingan.reporting.models import Figure
 from pingan.schemes.models import ReportingBody
 from pingan.scores.models import Deduction, ScoreRun
@@ -59,7 +59,7 @@ def june_owed_by_two_bodies(demo_units, binzhou, system_actor, make_user, actor_
         if not (r[2] == "2026-06" and r[1] in owned)
     ]
     data = "unit_code,indicator_code,period,value\n" + "".join("%s,%s,%s,%d\n" % r for r in rows)
-    services.import_figures(actor=system_actor, data=data.encode(), approve=True, reason="history")
+    bulk_load.import_figures(actor=system_actor, data=data.encode(), approve=True, reason="history")
     assert run_owed_jobs() == 1
     drafts = {}
     approvers = {}
@@ -67,10 +67,10 @@ def june_owed_by_two_bodies(demo_units, binzhou, system_actor, make_user, actor_
         clerk = actor_of(make_user("clerk", body=code))
         reviewer = actor_of(make_user("reviewer", body=code))
         approvers[code] = make_user("approver", body=code)
-        draft = services.create_submission(actor=clerk, body_id=body.pk, month="2026-06")
-        services.fill_zeros(actor=clerk, submission_id=draft.pk)
-        services.submit(actor=clerk, submission_id=draft.pk)
-        services.review(actor=reviewer, submission_id=draft.pk)
+        draft = submissions.create_submission(actor=clerk, body_id=body.pk, month="2026-06")
+        filling.fill_zeros(actor=clerk, submission_id=draft.pk)
+        submissions.submit(actor=clerk, submission_id=draft.pk)
+        submissions.review(actor=reviewer, submission_id=draft.pk)
         drafts[code] = draft
     return drafts, approvers
 
@@ -110,7 +110,7 @@ def test_two_computations_of_one_quarter_at_once_store_one_current_run(june_owed
 
     drafts, approvers = june_owed_by_two_bodies
     for code in BODIES:
-        services.approve(actor=_actor(approvers[code]), submission_id=drafts[code].pk)
+        submissions.approve(actor=_actor(approvers[code]), submission_id=drafts[code].pk)
 
     def compute():
         return compute_period(actor=job_actor("test"), period="2026Q2", reason="race").pk

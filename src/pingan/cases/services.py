@@ -1338,7 +1338,8 @@ def create_index_submission(*, actor: Actor, month: str, indicator_code: str) ->
     require(actor, "cases.index_submit")
     from pingan.cases.models import IndexFeed
     from pingan.cases.selectors import monthly_counts
-    from pingan.reporting import services as reporting
+    from pingan.reporting.filling import put_cells
+    from pingan.reporting.submissions import catalogue_for, create_submission
 
     feed = (
         IndexFeed.objects.select_related("category_group")
@@ -1347,7 +1348,7 @@ def create_index_submission(*, actor: Actor, month: str, indicator_code: str) ->
     )
     if feed is None:
         raise InputRefused([Problem(None, "indicator", _("this indicator is not fed by matters"))])
-    catalogue = reporting.catalogue_for()
+    catalogue = catalogue_for()
     if indicator_code not in catalogue.indicators:
         raise InputRefused(
             [Problem(None, "indicator", _("the current scheme has no such indicator"))]
@@ -1358,9 +1359,9 @@ def create_index_submission(*, actor: Actor, month: str, indicator_code: str) ->
     ]
     group = feed.category_group.code if feed.category_group else None
     counts = monthly_counts(month, unit_ids=[u.id for u in units], category_group=group)
-    submission = reporting.create_submission(actor=actor, body_id=body_id, month=month)
+    submission = create_submission(actor=actor, body_id=body_id, month=month)
     records = [(None, unit.code, indicator_code, month, counts[unit.id]) for unit in units]
-    reporting.put_cells(actor=actor, submission_id=submission.pk, records=records)
+    put_cells(actor=actor, submission_id=submission.pk, records=records)
     with transaction.atomic():
         record_event(
             actor=actor, event="cases.index_submission", object_type="reporting.submission",

@@ -12,7 +12,7 @@ from pingan.accounts.roles import Role
 from pingan.accounts.services import create_user, grant_role
 from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.demo_data.generate import monthly_counts
-from pingan.reporting import services
+from pingan.reporting import bulk_load, figures_file, filling, submissions
 from pingan.reporting.models import Submission
 from pingan.schemes.models import ReportingBody, SchemeVersion
 
@@ -48,7 +48,7 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
             for r in monthly_counts(history, counts_by_class)
             if not (r[0] == GAP_UNIT and r[2] == month and r[1] in gap)
         ]
-        summary = services.import_figures(
+        summary = bulk_load.import_figures(
             actor=system, data=_csv(rows), approve=True, reason="demo history (synthetic)"
         )
         out.write(
@@ -85,7 +85,7 @@ def gap_month(history: list[str]) -> str:
 def _csv(rows: list[tuple[str, str, str, int]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(services.FIGURE_COLUMNS)
+    writer.writerow(figures_file.FIGURE_COLUMNS)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
@@ -96,20 +96,20 @@ def _live_submission(
     clerk, reviewer, approver = (
         _staff(body, role) for role in (Role.CLERK, Role.REVIEWER, Role.APPROVER)
     )
-    draft = services.create_submission(actor=clerk, body_id=body.pk, month=month)
-    catalogue = services.catalogue_for(draft.scheme_version)
+    draft = submissions.create_submission(actor=clerk, body_id=body.pk, month=month)
+    catalogue = submissions.catalogue_for(draft.scheme_version)
     cells = catalogue.expected_cells(body.pk, month)
     if target == "draft":
         cells = cells[: len(cells) // 2]
     records = [
         (None, unit.code, code, month, values.get((unit.code, code), 0)) for unit, code in cells
     ]
-    services.put_cells(actor=clerk, submission_id=draft.pk, records=records)
+    filling.put_cells(actor=clerk, submission_id=draft.pk, records=records)
     if target == "draft":
         return
-    services.submit(actor=clerk, submission_id=draft.pk)
+    submissions.submit(actor=clerk, submission_id=draft.pk)
     if target == "returned":
-        services.return_submission(
+        submissions.return_submission(
             actor=reviewer,
             submission_id=draft.pk,
             reason="请核对各县区刑事案件数 / please recheck the county figures",
@@ -117,13 +117,13 @@ def _live_submission(
         return
     if target == "submitted":
         return
-    services.review(actor=reviewer, submission_id=draft.pk)
+    submissions.review(actor=reviewer, submission_id=draft.pk)
     if target == "reviewed":
         return
-    services.approve(actor=approver, submission_id=draft.pk)
+    submissions.approve(actor=approver, submission_id=draft.pk)
     if target == "received":
         analyst = actor_for_user(User.objects.get(username="analyst"), channel="web")
-        services.receive(actor=analyst, submission_id=draft.pk)
+        submissions.receive(actor=analyst, submission_id=draft.pk)
 
 
 def _staff(body: ReportingBody, role: str) -> Actor:

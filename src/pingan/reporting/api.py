@@ -14,7 +14,7 @@ from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import require, require_body
 from pingan.core.limits import check_rows
 from pingan.core.problems import InputRefused, Problem
-from pingan.reporting import selectors, services
+from pingan.reporting import filling, selectors, submissions
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import CellVersion
@@ -166,11 +166,13 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[Sub
     require(actor, "reporting.fill")
     body_id = _body_id(payload.body)
     if payload.correction_reason is not None:
-        submission = services.start_correction(
+        submission = submissions.start_correction(
             actor=actor, body_id=body_id, month=payload.month, reason=payload.correction_reason
         )
     else:
-        submission = services.create_submission(actor=actor, body_id=body_id, month=payload.month)
+        submission = submissions.create_submission(
+            actor=actor, body_id=body_id, month=payload.month
+        )
     return Status(201, _out(submission))
 
 
@@ -178,7 +180,7 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[Sub
 def get_submission(request: HttpRequest, submission_id: int) -> SubmissionOut:
     """One submission."""
     return _out(
-        services.get_submission(
+        submissions.get_submission(
             actor=actor_from_request(request, channel="api"),
             action="reporting.view",
             submission_id=submission_id,
@@ -189,7 +191,7 @@ def get_submission(request: HttpRequest, submission_id: int) -> SubmissionOut:
 @router.get("/submissions/{submission_id}/cells", response=list[CellOut])
 def get_cells(request: HttpRequest, submission_id: int) -> list[CellOut]:
     """Every expected cell of the submission with its value (null = missing)."""
-    submission = services.get_submission(
+    submission = submissions.get_submission(
         actor=actor_from_request(request, channel="api"),
         action="reporting.view",
         submission_id=submission_id,
@@ -214,7 +216,7 @@ def put_cells(
 ) -> CellsSummaryOut:
     """Write cells of a draft; every problem is listed with its row (1-based item) and column, and nothing is written."""
     actor = actor_from_request(request, channel="api")
-    submission = services.get_submission(
+    submission = submissions.get_submission(
         actor=actor, action="reporting.fill", submission_id=submission_id
     )
     check_rows(len(payload.cells))
@@ -222,7 +224,7 @@ def put_cells(
         (i, c.unit_code, c.indicator_code, submission.month, c.value)
         for i, c in enumerate(payload.cells, start=1)
     ]
-    summary = services.put_cells(
+    summary = filling.put_cells(
         actor=actor,
         submission_id=submission_id,
         records=records,
@@ -237,14 +239,14 @@ def _transition(
 ) -> SubmissionOut:
     actor = actor_from_request(request, channel="api")
     functions = {
-        "submit": services.submit,
-        "review": services.review,
-        "approve": services.approve,
-        "receive": services.receive,
+        "submit": submissions.submit,
+        "review": submissions.review,
+        "approve": submissions.approve,
+        "receive": submissions.receive,
     }
     if name == "return":
         return _out(
-            services.return_submission(actor=actor, submission_id=submission_id, reason=reason)
+            submissions.return_submission(actor=actor, submission_id=submission_id, reason=reason)
         )
     return _out(functions[name](actor=actor, submission_id=submission_id))
 

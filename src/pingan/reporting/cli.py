@@ -12,7 +12,7 @@ def cmd_figures_import(args: argparse.Namespace) -> int:
     """Import figures as drafts, or (with --approve --reason) as approved historical figures."""
     from pingan.accounts.actor import command_line_actor
     from pingan.core.tabular import read_path
-    from pingan.reporting.services import import_figures
+    from pingan.reporting.bulk_load import import_figures
 
     if args.approve and not (args.reason or "").strip():
         print("pingan: --approve needs --reason TEXT", file=sys.stderr)
@@ -41,8 +41,8 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
     """Export the current approved figures of a range of months."""
     from pingan.accounts.actor import command_line_actor
     from pingan.core.exports import write_output
+    from pingan.reporting.figures_file import export_figures
     from pingan.reporting.periods import parse_month
-    from pingan.reporting.services import export_figures
 
     for option, value in (("--from", args.first), ("--to", args.last)):
         if parse_month(value) is None:
@@ -58,7 +58,7 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     """Create due-soon and overdue reminders (and send email when SMTP is configured)."""
     from pingan.accounts.actor import job_actor
-    from pingan.reporting.services import send_reminders
+    from pingan.reporting.reminders import send_reminders
 
     created = send_reminders(actor=job_actor("reporting.remind"))
     print("reminders: %d new" % created)

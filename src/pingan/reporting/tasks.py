@@ -9,6 +9,6 @@ from pingan.core.jobs import task
 def remind() -> int:
     """The daily reporting job: due-soon and overdue reminders; the number of new ones."""
     from pingan.accounts.actor import job_actor
-    from pingan.reporting.services import send_reminders
+    from pingan.reporting.reminders import send_reminders
 
     return send_reminders(actor=job_actor("reporting.remind"))

@@ -19,7 +19,7 @@ from pingan.accounts.permissions import can, require_body
 from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
 from pingan.core.problems import Conflict, InputRefused
-from pingan.reporting import periods, selectors, services
+from pingan.reporting import figures_file, filling, periods, selectors, submissions
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
@@ -72,11 +72,11 @@ def create(request: HttpRequest) -> HttpResponse:
         month = request.POST.get("month", "").strip()
         reason = request.POST.get("reason", "")
         if request.POST.get("correction"):
-            submission = services.start_correction(
+            submission = submissions.start_correction(
                 actor=actor, body_id=body_id, month=month, reason=reason
             )
         else:
-            submission = services.create_submission(actor=actor, body_id=body_id, month=month)
+            submission = submissions.create_submission(actor=actor, body_id=body_id, month=month)
     except ValueError:
         raise Http404 from None
     except InputRefused as refused:
@@ -92,7 +92,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The entry grid (editable for the body's clerk while a draft), sign-off buttons and the step log."""
     actor = actor_from_request(request)
-    item = services.get_submission(
+    item = submissions.get_submission(
         actor=actor, action="reporting.view", submission_id=submission_id
     )
     version = item.scheme_version
@@ -126,7 +126,7 @@ def _may(actor, action: str, item: Submission) -> bool:  # type: ignore[no-untyp
 def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Save the grid (or only check it with the "check" button). Inputs are named `v:<unit>:<indicator>`."""
     actor = actor_from_request(request)
-    item = services.get_submission(
+    item = submissions.get_submission(
         actor=actor, action="reporting.fill", submission_id=submission_id
     )
     records = []
@@ -137,7 +137,7 @@ def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
     return _write(
         request,
         item,
-        lambda: services.put_cells(
+        lambda: filling.put_cells(
             actor=actor,
             submission_id=item.pk,
             records=records,
@@ -155,7 +155,7 @@ def zeros(request: HttpRequest, submission_id: int) -> HttpResponse:
     return _write(
         request,
         None,
-        lambda: services.fill_zeros(actor=actor, submission_id=submission_id),
+        lambda: filling.fill_zeros(actor=actor, submission_id=submission_id),
         submission_id,
     )
 
@@ -165,7 +165,7 @@ def zeros(request: HttpRequest, submission_id: int) -> HttpResponse:
 def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Upload the filled XLSX template or a figures CSV/XLSX into the draft (optionally as a dry run)."""
     actor = actor_from_request(request)
-    item = services.get_submission(
+    item = submissions.get_submission(
         actor=actor, action="reporting.fill", submission_id=submission_id
     )
     uploaded = request.FILES.get("file")
@@ -174,10 +174,10 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
         return redirect("reporting:submission", submission_id=item.pk)
     dry_run = bool(request.POST.get("dry_run"))
 
-    def run() -> services.CellsSummary:
+    def run() -> filling.CellsSummary:
         check_size(uploaded.size or 0)
         records, columns = upload_records(uploaded.read(), item.month)
-        return services.put_cells(
+        return filling.put_cells(
             actor=actor, submission_id=item.pk, records=records, columns=columns, dry_run=dry_run
         )
 
@@ -187,7 +187,7 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
 def _write(
     request: HttpRequest,
     item: Submission | None,
-    action: Callable[[], services.CellsSummary],
+    action: Callable[[], filling.CellsSummary],
     submission_id: int | None = None,
 ) -> HttpResponse:
     target = item.pk if item is not None else submission_id
@@ -217,7 +217,7 @@ def _write(
 def template(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Download the XLSX entry template of the submission."""
     actor = actor_from_request(request)
-    item = services.get_submission(
+    item = submissions.get_submission(
         actor=actor, action="reporting.fill", submission_id=submission_id
     )
     response = HttpResponse(
@@ -250,12 +250,12 @@ def _step(
     return view
 
 
-submit = require_POST(requires("reporting.fill")(_step(services.submit)))
-review = require_POST(requires("reporting.review")(_step(services.review)))
-approve = require_POST(requires("reporting.approve")(_step(services.approve)))
-receive = require_POST(requires("reporting.receive")(_step(services.receive)))
+submit = require_POST(requires("reporting.fill")(_step(submissions.submit)))
+review = require_POST(requires("reporting.review")(_step(submissions.review)))
+approve = require_POST(requires("reporting.approve")(_step(submissions.approve)))
+receive = require_POST(requires("reporting.receive")(_step(submissions.receive)))
 return_view = require_POST(
-    requires("reporting.return")(_step(services.return_submission, needs_reason=True))
+    requires("reporting.return")(_step(submissions.return_submission, needs_reason=True))
 )
 
 
@@ -334,7 +334,7 @@ def export(request: HttpRequest) -> HttpResponse:
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     response = HttpResponse(
-        services.export_figures(actor=actor, first=first, last=last, fmt=fmt),
+        figures_file.export_figures(actor=actor, first=first, last=last, fmt=fmt),
         content_type=content_types[fmt],
     )
     response["Content-Disposition"] = 'attachment; filename="figures-%s-%s.%s"' % (first, last, fmt)

@@ -81,7 +81,7 @@ def upload_records(data: bytes, month: str) -> tuple[list[Record], Columns]:
         return _template_records(data, month), Columns(
             unit="A", indicator="2", period="month", value=None
         )
-    from pingan.reporting.services import figure_records
+    from pingan.reporting.figures_file import figure_records
 
     return list(figure_records(data)), Columns()
 

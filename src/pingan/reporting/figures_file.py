@@ -1,0 +1,69 @@
+"""The figures file (`unit_code,indicator_code,period,value`, CSV or XLSX): reading it, and the audited export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import count
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.audit.services import record_event
+from pingan.core.exports import rows_to_bytes
+from pingan.core.problems import InputRefused, Problem
+from pingan.core.tabular import check_header, iter_records
+from pingan.reporting.cells import Record
+from pingan.reporting.selectors import export_rows
+
+FIGURE_COLUMNS = ["unit_code", "indicator_code", "period", "value"]
+
+
+def figure_lines(data: bytes) -> Iterable[tuple[int | None, Sequence[Any]]]:
+    """The lines of a figures file (`unit_code,indicator_code,period,value`; CSV or XLSX) as (line, cells).
+
+    A file with the columns in that order is streamed straight from the reader; otherwise each
+    line's cells are put in that order first.
+    """
+    records = iter_records(data)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(records)]
+    except StopIteration:
+        raise InputRefused([Problem(None, None, _("the file is empty"))]) from None
+    while header and not header[-1]:
+        header.pop()
+    check_header(header, required=FIGURE_COLUMNS, allowed=FIGURE_COLUMNS)
+    order = [header.index(c) for c in FIGURE_COLUMNS]
+    if order == [0, 1, 2, 3]:
+        return zip(count(2), records)
+    return ((line, _reordered(record, order)) for line, record in zip(count(2), records))
+
+
+def _reordered(record: list[str], order: list[int]) -> list[str]:
+    record = record + [""] * (max(order) + 1 - len(record))
+    return [record[i] for i in order]
+
+
+def figure_records(data: bytes) -> list[Record]:
+    """The records `(line, unit_code, indicator_code, period, value)` of a figures file, blank lines left out."""
+    records: list[Record] = []
+    for line, cells in figure_lines(data):
+        padded = [*cells, "", "", "", ""][:4]
+        if any(str(c).strip() for c in padded):
+            records.append((line, str(padded[0]), str(padded[1]), str(padded[2]), padded[3]))
+    return records
+
+
+def export_figures(*, actor: Actor, first: str, last: str, fmt: str) -> bytes:
+    """The current approved figures of months `first`..`last` as CSV, XLSX or JSON bytes (audited)."""
+    rows = export_rows(actor=actor, first=first, last=last)
+    data = rows_to_bytes(rows, FIGURE_COLUMNS, fmt)
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event="figures.export",
+            object_type="reporting.figure",
+            detail={"from": first, "to": last, "format": fmt, "rows": len(rows)},
+        )
+    return data
