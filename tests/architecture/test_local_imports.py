@@ -27,7 +27,6 @@ UNFINISHED_FILES: frozenset[str] = frozenset(
         "pingan/cases/views.py",
         "pingan/reporting/api.py",
         "pingan/reporting/cli.py",
-        "pingan/reporting/services.py",
         "pingan/reporting/tasks.py",
         "pingan/reporting/workbook.py",
         "pingan/scores/services.py",
