@@ -100,16 +100,6 @@ def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> None:
         assignment.delete()
 
 
-def set_active(*, actor: Actor, user: User, active: bool) -> None:
-    """Disable or re-enable an account."""
-    require(actor, "accounts.manage")
-    if actor.user_id == user.pk:
-        raise PermissionDenied(_("You cannot disable your own account."))
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=active)
-        record_event(actor=actor, event="account.enable" if active else "account.disable", obj=user)
-
-
 def check_password_rules(password: str, user: User) -> None:
     """Refuse a password that breaks a rule of settings.AUTH_PASSWORD_VALIDATORS, naming each."""
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from pingan.core.problems import InputRefused, Problem
+from pingan.core.problems import Problem
 
 SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MULTI_LINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,13 +47,6 @@ def control_character_problems(
             if reason is not None:
                 problems.append(Problem(row, name, reason))
     return problems
-
-
-def refuse_control_characters(fields: Mapping[str, Any], *, multiline: Iterable[str] = ()) -> None:
-    """Raise InputRefused naming every field that holds a control character."""
-    problems = control_character_problems(fields, multiline=multiline)
-    if problems:
-        raise InputRefused(problems)
 
 
 def fields_text(problems: Iterable[Problem]) -> str:

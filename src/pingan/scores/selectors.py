@@ -26,7 +26,6 @@ from pingan.scores.models import (
     Deduction,
     KeyManagementMark,
     QuarterResult,
-    ScoreChange,
     ScoreRun,
     UnitBoundary,
 )
@@ -58,14 +57,6 @@ def computed_periods(scheme_code: str | None = None) -> list[str]:
         "period", flat=True
     )
     return sorted(set(periods), reverse=True)
-
-
-def changes_since(period: str, since: dt.datetime | None) -> QuerySet[ScoreChange]:
-    """Recorded changes of a quarter's results (after corrections) made after `since`."""
-    changes = ScoreChange.objects.filter(run__period=period).select_related("unit", "run")
-    if since is not None:
-        changes = changes.filter(run__computed_at__gt=since)
-    return changes.order_by("run__computed_at", "unit__code")
 
 
 def key_managed_unit_ids() -> set[int]:

@@ -49,12 +49,6 @@ class OrgUnit(BilingualName, models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
-    def is_open_on(self, day: dt.date) -> bool:
-        """Whether the unit exists on the given day."""
-        return (self.opened_on is None or self.opened_on <= day) and (
-            self.closed_on is None or day <= self.closed_on
-        )
-
     def is_open_during(self, first: dt.date, last: dt.date) -> bool:
         """Whether the unit exists on any day of [first, last]."""
         return (self.opened_on is None or self.opened_on <= last) and (
