@@ -12,6 +12,7 @@ from django.utils import translation
 
 from pingan.audit.anchor import anchor_path, load_anchor, read_anchor, write_anchor
 from pingan.audit.chain import record_hash
+from pingan.audit.events import Event
 from pingan.audit.models import AuditHead, AuditRecord
 from pingan.audit.services import record_event
 from pingan.audit.verify import verify_chain
@@ -35,7 +36,7 @@ def committed(db, system_actor, settings, tmp_path, django_capture_on_commit_cal
     def append(count: int) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             for _ in range(count):
-                record_event(actor=system_actor, event="test.event", detail={"n": 1})
+                record_event(actor=system_actor, event=Event.BACKUP_ARCHIVE_CREATE, detail={"n": 1})
 
     append(6)
     return append
@@ -199,7 +200,7 @@ def test_export_writes_the_verified_head_and_is_audited(committed, tmp_path, cap
         7,
         head().hash,
     )
-    assert AuditRecord.objects.get(seq=7).event == "audit.anchor_export"
+    assert AuditRecord.objects.get(seq=7).event == Event.AUDIT_ANCHOR_EXPORT
     assert main(["audit", "anchor", "export"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["seq"] == 8
 
@@ -260,7 +261,7 @@ def test_an_anchor_that_cannot_be_written_is_logged_not_raised_after_commit(
     blocker.write_text("")
     settings.PINGAN_HOME = blocker  # the audit folder cannot be created under a file
     with django_capture_on_commit_callbacks(execute=True):
-        record = record_event(actor=system_actor, event="test.event")
+        record = record_event(actor=system_actor, event=Event.BACKUP_ARCHIVE_CREATE)
     assert AuditRecord.objects.filter(pk=record.pk).exists()
     assert [r.getMessage() for r in caplog.records if r.name == "pingan.audit.anchor"] == [
         "audit anchor %s not moved to record %d: [Errno 20] Not a directory: '%s'"

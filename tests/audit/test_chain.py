@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from pingan.audit.events import Event
 from pingan.audit.models import AuditHead, AuditRecord
 from pingan.audit.services import record_event
 from pingan.audit.verify import verify_chain
@@ -21,7 +22,7 @@ def chain(db, system_actor, settings, tmp_path, django_capture_on_commit_callbac
         for i in range(5):
             record_event(
                 actor=system_actor,
-                event="test.event",
+                event=Event.BACKUP_ARCHIVE_CREATE,
                 object_type="test",
                 object_id=i,
                 detail={"n": i},
@@ -67,7 +68,7 @@ def test_triggers_refuse_update_and_delete(chain, sql):
 
 
 def test_flipped_byte_is_named(chain, without_triggers):
-    raw("UPDATE audit_auditrecord SET event = 'test.evenT' WHERE seq = 3")
+    raw("UPDATE audit_auditrecord SET event = 'backup.archive.creatE' WHERE seq = 3")
     verdict = verify_chain()
     assert (verdict.ok, verdict.bad_seq, verdict.checked) == (False, 3, 2)
     assert "changed" in verdict.reason
@@ -107,7 +108,7 @@ def test_truncated_tail_with_head_rewound_is_found_by_the_anchor(chain, without_
 def test_a_failed_action_leaves_no_record(db, system_actor):
     before = AuditRecord.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        record_event(actor=system_actor, event="test.rolled_back")
+        record_event(actor=system_actor, event=Event.BACKUP_ARCHIVE_CREATE)
         raise RuntimeError("the action failed")
     assert AuditRecord.objects.count() == before
 
@@ -126,5 +127,5 @@ def test_exports_are_audited(demo_units, capsys, monkeypatch):
 
     monkeypatch.setenv("PINGAN_LANGUAGE", "en")
     assert main(["units", "export", "--format", "json"]) == 0
-    record = AuditRecord.objects.filter(event="units.export").get()
+    record = AuditRecord.objects.filter(event=Event.UNITS_UNIT_EXPORT).get()
     assert (record.object_type, record.detail, record.channel) == ("units", {"rows": 124}, "cli")

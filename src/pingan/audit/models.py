@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingan.audit.events import event_label
+
 GENESIS_HASH = "0" * 64
 
 
@@ -33,6 +35,11 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event}"
+
+    @property
+    def event_label(self) -> str:
+        """The event type in words, in the current language (old stored names included)."""
+        return event_label(self.event)
 
 
 class AuditHead(models.Model):

@@ -6,15 +6,20 @@ from django.db.models import QuerySet
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import event_of, stored_names
 from pingan.audit.models import AuditRecord
 
 
 def audit_records(*, actor: Actor, event: str = "", object_type: str = "") -> QuerySet[AuditRecord]:
-    """Audit records, newest first, optionally filtered (audit administrator only)."""
+    """Audit records, newest first, optionally filtered (audit administrator only).
+
+    `event` may be a current or a legacy name: either finds the records of its type under both.
+    """
     require(actor, "audit.read")
     records = AuditRecord.objects.order_by("-seq")
     if event:
-        records = records.filter(event=event)
+        known = event_of(event)
+        records = records.filter(event__in=[event] if known is None else stored_names(known))
     if object_type:
         records = records.filter(object_type=object_type)
     return records

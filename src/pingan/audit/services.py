@@ -12,6 +12,7 @@ from django.utils import timezone
 from pingan.accounts.actor import Actor
 from pingan.audit.anchor import Anchor, anchor_after_commit
 from pingan.audit.chain import record_hash
+from pingan.audit.events import Event, checked_event
 from pingan.audit.models import AuditHead, AuditRecord
 
 PG_APPEND_LOCK = 7_305_011
@@ -30,8 +31,10 @@ def record_event(
     """Append one record to the chain, serialised with every other append.
 
     Must run inside the action's transaction: if the action rolls back, so does its record,
-    and if the append fails, the action fails with it.
+    and if the append fails, the action fails with it. An event type that is not a member of
+    `Event` is refused (UnknownEvent) before anything is written.
     """
+    event = checked_event(event)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
@@ -73,19 +76,19 @@ def _json_safe(detail: dict[str, Any]) -> dict[str, Any]:
 def export_anchor(*, actor: Actor) -> Anchor:
     """Record that the head is being exported, then return the head, which includes that record."""
     with transaction.atomic():
-        record_event(actor=actor, event="audit.anchor_export", object_type="audit")
+        record_event(actor=actor, event=Event.AUDIT_ANCHOR_EXPORT, object_type="audit")
     head = AuditHead.objects.get(pk=1)
     return Anchor(head.chain_id, head.seq, head.hash)
 
 
 def record_export(
-    *, actor: Actor, what: str, rows: int, detail: dict[str, Any] | None = None
+    *, actor: Actor, event: Event, what: str, rows: int, detail: dict[str, Any] | None = None
 ) -> None:
     """Audit that the actor took data out of the system (what, how many rows, filters used)."""
     with transaction.atomic():
         record_event(
             actor=actor,
-            event=what + ".export",
+            event=event,
             object_type=what,
             detail={"rows": rows, **(detail or {})},
         )

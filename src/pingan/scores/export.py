@@ -6,6 +6,7 @@ from typing import Any
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_export
 from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import QuarterResult, ScoreRun
@@ -57,7 +58,13 @@ def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> li
         }
         for r in results_for(run)
     ]
-    record_export(actor=actor, what="scores", rows=len(rows), detail={"period": run.period})
+    record_export(
+        actor=actor,
+        event=Event.SCORES_RESULT_EXPORT,
+        what="scores",
+        rows=len(rows),
+        detail={"period": run.period},
+    )
     return rows
 
 

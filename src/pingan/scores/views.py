@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pingan.accounts.access import requires
 from pingan.accounts.actor import Actor, actor_from_request
 from pingan.accounts.permissions import can, require_unit
+from pingan.audit.events import Event
 from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
@@ -232,6 +233,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     ]  # fmt: skip
     record_export(
         actor=actor,
+        event=Event.SCORES_RESULT_EXPORT,
         what="scores",
         rows=len(rows),
         detail={"period": selection.period, "class": selection.class_code, "tier": tier},

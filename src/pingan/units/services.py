@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event, record_export
 from pingan.core import events
 from pingan.core.limits import length_reason
@@ -66,7 +67,7 @@ def import_units(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportS
         _apply_units(rows, summary)
         record_event(
             actor=actor,
-            event="units.import",
+            event=Event.UNITS_UNIT_IMPORT,
             object_type="units.orgunit",
             outcome="dry_run" if dry_run else "success",
             detail={"created": summary.created, "updated": summary.updated, "rows": len(rows)},
@@ -226,7 +227,7 @@ def import_covariates(*, actor: Actor, data: bytes, dry_run: bool = False) -> Im
             events.publish(events.COVARIATES_CHANGED, reason="covariates.import")
         record_event(
             actor=actor,
-            event="covariates.import",
+            event=Event.UNITS_COVARIATE_IMPORT,
             object_type="units.covariate",
             outcome="dry_run" if dry_run else "success",
             detail={"created": summary.created, "updated": summary.updated, "covariates": names},
@@ -324,5 +325,5 @@ def export_units(*, actor: Actor) -> list[dict[str, Any]]:
         }
         for u in OrgUnit.objects.select_related("parent").order_by("code")
     ]
-    record_export(actor=actor, what="units", rows=len(rows))
+    record_export(actor=actor, event=Event.UNITS_UNIT_EXPORT, what="units", rows=len(rows))
     return rows

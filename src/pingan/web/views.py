@@ -15,6 +15,7 @@ from pingan.accounts.access import public, requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.roles import Role
+from pingan.audit.events import Event
 from pingan.audit.selectors import audit_records
 from pingan.core.problems import InputRefused
 from pingan.web.forms import GrantRoleForm, LoginForm, NewUserForm, PasswordChangeForm
@@ -83,9 +84,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     records = audit_records(actor=actor, event=request.GET.get("event", ""))
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "web/audit_log.html", {"page": page, "event": request.GET.get("event", "")}
-    )
+    context = {"page": page, "event": request.GET.get("event", ""), "events": Event.choices}
+    return render(request, "web/audit_log.html", context)
 
 
 @requires("accounts.view")
