@@ -10,7 +10,7 @@ from pingan.audit.models import AuditRecord
 
 def denials():
     return list(
-        AuditRecord.objects.filter(event="access.denied").values_list(
+        AuditRecord.objects.filter(event="accounts.access.deny").values_list(
             "actor_id", "actor_role", "channel", "source", "object_id", "outcome", "detail"
         )
     )

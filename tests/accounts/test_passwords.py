@@ -106,7 +106,9 @@ def test_none_of_the_last_five_passwords_may_be_chosen_again(rf, make_user, acto
     change_password(
         request, actor=actor, user=user, current_password=chosen[-1], new_password=TEST_PASSWORD
     )
-    assert AuditRecord.objects.filter(event="password.change", actor_id=user.pk).count() == 6
+    assert (
+        AuditRecord.objects.filter(event="accounts.password.change", actor_id=user.pk).count() == 6
+    )
 
 
 @pytest.mark.django_db

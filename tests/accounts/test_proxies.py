@@ -60,7 +60,11 @@ def test_audit_records_the_forwarded_client_only_through_a_trusted_proxy(setting
     via_proxy.post("/login/", {"username": "ana", "password": TEST_PASSWORD})
     direct = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.99")
     direct.post("/login/", {"username": "ana", "password": TEST_PASSWORD})
-    assert list(AuditRecord.objects.filter(event="login").values_list("source", flat=True)) == [
+    assert list(
+        AuditRecord.objects.filter(event="accounts.session.sign_in").values_list(
+            "source", flat=True
+        )
+    ) == [
         "198.51.100.7",
         "203.0.113.5",
     ]

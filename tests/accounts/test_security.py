@@ -21,7 +21,9 @@ def test_login_success_and_failure_are_audited(client, make_user):
     response = client.post("/login/", {"username": "ana", "password": TEST_PASSWORD})
     assert (response.status_code, response["Location"]) == (302, "/")
     events = list(
-        AuditRecord.objects.filter(event="login").values_list("outcome", "actor_id", "object_id")
+        AuditRecord.objects.filter(event="accounts.session.sign_in").values_list(
+            "outcome", "actor_id", "object_id"
+        )
     )
     assert events == [("failure", None, str(user.pk)), ("success", user.pk, str(user.pk))]
 

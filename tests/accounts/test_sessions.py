@@ -14,6 +14,7 @@ from pingan.audit.models import AuditRecord
 from tests.conftest import TEST_PASSWORD
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+SESSION_ENDS = ["accounts.session.expire", "accounts.session.time_out"]
 PAGES = ["/", "/units/", "/schemes/", "/reporting/dashboard/", "/scores/", "/bulletins/"]
 
 
@@ -52,7 +53,7 @@ def test_idle_session_ends_after_thirty_minutes(client, make_user):
     set_session(client, pingan_last_seen=time.time() - 31 * 60)
     response = client.get("/")
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/")
-    assert AuditRecord.objects.filter(event="session.timeout").count() == 1
+    assert AuditRecord.objects.filter(event="accounts.session.time_out").count() == 1
 
 
 @pytest.mark.django_db
@@ -66,8 +67,8 @@ def test_session_ends_twelve_hours_after_sign_in_even_when_active(client, make_u
     )
     response = client.get("/")
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/")
-    assert list(AuditRecord.objects.filter(event__startswith="session.").values_list("event")) == [
-        ("session.expired",)
+    assert list(AuditRecord.objects.filter(event__in=SESSION_ENDS).values_list("event")) == [
+        ("accounts.session.expire",)
     ]
     assert client.get("/").status_code == 302
 
@@ -82,7 +83,7 @@ def test_an_active_session_inside_both_limits_goes_on(client, make_user):
         pingan_last_seen=time.time() - 29 * 60,
     )
     assert client.get("/").status_code == 200
-    assert AuditRecord.objects.filter(event__startswith="session.").count() == 0
+    assert AuditRecord.objects.filter(event__in=SESSION_ENDS).count() == 0
 
 
 @pytest.mark.django_db
@@ -124,7 +125,9 @@ def test_a_copied_cookie_is_refused_after_sign_out(client, make_user):
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/")
     assert other_device.get("/").status_code == 200
     assert EndedSession.objects.count() == 1
-    assert list(AuditRecord.objects.filter(event="logout").values_list("event")) == [("logout",)]
+    assert list(
+        AuditRecord.objects.filter(event="accounts.session.sign_out").values_list("event")
+    ) == [("accounts.session.sign_out",)]
 
 
 @pytest.mark.django_db

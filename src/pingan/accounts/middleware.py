@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from pingan.accounts import sessions
 from pingan.accounts.services import sign_out
+from pingan.audit.events import Event
 from pingan.core.proxies import is_trusted
 
 # The last-seen time is refreshed at most this often, so most responses do not re-issue the
@@ -62,22 +63,22 @@ class SessionLifetimeMiddleware:
             if sessions.has_ended(request.session):
                 logout(request)
                 return self.get_response(request)
-            reason = self._expired(request, time.time())
-            if reason:
-                sign_out(request, reason=reason)
+            ended = self._expired(request, time.time())
+            if ended is not None:
+                sign_out(request, event=ended)
         return self.get_response(request)
 
     @staticmethod
-    def _expired(request: HttpRequest, now: float) -> str:
+    def _expired(request: HttpRequest, now: float) -> Event | None:
         session = request.session
         if session.get(sessions.SESSION_ID) is None:  # signed in by other means than sign_in
             sessions.start(session, float(session.get(sessions.SIGNED_IN_AT, now)))
         signed_in = float(session.get(sessions.SIGNED_IN_AT, now))
         if now - signed_in > settings.PINGAN_SESSION_MAX_AGE_SECONDS:
-            return "session.expired"
+            return Event.ACCOUNTS_SESSION_EXPIRE
         last = session.get(sessions.LAST_SEEN)
         if last is not None and now - float(last) > settings.PINGAN_IDLE_TIMEOUT_SECONDS:
-            return "session.timeout"
+            return Event.ACCOUNTS_SESSION_TIME_OUT
         if last is None or now - float(last) >= LAST_SEEN_RESOLUTION:
             session[sessions.LAST_SEEN] = now
-        return ""
+        return None

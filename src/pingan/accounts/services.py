@@ -19,6 +19,7 @@ from pingan.accounts.actor import Actor, actor_for_user, client_address
 from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.permissions import require
 from pingan.accounts.roles import ADMIN_ROLES, BODY_ROLES, UNIT_ROLES, Role
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.problems import InputRefused, Problem
 
@@ -33,7 +34,7 @@ def create_user(*, actor: Actor, username: str, password: str, display_name: str
     with transaction.atomic():
         user.set_password(password)
         user.save()
-        record_event(actor=actor, event="account.create", obj=user)
+        record_event(actor=actor, event=Event.ACCOUNTS_USER_CREATE, obj=user)
     return user
 
 
@@ -49,7 +50,7 @@ def grant_role(
         )
         record_event(
             actor=actor,
-            event="role.grant",
+            event=Event.ACCOUNTS_ROLE_GRANT,
             obj=user,
             detail={"role": role, "body": body_id, "unit": unit_id},
         )
@@ -75,7 +76,7 @@ def record_denial(*, actor: Actor, path: str, reason: str) -> None:
     with transaction.atomic():
         record_event(
             actor=actor,
-            event="access.denied",
+            event=Event.ACCOUNTS_ACCESS_DENY,
             object_type="path",
             object_id=path[:64],
             outcome="denied",
@@ -89,7 +90,7 @@ def revoke_role(*, actor: Actor, assignment: RoleAssignment) -> None:
     with transaction.atomic():
         record_event(
             actor=actor,
-            event="role.revoke",
+            event=Event.ACCOUNTS_ROLE_REVOKE,
             obj=assignment.user,
             detail={
                 "role": assignment.role,
@@ -123,7 +124,7 @@ def change_password(
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        record_event(actor=actor, event="password.change", obj=user)
+        record_event(actor=actor, event=Event.ACCOUNTS_PASSWORD_CHANGE, obj=user)
     update_session_auth_hash(request, user)
 
 
@@ -136,7 +137,7 @@ def sign_in(request: Any, *, username: str, password: str) -> User | None:
             known = User.objects.filter(username=username).values_list("pk", flat=True).first()
             record_event(
                 actor=anonymous,
-                event="login",
+                event=Event.ACCOUNTS_SESSION_SIGN_IN,
                 object_type="user",
                 object_id=known,
                 outcome="failure",
@@ -146,19 +147,19 @@ def sign_in(request: Any, *, username: str, password: str) -> User | None:
         sessions.start(request.session, time.time())
         record_event(
             actor=actor_for_user(user, channel="web", source=anonymous.source),
-            event="login",
+            event=Event.ACCOUNTS_SESSION_SIGN_IN,
             obj=user,
         )
     return user  # type: ignore[return-value]
 
 
-def sign_out(request: Any, *, reason: str = "logout") -> None:
+def sign_out(request: Any, *, event: Event = Event.ACCOUNTS_SESSION_SIGN_OUT) -> None:
     """End the session (a copy of its cookie is refused from now on) and audit it."""
     user = request.user if request.user.is_authenticated else None
     with transaction.atomic():
         if user is not None:
             actor = actor_for_user(user, channel="web", source=client_address(request))
-            record_event(actor=actor, event=reason, obj=user)
+            record_event(actor=actor, event=event, obj=user)
         sessions.end(request.session)
         logout(request)
 
@@ -176,7 +177,7 @@ def create_api_token(*, actor: Actor, user: User, name: str) -> str:
         token = ApiToken.objects.create(
             user=user, name=name[:100], prefix=raw[:8], digest=token_digest(raw)
         )
-        record_event(actor=actor, event="token.create", obj=token)
+        record_event(actor=actor, event=Event.ACCOUNTS_CREDENTIAL_CREATE, obj=token)
     return raw
 
 
@@ -198,5 +199,7 @@ def bootstrap_admin(
         user.set_password(password)
         user.save()
         RoleAssignment.objects.create(user=user, role=role)
-        record_event(actor=actor, event="account.bootstrap", obj=user, detail={"role": role})
+        record_event(
+            actor=actor, event=Event.ACCOUNTS_USER_BOOTSTRAP, obj=user, detail={"role": role}
+        )
     return user
