@@ -77,9 +77,9 @@ def test_issue_numbers_stores_and_hashes_the_document(scored, staff):
         )
     )
     assert [(e, o) for e, o, _d in events] == [
-        ("bulletins.draft", str(draft.pk)),
-        ("bulletins.edit_text", str(draft.pk)),
-        ("bulletins.issue", str(draft.pk)),
+        ("bulletins.bulletin.draft", str(draft.pk)),
+        ("bulletins.bulletin.edit_text", str(draft.pk)),
+        ("bulletins.bulletin.issue", str(draft.pk)),
     ]
     assert events[2][2] == {
         "period": PERIOD,
@@ -215,7 +215,7 @@ def test_only_the_office_head_issues(scored, staff, role):
     with pytest.raises(PermissionDenied):
         services.issue(actor=staff[role], bulletin_id=draft.pk)
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
-    assert not AuditRecord.objects.filter(event="bulletins.issue").exists()
+    assert not AuditRecord.objects.filter(event="bulletins.bulletin.issue").exists()
 
 
 def test_units_and_body_roles_see_no_bulletin(scored, staff):
@@ -283,7 +283,7 @@ def test_issue_is_refused_without_analysis_or_requirements(scored, staff):
         ("requirements", "“工作要求”为空；请在草稿中填写后再印发")
     ]
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
-    assert not AuditRecord.objects.filter(event="bulletins.issue").exists()
+    assert not AuditRecord.objects.filter(event="bulletins.bulletin.issue").exists()
 
 
 def test_an_issued_bulletins_text_is_frozen(scored, staff):
@@ -308,4 +308,4 @@ def test_issue_is_refused_when_a_unit_name_has_no_glyph(scored, staff):
     assert "“沾化区𠀀”中的“𠀀” (U+20000)在字体 Noto Serif SC 中没有字形" in messages
     assert "“沾化区𠀀”中的“𠀀” (U+20000)在字体 Noto Sans SC 中没有字形" in messages
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
-    assert not AuditRecord.objects.filter(event="bulletins.issue").exists()
+    assert not AuditRecord.objects.filter(event="bulletins.bulletin.issue").exists()

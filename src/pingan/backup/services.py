@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.audit.anchor import Anchor
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.backup import databases
 from pingan.backup.databases import BackupFailed
@@ -49,7 +50,10 @@ def create_backup(*, actor: Actor, output: Path) -> Summary:
     output = output.resolve()
     with transaction.atomic():
         record_event(
-            actor=actor, event="backup.create", object_type="backup", detail={"file": output.name}
+            actor=actor,
+            event=Event.BACKUP_ARCHIVE_CREATE,
+            object_type="backup",
+            detail={"file": output.name},
         )
     home = Path(settings.PINGAN_HOME)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".pingan-backup-") as work:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.bulletins import docx_render, selectors
 from pingan.bulletins.config import issuer
@@ -170,7 +171,7 @@ def create_draft(*, actor: Actor, period: str) -> Bulletin:
                 raise Conflict(_("The draft changed meanwhile; reload and try again."))
             record_event(
                 actor=actor,
-                event="bulletins.draft",
+                event=Event.BULLETINS_BULLETIN_DRAFT,
                 obj=draft,
                 detail={"period": period, "edition": draft.edition, "run": run.pk},
             )
@@ -227,7 +228,7 @@ def edit_text(
         _change_draft(
             actor=actor,
             draft=draft,
-            event="bulletins.edit_text",
+            event=Event.BULLETINS_BULLETIN_EDIT_TEXT,
             detail={name: hashlib.sha256(v.encode()).hexdigest() for name, v in cleaned.items()},
             conflict=_("Only a draft can be edited; this bulletin is already issued."),
             values={**cleaned, "text_edited_by": actor.user, "text_edited_at": timezone.now()},
@@ -239,7 +240,7 @@ def _change_draft(
     *,
     actor: Actor,
     draft: Bulletin,
-    event: str,
+    event: Event,
     detail: dict[str, object],
     conflict: str,
     values: dict[str, object],
@@ -354,7 +355,7 @@ def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulle
             _change_draft(
                 actor=actor,
                 draft=draft,
-                event="bulletins.issue",
+                event=Event.BULLETINS_BULLETIN_ISSUE,
                 detail={"run": draft.run_id, "sha256": digest},
                 conflict=_("The bulletin was issued meanwhile."),
                 values={

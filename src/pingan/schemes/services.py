@@ -9,6 +9,7 @@ from django.db import transaction
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.schemes.loader import content_hash, parse_scheme
@@ -45,7 +46,7 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
         )
         record_event(
             actor=actor,
-            event="scheme.load",
+            event=Event.SCHEMES_SCHEME_LOAD,
             obj=version,
             detail={"scheme": scheme.code, "version": version.number},
         )

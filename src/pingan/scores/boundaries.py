@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.limits import check_size
 from pingan.core.problems import InputRefused, Problem
@@ -48,7 +49,7 @@ def upload_boundaries(*, actor: Actor, data: bytes) -> int:
             )
         record_event(
             actor=actor,
-            event="scores.boundaries.upload",
+            event=Event.SCORES_BOUNDARIES_UPLOAD,
             object_type="scores.UnitBoundary",
             detail={"features": len(valid)},
         )

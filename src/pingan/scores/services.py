@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from pingan.accounts.actor import Actor, job_actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.periods import (
     month_bounds,
@@ -93,7 +94,7 @@ def compute_period(
             run = _store_run(version, period, digest, reason, current, results)
             record_event(
                 actor=actor,
-                event="scores.compute",
+                event=Event.SCORES_RUN_COMPUTE,
                 obj=run,
                 detail={"period": period, "reason": reason[:100]},
             )
@@ -435,7 +436,7 @@ def mark_key_management(*, actor: Actor, unit: OrgUnit, reason: str) -> KeyManag
             unit=unit, reason=reason.strip()[:500], marked_by=actor.user
         )
         record_event(
-            actor=actor, event="scores.key_management.mark", obj=mark, detail={"unit": unit.pk}
+            actor=actor, event=Event.SCORES_KEY_MANAGEMENT_MARK, obj=mark, detail={"unit": unit.pk}
         )
     return mark
 
@@ -449,7 +450,7 @@ def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
             return
         KeyManagementMark.objects.filter(pk=mark.pk).update(ended_at=timezone.now())
         record_event(
-            actor=actor, event="scores.key_management.end", obj=mark, detail={"unit": unit.pk}
+            actor=actor, event=Event.SCORES_KEY_MANAGEMENT_END, obj=mark, detail={"unit": unit.pk}
         )
 
 
