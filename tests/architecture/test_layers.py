@@ -22,6 +22,8 @@ from tests.architecture.import_graph import (
 KNOWN_BAD_IMPORTS: dict[tuple[str, str], str] = {
     ("pingan.cases.demo", "pingan.demo"): "demo helpers move to the demo_data package",
     ("pingan.accounts.services", "pingan.audit.services"): "accounts and audit untangled",
+    ("pingan.accounts.services", "pingan.audit.events"): "accounts and audit untangled",
+    ("pingan.accounts.middleware", "pingan.audit.events"): "accounts and audit untangled",
     ("pingan.cases.selectors", "pingan.cases.services"): "one ancestors() in the units selectors",
 }
 
