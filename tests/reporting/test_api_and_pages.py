@@ -153,5 +153,5 @@ def test_analyst_downloads_the_export_and_it_is_audited(staff, approved):
         "A1,criminal,2026-09,1",
         "A1,public_security,2026-09,1",
     ]
-    assert AuditRecord.objects.filter(event="figures.export").count() == 1
+    assert AuditRecord.objects.filter(event="reporting.figures.export").count() == 1
     assert _client(staff["clerk"].user).get(reverse("reporting:export")).status_code == 403

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.problems import InputRefused, Problem
@@ -97,7 +98,7 @@ def import_figures(
             events.publish(events.FIGURES_CHANGED, months=months, reason="figures.import")
         record_event(
             actor=actor,
-            event="figures.import",
+            event=Event.REPORTING_FIGURES_IMPORT,
             object_type="reporting.submission",
             outcome="dry_run" if dry_run else "success",
             detail={
@@ -190,7 +191,11 @@ def _load_draft(
         log_step(submission, Step.CREATE, actor, after=Status.DRAFT)
     write_cells(submission, cells, CellsSummary())
     audit_submission(
-        actor, "reporting.cells", submission, source="figures.import", cells=len(cells)
+        actor,
+        Event.REPORTING_SUBMISSION_SAVE_CELLS,
+        submission,
+        source="figures.import",
+        cells=len(cells),
     )
     summary.drafts += 1
     summary.submission_ids.append(submission.pk)

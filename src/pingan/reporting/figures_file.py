@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused, Problem
@@ -62,7 +63,7 @@ def export_figures(*, actor: Actor, first: str, last: str, fmt: str) -> bytes:
     with transaction.atomic():
         record_event(
             actor=actor,
-            event="figures.export",
+            event=Event.REPORTING_FIGURES_EXPORT,
             object_type="reporting.figure",
             detail={"from": first, "to": last, "format": fmt, "rows": len(rows)},
         )

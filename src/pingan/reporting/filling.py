@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
+from pingan.audit.events import Event
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting.cells import Cell, Checked, Columns, Record, check_records, load_catalogue
 from pingan.reporting.models import Figure, Status, Submission
@@ -67,7 +68,7 @@ def put_cells(
         summary.missing = len(missing_cells(submission, catalogue))
         audit_submission(
             actor,
-            "reporting.cells",
+            Event.REPORTING_SUBMISSION_SAVE_CELLS,
             submission,
             created=summary.created,
             updated=summary.updated,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment
 from pingan.accounts.permissions import require
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.reporting import periods
 from pingan.reporting.models import Reminder, Status
@@ -65,7 +66,7 @@ def send_reminders(*, actor: Actor, now: dt.datetime | None = None) -> int:
                     Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
         record_event(
             actor=actor,
-            event="reporting.remind",
+            event=Event.REPORTING_REMINDER_SEND,
             object_type="reporting.reminder",
             detail={"month": month, "created": created},
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require, require_body
+from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.problems import Conflict, InputRefused, Problem
@@ -34,6 +35,15 @@ from pingan.reporting.models import (
 )
 from pingan.schemes.models import ReportingBody, SchemeVersion
 from pingan.schemes.selectors import current_version
+
+# The audit event of each step of the workflow (_move).
+STEP_EVENTS: dict[str, Event] = {
+    Step.SUBMIT: Event.REPORTING_SUBMISSION_SUBMIT,
+    Step.REVIEW: Event.REPORTING_SUBMISSION_REVIEW,
+    Step.APPROVE: Event.REPORTING_SUBMISSION_APPROVE,
+    Step.RECEIVE: Event.REPORTING_SUBMISSION_RECEIVE,
+    Step.RETURN: Event.REPORTING_SUBMISSION_RETURN,
+}
 
 
 def catalogue_for(version: SchemeVersion | None = None) -> Catalogue:
@@ -99,7 +109,7 @@ def log_step(
     )
 
 
-def audit_submission(actor: Actor, event: str, submission: Submission, **detail: object) -> None:
+def audit_submission(actor: Actor, event: Event, submission: Submission, **detail: object) -> None:
     """Append the audit record of a reporting write, naming the body, month and version."""
     record_event(
         actor=actor,
@@ -157,7 +167,7 @@ def create_submission(
             created_by=actor.user,
         )
         log_step(submission, Step.CREATE, actor, after=Status.DRAFT)
-        audit_submission(actor, "reporting.create", submission)
+        audit_submission(actor, Event.REPORTING_SUBMISSION_CREATE, submission)
     return submission
 
 
@@ -196,7 +206,9 @@ def start_correction(*, actor: Actor, body_id: int, month: str, reason: str) -> 
             for f in current.figures.all()
         )
         log_step(submission, Step.CREATE, actor, after=Status.DRAFT, reason=reason)
-        audit_submission(actor, "reporting.correction", submission, supersedes=current.pk)
+        audit_submission(
+            actor, Event.REPORTING_SUBMISSION_CORRECT, submission, supersedes=current.pk
+        )
     return submission
 
 
@@ -321,7 +333,7 @@ def _move(
     log_step(submission, step, actor, before=status, after=target, reason=reason, at=now)
     audit_submission(
         actor,
-        "reporting." + step,
+        STEP_EVENTS[step],
         submission,
         before=status,
         after=target,
@@ -376,7 +388,7 @@ def _make_current(actor: Actor, submission: Submission, *, reason: str) -> None:
     if previous is not None:
         Submission.objects.filter(pk=previous.pk).update(is_current=False, superseded_at=now)
         log_step(previous, Step.SUPERSEDE, actor, reason=submission.reason, at=now)
-        audit_submission(actor, "reporting.supersede", previous, by=submission.pk)
+        audit_submission(actor, Event.REPORTING_SUBMISSION_SUPERSEDE, previous, by=submission.pk)
     Submission.objects.filter(pk=submission.pk).update(is_current=True)
     submission.is_current = True
     events.publish(
