@@ -27,7 +27,7 @@ from pingan.audit.verify import verify_chain
 
 SOURCE = Path(pingan.__file__).resolve().parent
 # Apps whose call sites still pass the old names; they move to the members next.
-PENDING = {"cases", "reporting"}
+PENDING = {"cases", "matters"}
 
 
 def test_every_type_is_named_app_object_verb():
@@ -43,12 +43,14 @@ def test_legacy_names_are_not_current_names_and_map_to_members():
     assert set(LEGACY_NAMES).isdisjoint(Event.values)
     assert event_of("login") is Event.ACCOUNTS_SESSION_SIGN_IN
     assert event_of("cases.intake") is Event.MATTERS_MATTER_INTAKE
+    assert event_of("matters.intake") is Event.MATTERS_MATTER_INTAKE
     assert event_of("accounts.session.sign_in") is Event.ACCOUNTS_SESSION_SIGN_IN
     assert event_of("no.such.event") is None
     assert stored_names(Event.ACCOUNTS_SESSION_SIGN_IN) == ["accounts.session.sign_in", "login"]
     assert stored_names(Event.ACCOUNTS_CREDENTIAL_CREATE) == [
         "accounts.credential.create",
         "cases.apikey_created",
+        "matters.apikey_created",
         "token.create",
     ]
 

@@ -100,6 +100,31 @@ _OLD_MATTER_STEPS = (
     "accept", "send_back", "follow_up", "archive", "reject", "merge", "merged_in", "note",
 )  # fmt: skip
 
+
+def _old_matter_names(app: str) -> dict[str, Event]:
+    """The old-style names of the matter events (`<app>.intake`, `<app>.personal_viewed`, …)."""
+    return {
+        **{f"{app}.{step}": Event("matters.matter." + step) for step in _OLD_MATTER_STEPS},
+        f"{app}.reminder": Event.MATTERS_MATTER_REMIND,
+        f"{app}.escalation": Event.MATTERS_MATTER_ESCALATE,
+        f"{app}.overdue_flagged": Event.MATTERS_MATTER_FLAG_OVERDUE,
+        f"{app}.personal_viewed": Event.MATTERS_PERSONAL_DATA_VIEW,
+        f"{app}.personal_erased": Event.MATTERS_PERSONAL_DATA_ERASE,
+        f"{app}.summary_generated": Event.MATTERS_SUMMARY_GENERATE,
+        f"{app}.apikey_created": Event.ACCOUNTS_CREDENTIAL_CREATE,
+        f"{app}.apikey_revoked": Event.ACCOUNTS_CREDENTIAL_REVOKE,
+        f"{app}.category_saved": Event.MATTERS_CATEGORY_SAVE,
+        f"{app}.category_group_saved": Event.MATTERS_CATEGORY_GROUP_SAVE,
+        f"{app}.grade_saved": Event.MATTERS_GRADE_SAVE,
+        f"{app}.ladder_saved": Event.MATTERS_LADDER_SAVE,
+        f"{app}.rule_saved": Event.MATTERS_RULE_SAVE,
+        f"{app}.rule_deleted": Event.MATTERS_RULE_DELETE,
+        f"{app}.policy_saved": Event.MATTERS_POLICY_SAVE,
+        f"{app}.index_feed_saved": Event.MATTERS_INDEX_FEED_SAVE,
+        f"{app}.index_submission": Event.MATTERS_INDEX_SUBMISSION_CREATE,
+    }
+
+
 LEGACY_NAMES: dict[str, Event] = {
     "account.create": Event.ACCOUNTS_USER_CREATE,
     "account.bootstrap": Event.ACCOUNTS_USER_BOOTSTRAP,
@@ -135,24 +160,9 @@ LEGACY_NAMES: dict[str, Event] = {
     "bulletins.draft": Event.BULLETINS_BULLETIN_DRAFT,
     "bulletins.edit_text": Event.BULLETINS_BULLETIN_EDIT_TEXT,
     "bulletins.issue": Event.BULLETINS_BULLETIN_ISSUE,
-    **{"cases." + step: Event("matters.matter." + step) for step in _OLD_MATTER_STEPS},
-    "cases.reminder": Event.MATTERS_MATTER_REMIND,
-    "cases.escalation": Event.MATTERS_MATTER_ESCALATE,
-    "cases.overdue_flagged": Event.MATTERS_MATTER_FLAG_OVERDUE,
-    "cases.personal_viewed": Event.MATTERS_PERSONAL_DATA_VIEW,
-    "cases.personal_erased": Event.MATTERS_PERSONAL_DATA_ERASE,
-    "cases.summary_generated": Event.MATTERS_SUMMARY_GENERATE,
-    "cases.apikey_created": Event.ACCOUNTS_CREDENTIAL_CREATE,
-    "cases.apikey_revoked": Event.ACCOUNTS_CREDENTIAL_REVOKE,
-    "cases.category_saved": Event.MATTERS_CATEGORY_SAVE,
-    "cases.category_group_saved": Event.MATTERS_CATEGORY_GROUP_SAVE,
-    "cases.grade_saved": Event.MATTERS_GRADE_SAVE,
-    "cases.ladder_saved": Event.MATTERS_LADDER_SAVE,
-    "cases.rule_saved": Event.MATTERS_RULE_SAVE,
-    "cases.rule_deleted": Event.MATTERS_RULE_DELETE,
-    "cases.policy_saved": Event.MATTERS_POLICY_SAVE,
-    "cases.index_feed_saved": Event.MATTERS_INDEX_FEED_SAVE,
-    "cases.index_submission": Event.MATTERS_INDEX_SUBMISSION_CREATE,
+    **_old_matter_names("cases"),
+    # The same names under the app's new label, written for a short while after the rename.
+    **_old_matter_names("matters"),
 }
 
 
