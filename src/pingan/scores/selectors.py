@@ -123,6 +123,14 @@ def overview_results(
     return results.order_by(*OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["rank"]))
 
 
+def withheld_results(
+    run: ScoreRun, class_code: str, scope: set[int] | None
+) -> QuerySet[QuarterResult]:
+    """The class's units withheld for missing figures (no score), by unit code."""
+    results = scoped_results(run, class_code, scope).filter(absolute_score__isnull=True)
+    return results.order_by("unit__code")
+
+
 def score_history(
     unit_ids: list[int], run: ScoreRun, quarters: int = HISTORY_QUARTERS
 ) -> dict[int, list[tuple[str, float, float]]]:

@@ -206,16 +206,23 @@ def _tier_choices() -> list[tuple[str, str]]:
 
 @requires("scores.export")
 def overview_export(request: HttpRequest) -> HttpResponse:
-    """The filtered league table of a class and quarter as an XLSX workbook."""
+    """The filtered league table of a class and quarter as an XLSX workbook.
+
+    Without a tier filter the withheld units (未完整上报) follow the ranked ones, as in
+    `pingan scores export`: empty score, rank, interval, tier and stars, complete "false".
+    """
     actor = actor_from_request(request)
     selection = _selection(request)
     if selection.run is None:
         raise Http404
     tier = request.GET.get("tier", "")
-    results = selectors.overview_results(
-        selection.run, selection.class_code, selectors.visible_unit_ids(actor), tier=tier if tier in TIER_FILTERS else None,
+    scope = selectors.visible_unit_ids(actor)
+    results = list(selectors.overview_results(
+        selection.run, selection.class_code, scope, tier=tier if tier in TIER_FILTERS else None,
         sort=request.GET.get("sort", "rank"),
-    )  # fmt: skip
+    ))  # fmt: skip
+    if tier not in TIER_FILTERS:
+        results += selectors.withheld_results(selection.run, selection.class_code, scope)
     marked = selectors.key_managed_unit_ids()
     language = get_language()
     rows = [

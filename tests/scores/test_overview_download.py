@@ -1,0 +1,77 @@
+"""The overview's XLSX download lists withheld units as `pingan scores export` does."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from pingan.scores.export import export_rows
+from pingan.scores.models import QuarterResult
+from pingan.units.models import OrgUnit
+from tests.conftest import actor_with
+from tests.scores.test_views import ROWS, login, make_run  # noqa: F401 - login is a fixture
+
+COMMON = [
+    "unit_code", "unit_name", "class", "period", "absolute_score", "relative_score", "rank",
+    "rank_low", "rank_high", "tier", "stars", "funnel_flag", "veto", "complete", "provisional",
+]  # fmt: skip
+
+
+@pytest.fixture
+def withheld_run(demo_units, binzhou):
+    """2026Q2 of class A: three ranked units and BZ04 withheld for a missing month."""
+    run = make_run(binzhou)
+    QuarterResult.objects.create(
+        run=run, unit=OrgUnit.objects.get(code="BZ04"), class_code="A", complete=False
+    )
+    return run
+
+
+def _sheet(response) -> list[dict]:
+    rows = [
+        list(r)
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    ]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+@pytest.mark.django_db
+def test_download_lists_withheld_units_with_empty_cells(withheld_run, login):  # noqa: F811
+    response = login("leader").get("/scores/export.xlsx?quarter=2026Q2&class=A")
+    assert response.status_code == 200
+    rows = _sheet(response)
+    assert [r["unit_code"] for r in rows] == [r[0] for r in ROWS] + ["BZ04"]
+    gap = rows[-1]
+    assert [
+        gap[k] for k in ("rank", "rank_low", "rank_high", "absolute_score", "relative_score")
+    ] == [None] * 5
+    assert [gap[k] for k in ("tier", "stars", "complete", "provisional", "veto")] == [
+        None, None, "false", "false", "false"
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_download_agrees_with_the_scores_export(withheld_run, login):  # noqa: F811
+    downloaded = {
+        r["unit_code"]: r
+        for r in _sheet(login("leader").get("/scores/export.xlsx?quarter=2026Q2&class=A"))
+    }
+    exported = {
+        r["unit_code"]: r
+        for r in export_rows(actor=actor_with("leader"), run=withheld_run, language="en")
+    }
+    assert downloaded.keys() == exported.keys()
+    for code, row in exported.items():
+        assert [_cell(downloaded[code][k]) for k in COMMON] == [_cell(row[k]) for k in COMMON], code
+
+
+@pytest.mark.django_db
+def test_a_tier_filter_leaves_withheld_units_out(withheld_run, login):  # noqa: F811
+    rows = _sheet(login("leader").get("/scores/export.xlsx?quarter=2026Q2&class=A&tier=none"))
+    assert [r["unit_code"] for r in rows] == ["BZ03"]
