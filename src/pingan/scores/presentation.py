@@ -58,8 +58,12 @@ def row(
     marked: set[int],
     history: list[tuple[str, float, float]],
     most_stars: int,
+    provisional: bool = False,
 ) -> dict[str, Any]:
-    """A result as a line of the league table or the head of the unit page."""
+    """A result as a line of the league table or the head of the unit page.
+
+    ``provisional``: the result's quarter is still running; its trend line says so.
+    """
     language = get_language()
     trend = [absolute for _period, absolute, _relative in history]
     title = _("Absolute score, %(first)s to %(last)s: %(values)s") % {
@@ -80,7 +84,7 @@ def row(
         "change_year": change_text(result.change_year),
         "key_management": result.unit_id in marked,
         "flag_label": FLAG_LABELS.get(result.funnel_flag, ""),
-        "sparkline": sparkline_svg(trend, title),
+        "sparkline": sparkline_svg(trend, title, provisional=provisional),
     }
 
 

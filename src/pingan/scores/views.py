@@ -47,9 +47,14 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-def chart_labels() -> dict[str, str]:
-    """Texts the chart script shows, in the current language."""
+def chart_labels(*, provisional: bool = False) -> dict[str, str]:
+    """Texts the chart script shows, in the current language.
+
+    ``provisional`` (the quarter shown is still running): every chart is titled and
+    watermarked "Provisional" (暂定); otherwise that label is empty.
+    """
     return {
+        "provisional": _("Provisional") if provisional else "",
         "absolute": _("Absolute score"),
         "relative": _("Relative score"),
         "quarter": _("Quarter"),
@@ -185,7 +190,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         most = len(selection.run.version.star_bands)
         context |= {
             "page": page,
-            "rows": [row(r, marked, history.get(r.unit_id, []), most) for r in rows],
+            "rows": [
+                row(r, marked, history.get(r.unit_id, []), most, selection.provisional)
+                for r in rows
+            ],
             "withheld": selectors.withheld_units(
                 selection.run, selection.class_code, scope, get_language()
             ),
@@ -278,7 +286,7 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
         "unit": unit,
         "name": unit.display_name(language),
         "selection": selection,
-        "labels": chart_labels(),
+        "labels": chart_labels(provisional=selection.provisional),
     }
     run = selection.run
     result = run.results.filter(unit=unit).first() if run else None
@@ -362,7 +370,10 @@ def funnel(request: HttpRequest) -> HttpResponse:
     """Funnel plot of a class and quarter: O/E against E with 95% and 99.8% limits, exact and adjusted."""
     scope = selectors.visible_unit_ids(actor_from_request(request))
     selection = _scoped_selection(request, scope)
-    context: dict[str, Any] = {"selection": selection, "labels": chart_labels()}
+    context: dict[str, Any] = {
+        "selection": selection,
+        "labels": chart_labels(provisional=selection.provisional),
+    }
     if selection.run is not None:
         data = selectors.funnel_data(selection.run, selection.class_code, scope, get_language())
         for point in data["points"]:
@@ -381,7 +392,7 @@ def tier_map(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "selection": selection,
         "legend": _legend(),
-        "labels": chart_labels(),
+        "labels": chart_labels(provisional=selection.provisional),
         "can_upload": can(actor, "scores.boundaries"),
     }
     if selection.run is not None:

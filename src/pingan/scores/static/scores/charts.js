@@ -124,6 +124,17 @@
 
   var BUILDERS = { history: historyOption, funnel: funnelOption, map: mapOption };
 
+  /* A chart of a provisional (running) quarter is titled and watermarked with the translated word. */
+  function markProvisional(option, labels) {
+    if (!labels.provisional) { return option; }
+    option.title = { text: labels.provisional, right: 8, top: 0, textStyle: { color: "#b35806", fontSize: 14 } };
+    option.graphic = [{
+      type: "text", left: "center", top: "middle", silent: true, z: 100,
+      style: { text: labels.provisional, fontSize: 40, fontWeight: "bold", fill: "rgba(179, 88, 6, 0.2)" }
+    }];
+    return option;
+  }
+
   function draw() {
     if (typeof echarts === "undefined") { return; }
     var labels = readJson("chart-labels") || {};
@@ -133,7 +144,7 @@
       var build = BUILDERS[element.getAttribute("data-chart")];
       if (!data || !build) { return; }
       var chart = echarts.init(element, null, { renderer: "svg" });
-      chart.setOption(build(data, labels));
+      chart.setOption(markProvisional(build(data, labels), labels));
       charts.push(chart);
       if (typeof ResizeObserver !== "undefined") {
         new ResizeObserver(function () { chart.resize(); }).observe(element);
