@@ -18,7 +18,6 @@ UNFINISHED_FILES: frozenset[str] = frozenset(
         "pingan/accounts/passwords.py",
         "pingan/accounts/permissions.py",
         "pingan/accounts/services.py",
-        "pingan/audit/cli.py",
         "pingan/cases/cli.py",
         "pingan/cases/demo.py",
         "pingan/cases/selectors.py",

@@ -7,14 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import command_line_actor
+from pingan.audit.anchor import write_atomically
+from pingan.audit.services import export_anchor
+from pingan.audit.verify import verify_chain
+
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Verify the chain against its head, the home anchor and every anchor given; exit 1 naming
     the first disagreement."""
-    from django.utils.translation import gettext as _
-
-    from pingan.audit.verify import verify_chain
-
     verdict = verify_chain(anchors=[Path(p) for p in args.anchor])
     if verdict.ok:
         print(_("audit chain ok: %(n)d records verified") % {"n": verdict.checked})
@@ -40,13 +43,6 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_anchor_export(args: argparse.Namespace) -> int:
     """Verify the chain, then write its head (count and hash) to a file or standard output."""
-    from django.utils.translation import gettext as _
-
-    from pingan.accounts.actor import command_line_actor
-    from pingan.audit.anchor import write_atomically
-    from pingan.audit.services import export_anchor
-    from pingan.audit.verify import verify_chain
-
     verdict = verify_chain()
     if not verdict.ok:
         print(
