@@ -21,9 +21,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({Role.SECURITY_ADMIN}),
     "accounts.bootstrap": frozenset({Role.SYSTEM_ADMIN}),
     "accounts.view": frozenset({Role.SECURITY_ADMIN}),
-    "audit.read": frozenset({Role.AUDIT_ADMIN}),
-    "audit.verify": frozenset({Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN}),
-    "home.view": frozenset(Role),
+    "session.end": frozenset(Role),
+    "password.change": frozenset(Role),
 }
 
 

@@ -72,13 +72,11 @@ CARDS = [
         "schemes:list",
         "schemes.view",
     ),
-    Card(
-        _("Audit log"), _("Every action, in a tamper-evident chain."), "web:audit_log", "audit.read"
-    ),
+    Card(_("Audit log"), _("Every action, in a tamper-evident chain."), "audit:log", "audit.read"),
     Card(
         _("Accounts and roles"),
         _("Create accounts and grant roles."),
-        "web:accounts",
+        "accounts:list",
         "accounts.view",
     ),
 ]

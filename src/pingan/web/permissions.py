@@ -2,7 +2,4 @@
 
 from pingan.accounts.roles import Role
 
-ACTIONS = {
-    "session.end": frozenset(Role),
-    "password.change": frozenset(Role),
-}
+ACTIONS = {"home.view": frozenset(Role)}

@@ -1,16 +1,17 @@
-"""Forms of the shell."""
+"""Forms of the accounts pages: sign-in, password change, new account, role grant."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingan.accounts.models import User
+from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.roles import Role
 from pingan.core.text import validate_single_line
-from pingan.schemes.models import ReportingBody
-from pingan.units.models import OrgUnit
 
 
 class LoginForm(forms.Form):
@@ -72,14 +73,24 @@ class PasswordChangeForm(forms.Form):
         return list(password_validators_help_texts())
 
 
+def scope_choice(field: str, label: Any, *order_by: str) -> forms.ModelChoiceField[models.Model]:
+    """An optional choice among the objects a role assignment's `field` points at.
+
+    The reporting bodies and units are read through the relation of `RoleAssignment`, so the
+    accounts app does not import the apps that own them.
+    """
+    related = RoleAssignment._meta.get_field(field).related_model
+    assert isinstance(related, type) and issubclass(related, models.Model)
+    queryset = related._default_manager.all()
+    if order_by:
+        queryset = queryset.order_by(*order_by)
+    return forms.ModelChoiceField(label=label, queryset=queryset, required=False)
+
+
 class GrantRoleForm(forms.Form):
     """A role for a user, with its body or unit when the role needs one."""
 
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.order_by("username"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    body = forms.ModelChoiceField(
-        label=_("Reporting body"), queryset=ReportingBody.objects.all(), required=False
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.order_by("code"), required=False
-    )
+    body = scope_choice("body", _("Reporting body"))
+    unit = scope_choice("unit", _("Unit"), "code")

@@ -1,0 +1,8 @@
+"""Actions on the audit log: reading it, and verifying the chain."""
+
+from pingan.accounts.roles import Role
+
+ACTIONS = {
+    "audit.read": frozenset({Role.AUDIT_ADMIN}),
+    "audit.verify": frozenset({Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN}),
+}

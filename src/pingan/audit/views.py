@@ -1,0 +1,22 @@
+"""The audit log page: read-only, for the audit administrator."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pingan.accounts.access import requires
+from pingan.accounts.actor import actor_from_request
+from pingan.audit.events import Event
+from pingan.audit.selectors import audit_records
+
+
+@requires("audit.read")
+def log(request: HttpRequest) -> HttpResponse:
+    """The audit log for the audit administrator, newest first; read-only for everyone."""
+    actor = actor_from_request(request)
+    records = audit_records(actor=actor, event=request.GET.get("event", ""))
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "event": request.GET.get("event", ""), "events": Event.choices}
+    return render(request, "audit/log.html", context)
