@@ -160,7 +160,7 @@ def read_table(
     cell holding a control character.
     """
     records = iter_records(data)
-    header = _read_header(records, required=required, optional=optional or [], extra_ok=extra_ok)
+    header = read_header(records, required=required, optional=optional or [], extra_ok=extra_ok)
     # The records are read to the end (or to the first beyond the limits) before any row is built.
     rest = list(records)
     rows: list[tuple[int, dict[str, str]]] = []
@@ -177,9 +177,11 @@ def read_table(
     return Table(header=header, rows=rows)
 
 
-def _read_header(
+def read_header(
     records: Iterator[list[str]], *, required: list[str], optional: list[str], extra_ok: bool
 ) -> list[str]:
+    """Read the header line off `records` (byte-order mark and trailing empty columns dropped)
+    and check it; refuse an empty file."""
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(records)]
     except StopIteration:

@@ -7,14 +7,12 @@ from itertools import count
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.exports import rows_to_bytes
-from pingan.core.problems import InputRefused, Problem
-from pingan.core.tabular import check_header, iter_records
+from pingan.core.tabular import iter_records, read_header
 from pingan.reporting.cells import Record
 from pingan.reporting.selectors import export_rows
 
@@ -28,13 +26,7 @@ def figure_lines(data: bytes) -> Iterable[tuple[int | None, Sequence[Any]]]:
     line's cells are put in that order first.
     """
     records = iter_records(data)
-    try:
-        header = [h.strip().lstrip("\ufeff") for h in next(records)]
-    except StopIteration:
-        raise InputRefused([Problem(None, None, _("the file is empty"))]) from None
-    while header and not header[-1]:
-        header.pop()
-    check_header(header, required=FIGURE_COLUMNS, allowed=FIGURE_COLUMNS)
+    header = read_header(records, required=FIGURE_COLUMNS, optional=[], extra_ok=False)
     order = [header.index(c) for c in FIGURE_COLUMNS]
     if order == [0, 1, 2, 3]:
         return zip(count(2), records)
