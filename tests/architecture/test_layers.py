@@ -6,9 +6,15 @@ checks the same order with the contracts in pyproject.toml.
 
 from __future__ import annotations
 
+import tomllib
+from typing import Any
+
 from tests.architecture.import_graph import (
+    LAYERS,
     MAX_MODULE_LINES,
+    SRC,
     app_graph,
+    app_of,
     circles,
     import_graph,
     line_count,
@@ -59,3 +65,32 @@ def test_no_module_over_the_size_limit() -> None:
         if module not in KNOWN_LARGE_MODULES and line_count(module) > MAX_MODULE_LINES
     }
     assert large == {}
+
+
+def _contract(contract_id: str) -> dict[str, Any]:
+    """One import-linter contract of pyproject.toml, by its id."""
+    with (SRC.parent / "pyproject.toml").open("rb") as file:
+        contracts = tomllib.load(file)["tool"]["importlinter"]["contracts"]
+    return next(contract for contract in contracts if contract["id"] == contract_id)
+
+
+def test_the_import_contracts_state_the_same_layers() -> None:
+    """The import-linter layers (highest first) are the layers of these tests, every app placed."""
+    stated = [
+        frozenset(name.strip() for name in layer.replace("|", ":").split(":"))
+        for layer in reversed(_contract("layers")["layers"])
+    ]
+    apps = {app_of(module) for module in source_modules()} - {"__root__"}
+    domain_apps = frozenset(apps - set().union(*LAYERS))
+    expected = [(layer or domain_apps) & apps for layer in LAYERS]
+    assert stated == expected
+
+
+def test_the_import_contracts_ignore_only_the_known_bad_imports() -> None:
+    """Every import an import-linter contract ignores is one the tests know is being removed."""
+    ignored = {
+        tuple(entry.replace(" ", "").split("->"))
+        for contract_id in ("layers", "no-circles")
+        for entry in _contract(contract_id).get("ignore_imports", [])
+    }
+    assert ignored <= set(KNOWN_BAD_IMPORTS)
