@@ -69,13 +69,25 @@ def require_body(actor: Actor, action: str, body_id: int) -> None:
     raise PermissionDenied(_("This reporting body is outside your scope."))
 
 
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_VIEWER, Role.HANDLER})
+
+
+def unit_scoped(actor: Actor, action: str) -> bool:
+    """Whether the actor may do `action` only for their own units (and those below them)."""
+    return not actor.roles & (allowed_roles(action) - UNIT_SCOPED_ROLES)
+
+
 def require_unit(
     actor: Actor, action: str, unit_id: int, *, unit_ancestors: tuple[int, ...] = ()
 ) -> None:
-    """Require `action` and, for unit-scoped roles, that the unit (or an ancestor) is theirs."""
+    """Require `action` and, for unit-scoped roles, that the unit (or an ancestor) is theirs.
+
+    The caller passes the unit's ancestors (accounts sits below the unit tree); the units app's
+    `require_unit_in_scope` does so at any depth.
+    """
     require(actor, action)
     roles = allowed_roles(action)
-    if actor.roles & roles - {Role.UNIT_VIEWER, Role.HANDLER}:
+    if not unit_scoped(actor, action):
         return
     scope = {unit_id, *unit_ancestors}
     if any(g.unit_id in scope and g.role in roles for g in actor.grants):

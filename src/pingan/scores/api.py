@@ -10,13 +10,12 @@ from django.utils.translation import get_language
 from ninja import Router, Schema
 
 from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import require, require_unit
+from pingan.accounts.permissions import require
 from pingan.core.exports import rows_to_bytes
 from pingan.scores import selectors
 from pingan.scores.export import SCORE_COLUMNS, explanation_rows, export_rows
 from pingan.scores.formats import score_text
 from pingan.scores.models import QuarterResult, ScoreRun
-from pingan.units.models import OrgUnit
 
 router = Router(tags=["scores"])
 EXPORT_TYPES = {
@@ -246,14 +245,9 @@ def withheld(
 def unit_result(request: HttpRequest, period: str, unit_code: str) -> dict[str, Any]:
     """One unit's result with its explanation rows (indicator, month, count, deduction, figure)."""
     actor = actor_from_request(request, channel="api")
-    require(actor, "scores.view")
-    unit = OrgUnit.objects.select_related("parent").filter(code=unit_code).first()
+    unit = selectors.unit_in_scope(actor=actor, unit_code=unit_code)
     if unit is None:
         raise Http404("no unit %s" % unit_code)
-    ancestors = tuple(
-        pk for pk in (unit.parent_id, unit.parent.parent_id if unit.parent else None) if pk
-    )
-    require_unit(actor, "scores.view", unit.pk, unit_ancestors=ancestors)
     run = _run(period)
     result = run.results.select_related("unit").filter(unit=unit).first()
     if result is None:

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import allowed_roles, require
+from pingan.accounts.permissions import require, unit_scoped
 from pingan.accounts.roles import Role
 from pingan.core.periods import quarter_months, quarter_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
@@ -30,6 +30,8 @@ from pingan.scores.models import (
     UnitBoundary,
 )
 from pingan.units.models import OrgUnit
+from pingan.units.selectors import require_unit_in_scope
+from pingan.units.tree import subtree_ids
 
 
 def current_run(period: str, scheme_code: str | None = None) -> ScoreRun | None:
@@ -88,11 +90,9 @@ HISTORY_QUARTERS = 8
 def visible_unit_ids(actor: Actor) -> set[int] | None:
     """Units whose results the actor may see: None for everyone's (the office), else their own units and those below."""
     require(actor, "scores.view")
-    if actor.roles & (allowed_roles("scores.view") - {Role.UNIT_VIEWER}):
+    if not unit_scoped(actor, "scores.view"):
         return None
-    granted = actor.unit_ids(Role.UNIT_VIEWER)
-    below = Q(pk__in=granted) | Q(parent_id__in=granted) | Q(parent__parent_id__in=granted)
-    return set(OrgUnit.objects.filter(below).values_list("pk", flat=True))
+    return subtree_ids(actor.unit_ids(Role.UNIT_VIEWER))
 
 
 def scoped_results(
@@ -156,6 +156,18 @@ def score_history(
             (period, float(absolute or 0.0), float(relative or 0.0))
         )
     return history
+
+
+def unit_in_scope(*, actor: Actor, unit_code: str) -> OrgUnit | None:
+    """The unit of this code (None when there is none) whose scores the actor may see.
+
+    PermissionDenied when the actor may not see scores, or the unit is outside their units.
+    """
+    require(actor, "scores.view")
+    unit = OrgUnit.objects.filter(code=unit_code).first()
+    if unit is not None:
+        require_unit_in_scope(actor=actor, action="scores.view", unit_id=unit.pk)
+    return unit
 
 
 def unit_results(unit: OrgUnit, run: ScoreRun) -> list[QuarterResult]:

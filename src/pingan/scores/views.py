@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts.access import requires
 from pingan.accounts.actor import Actor, actor_from_request
-from pingan.accounts.permissions import can, require_unit
+from pingan.accounts.permissions import can
 from pingan.audit.events import Event
 from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
@@ -265,13 +265,9 @@ def overview_export(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_in_scope(actor: Actor, unit_code: str) -> OrgUnit:
-    unit = OrgUnit.objects.select_related("parent").filter(code=unit_code).first()
+    unit = selectors.unit_in_scope(actor=actor, unit_code=unit_code)
     if unit is None:
         raise Http404
-    ancestors = tuple(
-        pk for pk in (unit.parent_id, unit.parent.parent_id if unit.parent else None) if pk
-    )
-    require_unit(actor, "scores.view", unit.pk, unit_ancestors=ancestors)
     return unit
 
 

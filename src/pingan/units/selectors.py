@@ -7,23 +7,24 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import allowed_roles, require
+from pingan.accounts.permissions import require, require_unit, unit_scoped
 from pingan.units.models import Covariate, OrgUnit
+from pingan.units.tree import ancestors, in_subtree
 
 
 def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
-    """Units the actor may see: all, or for a unit viewer their own unit and those below it."""
+    """Units the actor may see: all, or for a unit viewer their own units and all those below them."""
     require(actor, "units.view")
-    wide = actor.roles & (allowed_roles("units.view") - {"unit_viewer", "handler"})
     units = OrgUnit.objects.select_related("parent").order_by("code")
-    if wide:
+    if not unit_scoped(actor, "units.view"):
         return units
-    own = actor.unit_ids()
-    return (
-        units.filter(pk__in=own)
-        | units.filter(parent_id__in=own)
-        | units.filter(parent__parent_id__in=own)
-    )
+    return units.filter(in_subtree(actor.unit_ids()))
+
+
+def require_unit_in_scope(*, actor: Actor, action: str, unit_id: int) -> None:
+    """Require `action` on the unit: held for every unit, or for the unit or one above it (any depth)."""
+    above = ancestors(unit_id) if unit_scoped(actor, action) else ()
+    require_unit(actor, action, unit_id, unit_ancestors=above)
 
 
 def covariate_table(*, names: list[str], years: list[int]) -> dict[tuple[int, int, str], float]:

@@ -1,0 +1,70 @@
+"""ancestors() agrees at depth 6 for every app that scopes by unit.
+
+A viewer of the top unit of a chain of seven units sees the deepest unit wherever units are
+scoped (the units list and API, the scores pages, selectors and API); a viewer of the deepest
+unit is refused the top one. Bulletins are office-wide documents and reporting is scoped by
+reporting body, so neither scopes by unit.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from pingan.accounts.actor import actor_for_user
+from pingan.scores.selectors import unit_in_scope, visible_unit_ids
+from pingan.units.selectors import require_unit_in_scope, visible_units
+from pingan.units.tree import ancestors
+from tests.units.test_tree import DEPTH, make_chain
+
+
+@pytest.fixture
+def chain(binzhou):
+    """Seven units, T0 at the top, T6 at depth 6."""
+    return make_chain()
+
+
+@pytest.fixture
+def top_viewer(chain, make_user):
+    """A unit viewer of the top unit."""
+    return make_user("unit_viewer", unit="T0")
+
+
+def _client(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_the_deepest_unit_has_six_ancestors(chain):
+    assert ancestors(chain[DEPTH].pk) == tuple(u.pk for u in reversed(chain[:DEPTH]))
+
+
+def test_units_shows_the_deepest_unit_to_a_viewer_of_the_top(chain, top_viewer):
+    actor = actor_for_user(top_viewer, channel="web")
+    assert sorted(visible_units(actor=actor).values_list("code", flat=True)) == [
+        "T%d" % i for i in range(DEPTH + 1)
+    ]
+    require_unit_in_scope(actor=actor, action="units.view", unit_id=chain[DEPTH].pk)
+    listed = _client(top_viewer).get("/api/units/").json()
+    assert [u["code"] for u in listed] == ["T%d" % i for i in range(DEPTH + 1)]
+
+
+def test_scores_shows_the_deepest_unit_to_a_viewer_of_the_top(chain, top_viewer):
+    actor = actor_for_user(top_viewer, channel="web")
+    assert visible_unit_ids(actor) == {u.pk for u in chain}
+    assert unit_in_scope(actor=actor, unit_code="T6") == chain[DEPTH]
+    assert _client(top_viewer).get("/scores/unit/T6/").status_code == 200
+
+
+def test_a_viewer_of_the_deepest_unit_is_refused_the_top(chain, make_user):
+    viewer = make_user("unit_viewer", unit="T6")
+    actor = actor_for_user(viewer, channel="web")
+    assert visible_unit_ids(actor) == {chain[DEPTH].pk}
+    assert list(visible_units(actor=actor).values_list("code", flat=True)) == ["T6"]
+    with pytest.raises(PermissionDenied):
+        unit_in_scope(actor=actor, unit_code="T0")
+    with pytest.raises(PermissionDenied):
+        require_unit_in_scope(actor=actor, action="units.view", unit_id=chain[0].pk)
+    assert _client(viewer).get("/scores/unit/T0/").status_code == 403
