@@ -16,7 +16,7 @@ from pingan.accounts.permissions import can
 from pingan.bulletins import selectors, services
 from pingan.bulletins.models import Bulletin
 from pingan.bulletins.pdf import ConversionFailed, ToolMissing
-from pingan.core.problems import Conflict, InputRefused
+from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version
 from pingan.scores.presentation import provisional_text
 from pingan.scores.selectors import clock, computed_periods, is_provisional
@@ -65,15 +65,11 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 @requires("bulletins.draft")
 def create(request: HttpRequest) -> HttpResponse:
     """Open (or refresh) the draft of a quarter on its current results."""
-    try:
+    with refusals_as_messages(request, joined=True) as outcome:
         draft = services.create_draft(
             actor=actor_from_request(request), period=request.POST.get("period", "").strip()
         )
-    except InputRefused as refused:
-        messages.error(request, "; ".join(str(p) for p in refused.problems))
-        return redirect("bulletins:list")
-    except Conflict as conflict:
-        messages.error(request, str(conflict))
+    if outcome.refused:
         return redirect("bulletins:list")
     messages.success(
         request,
@@ -90,7 +86,7 @@ def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     if bulletin is None:
         raise Http404
     if request.method == "POST":
-        try:
+        with refusals_as_messages(request, joined=True) as outcome:
             services.edit_text(
                 actor=actor_from_request(request),
                 bulletin_id=bulletin_id,
@@ -98,11 +94,7 @@ def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
                 requirements=request.POST.get("requirements", ""),
                 attachments=request.POST.get("attachments", ""),
             )
-        except InputRefused as refused:
-            messages.error(request, "; ".join(str(p) for p in refused.problems))
-        except Conflict as conflict:
-            messages.error(request, str(conflict))
-        else:
+        if outcome.ok:
             messages.success(request, _("The text of the draft is saved."))
         return redirect("bulletins:edit", bulletin_id=bulletin_id)
     return render(
@@ -128,17 +120,13 @@ def issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
             "bulletins/confirm_issue.html",
             {"b": bulletin, "problems": services.issue_problems(bulletin, language=_language())},
         )
-    try:
+    with refusals_as_messages(request, joined=True, not_found=(Bulletin.DoesNotExist,)) as outcome:
         issued = services.issue(
             actor=actor_from_request(request), bulletin_id=bulletin_id, language=_language()
         )
-    except Bulletin.DoesNotExist:
-        raise Http404 from None
-    except InputRefused as refused:
-        messages.error(request, "; ".join(str(p) for p in refused.problems))
+    if outcome.input_refused:
         return redirect("bulletins:issue", bulletin_id=bulletin_id)
-    except Conflict as conflict:
-        messages.error(request, str(conflict))
+    if outcome.refused:
         return redirect("bulletins:list")
     messages.success(request, _("Issued as %(number)s.") % {"number": issued.doc_number})
     return redirect("bulletins:list")
@@ -159,17 +147,16 @@ def download(request: HttpRequest, bulletin_id: int, fmt: str) -> HttpResponse:
 
 
 def _download(request: HttpRequest, bulletin_id: int, fmt: str, *, inline: bool) -> HttpResponse:
-    try:
+    with refusals_as_messages(
+        request, also=(ToolMissing, ConversionFailed), not_found=(Bulletin.DoesNotExist,)
+    ) as outcome:
         rendered = services.bulletin_document(
             actor=actor_from_request(request),
             bulletin_id=bulletin_id,
             fmt=fmt,
             language=_language(),
         )
-    except Bulletin.DoesNotExist:
-        raise Http404 from None
-    except (ToolMissing, ConversionFailed, Conflict) as exc:
-        messages.error(request, str(exc))
+    if outcome.refused:
         return redirect("bulletins:list")
     response = HttpResponse(rendered.data, content_type=rendered.content_type)
     if not inline:

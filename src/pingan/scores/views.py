@@ -24,6 +24,7 @@ from pingan.audit.events import Event
 from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
+from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version
 from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
@@ -335,12 +336,9 @@ def mark_unit(request: HttpRequest, unit_code: str) -> HttpResponse:
     """Mark the unit for key management with the reason given."""
     actor = actor_from_request(request)
     unit = _unit_in_scope(actor, unit_code)
-    try:
+    with refusals_as_messages(request) as outcome:
         services.mark_key_management(actor=actor, unit=unit, reason=request.POST.get("reason", ""))
-    except InputRefused as refused:
-        for problem in refused.problems:
-            messages.error(request, str(problem))
-    else:
+    if outcome.ok:
         messages.success(request, _("The unit is marked for key management."))
     return redirect(reverse("scores:unit", kwargs={"unit_code": unit.code}) + _back_query(request))
 

@@ -14,7 +14,7 @@ from pingan.accounts.access import requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can
 from pingan.core.limits import check_size
-from pingan.core.problems import InputRefused
+from pingan.core.refusals import refusals_as_messages
 from pingan.units import selectors, services
 
 
@@ -40,15 +40,13 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a file to import."))
         return redirect("units:list")
     dry_run = request.POST.get("dry_run") == "1"
-    try:
+    refused_heading = _("The file was refused; nothing was written.")
+    with refusals_as_messages(request, heading=refused_heading, limit=200) as outcome:
         check_size(upload.size or 0)
         summary = services.import_units(
             actor=actor_from_request(request), data=upload.read(), dry_run=dry_run
         )
-    except InputRefused as refused:
-        messages.error(request, _("The file was refused; nothing was written."))
-        for problem in refused.problems[:200]:
-            messages.error(request, str(problem))
+    if outcome.refused:
         return redirect("units:list")
     text = (
         _(
