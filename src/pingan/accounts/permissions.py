@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.roles import Role
+from pingan.core.discovery import app_modules
 
 READ_ALL = frozenset({Role.ANALYST, Role.OFFICE_HEAD, Role.LEADER})
 
@@ -29,8 +30,6 @@ ACTIONS: dict[str, frozenset[str]] = {
 @cache
 def registry() -> dict[str, frozenset[str]]:
     """Every declared action, gathered from each installed pingan app's permissions module."""
-    from pingan.core.discovery import app_modules
-
     merged: dict[str, frozenset[str]] = {}
     for _label, module in app_modules("permissions"):
         for action, roles in getattr(module, "ACTIONS", {}).items():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
 from pingan.schemes.models import ClassIndicator, Scheme, SchemeClass, SchemeVersion
 
 
@@ -40,6 +42,23 @@ def get_version(code: str, number: int | None = None) -> SchemeVersion | None:
     if number is None:
         return current_version(code)
     return SchemeVersion.objects.filter(scheme__code=code, number=number).first()
+
+
+def schemes_with_latest(*, actor: Actor) -> list[tuple[Scheme, SchemeVersion | None]]:
+    """Every scheme by code, with its latest version."""
+    require(actor, "schemes.view")
+    return [(s, s.latest_version()) for s in Scheme.objects.order_by("code")]
+
+
+def versions_of(*, actor: Actor, scheme: Scheme) -> list[SchemeVersion]:
+    """Every version of the scheme, newest first."""
+    require(actor, "schemes.view")
+    return list(scheme.versions.order_by("-number"))
+
+
+def version_classes(version: SchemeVersion) -> list[SchemeClass]:
+    """The version's classes in scheme order."""
+    return list(version.classes.order_by("position"))
 
 
 def class_rules(scheme_class: SchemeClass) -> list[ClassIndicator]:

@@ -7,14 +7,14 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from pingan.accounts.access import requires
-from pingan.schemes.models import Scheme
-from pingan.schemes.selectors import get_version, scheme_as_dict
+from pingan.accounts.actor import actor_from_request
+from pingan.schemes.selectors import get_version, scheme_as_dict, schemes_with_latest, versions_of
 
 
 @requires("schemes.view")
 def scheme_list(request: HttpRequest) -> HttpResponse:
     """Every scheme with its latest version."""
-    schemes = [(s, s.latest_version()) for s in Scheme.objects.order_by("code")]
+    schemes = schemes_with_latest(actor=actor_from_request(request))
     return render(request, "schemes/list.html", {"schemes": schemes})
 
 
@@ -25,7 +25,7 @@ def scheme_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     if version is None:
         raise Http404(code)
     data = scheme_as_dict(version, get_language() or "zh-hans")
-    versions = version.scheme.versions.order_by("-number")
+    versions = versions_of(actor=actor_from_request(request), scheme=version.scheme)
     return render(
         request, "schemes/detail.html", {"version": version, "data": data, "versions": versions}
     )

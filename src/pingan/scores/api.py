@@ -197,10 +197,7 @@ def result_out(
 @router.get("/runs", response=list[RunOut])
 def runs(request: HttpRequest, period: str | None = None) -> list[dict[str, Any]]:
     """Every computation (current and superseded), newest first; optionally of one quarter."""
-    require(actor_from_request(request, channel="api"), "scores.view")
-    queryset = ScoreRun.objects.select_related("version__scheme").order_by("-computed_at", "-pk")
-    if period:
-        queryset = queryset.filter(period=period)
+    queryset = selectors.score_runs(actor=actor_from_request(request, channel="api"), period=period)
     return [
         {
             "id": r.pk,
@@ -224,9 +221,7 @@ def results(
     """A quarter's results by class and rank (a unit viewer sees only their own units)."""
     scope = selectors.visible_unit_ids(actor_from_request(request, channel="api"))
     run = _run(period)
-    queryset = selectors.results_for(run, class_code)
-    if scope is not None:
-        queryset = queryset.filter(unit_id__in=scope)
+    queryset = selectors.results_for(run, class_code, scope)
     marked, language = selectors.key_managed_unit_ids(), get_language()
     provisional = selectors.run_is_provisional(run)
     return [result_out(r, period, marked, language, provisional) for r in queryset]
@@ -249,7 +244,7 @@ def unit_result(request: HttpRequest, period: str, unit_code: str) -> dict[str, 
     if unit is None:
         raise Http404("no unit %s" % unit_code)
     run = _run(period)
-    result = run.results.select_related("unit").filter(unit=unit).first()
+    result = selectors.unit_result(run, unit)
     if result is None:
         raise Http404("no result for %s in %s" % (unit_code, period))
     language = get_language()

@@ -42,12 +42,40 @@ def current_run(period: str, scheme_code: str | None = None) -> ScoreRun | None:
     return ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
 
 
-def results_for(run: ScoreRun, class_code: str | None = None) -> QuerySet[QuarterResult]:
-    """A run's results ordered by class and rank (withheld units last in their class), units loaded."""
+def results_for(
+    run: ScoreRun, class_code: str | None = None, scope: set[int] | None = None
+) -> QuerySet[QuarterResult]:
+    """A run's results ordered by class and rank (withheld units last in their class), units loaded.
+
+    Only the class's results when `class_code` is given, only the units in `scope` unless it is None.
+    """
     results = run.results.select_related("unit").order_by(
         "class_code", F("rank").asc(nulls_last=True), "unit__code"
     )
-    return results.filter(class_code=class_code) if class_code else results
+    if class_code:
+        results = results.filter(class_code=class_code)
+    return results if scope is None else results.filter(unit_id__in=scope)
+
+
+def unit_result(run: ScoreRun, unit: OrgUnit) -> QuarterResult | None:
+    """The unit's result in the run, unit loaded; None when the run has none for it."""
+    return run.results.select_related("unit").filter(unit=unit).first()
+
+
+def first_class_in_scope(run: ScoreRun, scope: set[int]) -> str | None:
+    """The first class (by code) in which the run has a result for a unit in `scope`."""
+    classes = run.results.filter(unit_id__in=scope).order_by("class_code")
+    return classes.values_list("class_code", flat=True).first()
+
+
+def score_runs(*, actor: Actor, period: str | None = None) -> QuerySet[ScoreRun]:
+    """Every computation (current and superseded), newest first, versions and schemes loaded.
+
+    Only the runs of `period` when given.
+    """
+    require(actor, "scores.view")
+    runs = ScoreRun.objects.select_related("version__scheme").order_by("-computed_at", "-pk")
+    return runs.filter(period=period) if period else runs
 
 
 def computed_periods(scheme_code: str | None = None) -> list[str]:
@@ -268,19 +296,16 @@ def map_data(
 
 def indicator_names(version: Any, language: str) -> dict[str, str]:
     """Indicator code → name in the language, for a scheme version."""
-
     return {i.code: i.display_name(language) for i in Indicator.objects.filter(version=version)}
 
 
 def figure_submissions(figure_ids: list[int]) -> dict[int, int]:
     """Approved figure id → the submission (version) it belongs to."""
-
     return dict(Figure.objects.filter(pk__in=figure_ids).values_list("pk", "submission_id"))
 
 
 def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
     """Per indicator: months of the quarter with an approved figure, of those expected (months the unit was open)."""
-
     counts: dict[str, list[int]] = {}
     for code, status in (
         result.deductions.exclude(month="cap")
@@ -297,7 +322,6 @@ def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
 
 def boundary_codes() -> list[str]:
     """Codes of the units that have a stored boundary."""
-
     return list(UnitBoundary.objects.order_by("unit__code").values_list("unit__code", flat=True))
 
 
@@ -316,13 +340,11 @@ def runs_of(version: Any) -> dict[str, ScoreRun]:
 
 def final_from(period: str, deadline_day: int) -> dt.datetime:
     """The instant a quarter becomes final: the reporting deadline of its last month has passed."""
-
     return deadline(quarter_months(period)[-1], deadline_day)
 
 
 def final_on(period: str, deadline_day: int) -> dt.date:
     """The first (local) day on which the quarter is final."""
-
     return final_from(period, deadline_day).astimezone(local_zone()).date()
 
 
@@ -353,7 +375,6 @@ def scored(results: QuerySet[QuarterResult]) -> QuerySet[QuarterResult]:
 
 def indicator_bodies(version: Any, language: str) -> dict[str, tuple[str, str]]:
     """Indicator code → (indicator name, name of the reporting body responsible for it)."""
-
     return {
         i.code: (i.display_name(language), i.body.display_name(language))
         for i in Indicator.objects.filter(version=version).select_related("body")
@@ -364,7 +385,6 @@ def missing_cells(
     results: list[QuarterResult], version: Any, language: str
 ) -> dict[int, list[dict[str, str]]]:
     """Result id → its missing cells: indicator code and name, month, responsible body (one query)."""
-
     if not results:
         return {}
     names = indicator_bodies(version, language)

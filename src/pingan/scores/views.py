@@ -25,7 +25,7 @@ from pingan.audit.services import record_export
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages
-from pingan.schemes.selectors import current_version
+from pingan.schemes.selectors import current_version, version_classes
 from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
@@ -98,12 +98,7 @@ def _scoped_selection(request: HttpRequest, scope: set[int] | None) -> Selection
     selection = _selection(request)
     if scope is None or selection.run is None or request.GET.get("class"):
         return selection
-    own = (
-        selection.run.results.filter(unit_id__in=scope)
-        .order_by("class_code")
-        .values_list("class_code", flat=True)
-        .first()
-    )
+    own = selectors.first_class_in_scope(selection.run, scope)
     return replace(selection, class_code=own) if own else selection
 
 
@@ -129,9 +124,7 @@ def _selection(request: HttpRequest) -> Selection:
     run = runs.get(period)
     language = get_language()
     classes = (
-        [(c.code, c.display_name(language)) for c in run.version.classes.order_by("position")]
-        if run
-        else []
+        [(c.code, c.display_name(language)) for c in version_classes(run.version)] if run else []
     )
     codes = [code for code, _name in classes]
     class_code = request.GET.get("class", "")
@@ -286,7 +279,7 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
         "labels": chart_labels(provisional=selection.provisional),
     }
     run = selection.run
-    result = run.results.filter(unit=unit).first() if run else None
+    result = selectors.unit_result(run, unit) if run else None
     mark = selectors.open_mark(unit)
     context |= {
         "mark": mark,

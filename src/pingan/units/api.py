@@ -29,9 +29,7 @@ class UnitOut(Schema):
 @router.get("/", response=list[UnitOut], summary="Units you may see")
 def unit_list(request: HttpRequest, eval_class: str = "") -> list[UnitOut]:
     """Units, optionally of one class."""
-    units = visible_units(actor=actor_from_request(request, channel="api"))
-    if eval_class:
-        units = units.filter(eval_class=eval_class)
+    units = visible_units(actor=actor_from_request(request, channel="api"), eval_class=eval_class)
     return [
         UnitOut(
             code=u.code,

@@ -12,10 +12,15 @@ from pingan.units.models import Covariate, OrgUnit
 from pingan.units.tree import ancestors, in_subtree
 
 
-def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
-    """Units the actor may see: all, or for a unit viewer their own units and all those below them."""
+def visible_units(*, actor: Actor, eval_class: str = "") -> QuerySet[OrgUnit]:
+    """Units the actor may see (of one class when given), by code.
+
+    All units, or for a unit viewer or handler their own units and all those below them.
+    """
     require(actor, "units.view")
     units = OrgUnit.objects.select_related("parent").order_by("code")
+    if eval_class:
+        units = units.filter(eval_class=eval_class)
     if not unit_scoped(actor, "units.view"):
         return units
     return units.filter(in_subtree(actor.unit_ids()))

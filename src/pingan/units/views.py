@@ -21,10 +21,8 @@ from pingan.units import selectors, services
 @requires("units.view")
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Units the user may see, filterable by class."""
-    units = selectors.visible_units(actor=actor_from_request(request))
     chosen = request.GET.get("class", "")
-    if chosen:
-        units = units.filter(eval_class=chosen)
+    units = selectors.visible_units(actor=actor_from_request(request), eval_class=chosen)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
     can_import = can(actor_from_request(request), "units.import")
     context = {"page": page, "chosen": chosen, "language": get_language(), "can_import": can_import}
