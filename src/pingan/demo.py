@@ -57,11 +57,11 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
 
 def _run_hooks(**context: Any) -> None:
     """Let the reporting, scoring, matters and bulletins builders add their data through the services."""
-    from pingan.cases import (
-        demo as cases_demo,  # local import: moves to demo_data with the matters app
+    from pingan.matters import (
+        demo as matters_demo,  # local import: moves to demo_data with the matters app
     )
 
-    for module in (demo_data_reporting, demo_data_scores, cases_demo, demo_data_bulletins):
+    for module in (demo_data_reporting, demo_data_scores, matters_demo, demo_data_bulletins):
         module.build(**context)
 
 

@@ -23,6 +23,6 @@ def app_urls() -> list[Any]:
 
 urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("open311/v2/", include("pingan.cases.open311.urls", namespace="open311")),
+    path("open311/v2/", include("pingan.matters.open311.urls", namespace="open311")),
     *app_urls(),
 ]

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "pingan"
 MAX_MODULE_LINES = 500
 
-# Lowest first. Apps not named here are domain apps above scores (bulletins, cases, backup, ...).
+# Lowest first. Apps not named here are domain apps above scores (bulletins, matters, backup, ...).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"engine"}),
     frozenset({"core"}),

@@ -82,7 +82,7 @@ def backed_up(request, tmp_path_factory):
     for args in (("migrate",), ("scheme", "load", str(scheme))):
         done = pingan(home, url, *args)
         assert done.returncode == 0, done.stderr
-    attachment = home / "media" / "cases" / "1" / "photo.png"
+    attachment = home / "media" / "matters" / "1" / "photo.png"
     attachment.parent.mkdir(parents=True)
     attachment.write_bytes(ATTACHMENT)
     exported = root / "anchor.json"
@@ -118,7 +118,7 @@ def test_restore_into_an_empty_home_gives_the_same_chain_keys_and_files(backed_u
     assert "2 anchors agree" in verified.stdout
     source = backed_up["home"]
     assert (target / "secret_key").read_bytes() == (source / "secret_key").read_bytes()
-    photo = target / "media" / "cases" / "1" / "photo.png"
+    photo = target / "media" / "matters" / "1" / "photo.png"
     assert photo.read_bytes() == ATTACHMENT
     anchors = list((target / "audit").glob("*.anchor"))
     assert [a.name for a in anchors] == [a.name for a in (source / "audit").glob("*.anchor")]
@@ -159,11 +159,11 @@ def test_manifest_lists_every_member_with_its_checksum(backed_up):
         [
             database,
             "home/audit/%s.anchor" % manifest["audit"]["chain_id"],
-            "home/media/cases/1/photo.png",
+            "home/media/matters/1/photo.png",
             "home/secret_key",
         ]
     )
-    assert manifest["files"]["home/media/cases/1/photo.png"] == {
+    assert manifest["files"]["home/media/matters/1/photo.png"] == {
         "sha256": hashlib.sha256(ATTACHMENT).hexdigest(),
         "size": len(ATTACHMENT),
     }

@@ -25,9 +25,9 @@ from django.test import Client
 from openpyxl import Workbook
 
 from pingan.audit.models import AuditRecord
-from pingan.cases.models import Matter
 from pingan.cli import main
 from pingan.core.problems import Problem
+from pingan.matters.models import Matter
 from pingan.reporting.models import Figure, Submission
 from pingan.schemes.models import SchemeVersion
 from pingan.units.models import Covariate, OrgUnit
@@ -651,14 +651,14 @@ CASES = [
 @pytest.fixture
 def world(binzhou, system_actor, make_user, settings):
     """Six units, the police clerk's draft for 2026-09, a system administrator, an Open311 key."""
-    from pingan.cases import services as cases
+    from pingan.matters import services as matters_services
     from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody
     from pingan.units.services import import_units
 
     settings.LANGUAGE_CODE = "en"
     import_units(actor=system_actor, data=UNITS_CSV.encode())
-    cases.ensure_defaults()
+    matters_services.ensure_defaults()
     police = ReportingBody.objects.get(code="police")
     clerk = make_user("clerk", body="police")
     draft = reporting.create_submission(
@@ -668,7 +668,7 @@ def world(binzhou, system_actor, make_user, settings):
         "admin": make_user("system_admin"),
         "clerk": clerk,
         "draft": draft,
-        "key": cases.create_api_key(actor=system_actor, name="catalogue")[1],
+        "key": matters_services.create_api_key(actor=system_actor, name="catalogue")[1],
     }
 
 

@@ -64,10 +64,10 @@ def test_form_post_and_path_with_a_control_character_are_refused(client_en):
     assert response.content.decode() == (
         "The input was refused; nothing was written: field username: " + REASON % ("0000", 3)
     )
-    path = client_en.get("/cases/%01/")
+    path = client_en.get("/matters/%01/")
     assert path.status_code == 400
     assert path.content.decode() == (
-        "The input was refused; nothing was written: field path: " + REASON % ("0001", 8)
+        "The input was refused; nothing was written: field path: " + REASON % ("0001", 10)
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.cases import services
-from pingan.cases.models import Matter, Status
+from pingan.matters import services
+from pingan.matters.models import Matter, Status
 from pingan.units.models import OrgUnit
 from tests.conftest import TEST_PASSWORD
 
@@ -55,7 +55,7 @@ def masked_block(page) -> str:
 
 def take_call(dispatcher) -> str:
     """The dispatcher enters the phone call through the intake form; returns the matter's path."""
-    dispatcher.go("/cases/new/")
+    dispatcher.go("/matters/new/")
     dispatcher.tab.select_option("#id_category", "labour_wages")
     dispatcher.tab.select_option("#id_grade", "2")
     dispatcher.tab.fill("#id_description", DESCRIPTION)
@@ -73,7 +73,7 @@ def test_phone_call_matter_through_the_whole_loop(page_factory, people):
     dispatcher.login("centre1", TEST_PASSWORD)
     matter_path = take_call(dispatcher)
     matter = Matter.objects.get(description=DESCRIPTION)
-    assert matter_path == "/cases/%d/" % matter.pk
+    assert matter_path == "/matters/%d/" % matter.pk
     assert (matter.status, matter.channel, matter.category.code, matter.grade.level) == (
         Status.RECEIVED,
         "phone",
@@ -136,7 +136,7 @@ def test_phone_call_matter_through_the_whole_loop(page_factory, people):
         True,
     )
 
-    dispatcher.go("/cases/statistics/")
+    dispatcher.go("/matters/statistics/")
     rows = dispatcher.tab.get_by_test_id("stats-total").locator("tbody tr")
     overall = rows.nth(0)
     unit_row = rows.filter(has=dispatcher.tab.locator("th", has_text=bz01.name_zh))

@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "pingan.reporting",
     "pingan.scores",
     "pingan.bulletins",
-    "pingan.cases",
+    "pingan.matters",
     "pingan.web",
     "pingan.api",
     "pingan.backup",
@@ -227,7 +227,7 @@ TASKS = {
 }
 # Periodic jobs the worker runs itself: every N seconds, or daily at a local time.
 PINGAN_SCHEDULE = {
-    "pingan.cases.tasks.tick": {"every": int(os.environ.get("PINGAN_TICK_SECONDS", "300"))},
+    "pingan.matters.tasks.tick": {"every": int(os.environ.get("PINGAN_TICK_SECONDS", "300"))},
     "pingan.reporting.tasks.remind": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
 }
 # `pingan check` reports work owed for longer than this.

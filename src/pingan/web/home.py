@@ -57,8 +57,8 @@ CARDS = [
     Card(
         _("Matters"),
         _("Disputes and matters: intake, dispatch, handling and review."),
-        "cases:list",
-        "cases.view",
+        "matters:list",
+        "matters.view",
     ),
     Card(
         _("Units"),

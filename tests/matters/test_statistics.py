@@ -1,0 +1,292 @@
+"""Statistics, the daily summary, monthly counts for the index, and the periodic job: exact values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pingan.accounts.actor import job_actor
+from pingan.matters import selectors, services
+from pingan.matters.models import DailySummary, Notice
+from tests.matters.conftest import at
+
+SEPTEMBER = {
+    "first": dt.date(2025, 9, 1),
+    "last": dt.date(2025, 9, 30),
+    "today": dt.date(2025, 10, 20),
+}
+
+
+@pytest.fixture
+def september(people, units, new_matter):
+    """Six matters received on 1 September 2025 (a Monday), grade 2: sign for in 1, handle in 7 working days."""
+    centre, handler, hid, bz01 = (
+        people["dispatcher"][1],
+        people["handler"][1],
+        people["handler"][0].pk,
+        units["BZ01"].pk,
+    )
+
+    def dispatched(name):
+        matter = new_matter(now=at("2025-09-01", 9), description=name)
+        services.dispatch(
+            actor=centre,
+            matter_id=matter.pk,
+            unit_id=bz01,
+            handler_id=hid,
+            now=at("2025-09-01", 10),
+        )
+        return matter
+
+    def finish(matter, signed, closed, satisfaction, resolved):
+        services.sign_for(actor=handler, matter_id=matter.pk, now=at(signed))
+        services.give_feedback(
+            actor=handler,
+            matter_id=matter.pk,
+            account="已处理",
+            outcome="resolved",
+            now=at(closed, 9),
+        )
+        services.review(actor=centre, matter_id=matter.pk, accept=True, now=at(closed, 16))
+        services.follow_up(
+            actor=centre,
+            matter_id=matter.pk,
+            satisfaction=satisfaction,
+            resolved=resolved,
+            now=at("2025-09-20"),
+        )
+
+    a, b, c = dispatched("A"), dispatched("B"), dispatched("C")
+    finish(a, "2025-09-02", "2025-09-05", 5, True)  # on time throughout
+    finish(b, "2025-09-04", "2025-09-15", 3, False)  # signed late, closed late (due 10 September)
+    for _ in range(2):
+        services.return_dispatch(
+            actor=handler, matter_id=c.pk, reason="非本单位", now=at("2025-09-01", 11)
+        )
+        services.redispatch(
+            actor=centre,
+            matter_id=c.pk,
+            unit_id=bz01,
+            handler_id=hid,
+            reason="再次交办",
+            now=at("2025-09-01", 12),
+        )
+    services.sign_for(
+        actor=handler, matter_id=c.pk, now=at("2025-09-02")
+    )  # then left open: overdue
+    new_matter(now=at("2025-09-01", 9), description="D")  # never dispatched
+    e = new_matter(now=at("2025-09-01", 9), description="E")
+    services.reject(
+        actor=centre, matter_id=e.pk, reason="属于法院受理范围", now=at("2025-09-01", 10)
+    )
+    f = new_matter(now=at("2025-09-01", 9), description="F")
+    services.merge(actor=centre, matter_id=f.pk, original_number=a.number, now=at("2025-09-01", 10))
+    services.flag_overdue(actor=job_actor("test"), now=at("2025-10-20"))
+    return {"A": a, "B": b, "C": c}
+
+
+@pytest.mark.django_db
+def test_rates_exact(people, september):
+    stats = selectors.statistics(actor=people["analyst"][1], **SEPTEMBER)
+    t = stats.total
+    assert (
+        t.received,
+        t.in_scope,
+        t.dispatched,
+        t.signed_on_time,
+        t.closed,
+        t.closed_on_time,
+        t.open_overdue,
+    ) == (5, 4, 3, 2, 2, 1, 1)
+    assert t.rates == {
+        "dispatch_rate": 0.75,
+        "timely_sign_rate": 2 / 3,
+        "on_time_completion_rate": 1 / 3,
+        "feedback_rate": 2 / 3,
+        "resolution_rate": 0.5,
+        "satisfaction": 4.0,
+    }
+    assert [(name, tally.received) for name, tally in stats.by_unit] == [
+        ("(not dispatched)", 2),
+        ("滨城区", 3),
+    ]
+    assert [(name, tally.rates["on_time_completion_rate"]) for name, tally in stats.by_grade] == [
+        ("2", 1 / 3)
+    ]
+    assert [m.description for m in stats.overdue] == ["C"]
+    assert [m.description for m in stats.repeatedly_returned] == ["C"]
+
+
+@pytest.mark.django_db
+def test_statistics_filters_and_permissions(people, september):
+    from django.core.exceptions import PermissionDenied
+
+    other = selectors.statistics(
+        actor=people["dispatcher"][1], category_code="labour_wages", **SEPTEMBER
+    )
+    assert (other.total.received, other.total.rates["dispatch_rate"]) == (0, None)
+    with pytest.raises(PermissionDenied):
+        selectors.statistics(actor=people["handler"][1], **SEPTEMBER)
+
+
+@pytest.mark.django_db
+def test_daily_summary_content_exact(people, september):
+    summary = services.generate_daily_summary(
+        actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
+    )
+    content = summary.content
+    assert {k: content[k] for k in ("received", "dispatched", "signed", "feedback", "closed", "visited", "rejected", "open", "overdue")} == {
+        "received": 5, "dispatched": 3, "signed": 0, "feedback": 0, "closed": 0, "visited": 0, "rejected": 1, "open": 2, "overdue": 1,
+    }  # fmt: skip
+    assert content["by_category"] == {"噪音扰民": 5}
+    assert content["overdue_numbers"] == [september["C"].number]
+
+
+@pytest.mark.django_db
+def test_monthly_counts_by_evaluated_unit(people, units, new_matter):
+    new_matter(now=at("2025-09-03"), place="BZ0101")  # township: counts for its county BZ01
+    new_matter(now=at("2025-09-04"), place="BZ01")
+    new_matter(now=at("2025-09-05"), place="BZ0201", category_code="labour_wages")
+    new_matter(now=at("2025-10-01", 1), place="BZ01")  # October
+    counts = selectors.monthly_counts("2025-09")
+    assert (counts[units["BZ01"].pk], counts[units["BZ02"].pk], counts[units["BZ03"].pk]) == (
+        2,
+        1,
+        0,
+    )
+    assert len(counts) == 108
+    assert selectors.monthly_counts(
+        "2025-09", unit_ids=[units["BZ01"].pk], category_group="labour"
+    ) == {units["BZ01"].pk: 0}
+    assert selectors.monthly_counts("2025-09", category_group="labour")[units["BZ02"].pk] == 1
+
+
+@pytest.mark.django_db
+def test_tick_flags_reminds_escalates_summarises_once(
+    people, units, new_matter, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    centre, hid = people["dispatcher"][1], people["handler"][0].pk
+    matter = new_matter(
+        grade=1, now=at("2025-09-01", 9)
+    )  # grade 1: sign 1, handle 3 working days → 4 September
+    services.dispatch(
+        actor=centre,
+        matter_id=matter.pk,
+        unit_id=units["BZ01"].pk,
+        handler_id=hid,
+        now=at("2025-09-01", 10),
+    )
+    job = job_actor("test")
+    people["handler"][0].email = "h1@example.org"
+    people["handler"][0].save()
+    leader = make_user("leader", username="boss")
+    leader.email = "boss@example.org"
+    leader.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.tick(actor=job, now=at("2025-09-03", 10))  # due tomorrow; sign-for overdue
+    mails = sorted((m.to, m.subject.split(" ")[-1]) for m in mailoutbox)
+    assert mails == [(["boss@example.org"], "2025-09-04)"), (["h1@example.org"], "2025-09-04")]
+    assert (first.overdue, first.reminders, first.escalations, first.summary) == (1, 1, 1, "")
+    notices = sorted(Notice.objects.values_list("kind", "recipient_id", "recipient_role"))
+    assert notices == [("escalation", None, "leader"), ("reminder", hid, "")]
+    again = services.tick(actor=job, now=at("2025-09-03", 19))
+    assert (again.overdue, again.reminders, again.escalations, again.summary) == (
+        0,
+        0,
+        0,
+        "2025-09-03",
+    )
+    assert services.tick(actor=job, now=at("2025-09-03", 20)).summary == ""
+    assert DailySummary.objects.get().content["overdue"] == 1
+    services.sign_for(actor=people["handler"][1], matter_id=matter.pk, now=at("2025-09-03", 21))
+    services.flag_overdue(actor=job, now=at("2025-09-04", 8))
+    matter.refresh_from_db()
+    assert matter.overdue is False  # signed for; handling still due 4 September
+    assert [n.matter_id for n in selectors.notices_for(actor=people["handler"][1])] == [matter.pk]
+    assert selectors.notices_for(actor=people["other"][1]).count() == 0
+
+
+@pytest.mark.django_db
+def test_index_submission_is_a_draft_filled_from_the_matters(
+    people, units, new_matter, make_user, actor_of, system_actor
+):
+    from django.core.exceptions import PermissionDenied
+
+    from pingan.core.problems import InputRefused
+    from pingan.reporting.models import Figure, Submission
+
+    services.save_index_feed(
+        actor=system_actor, indicator_code="mass_incident", category_group_code="neighbour"
+    )
+    new_matter(now=at("2025-09-03"), place="BZ0101")
+    new_matter(now=at("2025-09-04"), place="BZ01")
+    new_matter(now=at("2025-09-05"), place="BZ0201", category_code="labour_wages")  # another group
+    clerk = actor_of(make_user("clerk", body="stability"))
+    with pytest.raises(PermissionDenied):
+        services.create_index_submission(
+            actor=people["dispatcher"][1], month="2025-09", indicator_code="mass_incident"
+        )
+    with pytest.raises(InputRefused):
+        services.create_index_submission(actor=clerk, month="2025-09", indicator_code="criminal")
+    submission = services.create_index_submission(
+        actor=clerk, month="2025-09", indicator_code="mass_incident"
+    )
+    assert (Submission.objects.get(pk=submission.pk).status, submission.month) == (
+        "draft",
+        "2025-09",
+    )
+    values = dict(Figure.objects.filter(submission=submission).values_list("unit__code", "value"))
+    assert (values["BZ01"], values["BZ02"], values["D001"], values["I01"]) == (2, 0, 0, 0)
+    assert len(values) == 108
+
+
+@pytest.mark.django_db
+def test_daily_summary_document_lists_overdue_matters_in_a_table(people, september):
+    import io
+
+    from django.utils import translation
+    from docx import Document
+
+    from pingan.matters.summary import summary_docx
+
+    summary = services.generate_daily_summary(
+        actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
+    )
+    number = september["C"].number
+    assert summary.content["attention"] == [
+        {
+            "number": number,
+            "category": "噪音扰民",
+            "grade": september["C"].grade.name_zh,
+            "place": september["C"].place_unit.name_zh,
+            "responsible": "滨城区",
+            "due": "2025-09-10",
+            "overdue": True,
+            "escalated": False,
+            "step": 1,
+        }
+    ]
+    with translation.override("zh-hans"):
+        document = Document(io.BytesIO(summary_docx(summary.content)))
+    lines = [p.text for p in document.paragraphs]
+    assert lines[:5] == ["每日工作情况", "", "", "2025年9月1日", ""]
+    assert [h for h in lines if h[:2] in ("一、", "二、", "三、")] == [
+        "一、当日工作量",
+        "二、按类别受理情况",
+        "三、逾期和升级事项",
+    ]
+    counts, categories, attention = document.tables
+    assert [c.text for c in counts.rows[1].cells] == ["已接收", "5"]
+    assert [c.text for c in categories.rows[1].cells] == ["噪音扰民", "5"]
+    assert [c.text for c in attention.rows[0].cells] == [
+        "编号",
+        "类别",
+        "等级",
+        "发生地",
+        "责任单位",
+        "办理期限",
+        "状态",
+    ]
+    assert [c.text for c in attention.rows[1].cells][0::4] == [number, "滨城区"]
+    assert attention.rows[1].cells[6].text == "逾期"
