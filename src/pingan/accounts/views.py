@@ -16,6 +16,7 @@ from pingan.accounts.forms import GrantRoleForm, LoginForm, NewUserForm, Passwor
 from pingan.accounts.roles import Role
 from pingan.accounts.selectors import role_assignment, users_with_roles
 from pingan.core.problems import InputRefused
+from pingan.core.refusals import refusals_as_messages
 
 
 @public
@@ -90,12 +91,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
     """Create a user from the accounts page."""
     form = NewUserForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request) as outcome:
             account_services.create_user(actor=actor_from_request(request), **form.cleaned_data)
+        if outcome.ok:
             messages.success(request, _("The account was created."))
-        except InputRefused as refused:
-            for problem in refused.problems:
-                messages.error(request, str(problem))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -110,7 +109,7 @@ def account_grant(request: HttpRequest) -> HttpResponse:
     form = GrantRoleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_as_messages(request) as outcome:
             account_services.grant_role(
                 actor=actor_from_request(request),
                 user=data["user"],
@@ -118,10 +117,8 @@ def account_grant(request: HttpRequest) -> HttpResponse:
                 body_id=data["body"].pk if data["body"] else None,
                 unit_id=data["unit"].pk if data["unit"] else None,
             )
+        if outcome.ok:
             messages.success(request, _("The role was granted."))
-        except InputRefused as refused:
-            for problem in refused.problems:
-                messages.error(request, str(problem))
     return redirect("accounts:list")
 
 
