@@ -170,11 +170,11 @@ def in_process():
 
 @pytest.fixture
 def api_token(in_process, fuzzer, make_user, actor_of):
-    from pingan.accounts.services import create_api_token
+    from pingan.accounts.credentials import create_api_token
 
     security = actor_of(make_user("security_admin", username="security"))
-    _CREDENTIALS["Authorization"] = "Bearer " + create_api_token(
-        actor=security, user=fuzzer, name="fuzz"
+    _CREDENTIALS["Authorization"] = (
+        "Bearer " + create_api_token(actor=security, user=fuzzer, name="fuzz")[1]
     )
 
 

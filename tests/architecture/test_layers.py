@@ -30,6 +30,8 @@ KNOWN_BAD_IMPORTS: dict[tuple[str, str], str] = {
     ("pingan.accounts.services", "pingan.audit.services"): "accounts and audit untangled",
     ("pingan.accounts.services", "pingan.audit.events"): "accounts and audit untangled",
     ("pingan.accounts.middleware", "pingan.audit.events"): "accounts and audit untangled",
+    ("pingan.accounts.credentials", "pingan.audit.events"): "accounts and audit untangled",
+    ("pingan.accounts.credentials", "pingan.audit.services"): "accounts and audit untangled",
     (
         "pingan.matters.selectors",
         "pingan.matters.services",

@@ -24,6 +24,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "accounts.view": frozenset({Role.SECURITY_ADMIN}),
     "session.end": frozenset(Role),
     "password.change": frozenset(Role),
+    # Issue or revoke another user's personal API token (the server's command line acts as the
+    # system administrator); everyone may issue and revoke their own.
+    "accounts.tokens": frozenset({Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}),
 }
 
 

@@ -164,23 +164,6 @@ def sign_out(request: Any, *, event: Event = Event.ACCOUNTS_SESSION_SIGN_OUT) ->
         logout(request)
 
 
-def create_api_token(*, actor: Actor, user: User, name: str) -> str:
-    """Create a personal API token for `user` and return it; it is never shown again."""
-    import secrets
-
-    from pingan.accounts.models import ApiToken, token_digest
-
-    if actor.user_id != user.pk:
-        require(actor, "accounts.manage")
-    raw = "pa_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=raw[:8], digest=token_digest(raw)
-        )
-        record_event(actor=actor, event=Event.ACCOUNTS_CREDENTIAL_CREATE, obj=token)
-    return raw
-
-
 def bootstrap_admin(
     *, actor: Actor, username: str, password: str, role: str, display_name: str = ""
 ) -> User:

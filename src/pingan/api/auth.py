@@ -7,23 +7,19 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from pingan.accounts.models import ApiToken, token_digest
+from pingan.accounts.selectors import personal_token_user
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer pa_…` with a personal API token."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        """Return the token's user when the token exists and is not revoked."""
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=token_digest(token), revoked_at__isnull=True)
-            .first()
-        )
-        if found is None or not found.user.is_active:
+        """Return the token's user when the token is a personal one, not revoked, of an active user."""
+        user = personal_token_user(token)
+        if user is None:
             return None
-        request.user = found.user
-        return found.user
+        request.user = user
+        return user
 
 
 class SignedInSession(SessionAuth):
