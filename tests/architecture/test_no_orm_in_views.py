@@ -33,7 +33,6 @@ ALLOWED: dict[str, str] = {
     "matters/open311/views.py": "matters: reads move into the matters selectors",
     "reporting/api.py": "reporting: reads move into reporting.selectors",
     "reporting/views.py": "reporting: reads move into reporting.selectors",
-    "api/auth.py": "identity: the token lookup moves into an accounts selector",
 }
 
 
