@@ -161,7 +161,7 @@ LEGACY_NAMES: dict[str, Event] = {
     "bulletins.edit_text": Event.BULLETINS_BULLETIN_EDIT_TEXT,
     "bulletins.issue": Event.BULLETINS_BULLETIN_ISSUE,
     **_old_matter_names("cases"),
-    # The same names under the app's new label, written for a short while after the rename.
+    # The same names under the app's new label, written by the renamed app for a short while.
     **_old_matter_names("matters"),
 }
 
@@ -170,14 +170,11 @@ class UnknownEvent(ValueError):
     """An event type that is not a member of `Event`: the audit log refuses to record it."""
 
 
-def checked_event(event: str) -> str:
-    """The name to store for `event`, or UnknownEvent when it is not a known type.
-
-    Legacy names are still accepted while the apps move to the members of `Event`.
-    """
-    if event not in Event.values and event not in LEGACY_NAMES:
+def checked_event(event: str) -> Event:
+    """`event` as a member of `Event`, or UnknownEvent; legacy names are read, never written."""
+    if event not in Event.values:
         raise UnknownEvent("unknown audit event type: %r" % (event,))
-    return str(event)
+    return Event(event)
 
 
 def event_of(stored: str) -> Event | None:

@@ -21,7 +21,7 @@ PG_APPEND_LOCK = 7_305_011
 def record_event(
     *,
     actor: Actor,
-    event: str,
+    event: Event,
     obj: Any = None,
     object_type: str = "",
     object_id: Any = None,
@@ -47,7 +47,7 @@ def record_event(
             actor_role=actor.primary_role,
             channel=actor.channel,
             source=actor.source[:64],
-            event=event,
+            event=event.value,
             object_type=object_type,
             object_id="" if object_id is None else str(object_id),
             outcome=outcome,
