@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
 from pingan.bulletins.config import Issuer, issuer
 from pingan.bulletins.models import Bulletin, Status
 from pingan.core.periods import parse_quarter
@@ -164,8 +167,9 @@ class BulletinContent:
         return _("(edition %(n)d)") % {"n": self.edition} if self.edition > 1 else ""
 
 
-def bulletins_by_period() -> list[tuple[str, list[Bulletin]]]:
+def bulletins_by_period(*, actor: Actor) -> list[tuple[str, list[Bulletin]]]:
     """Every bulletin grouped by quarter, newest quarter first, newest edition first."""
+    require(actor, "bulletins.view")
     grouped: dict[str, list[Bulletin]] = {}
     for bulletin in (
         Bulletin.objects.select_related("run", "created_by", "issued_by")
@@ -176,14 +180,28 @@ def bulletins_by_period() -> list[tuple[str, list[Bulletin]]]:
     return list(grouped.items())
 
 
-def bulletin_or_none(bulletin_id: int) -> Bulletin | None:
+def bulletin_or_none(*, actor: Actor, bulletin_id: int) -> Bulletin | None:
     """One bulletin (without its stored document), or None."""
+    require(actor, "bulletins.view")
     return (
         Bulletin.objects.select_related("run", "created_by", "issued_by")
         .defer("docx")
         .filter(pk=bulletin_id)
         .first()
     )
+
+
+def verify(bulletin: Bulletin) -> bool:
+    """Whether an issued bulletin's stored .docx still has the SHA-256 recorded at issue."""
+    if bulletin.status != Status.ISSUED or bulletin.docx is None:
+        return False
+    return hashlib.sha256(bytes(bulletin.docx)).hexdigest() == bulletin.sha256
+
+
+def verify_stored(bulletin_id: int) -> bool | None:
+    """Verify an issued bulletin's stored hash (None for a draft)."""
+    bulletin = Bulletin.objects.get(pk=bulletin_id)
+    return verify(bulletin) if bulletin.status == Status.ISSUED else None
 
 
 def issued_editions(period: str) -> QuerySet[Bulletin]:

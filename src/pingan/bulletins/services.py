@@ -26,6 +26,7 @@ from pingan.audit.services import record_event
 from pingan.bulletins import docx_render, selectors
 from pingan.bulletins.config import issuer
 from pingan.bulletins.models import Bulletin, Status
+from pingan.bulletins.selectors import verify
 from pingan.core.documents import docx, glyphs
 from pingan.core.documents.model import OfficialDocument
 from pingan.core.documents.pdf import docx_to_pdf
@@ -390,13 +391,6 @@ def _check_issuable(draft: Bulletin) -> None:
         )
 
 
-def verify(bulletin: Bulletin) -> bool:
-    """Whether an issued bulletin's stored .docx still has the SHA-256 recorded at issue."""
-    if bulletin.status != Status.ISSUED or bulletin.docx is None:
-        return False
-    return hashlib.sha256(bytes(bulletin.docx)).hexdigest() == bulletin.sha256
-
-
 def bulletin_document(
     *, actor: Actor, bulletin_id: int, fmt: str, language: str = "zh-hans"
 ) -> Rendered:
@@ -415,9 +409,3 @@ def bulletin_document(
             return Rendered(data, CONTENT_TYPES[fmt], name)
         data = render_content(draft_content(bulletin, language), fmt)
     return Rendered(data, CONTENT_TYPES[fmt], name)
-
-
-def verify_stored(bulletin_id: int) -> bool | None:
-    """Verify an issued bulletin's stored hash (None for a draft)."""
-    bulletin = Bulletin.objects.get(pk=bulletin_id)
-    return verify(bulletin) if bulletin.status == Status.ISSUED else None

@@ -38,11 +38,11 @@ def _period_choices(periods: list[str]) -> list[tuple[str, str]]:
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     """Bulletins per quarter, with the quarters that have results, and the actions the person may take."""
     actor = actor_from_request(request)
-    grouped = selectors.bulletins_by_period()
+    grouped = selectors.bulletins_by_period(actor=actor)
     rows = [
         {
             "period": period,
-            "bulletins": [{"b": b, "verified": services.verify_stored(b.pk)} for b in items],
+            "bulletins": [{"b": b, "verified": selectors.verify_stored(b.pk)} for b in items],
         }
         for period, items in grouped
     ]
@@ -82,7 +82,9 @@ def create(request: HttpRequest) -> HttpResponse:
 @requires("bulletins.draft")
 def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     """The draft's own text (情况分析, 工作要求, 附件说明): the form, and saving it."""
-    bulletin = selectors.bulletin_or_none(bulletin_id)
+    bulletin = selectors.bulletin_or_none(
+        actor=actor_from_request(request), bulletin_id=bulletin_id
+    )
     if bulletin is None:
         raise Http404
     if request.method == "POST":
@@ -111,7 +113,9 @@ def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @requires("bulletins.issue")
 def issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     """Issue a draft after confirmation (GET shows what will be issued; POST with confirm issues it)."""
-    bulletin = selectors.bulletin_or_none(bulletin_id)
+    bulletin = selectors.bulletin_or_none(
+        actor=actor_from_request(request), bulletin_id=bulletin_id
+    )
     if bulletin is None:
         raise Http404
     if request.method != "POST" or request.POST.get("confirm") != "yes":
