@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from pingan.accounts.actor import job_actor
-from pingan.reporting import periods, reminders, selectors
+from pingan.reporting import deadlines, reminders, selectors
 from pingan.reporting.models import Reminder, Submission, SubmissionEvent
 from tests.reporting.conftest import MONTH
 
@@ -18,9 +18,9 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def test_deadline_is_the_end_of_the_day_in_shanghai():
-    assert periods.deadline("2026-09", 5) == dt.datetime(2026, 10, 6, tzinfo=SHANGHAI)
-    assert periods.deadline("2026-12", 5) == dt.datetime(2027, 1, 6, tzinfo=SHANGHAI)
-    assert periods.deadline("2027-01", 31) == dt.datetime(2027, 3, 1, tzinfo=SHANGHAI)
+    assert deadlines.deadline("2026-09", 5) == dt.datetime(2026, 10, 6, tzinfo=SHANGHAI)
+    assert deadlines.deadline("2026-12", 5) == dt.datetime(2027, 1, 6, tzinfo=SHANGHAI)
+    assert deadlines.deadline("2027-01", 31) == dt.datetime(2027, 3, 1, tzinfo=SHANGHAI)
 
 
 def _sign_at(submission: Submission, submitted: dt.datetime, approved: dt.datetime) -> None:
@@ -121,10 +121,8 @@ def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
 
 
 def test_the_deadline_day_is_shown_as_the_day_itself():
-    from pingan.reporting import periods
-
-    instant = periods.deadline("2026-10", 5)
-    assert (instant.isoformat(), periods.due_on(instant).isoformat()) == (
+    instant = deadlines.deadline("2026-10", 5)
+    assert (instant.isoformat(), deadlines.due_on(instant).isoformat()) == (
         "2026-11-06T00:00:00+08:00",
         "2026-11-05",
     )

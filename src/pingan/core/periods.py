@@ -1,32 +1,97 @@
-"""Months ("YYYY-MM") and quarters ("YYYYQn")."""
+"""Months ("YYYY-MM") and quarters ("YYYYQn"): parsing, stepping and bounds, as plain calendar text.
+
+Every function taking a month or a quarter refuses a malformed one with a ValueError naming it;
+`parse_month` alone answers None instead, for checking input.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """Return (year, month) of a "YYYY-MM" text, or None when it is not a valid month (years 1900-2999)."""
+    match = MONTH.match(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+        return None
+    return year, month
+
+
+def checked_month(text: str) -> tuple[int, int]:
+    """(year, month) of "YYYY-MM"; ValueError naming the text otherwise."""
+    parsed = parse_month(text)
+    if parsed is None:
+        raise ValueError("not a month of the form YYYY-MM: %r" % text)
+    return parsed
 
 
 def parse_quarter(text: str) -> tuple[int, int]:
-    """(year, quarter) of "YYYYQn"; ValueError otherwise."""
+    """(year, quarter) of "YYYYQn"; ValueError naming the text otherwise."""
     match = QUARTER.match(text)
     if not match:
         raise ValueError("not a quarter of the form YYYYQn: %r" % text)
     return int(match.group(1)), int(match.group(2))
 
 
-def quarter_months(quarter: str) -> list[str]:
-    """The three months of a quarter."""
-    year, q = parse_quarter(quarter)
-    return ["%04d-%02d" % (year, 3 * (q - 1) + m) for m in (1, 2, 3)]
+def month_text(year: int, month: int) -> str:
+    """The "YYYY-MM" text of a month."""
+    return "%04d-%02d" % (year, month)
+
+
+def first_day(month: str) -> dt.date:
+    """The first day of a month."""
+    year, number = checked_month(month)
+    return dt.date(year, number, 1)
+
+
+def last_day(month: str) -> dt.date:
+    """The last day of a month."""
+    return first_day(next_month(month)) - dt.timedelta(days=1)
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a month."""
+    return first_day(month), last_day(month)
+
+
+def next_month(month: str) -> str:
+    """The month after."""
+    year, number = checked_month(month)
+    return month_text(year + number // 12, number % 12 + 1)
+
+
+def previous_month(month: str) -> str:
+    """The month before."""
+    year, number = checked_month(month)
+    return month_text(year - 1, 12) if number == 1 else month_text(year, number - 1)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
 
 
 def quarter_of(month: str) -> str:
-    """The quarter a month ("YYYY-MM") falls in."""
-    year, number = int(month[:4]), int(month[5:7])
+    """The quarter ("YYYYQn") a month falls in."""
+    year, number = checked_month(month)
     return "%04dQ%d" % (year, (number - 1) // 3 + 1)
+
+
+def quarter_months(quarter: str) -> list[str]:
+    """The three months of a quarter."""
+    year, q = parse_quarter(quarter)
+    return [month_text(year, 3 * (q - 1) + m) for m in (1, 2, 3)]
 
 
 def shift_quarter(quarter: str, by: int) -> str:
@@ -44,19 +109,4 @@ def quarter_window(quarter: str, length: int) -> list[str]:
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter."""
     months = quarter_months(quarter)
-    first = dt.date(int(months[0][:4]), int(months[0][5:]), 1)
-    after = dt.date(first.year + (first.month + 3 > 12), (first.month + 2) % 12 + 1, 1)
-    return first, after - dt.timedelta(days=1)
-
-
-def is_month(text: str) -> bool:
-    """Whether the text is a month "YYYY-MM"."""
-    return bool(MONTH.match(text))
-
-
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a month ("YYYY-MM")."""
-    year, number = int(month[:4]), int(month[5:7])
-    first = dt.date(year, number, 1)
-    after = dt.date(year + number // 12, number % 12 + 1, 1)
-    return first, after - dt.timedelta(days=1)
+    return first_day(months[0]), last_day(months[-1])

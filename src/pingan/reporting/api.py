@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import require, require_body
 from pingan.core.limits import check_rows
+from pingan.core.periods import month_range, parse_month
 from pingan.core.problems import InputRefused, Problem
 from pingan.reporting import filling, selectors, submissions
 from pingan.reporting.cells import Columns
@@ -310,8 +311,6 @@ def completeness(request: HttpRequest, first: str, last: str) -> list[Completene
     """Completeness and timeliness of every expected submission (body × month) in a range of months."""
     actor = actor_from_request(request, channel="api")
     require(actor, "reporting.view")
-    from pingan.reporting.periods import month_range, parse_month
-
     if parse_month(first) is None or parse_month(last) is None:
         raise InputRefused([Problem(None, "first", _("months are given as YYYY-MM"))])
     body_ids = (

@@ -21,7 +21,7 @@ from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.problems import InputRefused, Problem
-from pingan.reporting import periods
+from pingan.reporting import deadlines
 from pingan.reporting.bulk_insert import insert_locked_figures, large_cache
 from pingan.reporting.cells import Catalogue, Cell, check_lines
 from pingan.reporting.figures_file import figure_lines
@@ -140,7 +140,7 @@ def models_open_or_current() -> Q:
 
 def _draft_load_check(state: dict[tuple[int, str], str], now: dt.datetime):  # type: ignore[no-untyped-def]
     def check(body_id: int, month: str) -> str | None:
-        if not periods.has_ended(month, now):
+        if not deadlines.has_ended(month, now):
             return _("%(month)s has not ended yet") % {"month": month}
         status = state.get((body_id, month))
         if status == "approved":
@@ -158,7 +158,7 @@ def _draft_load_check(state: dict[tuple[int, str], str], now: dt.datetime):  # t
 
 def _approved_load_check(state: dict[tuple[int, str], str], now: dt.datetime):  # type: ignore[no-untyped-def]
     def check(body_id: int, month: str) -> str | None:
-        if not periods.has_ended(month, now):
+        if not deadlines.has_ended(month, now):
             return _("%(month)s has not ended yet") % {"month": month}
         if state.get((body_id, month), "approved") != "approved":
             return _(

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pingan.core import periods
 from pingan.core.problems import Problem
 from pingan.core.text import control_character_problems
-from pingan.reporting import periods
 from pingan.schemes.models import ClassIndicator, Indicator, SchemeVersion
 from pingan.units.models import OrgUnit
 

@@ -41,8 +41,8 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
     """Export the current approved figures of a range of months."""
     from pingan.accounts.actor import command_line_actor
     from pingan.core.exports import write_output
+    from pingan.core.periods import parse_month
     from pingan.reporting.figures_file import export_figures
-    from pingan.reporting.periods import parse_month
 
     for option, value in (("--from", args.first), ("--to", args.last)):
         if parse_month(value) is None:

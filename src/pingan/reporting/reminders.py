@@ -15,7 +15,7 @@ from pingan.accounts.models import RoleAssignment
 from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
-from pingan.reporting import periods
+from pingan.reporting import deadlines
 from pingan.reporting.models import Reminder, Status
 from pingan.reporting.selectors import body_months, due_month
 
@@ -75,7 +75,7 @@ def send_reminders(*, actor: Actor, now: dt.datetime | None = None) -> int:
 
 def reminder_text(kind: str, body_code: str, month: str, deadline: dt.datetime) -> str:
     """The text of a reminder."""
-    day = (deadline - dt.timedelta(seconds=1)).astimezone(periods.local_zone()).date().isoformat()
+    day = (deadline - dt.timedelta(seconds=1)).astimezone(deadlines.local_zone()).date().isoformat()
     if kind == "overdue":
         return _(
             "The figures of %(body)s for %(month)s were due by the end of %(day)s and are not approved yet."

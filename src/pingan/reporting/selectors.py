@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import READ_ALL, allowed_roles, require
-from pingan.reporting import periods
+from pingan.core import periods
+from pingan.reporting import deadlines
 from pingan.reporting.cells import Catalogue, load_catalogue
 from pingan.reporting.models import (
     SIGNED_STATUSES,
@@ -248,7 +249,7 @@ class BodyMonth:
     @property
     def due_on(self) -> dt.date:
         """The deadline day, to show ("2026-11-05", meaning by the end of that day)."""
-        return periods.due_on(self.deadline)
+        return deadlines.due_on(self.deadline)
 
     @property
     def status_label(self) -> str:
@@ -286,7 +287,7 @@ def body_months(
     first_submits = _first_steps([s.pk for subs in by_key.values() for s in subs], Step.SUBMIT)
     result = []
     for month in months:
-        due = periods.deadline(month, version.deadline_day)
+        due = deadlines.deadline(month, version.deadline_day)
         for body_id in sorted(bodies, key=lambda pk: bodies[pk].code):
             result.append(
                 _body_month(
@@ -405,8 +406,8 @@ def overdue(*, now: dt.datetime | None = None, months: list[str] | None = None) 
     if months is None:
         last = periods.previous_month(
             periods.month_text(
-                now.astimezone(periods.local_zone()).year,
-                now.astimezone(periods.local_zone()).month,
+                now.astimezone(deadlines.local_zone()).year,
+                now.astimezone(deadlines.local_zone()).month,
             )
         )
         months = periods.month_range(periods.month_text(int(last[:4]) - 1, int(last[5:])), last)[1:]
@@ -415,7 +416,7 @@ def overdue(*, now: dt.datetime | None = None, months: list[str] | None = None) 
 
 def due_month(now: dt.datetime) -> str:
     """The month whose figures are being collected at `now`: the previous calendar month, local time."""
-    local = now.astimezone(periods.local_zone())
+    local = now.astimezone(deadlines.local_zone())
     return periods.previous_month(periods.month_text(local.year, local.month))
 
 

@@ -19,9 +19,9 @@ from pingan.accounts.actor import Actor
 from pingan.accounts.permissions import require, require_body
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
-from pingan.core import events
+from pingan.core import events, periods
 from pingan.core.problems import Conflict, InputRefused, Problem
-from pingan.reporting import periods
+from pingan.reporting import deadlines
 from pingan.reporting.cells import Catalogue, UnitInfo, load_catalogue
 from pingan.reporting.models import (
     OPEN_STATUSES,
@@ -223,7 +223,7 @@ def _check_month_reportable(month: str, now: dt.datetime) -> None:
                 )
             ]
         )
-    if not periods.has_ended(month, now):
+    if not deadlines.has_ended(month, now):
         raise InputRefused(
             [Problem(None, "month", _("%(month)s has not ended yet") % {"month": month})]
         )

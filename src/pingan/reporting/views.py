@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from pingan.accounts.access import requires
 from pingan.accounts.actor import actor_from_request
 from pingan.accounts.permissions import can, require_body
+from pingan.core import periods
 from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
 from pingan.core.problems import Conflict, InputRefused
-from pingan.reporting import figures_file, filling, periods, selectors, submissions
+from pingan.reporting import deadlines, figures_file, filling, selectors, submissions
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
@@ -107,7 +108,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED)
         and _may(actor, "reporting.return", item),
         "can_correct": item.is_current and _may(actor, "reporting.fill", item),
-        "due_on": periods.due_on(periods.deadline(item.month, version.deadline_day)),
+        "due_on": deadlines.due_on(deadlines.deadline(item.month, version.deadline_day)),
         "language": get_language() or "zh-hans",
     }
     return render(request, "reporting/submission.html", context)

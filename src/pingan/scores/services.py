@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor, job_actor
 from pingan.accounts.permissions import require
@@ -27,8 +28,11 @@ from pingan.core.periods import (
     quarter_window,
     shift_quarter,
 )
+from pingan.core.problems import InputRefused, Problem
 from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
+from pingan.reporting.models import Submission
+from pingan.reporting.selectors import approved_values
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
 from pingan.schemes.selectors import class_rules, completeness_policy, current_version
 from pingan.scores.explanation import explanation
@@ -160,8 +164,6 @@ def compute_all(*, actor: Actor, periods: list[str], reason: str) -> list[ScoreR
 
 
 def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str) -> ClassInputs:
-    from pingan.reporting.selectors import approved_values
-
     window = quarter_window(period, int(version.content["relative"]["window"]))
     first, last = quarter_bounds(period)
     units = evaluated_units(class_codes=[scheme_class.code], first=first, last=last)
@@ -420,10 +422,6 @@ def _record_changes(run: ScoreRun, previous: ScoreRun, reason: str) -> None:
 
 def mark_key_management(*, actor: Actor, unit: OrgUnit, reason: str) -> KeyManagementMark:
     """Mark a unit for key management (重点管理), with a reason; audited."""
-    from django.utils.translation import gettext as _
-
-    from pingan.core.problems import InputRefused, Problem
-
     require(actor, "scores.mark")
     if not reason.strip():
         raise InputRefused([Problem(None, "reason", _("a reason is required"))])
@@ -456,7 +454,5 @@ def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
 
 def periods_with_figures() -> list[str]:
     """Quarters that have any approved figure, oldest first."""
-    from pingan.reporting.models import Submission
-
     months = Submission.objects.filter(is_current=True).values_list("month", flat=True).distinct()
     return sorted({quarter_of(m) for m in months})
