@@ -24,11 +24,6 @@ UNFINISHED_FILES: frozenset[str] = frozenset(
         "pingan/matters/services.py",
         "pingan/matters/tasks.py",
         "pingan/matters/views.py",
-        "pingan/reporting/api.py",
-        "pingan/reporting/cli.py",
-        "pingan/reporting/tasks.py",
-        "pingan/reporting/workbook.py",
-        "pingan/scores/services.py",
     }
 )
 

@@ -11,7 +11,7 @@ from pydantic import StrictFloat, StrictInt, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import require, require_body
+from pingan.accounts.permissions import require
 from pingan.core.limits import check_rows
 from pingan.core.periods import month_range, parse_month
 from pingan.core.problems import InputRefused, Problem
@@ -19,8 +19,6 @@ from pingan.reporting import filling, selectors, submissions
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import CellVersion
-from pingan.schemes.models import ReportingBody
-from pingan.units.models import OrgUnit
 
 router = Router(tags=["reporting"])
 
@@ -134,12 +132,12 @@ def _out(s: Submission) -> SubmissionOut:
 
 
 def _body_id(code: str) -> int:
-    body = ReportingBody.objects.filter(code=code).first()
-    if body is None:
+    body_id = selectors.body_id_by_code(code)
+    if body_id is None:
         raise InputRefused(
             [Problem(None, "body", _("unknown reporting body %(code)s") % {"code": code})]
         )
-    return body.pk
+    return body_id
 
 
 @router.get("/submissions", response=list[SubmissionOut])
@@ -294,16 +292,10 @@ class HistoryQuery(Schema):
 def history(request: HttpRequest, query: Query[HistoryQuery]) -> list[CellVersion]:
     """Every version of one cell, oldest first."""
     actor = actor_from_request(request, channel="api")
-    require(actor, "reporting.view")
-    unit = OrgUnit.objects.filter(code=query.unit).first()
-    if unit is None:
+    found = selectors.cell_versions(actor, query.unit, query.indicator, query.month)
+    if found is None:
         raise Http404(_("unknown unit"))
-    versions = selectors.cell_history(unit.pk, query.indicator, query.month)
-    if versions:
-        require_body(
-            actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id
-        )
-    return versions
+    return found[1]
 
 
 @router.get("/completeness", response=list[CompletenessOut])

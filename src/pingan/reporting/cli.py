@@ -10,6 +10,7 @@ from pingan.core.cli import add_format
 
 def cmd_figures_import(args: argparse.Namespace) -> int:
     """Import figures as drafts, or (with --approve --reason) as approved historical figures."""
+    # local import: models load only after django.setup()
     from pingan.accounts.actor import command_line_actor
     from pingan.core.tabular import read_path
     from pingan.reporting.bulk_load import import_figures
@@ -39,6 +40,7 @@ def cmd_figures_import(args: argparse.Namespace) -> int:
 
 def cmd_figures_export(args: argparse.Namespace) -> int:
     """Export the current approved figures of a range of months."""
+    # local import: models load only after django.setup()
     from pingan.accounts.actor import command_line_actor
     from pingan.core.exports import write_output
     from pingan.core.periods import parse_month
@@ -57,6 +59,7 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     """Create due-soon and overdue reminders (and send email when SMTP is configured)."""
+    # local import: models load only after django.setup()
     from pingan.accounts.actor import job_actor
     from pingan.reporting.reminders import send_reminders
 

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import READ_ALL, allowed_roles, require
+from pingan.accounts.permissions import READ_ALL, allowed_roles, require, require_body
 from pingan.core import periods
 from pingan.reporting import deadlines
 from pingan.reporting.cells import Catalogue, load_catalogue
@@ -130,6 +130,41 @@ def visible_submissions(actor: Actor) -> QuerySet[Submission]:
     if actor.roles & (READ_ALL & allowed_roles("reporting.view")):
         return queryset
     return queryset.filter(body_id__in=actor.body_ids())
+
+
+def cell_versions(
+    actor: Actor, unit_code: str, indicator_code: str, month: str
+) -> tuple[OrgUnit, list[CellVersion]] | None:
+    """The unit and every version of its cell for the indicator and month, oldest first.
+
+    None when no unit has the code. Refused (PermissionDenied) unless the actor may read
+    reporting and the figures of the body the cell belongs to.
+    """
+    require(actor, "reporting.view")
+    unit = OrgUnit.objects.filter(code=unit_code).first()
+    if unit is None:
+        return None
+    versions = cell_history(unit.pk, indicator_code, month)
+    if versions:
+        body_id = Submission.objects.values_list("body_id", flat=True).get(
+            pk=versions[0].submission_id
+        )
+        require_body(actor, "reporting.view", body_id)
+    return unit, versions
+
+
+def own_bodies(actor: Actor) -> QuerySet[ReportingBody]:
+    """The reporting bodies the actor works for (none for office staff without a body)."""
+    return ReportingBody.objects.filter(pk__in=sorted(actor.body_ids()))
+
+
+def body_id_by_code(code: str) -> int | None:
+    """The id of the reporting body with this code, or None.
+
+    Not scoped by the actor: the action given the id checks the actor's right on that body, so
+    a body the actor does not work for is refused there (403), not reported unknown.
+    """
+    return ReportingBody.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
 def submission_events(submission: Submission) -> list[SubmissionEvent]:
@@ -340,8 +375,6 @@ def _body_month(
 
 
 def _filled_counts(submission_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
-
     rows = (
         Figure.objects.filter(submission_id__in=submission_ids)
         .values("submission_id")

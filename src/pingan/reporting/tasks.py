@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from pingan.accounts.actor import job_actor
 from pingan.core.jobs import task
+from pingan.reporting.reminders import send_reminders
 
 
 @task()
 def remind() -> int:
     """The daily reporting job: due-soon and overdue reminders; the number of new ones."""
-    from pingan.accounts.actor import job_actor
-    from pingan.reporting.reminders import send_reminders
-
     return send_reminders(actor=job_actor("reporting.remind"))

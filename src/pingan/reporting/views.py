@@ -24,8 +24,6 @@ from pingan.reporting import deadlines, figures_file, filling, selectors, submis
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
-from pingan.schemes.models import ReportingBody
-from pingan.units.models import OrgUnit
 
 
 def _problems_message(request: HttpRequest, refused: InputRefused) -> None:
@@ -56,7 +54,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
             "month": month,
             "standing": [{"item": i, "left": i.deadline - now} for i in standing],
             "submissions": submissions,
-            "bodies": ReportingBody.objects.filter(pk__in=body_ids),
+            "bodies": selectors.own_bodies(actor),
             "reminders": selectors.reminders_for(actor.user_id or 0),
             "can_fill": can(actor, "reporting.fill"),
         },
@@ -264,15 +262,13 @@ return_view = require_POST(
 def history(request: HttpRequest) -> HttpResponse:
     """Every version of one cell (unit, indicator, month)."""
     actor = actor_from_request(request)
-    unit = OrgUnit.objects.filter(code=request.GET.get("unit", "")).first()
     indicator, month = request.GET.get("indicator", ""), request.GET.get("month", "")
-    if unit is None or periods.parse_month(month) is None:
+    found = None
+    if periods.parse_month(month) is not None:
+        found = selectors.cell_versions(actor, request.GET.get("unit", ""), indicator, month)
+    if found is None:
         raise Http404
-    versions = selectors.cell_history(unit.pk, indicator, month)
-    if versions:
-        require_body(
-            actor, "reporting.view", Submission.objects.get(pk=versions[0].submission_id).body_id
-        )
+    unit, versions = found
     return render(
         request,
         "reporting/history.html",

@@ -18,6 +18,7 @@ from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import XLSX_MAGIC, iter_records
 from pingan.core.text import spreadsheet_cell, spreadsheet_text
 from pingan.reporting.cells import Columns, Record
+from pingan.reporting.figures_file import figure_records
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import grid
 
@@ -81,8 +82,6 @@ def upload_records(data: bytes, month: str) -> tuple[list[Record], Columns]:
         return _template_records(data, month), Columns(
             unit="A", indicator="2", period="month", value=None
         )
-    from pingan.reporting.figures_file import figure_records
-
     return list(figure_records(data)), Columns()
 
 

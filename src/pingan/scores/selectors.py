@@ -15,8 +15,8 @@ from pingan.accounts.roles import Role
 from pingan.core.periods import quarter_months, quarter_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
-from pingan.reporting.models import Figure
 from pingan.reporting.deadlines import deadline, local_zone
+from pingan.reporting.models import Figure
 from pingan.schemes.models import Indicator
 from pingan.schemes.selectors import current_version
 from pingan.scores.charts import tier_label
