@@ -31,8 +31,6 @@ SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 ALLOWED: dict[str, str] = {
     "matters/views.py": "matters: reads move into the matters selectors",
     "matters/open311/views.py": "matters: reads move into the matters selectors",
-    "reporting/api.py": "reporting: reads move into reporting.selectors",
-    "reporting/views.py": "reporting: reads move into reporting.selectors",
 }
 
 

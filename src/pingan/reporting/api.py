@@ -148,14 +148,9 @@ def list_submissions(
     status: str | None = None,
 ) -> list[SubmissionOut]:
     """Submissions the caller may read (body staff: their own bodies), newest month first."""
-    queryset = selectors.visible_submissions(actor_from_request(request, channel="api"))
-    if body:
-        queryset = queryset.filter(body__code=body)
-    if month:
-        queryset = queryset.filter(month=month)
-    if status:
-        queryset = queryset.filter(status=status)
-    return [_out(s) for s in queryset[:500]]
+    actor = actor_from_request(request, channel="api")
+    found = selectors.submissions_matching(actor, body=body, month=month, status=status)
+    return [_out(s) for s in found]
 
 
 @router.post("/submissions", response={201: SubmissionOut})

@@ -167,6 +167,34 @@ def body_id_by_code(code: str) -> int | None:
     return ReportingBody.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
+def own_submissions(actor: Actor, *, limit: int = 100) -> QuerySet[Submission]:
+    """The newest submissions of the bodies the actor works for: by month (newest first), body code, version."""
+    return (
+        visible_submissions(actor)
+        .filter(body_id__in=sorted(actor.body_ids()))
+        .order_by("-month", "body__code", "-number")[:limit]
+    )
+
+
+def submissions_matching(
+    actor: Actor,
+    *,
+    body: str | None = None,
+    month: str | None = None,
+    status: str | None = None,
+    limit: int = 500,
+) -> list[Submission]:
+    """Submissions the actor may read with the body code, month and status given (each optional), at most `limit`."""
+    queryset = visible_submissions(actor)
+    if body:
+        queryset = queryset.filter(body__code=body)
+    if month:
+        queryset = queryset.filter(month=month)
+    if status:
+        queryset = queryset.filter(status=status)
+    return list(queryset[:limit])
+
+
 def submission_events(submission: Submission) -> list[SubmissionEvent]:
     """The recorded steps of a submission, oldest first."""
     return list(submission.events.order_by("at", "pk"))

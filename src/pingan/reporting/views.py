@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,18 +20,19 @@ from pingan.accounts.permissions import can, require_body
 from pingan.core import periods
 from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
-from pingan.core.problems import Conflict, InputRefused
+from pingan.core.refusals import Outcome, refusals_as_messages
 from pingan.reporting import deadlines, figures_file, filling, selectors, submissions
 from pingan.reporting.cells import Columns
 from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
 
 
-def _problems_message(request: HttpRequest, refused: InputRefused) -> None:
-    messages.error(
-        request,
-        _("Nothing was written. Problems: %(list)s")
-        % {"list": "; ".join(str(p) for p in refused.problems[:50])},
+def _refusals(
+    request: HttpRequest, also: tuple[type[Exception], ...] = ()
+) -> AbstractContextManager[Outcome]:
+    """Refusals of a reporting write as error messages: a refused input as one message (50 problems at most)."""
+    return refusals_as_messages(
+        request, template=_("Nothing was written. Problems: %(list)s"), limit=50, also=also
     )
 
 
@@ -42,18 +44,13 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     month = selectors.due_month(now)
     body_ids = sorted(actor.body_ids())
     standing = selectors.body_months([month], now=now, body_ids=body_ids)
-    submissions = (
-        selectors.visible_submissions(actor)
-        .filter(body_id__in=body_ids)
-        .order_by("-month", "body__code", "-number")[:100]
-    )
     return render(
         request,
         "reporting/my_submissions.html",
         {
             "month": month,
             "standing": [{"item": i, "left": i.deadline - now} for i in standing],
-            "submissions": submissions,
+            "submissions": selectors.own_submissions(actor),
             "bodies": selectors.own_bodies(actor),
             "reminders": selectors.reminders_for(actor.user_id or 0),
             "can_fill": can(actor, "reporting.fill"),
@@ -68,21 +65,18 @@ def create(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     try:
         body_id = int(request.POST.get("body", ""))
-        month = request.POST.get("month", "").strip()
-        reason = request.POST.get("reason", "")
+    except ValueError:
+        raise Http404 from None
+    month = request.POST.get("month", "").strip()
+    reason = request.POST.get("reason", "")
+    with _refusals(request) as outcome:
         if request.POST.get("correction"):
             submission = submissions.start_correction(
                 actor=actor, body_id=body_id, month=month, reason=reason
             )
         else:
             submission = submissions.create_submission(actor=actor, body_id=body_id, month=month)
-    except ValueError:
-        raise Http404 from None
-    except InputRefused as refused:
-        _problems_message(request, refused)
-        return redirect("reporting:my_submissions")
-    except Conflict as conflict:
-        messages.error(request, str(conflict))
+    if outcome.refused:
         return redirect("reporting:my_submissions")
     return redirect("reporting:submission", submission_id=submission.pk)
 
@@ -190,13 +184,9 @@ def _write(
     submission_id: int | None = None,
 ) -> HttpResponse:
     target = item.pk if item is not None else submission_id
-    try:
+    with _refusals(request) as outcome:
         summary = action()
-    except InputRefused as refused:
-        _problems_message(request, refused)
-    except Conflict as conflict:
-        messages.error(request, str(conflict))
-    else:
+    if outcome.ok:
         text = (
             _(
                 "%(created)s new, %(updated)s changed, %(cleared)s cleared; %(missing)s cells still missing."
@@ -237,12 +227,8 @@ def _step(
     def view(request: HttpRequest, submission_id: int) -> HttpResponse:
         actor = actor_from_request(request)
         extra = {"reason": request.POST.get("reason", "")} if needs_reason else {}
-        try:
+        with _refusals(request, also=(PermissionDenied,)):
             function(actor=actor, submission_id=submission_id, **extra)
-        except InputRefused as refused:
-            _problems_message(request, refused)
-        except (Conflict, PermissionDenied) as refused:
-            messages.error(request, str(refused))
         return redirect("reporting:submission", submission_id=submission_id)
 
     view.__doc__ = function.__doc__
