@@ -13,17 +13,14 @@ from pingan.accounts.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data import bulletins as demo_data_bulletins
 from pingan.demo_data import generate
+from pingan.demo_data import matters as demo_data_matters
 from pingan.demo_data import reporting as demo_data_reporting
 from pingan.demo_data import scores as demo_data_scores
 from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accounts
 from pingan.schemes.services import load_scheme
 from pingan.units.services import import_covariates, import_units
 
-__all__ = [
-    "DEMO_PASSWORD",
-    "build_demo",
-    "demo_months",
-]  # the matters demo still reads the password here
+__all__ = ["build_demo", "demo_months"]
 
 
 def demo_months(today: dt.date) -> tuple[list[str], str]:
@@ -57,11 +54,7 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
 
 def _run_hooks(**context: Any) -> None:
     """Let the reporting, scoring, matters and bulletins builders add their data through the services."""
-    from pingan.matters import (
-        demo as matters_demo,  # local import: moves to demo_data with the matters app
-    )
-
-    for module in (demo_data_reporting, demo_data_scores, matters_demo, demo_data_bulletins):
+    for module in (demo_data_reporting, demo_data_scores, demo_data_matters, demo_data_bulletins):
         module.build(**context)
 
 

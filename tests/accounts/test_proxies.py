@@ -83,15 +83,15 @@ def test_lockout_log_records_the_forwarded_client(settings, make_user):
 
 @pytest.mark.django_db
 def test_public_form_limit_counts_each_resident_not_the_proxy(settings, demo_units):
-    from pingan.matters import services
+    from pingan.matters.actions import catalogue, intake
 
     settings.PINGAN_TRUSTED_PROXIES = TRUSTED
-    services.ensure_defaults()
+    catalogue.ensure_defaults()
     data = {"category": "neighbour_noise", "place": "BZ0101", "description": "夜间广场舞音响过大"}
     first = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     second = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.8")
     answers = [first.post(reverse("matters:report"), data).status_code for _ in range(6)]
-    assert answers == [200] * services.PUBLIC_LIMIT_PER_HOUR + [429]
+    assert answers == [200] * intake.PUBLIC_LIMIT_PER_HOUR + [429]
     assert second.post(reverse("matters:report"), data).status_code == 200
 
 

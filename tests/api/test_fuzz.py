@@ -123,11 +123,11 @@ def fuzzer(demo_units, make_user):
     reviewer and approver, analyst; with the demo city, the Open311 catalogue and an open draft."""
     from pingan.accounts.actor import actor_for_user
     from pingan.accounts.models import RoleAssignment
-    from pingan.matters import services as matters_services
+    from pingan.matters.actions import catalogue
     from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody
 
-    matters_services.ensure_defaults()
+    catalogue.ensure_defaults()
     user = make_user("system_admin", username="fuzzer")
     police = ReportingBody.objects.get(code="police")
     for role in ("clerk", "reviewer", "approver"):
@@ -180,9 +180,9 @@ def api_token(in_process, fuzzer, make_user, actor_of):
 
 @pytest.fixture
 def open311_key(in_process, fuzzer, system_actor):
-    from pingan.matters import services as matters_services
+    from pingan.matters.actions import api_keys
 
-    _CREDENTIALS["api_key"] = matters_services.create_api_key(actor=system_actor, name="fuzz")[1]
+    _CREDENTIALS["api_key"] = api_keys.create_api_key(actor=system_actor, name="fuzz")[1]
 
 
 def _call(case: Any, family: str, **kwargs: Any) -> None:

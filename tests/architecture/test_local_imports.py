@@ -18,12 +18,6 @@ UNFINISHED_FILES: frozenset[str] = frozenset(
         "pingan/accounts/passwords.py",
         "pingan/accounts/permissions.py",
         "pingan/accounts/services.py",
-        "pingan/matters/cli.py",
-        "pingan/matters/demo.py",
-        "pingan/matters/selectors.py",
-        "pingan/matters/services.py",
-        "pingan/matters/tasks.py",
-        "pingan/matters/views.py",
     }
 )
 

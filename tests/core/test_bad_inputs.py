@@ -651,14 +651,14 @@ CASES = [
 @pytest.fixture
 def world(binzhou, system_actor, make_user, settings):
     """Six units, the police clerk's draft for 2026-09, a system administrator, an Open311 key."""
-    from pingan.matters import services as matters_services
+    from pingan.matters.actions import api_keys, catalogue
     from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody
     from pingan.units.services import import_units
 
     settings.LANGUAGE_CODE = "en"
     import_units(actor=system_actor, data=UNITS_CSV.encode())
-    matters_services.ensure_defaults()
+    catalogue.ensure_defaults()
     police = ReportingBody.objects.get(code="police")
     clerk = make_user("clerk", body="police")
     draft = reporting.create_submission(
@@ -668,7 +668,7 @@ def world(binzhou, system_actor, make_user, settings):
         "admin": make_user("system_admin"),
         "clerk": clerk,
         "draft": draft,
-        "key": matters_services.create_api_key(actor=system_actor, name="catalogue")[1],
+        "key": api_keys.create_api_key(actor=system_actor, name="catalogue")[1],
     }
 
 

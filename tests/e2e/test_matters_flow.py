@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.matters import services
+from pingan.matters.actions import catalogue
 from pingan.matters.models import Matter, Status
 from pingan.units.models import OrgUnit
 from tests.conftest import TEST_PASSWORD
@@ -21,7 +21,7 @@ DESKTOP = {"width": 1366, "height": 768}
 @pytest.fixture
 def people(demo_units, make_user):
     """The catalogue defaults (flushed by earlier transactional tests), a dispatcher and two handlers of BZ01."""
-    services.ensure_defaults()
+    catalogue.ensure_defaults()
     return {
         "dispatcher": make_user("dispatcher", username="centre1"),
         "handler": make_user("handler", unit="BZ01", username="handler_a"),

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pingan.matters import services
+from pingan.matters.actions import catalogue, intake
 from pingan.units.models import OrgUnit
 
 TZ = timezone.get_fixed_timezone(8 * 60)
@@ -22,7 +22,7 @@ def at(day: str, hour: int = 10) -> dt.datetime:
 @pytest.fixture
 def units(demo_units):
     """The demo units by code."""
-    services.ensure_defaults()
+    catalogue.ensure_defaults()
     return {u.code: u for u in OrgUnit.objects.all()}
 
 
@@ -56,7 +56,7 @@ def new_matter(people):
             "reporter_phone": PHONE,
             **extra,
         }
-        return services.intake_matter(
+        return intake.intake_matter(
             actor=people["dispatcher"][1], now=now or at("2025-09-26", 9), **fields
         )
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from pingan.audit.models import AuditRecord
 from pingan.core.problems import InputRefused, Problem
-from pingan.matters import forms, selectors, services
+from pingan.matters import forms, selectors
+from pingan.matters.actions import catalogue, intake
 from pingan.matters.models import CategoryGroup
 from tests.conftest import actor_with
 
@@ -36,7 +37,7 @@ def _messages(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_creates_a_group_after_the_defaults_and_audits_it(admin):
-    group = services.save_category_group(
+    group = catalogue.save_category_group(
         actor=admin, code=" tenancy ", name_zh=" 租赁纠纷 ", name_en="Tenancy disputes"
     )
     group.refresh_from_db()
@@ -48,7 +49,7 @@ def test_creates_a_group_after_the_defaults_and_audits_it(admin):
 @pytest.mark.django_db
 def test_renames_recodes_and_deactivates_a_group_keeping_its_order(admin):
     labour = CategoryGroup.objects.get(code="labour")
-    services.save_category_group(
+    catalogue.save_category_group(
         actor=admin,
         group_id=labour.pk,
         code="employment",
@@ -74,14 +75,14 @@ def test_renames_recodes_and_deactivates_a_group_keeping_its_order(admin):
 @pytest.mark.django_db
 def test_an_inactive_group_is_not_offered_for_new_matters_until_reactivated(admin, people):
     labour = CategoryGroup.objects.get(code="labour")
-    services.save_category_group(
+    catalogue.save_category_group(
         actor=admin, group_id=labour.pk, code="labour", name_zh="劳动争议", active=False
     )
     offered = set(selectors.active_categories().values_list("code", flat=True))
     assert len(offered) == 12 and not offered & {"labour_wages", "labour_injury"}
     choices = [code for code, _label in forms.IntakeForm().fields["category"].choices]
     assert "labour_wages" not in choices and len(choices) == 12
-    intake = {
+    report = {
         "actor": people["dispatcher"][1],
         "category_code": "labour_wages",
         "grade_level": 2,
@@ -90,24 +91,24 @@ def test_an_inactive_group_is_not_offered_for_new_matters_until_reactivated(admi
         "channel": "phone",
     }
     with pytest.raises(InputRefused) as refused:
-        services.intake_matter(**intake)
+        intake.intake_matter(**report)
     assert refused.value.problems == [Problem(None, "category", "unknown category")]
 
-    services.save_category_group(
+    catalogue.save_category_group(
         actor=admin, group_id=labour.pk, code="labour", name_zh="劳动争议", active=True
     )
-    assert services.intake_matter(**intake).category.code == "labour_wages"
+    assert intake.intake_matter(**report).category.code == "labour_wages"
 
 
 @pytest.mark.django_db
 def test_refuses_a_duplicate_code_and_an_empty_chinese_name_writing_nothing(admin):
     before = list(CategoryGroup.objects.values_list("code", "name_zh", "name_en", "active"))
     with pytest.raises(InputRefused) as refused:
-        services.save_category_group(actor=admin, code="labour", name_zh="劳动")
+        catalogue.save_category_group(actor=admin, code="labour", name_zh="劳动")
     assert refused.value.problems == [Problem(None, "code", "another group already has this code")]
     family = CategoryGroup.objects.get(code="family")
     with pytest.raises(InputRefused) as refused:
-        services.save_category_group(
+        catalogue.save_category_group(
             actor=admin, group_id=family.pk, code="land", name_zh="  ", name_en="x" * 101
         )
     assert refused.value.problems == [
@@ -116,13 +117,13 @@ def test_refuses_a_duplicate_code_and_an_empty_chinese_name_writing_nothing(admi
         Problem(None, "name_en", "at most 100 characters"),
     ]
     with pytest.raises(InputRefused) as refused:
-        services.save_category_group(actor=admin, code="new-group!", name_zh="")
+        catalogue.save_category_group(actor=admin, code="new-group!", name_zh="")
     assert refused.value.problems == [
         Problem(None, "code", "use letters, digits and underscores (at most 32)"),
         Problem(None, "name_zh", "a Chinese name is required"),
     ]
     with pytest.raises(InputRefused) as refused:
-        services.save_category_group(actor=admin, group_id=999999, code="x", name_zh="某")
+        catalogue.save_category_group(actor=admin, group_id=999999, code="x", name_zh="某")
     assert refused.value.problems == [Problem(None, "group_id", "unknown group")]
     after = list(CategoryGroup.objects.values_list("code", "name_zh", "name_en", "active"))
     assert after == before
@@ -133,7 +134,7 @@ def test_refuses_a_duplicate_code_and_an_empty_chinese_name_writing_nothing(admi
 def test_only_the_system_administrator_edits_groups(units):
     for role in ("dispatcher", "analyst", "security_admin"):
         with pytest.raises(PermissionDenied):
-            services.save_category_group(actor=actor_with(role), code="tenancy", name_zh="租赁")
+            catalogue.save_category_group(actor=actor_with(role), code="tenancy", name_zh="租赁")
     assert not CategoryGroup.objects.filter(code="tenancy").exists()
 
 

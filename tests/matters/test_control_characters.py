@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from pingan.accounts.actor import command_line_actor
-from pingan.matters import services
+from pingan.matters.actions import api_keys
 from pingan.matters.models import Category, Matter
 from pingan.matters.summary import summary_docx
 from tests.stored_text import STORED_NUL
@@ -29,7 +29,7 @@ def client():
 
 @pytest.fixture
 def api_key(units):
-    return services.create_api_key(actor=command_line_actor(), name="test client")[1]
+    return api_keys.create_api_key(actor=command_line_actor(), name="test client")[1]
 
 
 def _post(client, api_key, fmt="json", **fields):

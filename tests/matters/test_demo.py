@@ -7,7 +7,7 @@ import io
 import pytest
 
 from pingan.audit.verify import verify_chain
-from pingan.matters import demo
+from pingan.demo_data import matters as demo
 from pingan.matters.models import Matter
 
 

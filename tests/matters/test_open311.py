@@ -12,7 +12,7 @@ import pytest
 from referencing import Registry, Resource
 
 from pingan.accounts.actor import command_line_actor
-from pingan.matters import services
+from pingan.matters.actions import api_keys, personal_data, workflow
 from pingan.matters.models import Matter
 from tests.matters.conftest import PHONE
 
@@ -43,7 +43,7 @@ def check(name: str, data) -> None:
 
 @pytest.fixture
 def api_key(units):
-    return services.create_api_key(actor=command_line_actor(), name="test client")[1]
+    return api_keys.create_api_key(actor=command_line_actor(), name="test client")[1]
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_post_creates_a_matter_and_never_returns_reporter_fields(
         3,
     )
     assert (
-        services.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)[
+        personal_data.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)[
             "reporter_phone"
         ]
         == PHONE
@@ -119,20 +119,20 @@ def test_post_creates_a_matter_and_never_returns_reporter_fields(
 def test_status_notes_agency_and_deadline_follow_the_matter(client, api_key, posted, people, units):
     matter = Matter.objects.get(number=posted[0]["service_request_id"])
     centre, handler = people["dispatcher"][1], people["handler"][1]
-    services.dispatch(
+    workflow.dispatch(
         actor=centre,
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
         handler_id=people["handler"][0].pk,
     )
-    services.sign_for(actor=handler, matter_id=matter.pk)
-    services.give_feedback(
+    workflow.sign_for(actor=handler, matter_id=matter.pk)
+    workflow.give_feedback(
         actor=handler,
         matter_id=matter.pk,
         account="已约谈物业公司，恢复原收费标准",
         outcome="resolved",
     )
-    services.review(actor=centre, matter_id=matter.pk, accept=True)
+    workflow.review(actor=centre, matter_id=matter.pk, accept=True)
     matter.refresh_from_db()
     data = client.get(BASE + "requests/%s.json" % matter.number, {"api_key": api_key}).json()
     check("requests", data)
@@ -221,7 +221,7 @@ def test_errors_as_the_specification_says(client, api_key, units, fmt):
 def test_revoked_key_is_refused(client, api_key, units):
     from pingan.matters.models import ApiKey
 
-    services.revoke_api_key(actor=command_line_actor(), key_id=ApiKey.objects.get().pk)
+    api_keys.revoke_api_key(actor=command_line_actor(), key_id=ApiKey.objects.get().pk)
     assert client.get(BASE + "requests.json", {"api_key": api_key}).status_code == 403
 
 

@@ -14,7 +14,7 @@ from pingan.accounts.actor import command_line_actor
 from pingan.audit.anchor import read_anchor
 from pingan.audit.models import AuditHead
 from pingan.audit.verify import verify_chain
-from pingan.matters import services
+from pingan.matters.actions import api_keys
 from pingan.matters.models import Matter
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
@@ -24,7 +24,7 @@ WRITERS, POSTS = 16, 4
 
 def test_sixteen_concurrent_open311_writers_get_201_and_no_duplicate(units, settings, tmp_path):
     settings.PINGAN_HOME = tmp_path  # anchors of this test's chain only
-    key = services.create_api_key(actor=command_line_actor(), name="load test")[1]
+    key = api_keys.create_api_key(actor=command_line_actor(), name="load test")[1]
     before = Matter.objects.count()
     barrier = threading.Barrier(WRITERS)
     statuses: list[int] = []

@@ -12,9 +12,10 @@ from django.db import connection
 
 from pingan.accounts.actor import job_actor
 from pingan.audit.verify import verify_chain
-from pingan.matters import crypto, services
+from pingan.matters import crypto
+from pingan.matters.actions import intake, personal_data, workflow
 from pingan.matters.models import Attachment, Matter
-from pingan.matters.selectors import statistics
+from pingan.matters.statistics import statistics
 from tests.matters.conftest import PHONE, at
 
 PARTY_PHONE = "13800001111"
@@ -41,7 +42,7 @@ def _database_bytes() -> bytes:
 @pytest.mark.django_db(transaction=True)
 def test_database_holds_no_phone_number_in_clear(people, new_matter):
     matter = new_matter()
-    services.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)
+    personal_data.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)
     raw = _database_bytes()
     assert len(raw) > 10_000
     assert matter.number.encode() in raw
@@ -64,26 +65,26 @@ def test_encryption_round_trip_and_tamper_detection():
 def _finished(people, units, new_matter, archived_on: str, **extra):
     centre, handler = people["dispatcher"][1], people["handler"][1]
     matter = new_matter(now=at("2025-09-01"), **extra)
-    services.dispatch(
+    workflow.dispatch(
         actor=centre,
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
         handler_id=people["handler"][0].pk,
         now=at("2025-09-01", 11),
     )
-    services.sign_for(actor=handler, matter_id=matter.pk, now=at("2025-09-02"))
-    services.give_feedback(
+    workflow.sign_for(actor=handler, matter_id=matter.pk, now=at("2025-09-02"))
+    workflow.give_feedback(
         actor=handler,
         matter_id=matter.pk,
         account="已调解",
         outcome="resolved",
         now=at("2025-09-03"),
     )
-    services.review(actor=centre, matter_id=matter.pk, accept=True, now=at("2025-09-03", 15))
-    services.follow_up(
+    workflow.review(actor=centre, matter_id=matter.pk, accept=True, now=at("2025-09-03", 15))
+    workflow.follow_up(
         actor=centre, matter_id=matter.pk, satisfaction=4, resolved=True, now=at("2025-09-05")
     )
-    return services.archive(actor=centre, matter_id=matter.pk, now=at(archived_on))
+    return workflow.archive(actor=centre, matter_id=matter.pk, now=at(archived_on))
 
 
 @pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
         units,
         new_matter,
         "2025-09-10",
-        uploads=[services.Upload("p.png", "image/png", png)],
+        uploads=[intake.Upload("p.png", "image/png", png)],
     )
     recent = _finished(people, units, new_matter, "2026-06-01")
     stored = Attachment.objects.get(matter=old).file.path
@@ -107,7 +108,7 @@ def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
         "today": dt.date(2027, 1, 1),
     }
     before = statistics(actor=people["analyst"][1], **window).total
-    erased = services.purge_personal_data(actor=job_actor("test"), now=at("2027-09-11"))
+    erased = personal_data.purge_personal_data(actor=job_actor("test"), now=at("2027-09-11"))
     assert erased == 1
     old.refresh_from_db()
     recent.refresh_from_db()
@@ -127,7 +128,7 @@ def test_retention_purge_erases_personal_data_keeps_statistics_and_the_chain(
         before.closed_on_time,
         before.rates,
     )
-    assert services.purge_personal_data(actor=job_actor("test"), now=at("2027-09-12")) == 0
+    assert personal_data.purge_personal_data(actor=job_actor("test"), now=at("2027-09-12")) == 0
     anchor_as_committed()
     verdict = verify_chain()
     assert verdict.ok, verdict.reason

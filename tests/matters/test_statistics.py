@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from pingan.accounts.actor import job_actor
-from pingan.matters import selectors, services
+from pingan.matters import selectors, statistics
+from pingan.matters.actions import deadlines, index_feed, summaries, workflow
 from pingan.matters.models import DailySummary, Notice
 from tests.matters.conftest import at
 
@@ -30,7 +31,7 @@ def september(people, units, new_matter):
 
     def dispatched(name):
         matter = new_matter(now=at("2025-09-01", 9), description=name)
-        services.dispatch(
+        workflow.dispatch(
             actor=centre,
             matter_id=matter.pk,
             unit_id=bz01,
@@ -40,16 +41,16 @@ def september(people, units, new_matter):
         return matter
 
     def finish(matter, signed, closed, satisfaction, resolved):
-        services.sign_for(actor=handler, matter_id=matter.pk, now=at(signed))
-        services.give_feedback(
+        workflow.sign_for(actor=handler, matter_id=matter.pk, now=at(signed))
+        workflow.give_feedback(
             actor=handler,
             matter_id=matter.pk,
             account="已处理",
             outcome="resolved",
             now=at(closed, 9),
         )
-        services.review(actor=centre, matter_id=matter.pk, accept=True, now=at(closed, 16))
-        services.follow_up(
+        workflow.review(actor=centre, matter_id=matter.pk, accept=True, now=at(closed, 16))
+        workflow.follow_up(
             actor=centre,
             matter_id=matter.pk,
             satisfaction=satisfaction,
@@ -61,10 +62,10 @@ def september(people, units, new_matter):
     finish(a, "2025-09-02", "2025-09-05", 5, True)  # on time throughout
     finish(b, "2025-09-04", "2025-09-15", 3, False)  # signed late, closed late (due 10 September)
     for _ in range(2):
-        services.return_dispatch(
+        workflow.return_dispatch(
             actor=handler, matter_id=c.pk, reason="非本单位", now=at("2025-09-01", 11)
         )
-        services.redispatch(
+        workflow.redispatch(
             actor=centre,
             matter_id=c.pk,
             unit_id=bz01,
@@ -72,23 +73,23 @@ def september(people, units, new_matter):
             reason="再次交办",
             now=at("2025-09-01", 12),
         )
-    services.sign_for(
+    workflow.sign_for(
         actor=handler, matter_id=c.pk, now=at("2025-09-02")
     )  # then left open: overdue
     new_matter(now=at("2025-09-01", 9), description="D")  # never dispatched
     e = new_matter(now=at("2025-09-01", 9), description="E")
-    services.reject(
+    workflow.reject(
         actor=centre, matter_id=e.pk, reason="属于法院受理范围", now=at("2025-09-01", 10)
     )
     f = new_matter(now=at("2025-09-01", 9), description="F")
-    services.merge(actor=centre, matter_id=f.pk, original_number=a.number, now=at("2025-09-01", 10))
-    services.flag_overdue(actor=job_actor("test"), now=at("2025-10-20"))
+    workflow.merge(actor=centre, matter_id=f.pk, original_number=a.number, now=at("2025-09-01", 10))
+    deadlines.flag_overdue(actor=job_actor("test"), now=at("2025-10-20"))
     return {"A": a, "B": b, "C": c}
 
 
 @pytest.mark.django_db
 def test_rates_exact(people, september):
-    stats = selectors.statistics(actor=people["analyst"][1], **SEPTEMBER)
+    stats = statistics.statistics(actor=people["analyst"][1], **SEPTEMBER)
     t = stats.total
     assert (
         t.received,
@@ -122,17 +123,17 @@ def test_rates_exact(people, september):
 def test_statistics_filters_and_permissions(people, september):
     from django.core.exceptions import PermissionDenied
 
-    other = selectors.statistics(
+    other = statistics.statistics(
         actor=people["dispatcher"][1], category_code="labour_wages", **SEPTEMBER
     )
     assert (other.total.received, other.total.rates["dispatch_rate"]) == (0, None)
     with pytest.raises(PermissionDenied):
-        selectors.statistics(actor=people["handler"][1], **SEPTEMBER)
+        statistics.statistics(actor=people["handler"][1], **SEPTEMBER)
 
 
 @pytest.mark.django_db
 def test_daily_summary_content_exact(people, september):
-    summary = services.generate_daily_summary(
+    summary = summaries.generate_daily_summary(
         actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
     )
     content = summary.content
@@ -149,17 +150,17 @@ def test_monthly_counts_by_evaluated_unit(people, units, new_matter):
     new_matter(now=at("2025-09-04"), place="BZ01")
     new_matter(now=at("2025-09-05"), place="BZ0201", category_code="labour_wages")
     new_matter(now=at("2025-10-01", 1), place="BZ01")  # October
-    counts = selectors.monthly_counts("2025-09")
+    counts = statistics.monthly_counts("2025-09")
     assert (counts[units["BZ01"].pk], counts[units["BZ02"].pk], counts[units["BZ03"].pk]) == (
         2,
         1,
         0,
     )
     assert len(counts) == 108
-    assert selectors.monthly_counts(
+    assert statistics.monthly_counts(
         "2025-09", unit_ids=[units["BZ01"].pk], category_group="labour"
     ) == {units["BZ01"].pk: 0}
-    assert selectors.monthly_counts("2025-09", category_group="labour")[units["BZ02"].pk] == 1
+    assert statistics.monthly_counts("2025-09", category_group="labour")[units["BZ02"].pk] == 1
 
 
 @pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_tick_flags_reminds_escalates_summarises_once(
     matter = new_matter(
         grade=1, now=at("2025-09-01", 9)
     )  # grade 1: sign 1, handle 3 working days → 4 September
-    services.dispatch(
+    workflow.dispatch(
         actor=centre,
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
@@ -184,23 +185,25 @@ def test_tick_flags_reminds_escalates_summarises_once(
     leader.email = "boss@example.org"
     leader.save()
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.tick(actor=job, now=at("2025-09-03", 10))  # due tomorrow; sign-for overdue
+        first = deadlines.tick(
+            actor=job, now=at("2025-09-03", 10)
+        )  # due tomorrow; sign-for overdue
     mails = sorted((m.to, m.subject.split(" ")[-1]) for m in mailoutbox)
     assert mails == [(["boss@example.org"], "2025-09-04)"), (["h1@example.org"], "2025-09-04")]
     assert (first.overdue, first.reminders, first.escalations, first.summary) == (1, 1, 1, "")
     notices = sorted(Notice.objects.values_list("kind", "recipient_id", "recipient_role"))
     assert notices == [("escalation", None, "leader"), ("reminder", hid, "")]
-    again = services.tick(actor=job, now=at("2025-09-03", 19))
+    again = deadlines.tick(actor=job, now=at("2025-09-03", 19))
     assert (again.overdue, again.reminders, again.escalations, again.summary) == (
         0,
         0,
         0,
         "2025-09-03",
     )
-    assert services.tick(actor=job, now=at("2025-09-03", 20)).summary == ""
+    assert deadlines.tick(actor=job, now=at("2025-09-03", 20)).summary == ""
     assert DailySummary.objects.get().content["overdue"] == 1
-    services.sign_for(actor=people["handler"][1], matter_id=matter.pk, now=at("2025-09-03", 21))
-    services.flag_overdue(actor=job, now=at("2025-09-04", 8))
+    workflow.sign_for(actor=people["handler"][1], matter_id=matter.pk, now=at("2025-09-03", 21))
+    deadlines.flag_overdue(actor=job, now=at("2025-09-04", 8))
     matter.refresh_from_db()
     assert matter.overdue is False  # signed for; handling still due 4 September
     assert [n.matter_id for n in selectors.notices_for(actor=people["handler"][1])] == [matter.pk]
@@ -216,7 +219,7 @@ def test_index_submission_is_a_draft_filled_from_the_matters(
     from pingan.core.problems import InputRefused
     from pingan.reporting.models import Figure, Submission
 
-    services.save_index_feed(
+    index_feed.save_index_feed(
         actor=system_actor, indicator_code="mass_incident", category_group_code="neighbour"
     )
     new_matter(now=at("2025-09-03"), place="BZ0101")
@@ -224,12 +227,12 @@ def test_index_submission_is_a_draft_filled_from_the_matters(
     new_matter(now=at("2025-09-05"), place="BZ0201", category_code="labour_wages")  # another group
     clerk = actor_of(make_user("clerk", body="stability"))
     with pytest.raises(PermissionDenied):
-        services.create_index_submission(
+        index_feed.create_index_submission(
             actor=people["dispatcher"][1], month="2025-09", indicator_code="mass_incident"
         )
     with pytest.raises(InputRefused):
-        services.create_index_submission(actor=clerk, month="2025-09", indicator_code="criminal")
-    submission = services.create_index_submission(
+        index_feed.create_index_submission(actor=clerk, month="2025-09", indicator_code="criminal")
+    submission = index_feed.create_index_submission(
         actor=clerk, month="2025-09", indicator_code="mass_incident"
     )
     assert (Submission.objects.get(pk=submission.pk).status, submission.month) == (
@@ -250,7 +253,7 @@ def test_daily_summary_document_lists_overdue_matters_in_a_table(people, septemb
 
     from pingan.matters.summary import summary_docx
 
-    summary = services.generate_daily_summary(
+    summary = summaries.generate_daily_summary(
         actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
     )
     number = september["C"].number

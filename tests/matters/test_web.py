@@ -81,10 +81,10 @@ def test_walk_through_the_loop_then_statistics_count_it_closed_on_time(client, p
 
 @pytest.mark.django_db
 def test_handler_cannot_read_another_units_matter(client, people, units, new_matter):
-    from pingan.matters import services
+    from pingan.matters.actions import workflow
 
     matter = new_matter()
-    services.dispatch(
+    workflow.dispatch(
         actor=people["dispatcher"][1],
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
@@ -102,10 +102,10 @@ def test_handler_cannot_read_another_units_matter(client, people, units, new_mat
 def test_full_personal_data_only_for_dispatcher_and_assigned_handler_and_audited(
     client, people, units, new_matter
 ):
-    from pingan.matters import services
+    from pingan.matters.actions import workflow
 
     matter = new_matter()
-    services.dispatch(
+    workflow.dispatch(
         actor=people["dispatcher"][1],
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
@@ -133,22 +133,22 @@ def test_full_personal_data_only_for_dispatcher_and_assigned_handler_and_audited
 
 @pytest.mark.django_db
 def test_confidential_reporter_never_shown_to_the_handling_unit(client, people, units, new_matter):
-    from pingan.matters import services
+    from pingan.matters.actions import personal_data, workflow
 
     matter = new_matter(reporter_confidential=True)
-    services.dispatch(
+    workflow.dispatch(
         actor=people["dispatcher"][1],
         matter_id=matter.pk,
         unit_id=units["BZ01"].pk,
         handler_id=people["handler"][0].pk,
     )
-    shown = services.reveal_personal(actor=people["handler"][1], matter_id=matter.pk)
+    shown = personal_data.reveal_personal(actor=people["handler"][1], matter_id=matter.pk)
     assert sorted(shown) == ["parties", "party_contact"]
     client.force_login(people["handler"][0])
     page = client.get(reverse("matters:detail", kwargs={"matter_id": matter.pk})).content.decode()
     assert "张" not in page.split('data-testid="masked"')[1].split("</dl>")[0]
     assert (
-        services.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)[
+        personal_data.reveal_personal(actor=people["dispatcher"][1], matter_id=matter.pk)[
             "reporter_phone"
         ]
         == PHONE
@@ -210,7 +210,7 @@ def test_summary_button_and_docx_download(client, people, new_matter):
 def test_public_report_form_is_csrf_protected_and_rate_limited(units):
     from django.test import Client
 
-    from pingan.matters.services import PUBLIC_LIMIT_PER_HOUR
+    from pingan.matters.actions.intake import PUBLIC_LIMIT_PER_HOUR
 
     data = {
         "category": "neighbour_noise",
@@ -231,10 +231,10 @@ def test_public_report_form_is_csrf_protected_and_rate_limited(units):
 
 @pytest.mark.django_db
 def test_attachment_only_for_those_who_see_the_matter(client, people, units, new_matter):
-    from pingan.matters import services
+    from pingan.matters.actions import intake
 
     png = b"\x89PNG\r\n\x1a\n" + b"2" * 20
-    matter = new_matter(uploads=[services.Upload("p.png", "image/png", png)])
+    matter = new_matter(uploads=[intake.Upload("p.png", "image/png", png)])
     url = reverse(
         "matters:attachment",
         kwargs={"matter_id": matter.pk, "attachment_id": matter.attachments.get().pk},

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 
 from pingan.audit.models import AuditRecord
 from pingan.core.problems import Conflict, InputRefused
-from pingan.matters import services
+from pingan.matters.actions import intake, workflow
 from pingan.matters.models import Matter, MatterEvent, Status
 from tests.matters.conftest import at
 
 
 def _dispatch(people, matter, units, who="handler", now=None):
-    return services.dispatch(
+    return workflow.dispatch(
         actor=people["dispatcher"][1], matter_id=matter.pk, unit_id=units["BZ01"].pk,
         handler_id=people[who][0].pk, now=now or at("2025-09-26", 10),
     )  # fmt: skip
@@ -29,11 +29,11 @@ def test_full_loop_sets_each_status_and_audits_each_step(people, units, new_matt
     assert (matter.status, matter.sign_due.isoformat(), matter.handle_due.isoformat()) == (
         "dispatched", "2025-09-28", "2025-10-13",
     )  # fmt: skip
-    matter = services.sign_for(actor=handler, matter_id=matter.pk, now=at("2025-09-28"))
+    matter = workflow.sign_for(actor=handler, matter_id=matter.pk, now=at("2025-09-28"))
     assert matter.status == Status.SIGNED
-    matter = services.start_work(actor=handler, matter_id=matter.pk, now=at("2025-09-28", 11))
+    matter = workflow.start_work(actor=handler, matter_id=matter.pk, now=at("2025-09-28", 11))
     assert matter.status == Status.IN_PROGRESS
-    matter = services.give_feedback(
+    matter = workflow.give_feedback(
         actor=handler,
         matter_id=matter.pk,
         account="已调解，双方达成协议",
@@ -41,11 +41,11 @@ def test_full_loop_sets_each_status_and_audits_each_step(people, units, new_matt
         now=at("2025-09-29"),
     )
     assert matter.status == Status.FEEDBACK
-    matter = services.review(
+    matter = workflow.review(
         actor=people["dispatcher"][1], matter_id=matter.pk, accept=True, now=at("2025-09-30")
     )
     assert matter.status == Status.CLOSED
-    matter = services.follow_up(
+    matter = workflow.follow_up(
         actor=people["dispatcher"][1],
         matter_id=matter.pk,
         satisfaction=5,
@@ -53,7 +53,7 @@ def test_full_loop_sets_each_status_and_audits_each_step(people, units, new_matt
         now=at("2025-10-09"),
     )
     assert (matter.status, matter.satisfaction, matter.resolved) == ("visited", 5, True)
-    matter = services.archive(
+    matter = workflow.archive(
         actor=people["dispatcher"][1], matter_id=matter.pk, now=at("2025-10-10")
     )
     assert matter.status == Status.ARCHIVED
@@ -80,11 +80,11 @@ def test_full_loop_sets_each_status_and_audits_each_step(people, units, new_matt
 def test_send_back_returns_to_in_progress_and_needs_a_reason(people, units, new_matter):
     matter = _dispatch(people, new_matter(), units)
     handler, centre = people["handler"][1], people["dispatcher"][1]
-    services.sign_for(actor=handler, matter_id=matter.pk)
-    services.give_feedback(actor=handler, matter_id=matter.pk, account="已处理", outcome="partly")
+    workflow.sign_for(actor=handler, matter_id=matter.pk)
+    workflow.give_feedback(actor=handler, matter_id=matter.pk, account="已处理", outcome="partly")
     with pytest.raises(InputRefused):
-        services.review(actor=centre, matter_id=matter.pk, accept=False, note="")
-    matter = services.review(actor=centre, matter_id=matter.pk, accept=False, note="未联系当事人")
+        workflow.review(actor=centre, matter_id=matter.pk, accept=False, note="")
+    matter = workflow.review(actor=centre, matter_id=matter.pk, accept=False, note="未联系当事人")
     assert matter.status == Status.IN_PROGRESS
 
 
@@ -93,10 +93,10 @@ def test_return_and_redispatch(people, units, new_matter):
     matter = _dispatch(people, new_matter(), units)
     handler, centre = people["handler"][1], people["dispatcher"][1]
     with pytest.raises(InputRefused):
-        services.return_dispatch(actor=handler, matter_id=matter.pk, reason=" ")
-    matter = services.return_dispatch(actor=handler, matter_id=matter.pk, reason="不属于本单位辖区")
+        workflow.return_dispatch(actor=handler, matter_id=matter.pk, reason=" ")
+    matter = workflow.return_dispatch(actor=handler, matter_id=matter.pk, reason="不属于本单位辖区")
     assert (matter.status, matter.return_count, matter.responsible_unit_id) == ("returned", 1, None)
-    matter = services.redispatch(
+    matter = workflow.redispatch(
         actor=centre,
         matter_id=matter.pk,
         unit_id=units["BZ02"].pk,
@@ -109,7 +109,7 @@ def test_return_and_redispatch(people, units, new_matter):
         people["other"][0].pk,
     )
     with pytest.raises(PermissionDenied):
-        services.sign_for(actor=handler, matter_id=matter.pk)
+        workflow.sign_for(actor=handler, matter_id=matter.pk)
 
 
 @pytest.mark.django_db
@@ -117,8 +117,8 @@ def test_reject_needs_a_reason_and_ends_the_matter(people, units, new_matter):
     matter = new_matter()
     centre = people["dispatcher"][1]
     with pytest.raises(InputRefused):
-        services.reject(actor=centre, matter_id=matter.pk, reason="")
-    matter = services.reject(actor=centre, matter_id=matter.pk, reason="属于法院受理范围")
+        workflow.reject(actor=centre, matter_id=matter.pk, reason="")
+    matter = workflow.reject(actor=centre, matter_id=matter.pk, reason="属于法院受理范围")
     assert (matter.status, matter.reject_reason) == ("rejected", "属于法院受理范围")
     with pytest.raises(Conflict):
         _dispatch(people, matter, units)
@@ -128,19 +128,19 @@ def test_reject_needs_a_reason_and_ends_the_matter(people, units, new_matter):
 def test_merge_sends_notes_to_the_original(people, units, new_matter):
     original, duplicate = new_matter(), new_matter()
     centre = people["dispatcher"][1]
-    merged = services.merge(
+    merged = workflow.merge(
         actor=centre, matter_id=duplicate.pk, original_number=original.number, reason="同一事项"
     )
     assert (merged.status, merged.merged_into_id) == ("merged", original.pk)
-    target = services.add_note(actor=centre, matter_id=duplicate.pk, text="当事人再次来电")
+    target = workflow.add_note(actor=centre, matter_id=duplicate.pk, text="当事人再次来电")
     assert target.pk == original.pk
     assert (
         MatterEvent.objects.filter(matter=original, kind="note", note="当事人再次来电").count() == 1
     )
     with pytest.raises(InputRefused):
-        services.merge(actor=centre, matter_id=new_matter().pk, original_number=duplicate.number)
+        workflow.merge(actor=centre, matter_id=new_matter().pk, original_number=duplicate.number)
     with pytest.raises(InputRefused):
-        services.merge(actor=centre, matter_id=original.pk, original_number=original.number)
+        workflow.merge(actor=centre, matter_id=original.pk, original_number=original.number)
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_raise_level_climbs_the_ladder_until_the_top(people, units, new_matter):
     centre = people["dispatcher"][1]
     assert (matter.ladder, matter.ladder_step) == ("township", 1)
     for step in (2, 3, 4):
-        matter = services.raise_level(
+        matter = workflow.raise_level(
             actor=centre,
             matter_id=matter.pk,
             unit_id=units["BZ01"].pk,
@@ -158,7 +158,7 @@ def test_raise_level_climbs_the_ladder_until_the_top(people, units, new_matter):
         )
         assert (matter.status, matter.ladder_step) == ("dispatched", step)
     with pytest.raises(Conflict):
-        services.raise_level(
+        workflow.raise_level(
             actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None, reason="x"
         )
 
@@ -186,19 +186,19 @@ def test_transitions_refuse_the_wrong_state(people, units, new_matter, action, s
     handler, centre = people["handler"][1], people["dispatcher"][1]
     other = new_matter()
     calls = {
-        "sign": lambda: services.sign_for(actor=handler, matter_id=matter.pk),
-        "start": lambda: services.start_work(actor=handler, matter_id=matter.pk),
-        "feedback": lambda: services.give_feedback(
+        "sign": lambda: workflow.sign_for(actor=handler, matter_id=matter.pk),
+        "start": lambda: workflow.start_work(actor=handler, matter_id=matter.pk),
+        "feedback": lambda: workflow.give_feedback(
             actor=handler, matter_id=matter.pk, account="x", outcome="resolved"
         ),
-        "accept": lambda: services.review(actor=centre, matter_id=matter.pk, accept=True),
-        "follow_up": lambda: services.follow_up(
+        "accept": lambda: workflow.review(actor=centre, matter_id=matter.pk, accept=True),
+        "follow_up": lambda: workflow.follow_up(
             actor=centre, matter_id=matter.pk, satisfaction=3, resolved=True
         ),
-        "archive": lambda: services.archive(actor=centre, matter_id=matter.pk),
-        "return": lambda: services.return_dispatch(actor=handler, matter_id=matter.pk, reason="x"),
-        "reject": lambda: services.reject(actor=centre, matter_id=matter.pk, reason="x"),
-        "merge": lambda: services.merge(
+        "archive": lambda: workflow.archive(actor=centre, matter_id=matter.pk),
+        "return": lambda: workflow.return_dispatch(actor=handler, matter_id=matter.pk, reason="x"),
+        "reject": lambda: workflow.reject(actor=centre, matter_id=matter.pk, reason="x"),
+        "merge": lambda: workflow.merge(
             actor=centre, matter_id=matter.pk, original_number=other.number
         ),
     }
@@ -210,29 +210,29 @@ def test_transitions_refuse_the_wrong_state(people, units, new_matter, action, s
 @pytest.mark.django_db
 def test_stale_compare_and_set_loses(people, units, new_matter):
     matter = _dispatch(people, new_matter(), units)
-    services.sign_for(actor=people["handler"][1], matter_id=matter.pk)
+    workflow.sign_for(actor=people["handler"][1], matter_id=matter.pk)
     with pytest.raises(Conflict):
-        services.sign_for(actor=people["colleague"][1], matter_id=matter.pk)
+        workflow.sign_for(actor=people["colleague"][1], matter_id=matter.pk)
 
 
 @pytest.mark.django_db
 def test_wrong_people_are_refused(people, units, new_matter):
     matter = _dispatch(people, new_matter(), units)
     with pytest.raises(PermissionDenied):
-        services.sign_for(actor=people["other"][1], matter_id=matter.pk)
+        workflow.sign_for(actor=people["other"][1], matter_id=matter.pk)
     with pytest.raises(PermissionDenied):
-        services.sign_for(actor=people["dispatcher"][1], matter_id=matter.pk)
+        workflow.sign_for(actor=people["dispatcher"][1], matter_id=matter.pk)
     with pytest.raises(PermissionDenied):
-        services.review(actor=people["handler"][1], matter_id=matter.pk, accept=True)
+        workflow.review(actor=people["handler"][1], matter_id=matter.pk, accept=True)
     with pytest.raises(PermissionDenied):
-        _dispatch(people, new_matter(), units) and services.dispatch(
+        _dispatch(people, new_matter(), units) and workflow.dispatch(
             actor=people["analyst"][1],
             matter_id=matter.pk,
             unit_id=units["BZ01"].pk,
             handler_id=None,
         )
     with pytest.raises(PermissionDenied):
-        services.intake_matter(
+        intake.intake_matter(
             actor=people["analyst"][1], category_code="other", grade_level=3, description="x",
             place_unit_code="BZ01", channel="web",
         )  # fmt: skip
@@ -241,7 +241,7 @@ def test_wrong_people_are_refused(people, units, new_matter):
 @pytest.mark.django_db
 def test_dispatch_refuses_a_handler_of_another_unit(people, units, new_matter):
     with pytest.raises(InputRefused) as refused:
-        services.dispatch(
+        workflow.dispatch(
             actor=people["dispatcher"][1], matter_id=new_matter().pk, unit_id=units["BZ01"].pk,
             handler_id=people["other"][0].pk,
         )  # fmt: skip
@@ -252,10 +252,10 @@ def test_dispatch_refuses_a_handler_of_another_unit(people, units, new_matter):
 def test_intake_lists_every_problem_and_writes_nothing(people, units):
     before = Matter.objects.count()
     with pytest.raises(InputRefused) as refused:
-        services.intake_matter(
+        intake.intake_matter(
             actor=people["dispatcher"][1], category_code="nope", grade_level=7, description=" ",
             place_unit_code="XX", channel="fax", lat=95.0, lon=None, reporter_phone="abc",
-            uploads=[services.Upload("a.exe", "application/x-msdownload", b"MZ...")],
+            uploads=[intake.Upload("a.exe", "application/x-msdownload", b"MZ...")],
         )  # fmt: skip
     columns = [p.column for p in refused.value.problems]
     assert columns == [
@@ -275,13 +275,13 @@ def test_intake_lists_every_problem_and_writes_nothing(people, units):
 @pytest.mark.django_db
 def test_uploads_are_type_and_size_checked(people, units, new_matter):
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
-    matter = new_matter(uploads=[services.Upload("photo.png", "image/png", png)])
+    matter = new_matter(uploads=[intake.Upload("photo.png", "image/png", png)])
     assert [(a.original_name, a.size) for a in matter.attachments.all()] == [("photo.png", 108)]
     with pytest.raises(InputRefused):
-        new_matter(uploads=[services.Upload("fake.png", "image/png", b"GIF89a")])
+        new_matter(uploads=[intake.Upload("fake.png", "image/png", b"GIF89a")])
     big = b"%PDF-" + b"0" * (5 * 1024 * 1024)
     with pytest.raises(InputRefused):
-        new_matter(uploads=[services.Upload("big.pdf", "application/pdf", big)])
+        new_matter(uploads=[intake.Upload("big.pdf", "application/pdf", big)])
 
 
 @pytest.mark.django_db

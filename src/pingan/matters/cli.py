@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from pingan.accounts.actor import command_line_actor, job_actor
+from pingan.core.exports import write_output
+from pingan.matters.actions.api_keys import create_api_key, revoke_api_key
+from pingan.matters.actions.deadlines import tick
+from pingan.matters.actions.summaries import generate_daily_summary
+from pingan.matters.selectors import api_keys
+from pingan.matters.summary import summary_docx
+
 
 def cmd_tick(args: argparse.Namespace) -> int:
     """Run the periodic job once (overdue flags, reminders, escalation, daily summary, retention purge)."""
-    from pingan.accounts.actor import job_actor
-    from pingan.matters.services import tick
-
     result = tick(actor=job_actor("matters-tick"))
     print(
         "overdue flagged: %d, reminders: %d, escalations: %d, summary: %s, personal data erased: %d"
@@ -27,11 +32,6 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Generate the daily summary of a day and write it as .docx."""
-    from pingan.accounts.actor import command_line_actor
-    from pingan.core.exports import write_output
-    from pingan.matters.services import generate_daily_summary
-    from pingan.matters.summary import summary_docx
-
     try:
         day = dt.date.fromisoformat(args.date)
     except ValueError:
@@ -44,9 +44,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_apikey_create(args: argparse.Namespace) -> int:
     """Issue an Open311 API key and print it once."""
-    from pingan.accounts.actor import command_line_actor
-    from pingan.matters.services import create_api_key
-
     key, raw = create_api_key(actor=command_line_actor(), name=args.name)
     print("API key %d (%s), shown only now:" % (key.pk, key.name))
     print(raw)
@@ -55,9 +52,6 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
 
 def cmd_apikey_revoke(args: argparse.Namespace) -> int:
     """Revoke an Open311 API key by its id."""
-    from pingan.accounts.actor import command_line_actor
-    from pingan.matters.services import revoke_api_key
-
     key = revoke_api_key(actor=command_line_actor(), key_id=args.id)
     print("API key %d (%s) revoked" % (key.pk, key.name))
     return 0
@@ -65,9 +59,7 @@ def cmd_apikey_revoke(args: argparse.Namespace) -> int:
 
 def cmd_apikey_list(args: argparse.Namespace) -> int:
     """List the Open311 API keys (never the keys themselves)."""
-    from pingan.matters.models import ApiKey
-
-    for key in ApiKey.objects.order_by("pk"):
+    for key in api_keys():
         state = "revoked %s" % key.revoked_at.date() if key.revoked_at else "active"
         print("%d\t%s…\t%s\t%s" % (key.pk, key.prefix, key.name, state))
     return 0

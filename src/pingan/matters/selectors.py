@@ -1,15 +1,18 @@
-"""Reads on matters: who sees which matter, masked personal data, statistics, summaries, counts."""
+"""Reads on matters: who sees which matter and what of it, the settings, and the Open311 lists.
+
+Pages and Open311 read through these functions only; each takes the actor (or, for Open311, the
+authenticated API key) and narrows what it returns to what that caller may see. Figures are in
+`pingan.matters.statistics`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.actor import Actor
@@ -17,29 +20,27 @@ from pingan.accounts.models import RoleAssignment, User
 from pingan.accounts.permissions import can, require
 from pingan.accounts.roles import Role
 from pingan.matters import crypto
+from pingan.matters.filters import MatterFilter
 from pingan.matters.models import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
+    ApiKey,
+    Attachment,
     Category,
+    CategoryGroup,
+    DailySummary,
     DispatchRule,
+    Grade,
+    IndexFeed,
     LadderStep,
     Matter,
+    MatterEvent,
     Notice,
+    Policy,
     Status,
 )
 from pingan.units.models import OrgUnit
+from pingan.units.tree import ancestors, in_subtree
 
 COUNTED = ~Q(status=Status.MERGED)
-
-
-def _descendants(unit_ids: frozenset[int]) -> set[int]:
-    found, frontier = set(unit_ids), set(unit_ids)
-    while frontier:
-        frontier = (
-            set(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        )
-        found |= frontier
-    return found
 
 
 def visible_matters(*, actor: Actor) -> QuerySet[Matter]:
@@ -50,7 +51,7 @@ def visible_matters(*, actor: Actor) -> QuerySet[Matter]:
     )
     if Role.DISPATCHER in actor.roles:
         return base
-    return base.filter(responsible_unit_id__in=_descendants(actor.unit_ids(Role.HANDLER)))
+    return base.filter(in_subtree(actor.unit_ids(Role.HANDLER), field="responsible_unit_id"))
 
 
 def matter_for(*, actor: Actor, matter_id: int) -> Matter:
@@ -86,11 +87,18 @@ def may_reveal(actor: Actor, matter: Matter) -> bool:
     )
 
 
+def resolve_merged(matter: Matter) -> Matter:
+    """Follow merges to the matter that carries the work."""
+    seen = {matter.pk}
+    while matter.merged_into_id is not None and matter.merged_into_id not in seen:
+        seen.add(matter.merged_into_id)
+        matter = Matter.objects.get(pk=matter.merged_into_id)
+    return matter
+
+
 def handlers_of(unit_id: int) -> list[User]:
     """Active handlers of a unit (or of one of its parents)."""
-    from pingan.matters.services import unit_ancestors
-
-    scope = {unit_id, *unit_ancestors(unit_id)}
+    scope = {unit_id, *ancestors(unit_id)}
     ids = RoleAssignment.objects.filter(role=Role.HANDLER, unit_id__in=scope).values_list(
         "user_id", flat=True
     )
@@ -103,9 +111,7 @@ def suggest_assignment(matter: Matter) -> tuple[OrgUnit | None, User | None]:
     The most specific rule wins: category and place, then category only, then place only (a place
     rule also covers the place's sub-units). Without a rule, the place unit itself.
     """
-    from pingan.matters.services import unit_ancestors
-
-    places = [matter.place_unit_id, *unit_ancestors(matter.place_unit_id)]
+    places = [matter.place_unit_id, *ancestors(matter.place_unit_id)]
     rules = list(
         DispatchRule.objects.filter(Q(category=matter.category) | Q(category__isnull=True))
     )
@@ -138,259 +144,139 @@ def notices_for(*, actor: Actor) -> QuerySet[Notice]:
     return Notice.objects.filter(query).select_related("matter")
 
 
-# ---------------------------------------------------------------- statistics
-
-
-@dataclass
-class Tally:
-    """Counts behind the rates of one group of matters."""
-
-    received: int = 0
-    in_scope: int = 0
-    dispatched: int = 0
-    signed_on_time: int = 0
-    closed: int = 0
-    closed_on_time: int = 0
-    open_overdue: int = 0
-    feedback: int = 0
-    visited: int = 0
-    resolved: int = 0
-    satisfaction_sum: int = 0
-    rates: dict[str, float | None] = field(default_factory=dict)
-
-    def add(self, matter: Matter, today: dt.date) -> None:
-        """Count one matter."""
-        self.received += 1
-        if matter.status == Status.REJECTED:
-            return
-        self.in_scope += 1
-        if matter.dispatched_at is not None:
-            self.dispatched += 1
-            if (
-                matter.signed_at is not None
-                and matter.sign_due
-                and _day(matter.signed_at) <= matter.sign_due
-            ):
-                self.signed_on_time += 1
-        if matter.feedback_at is not None:
-            self.feedback += 1
-        if matter.status in CLOSED_STATUSES and matter.closed_at is not None:
-            self.closed += 1
-            if matter.handle_due is None or _day(matter.closed_at) <= matter.handle_due:
-                self.closed_on_time += 1
-        elif matter.handle_due is not None and matter.handle_due < today:
-            self.open_overdue += 1
-        if matter.visited_at is not None:
-            self.visited += 1
-            self.resolved += 1 if matter.resolved else 0
-            self.satisfaction_sum += matter.satisfaction or 0
-
-    def finish(self) -> Tally:
-        """Compute the rates (None where the denominator is zero)."""
-        self.rates = {
-            "dispatch_rate": _ratio(self.dispatched, self.in_scope),
-            "timely_sign_rate": _ratio(self.signed_on_time, self.dispatched),
-            "on_time_completion_rate": _ratio(self.closed_on_time, self.closed + self.open_overdue),
-            "feedback_rate": _ratio(self.feedback, self.dispatched),
-            "resolution_rate": _ratio(self.resolved, self.visited),
-            "satisfaction": _ratio(self.satisfaction_sum, self.visited),
-        }
-        return self
-
-
-def _day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
-
-
-@dataclass
-class Statistics:
-    """Statistics of the matters received in a period, overall and by unit, category and grade."""
-
-    first: dt.date
-    last: dt.date
-    total: Tally
-    by_unit: list[tuple[str, Tally]]
-    by_category: list[tuple[str, Tally]]
-    by_grade: list[tuple[str, Tally]]
-    overdue: list[Matter]
-    repeatedly_returned: list[Matter]
-
-
-def statistics(
-    *,
-    actor: Actor,
-    first: dt.date,
-    last: dt.date,
-    unit_id: int | None = None,
-    category_code: str = "",
-    grade_level: int | None = None,
-    today: dt.date | None = None,
-) -> Statistics:
-    """Rates of the matters received from `first` to `last` (inclusive, local dates).
-
-    On-time completion rate = closed on time ÷ (closed + open and overdue).
-    """
-    require(actor, "matters.stats")
-    today = today or timezone.localdate()
-    matters = _period_matters(first, last, unit_id, category_code, grade_level)
-    total = Tally()
-    groups: dict[str, dict[str, Tally]] = {
-        "unit": defaultdict(Tally),
-        "category": defaultdict(Tally),
-        "grade": defaultdict(Tally),
-    }
-    for matter in matters:
-        total.add(matter, today)
-        unit = matter.responsible_unit.name_zh if matter.responsible_unit else _("(not dispatched)")
-        groups["unit"][unit].add(matter, today)
-        groups["category"][matter.category.name_zh].add(matter, today)
-        groups["grade"][str(matter.grade.level)].add(matter, today)
-    return Statistics(
-        first=first,
-        last=last,
-        total=total.finish(),
-        by_unit=[(k, v.finish()) for k, v in sorted(groups["unit"].items())],
-        by_category=[(k, v.finish()) for k, v in sorted(groups["category"].items())],
-        by_grade=[(k, v.finish()) for k, v in sorted(groups["grade"].items())],
-        overdue=[m for m in matters if m.overdue and m.is_open],
-        repeatedly_returned=[m for m in matters if m.return_count >= 2],
-    )
-
-
-def _period_matters(
-    first: dt.date, last: dt.date, unit_id: int | None, category_code: str, grade_level: int | None
-) -> list[Matter]:
-    start, end = _day_bounds(first, last)
-    query = Matter.objects.filter(COUNTED, received_at__gte=start, received_at__lt=end)
-    if unit_id:
-        query = query.filter(responsible_unit_id=unit_id)
-    if category_code:
-        query = query.filter(category__code=category_code)
-    if grade_level:
-        query = query.filter(grade__level=grade_level)
-    return list(
-        query.select_related("category", "grade", "responsible_unit").order_by("received_at", "pk")
-    )
-
-
-def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return start, end
-
-
-# ---------------------------------------------------------------- daily summary and monthly counts
-
-
-def daily_summary_content(day: dt.date) -> dict[str, Any]:
-    """The figures of the centre's daily work summary for `day` (ids and counts only, no personal data)."""
-    start, end = _day_bounds(day, day)
-
-    def between(field_name: str) -> QuerySet[Matter]:
-        return Matter.objects.filter(
-            COUNTED, **{field_name + "__gte": start, field_name + "__lt": end}
-        )
-
-    received = between("received_at")
-    by_category: dict[str, int] = defaultdict(int)
-    for name in received.values_list("category__name_zh", flat=True):
-        by_category[name] += 1
-    open_now = Matter.objects.filter(status__in=OPEN_STATUSES, received_at__lt=end)
-    return {
-        "day": day.isoformat(),
-        "received": received.count(),
-        "dispatched": between("dispatched_at").count(),
-        "signed": between("signed_at").count(),
-        "feedback": between("feedback_at").count(),
-        "closed": between("closed_at").count(),
-        "visited": between("visited_at").count(),
-        "rejected": received.filter(status=Status.REJECTED).count(),
-        "open": open_now.count(),
-        "overdue": open_now.filter(overdue=True).count(),
-        "by_category": dict(sorted(by_category.items())),
-        "overdue_numbers": list(
-            open_now.filter(overdue=True).order_by("number").values_list("number", flat=True)[:50]
-        ),
-        "attention": _attention_rows(open_now),
-    }
-
-
-ATTENTION_LIMIT = 100
-
-
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def _attention_rows(open_now: QuerySet[Matter]) -> list[dict[str, Any]]:
-    """Open matters that are overdue or escalated: number, category, grade, place, unit, due date (no personal data)."""
-    matters = (
-        open_now.filter(Q(overdue=True) | Q(escalated_at__isnull=False))
-        .select_related("category", "grade", "place_unit", "responsible_unit")
-        .order_by("number")[:ATTENTION_LIMIT]
-    )
-    return [
-        {
-            "number": m.number,
-            "category": m.category.name_zh,
-            "grade": m.grade.name_zh,
-            "place": m.place_unit.name_zh,
-            "responsible": m.responsible_unit.name_zh if m.responsible_unit else "",
-            "due": _iso(m.handle_due or m.sign_due),
-            "overdue": m.overdue,
-            "escalated": m.escalated_at is not None,
-            "step": m.ladder_step,
-        }
-        for m in matters
-    ]
-
-
-def evaluated_unit_of(unit: OrgUnit, cache: dict[int, OrgUnit | None]) -> OrgUnit | None:
-    """The unit a matter counts for in the index: the place itself if evaluated, else its nearest evaluated parent."""
-    if unit.pk in cache:
-        return cache[unit.pk]
-    current: OrgUnit | None = unit
-    while current is not None and not current.eval_class:
-        current = current.parent
-    cache[unit.pk] = current
-    return current
-
-
-def monthly_counts(
-    month: str, unit_ids: list[int] | None = None, category_group: str | None = None
-) -> dict[int, int]:
-    """Matters received in `month` (YYYY-MM) per evaluated unit id, zeros included.
-
-    A matter counts for its place if that unit is evaluated, else for its nearest evaluated parent;
-    merged duplicates are not counted. `unit_ids` limits the result (default: every evaluated unit
-    open during the month); `category_group` limits the matters to one group of the catalogue.
-    """
-    year, mon = (int(part) for part in month.split("-"))
-    first = dt.date(year, mon, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    if unit_ids is None:
-        units = [u for u in OrgUnit.objects.exclude(eval_class="") if u.is_open_during(first, last)]
-        unit_ids = [u.pk for u in units]
-    counts = dict.fromkeys(unit_ids, 0)
-    start, end = _day_bounds(first, last)
-    query = Matter.objects.filter(
-        COUNTED, received_at__gte=start, received_at__lt=end
-    ).select_related("place_unit__parent__parent")
-    if category_group:
-        query = query.filter(category__group__code=category_group)
-    cache: dict[int, OrgUnit | None] = {}
-    for matter in query:
-        target = evaluated_unit_of(matter.place_unit, cache)
-        if target is not None and target.pk in counts:
-            counts[target.pk] += 1
-    return counts
-
-
 def active_categories() -> QuerySet[Category]:
     """The categories offered at intake, in catalogue order: active ones of active groups."""
     return Category.objects.filter(active=True, group__active=True).select_related("group")
+
+
+# ---------------------------------------------------------------- the matters pages
+
+
+def matter_list(*, actor: Actor, spec: MatterFilter) -> QuerySet[Matter]:
+    """The matters the actor may see that pass the filter, newest first."""
+    return spec.apply(visible_matters(actor=actor))
+
+
+def list_choices() -> dict[str, Any]:
+    """The categories and grades offered as filters of the matters page."""
+    return {"categories": list(Category.objects.all()), "grades": list(Grade.objects.all())}
+
+
+def matter_timeline(matter: Matter) -> QuerySet[MatterEvent]:
+    """The steps of a matter (already checked visible), with who took them and for which unit."""
+    return MatterEvent.objects.filter(matter=matter).select_related("actor", "unit")
+
+
+def matter_attachments(matter: Matter) -> list[Attachment]:
+    """The attachments of a matter already checked visible."""
+    return list(Attachment.objects.filter(matter=matter))
+
+
+def attachment_for(*, actor: Actor, matter_id: int, attachment_id: int) -> Attachment:
+    """One attachment of a matter the actor may see (404 otherwise)."""
+    matter = matter_for(actor=actor, matter_id=matter_id)
+    attachment = Attachment.objects.filter(matter=matter, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def escalation_notices(*, actor: Actor, limit: int = 20) -> list[Notice]:
+    """The latest escalation notices among those addressed to the actor."""
+    return list(notices_for(actor=actor).filter(kind=Notice.ESCALATION)[:limit])
+
+
+def daily_summaries(*, actor: Actor) -> QuerySet[DailySummary]:
+    """The daily work summaries, newest first."""
+    require(actor, "matters.summary")
+    return DailySummary.objects.all()
+
+
+def daily_summary_of(*, actor: Actor, day: dt.date) -> DailySummary | None:
+    """The daily work summary of one day, if it was generated."""
+    require(actor, "matters.summary")
+    return DailySummary.objects.filter(day=day).first()
+
+
+def index_feeds(*, actor: Actor) -> list[IndexFeed]:
+    """The indicators fed by matters, for the clerks filing them and the system administrator."""
+    if not can(actor, "matters.configure"):
+        require(actor, "matters.index_submit")
+    return list(IndexFeed.objects.select_related("category_group"))
+
+
+def current_policy() -> Policy:
+    """The settings row (its defaults when it was never stored)."""
+    return Policy.objects.filter(pk=1).first() or Policy(pk=1)
+
+
+@dataclass(frozen=True)
+class SettingsRows:
+    """Everything the settings page lists."""
+
+    grades: list[Grade]
+    groups: list[CategoryGroup]
+    categories: list[Category]
+    ladder: list[LadderStep]
+    feeds: list[IndexFeed]
+    rules: list[DispatchRule]
+    keys: list[ApiKey]
+
+
+def api_keys() -> list[ApiKey]:
+    """Every Open311 API key, oldest first (hashes and prefixes only; the keys are never kept)."""
+    return list(ApiKey.objects.order_by("pk"))
+
+
+def settings_rows(*, actor: Actor) -> SettingsRows:
+    """The catalogue, grades, ladders, feeds, rules and (for whoever manages them) API keys."""
+    require(actor, "matters.configure")
+    return SettingsRows(
+        grades=list(Grade.objects.all()),
+        groups=list(CategoryGroup.objects.all()),
+        categories=list(Category.objects.select_related("group")),
+        ladder=list(LadderStep.objects.all()),
+        feeds=index_feeds(actor=actor),
+        rules=list(
+            DispatchRule.objects.select_related("category", "place_unit", "unit", "handler")
+        ),
+        keys=list(ApiKey.objects.all()) if can(actor, "matters.apikeys") else [],
+    )
+
+
+# ---------------------------------------------------------------- Open311 (read with a valid API key)
+
+
+def service_requests(*, key: ApiKey, spec: MatterFilter, limit: int) -> list[Matter]:
+    """At most `limit` matters passing the filter, newest first, for an Open311 client."""
+    matters = Matter.objects.select_related("category", "place_unit", "responsible_unit")
+    return list(spec.apply(matters).order_by("-received_at")[:limit])
+
+
+def service_request(*, key: ApiKey, number: str) -> Matter | None:
+    """The matter with this number, for an Open311 client."""
+    return (
+        Matter.objects.select_related("category", "place_unit", "responsible_unit")
+        .filter(number=number)
+        .first()
+    )
+
+
+def matter_of_token(*, key: ApiKey, token: str) -> Matter | None:
+    """The matter created with this Open311 token."""
+    return Matter.objects.filter(public_token=token).first()
+
+
+def offered_category(code: str) -> Category | None:
+    """The category with this code if it is offered at intake."""
+    return active_categories().filter(code=code).first() if code else None
+
+
+def unit_with_code(code: str) -> OrgUnit | None:
+    """The unit with this code."""
+    return OrgUnit.objects.filter(code=code).first()
+
+
+def jurisdiction() -> OrgUnit | None:
+    """The top unit of the tree (where a request without a place is filed)."""
+    return OrgUnit.objects.filter(parent__isnull=True).order_by("level", "code").first()

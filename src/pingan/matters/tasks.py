@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from pingan.accounts.actor import job_actor
 from pingan.core.jobs import task
+from pingan.matters.actions.deadlines import tick as run_tick
 
 
 @task()
 def tick() -> dict[str, object]:
     """The periodic matters job: overdue flags, reminders, escalation, daily summary, retention."""
-    from pingan.accounts.actor import job_actor
-    from pingan.matters.services import tick as run_tick
-
     result = run_tick(actor=job_actor("matters-tick"))
     return {
         "overdue": result.overdue,

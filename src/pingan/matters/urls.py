@@ -2,29 +2,33 @@
 
 from django.urls import path
 
-from pingan.matters import views
+from pingan.matters.views import configuration, figures, matters, public
 
 app_name = "matters"
 urlpatterns = [
-    path("", views.matter_list, name="list"),
-    path("new/", views.matter_new, name="new"),
-    path("report/", views.public_report, name="report"),
-    path("<int:matter_id>/", views.matter_detail, name="detail"),
-    path("<int:matter_id>/centre/<slug:action>/", views.matter_centre_action, name="centre_action"),
-    path("<int:matter_id>/unit/<slug:action>/", views.matter_unit_action, name="unit_action"),
-    path("<int:matter_id>/review/<slug:action>/", views.matter_review_action, name="review_action"),
-    path("<int:matter_id>/note/", views.matter_note, name="note"),
-    path("<int:matter_id>/personal/", views.matter_reveal, name="reveal"),
+    path("", matters.matter_list, name="list"),
+    path("new/", matters.matter_new, name="new"),
+    path("report/", public.public_report, name="report"),
+    path("<int:matter_id>/", matters.matter_detail, name="detail"),
     path(
-        "<int:matter_id>/files/<int:attachment_id>/", views.attachment_download, name="attachment"
+        "<int:matter_id>/centre/<slug:action>/", matters.matter_centre_action, name="centre_action"
     ),
-    path("statistics/", views.stats, name="stats"),
-    path("summaries/", views.summaries, name="summaries"),
-    path("summaries/generate/", views.summary_generate, name="summary_generate"),
-    path("summaries/<str:day>.docx", views.summary_download, name="summary_download"),
-    path("settings/", views.settings_page, name="settings"),
-    path("settings/keys/", views.apikey_create, name="apikey_create"),
-    path("settings/rules/<int:rule_id>/delete/", views.rule_delete, name="rule_delete"),
-    path("index/", views.index_submission, name="index_submission"),
-    path("settings/keys/<int:key_id>/revoke/", views.apikey_revoke, name="apikey_revoke"),
+    path("<int:matter_id>/unit/<slug:action>/", matters.matter_unit_action, name="unit_action"),
+    path(
+        "<int:matter_id>/review/<slug:action>/", matters.matter_review_action, name="review_action"
+    ),
+    path("<int:matter_id>/note/", matters.matter_note, name="note"),
+    path("<int:matter_id>/personal/", matters.matter_reveal, name="reveal"),
+    path(
+        "<int:matter_id>/files/<int:attachment_id>/", matters.attachment_download, name="attachment"
+    ),
+    path("statistics/", figures.stats, name="stats"),
+    path("summaries/", figures.summaries, name="summaries"),
+    path("summaries/generate/", figures.summary_generate, name="summary_generate"),
+    path("summaries/<str:day>.docx", figures.summary_download, name="summary_download"),
+    path("settings/", configuration.settings_page, name="settings"),
+    path("settings/keys/", configuration.apikey_create, name="apikey_create"),
+    path("settings/rules/<int:rule_id>/delete/", configuration.rule_delete, name="rule_delete"),
+    path("index/", configuration.index_submission, name="index_submission"),
+    path("settings/keys/<int:key_id>/revoke/", configuration.apikey_revoke, name="apikey_revoke"),
 ]

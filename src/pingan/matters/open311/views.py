@@ -24,17 +24,17 @@ from pingan.accounts.access import public
 from pingan.accounts.actor import client_address
 from pingan.core.problems import InputRefused
 from pingan.core.text import control_character_problems, fields_text, xml_safe
-from pingan.matters import services
-from pingan.matters.models import CLOSED_STATUSES, Category, Matter, Status
-from pingan.matters.selectors import active_categories
-from pingan.matters.services import authenticate_api_key, resolve_merged
+from pingan.matters import selectors
+from pingan.matters.actions.api_keys import authenticate_api_key
+from pingan.matters.actions.intake import intake_from_api
+from pingan.matters.filters import CLOSED_FOR_OPEN311, PUBLIC_STATES, MatterFilter
+from pingan.matters.models import ApiKey, Category, Matter
 from pingan.units.models import OrgUnit
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 NO_ATTRIBUTES: Any = {}
-CLOSED_FOR_OPEN311 = CLOSED_STATUSES | {Status.REJECTED}
 POST_TEXT_FIELDS = (
     "service_code", "description", "address_string", "address_id", "first_name", "last_name",
     "phone", "email", "device_id", "account_id", "api_key", "lat", "long",
@@ -136,7 +136,7 @@ def _service(category: Category) -> dict[str, Any]:
 @answering
 def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET services: the active categories of the catalogue."""
-    categories = active_categories()
+    categories = selectors.active_categories()
     return render(fmt, "services", "service", [_service(c) for c in categories])
 
 
@@ -145,7 +145,7 @@ def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @answering
 def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> HttpResponse:
     """GET services/{code}: the service definition (no extra attributes)."""
-    if not active_categories().filter(code=service_code).exists():
+    if selectors.offered_category(service_code) is None:
         raise Open311Error(404, "service_code not found")
     definition = {"service_code": service_code, "attributes": []}
     if fmt == "json":
@@ -174,7 +174,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def request_row(matter: Matter) -> dict[str, Any]:
     """One service request as Open311 shows it; no reporter or party data, ever."""
-    current = resolve_merged(matter)
+    current = selectors.resolve_merged(matter)
     notes = current.feedback_text or current.reject_reason or None
     if current.pk != matter.pk:
         notes = "merged into %s" % current.number
@@ -201,10 +201,12 @@ def request_row(matter: Matter) -> dict[str, Any]:
     }
 
 
-def _require_key(request: HttpRequest) -> None:
+def _require_key(request: HttpRequest) -> ApiKey:
     raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
-    if authenticate_api_key(raw) is None:
+    key = authenticate_api_key(raw)
+    if key is None:
         raise PermissionDenied
+    return key
 
 
 def _parse_moment(value: str, name: str) -> dt.datetime:
@@ -224,27 +226,23 @@ def _parse_moment(value: str, name: str) -> dt.datetime:
     return moment
 
 
-def _filtered(params: Any) -> tuple[Any, str]:
-    query = Matter.objects.select_related("category", "place_unit", "responsible_unit").order_by(
-        "-received_at"
-    )
-    ids = [x.strip() for x in params.get("service_request_id", "").split(",") if x.strip()]
+def request_filter(params: Any) -> MatterFilter:
+    """The filter of GET requests: ids alone, or service codes, a period (default: the last 90
+    days) and open or closed."""
+    ids = tuple(x.strip() for x in params.get("service_request_id", "").split(",") if x.strip())
     if ids:
-        return query.filter(number__in=ids), ""
-    if params.get("service_code"):
-        query = query.filter(category__code__in=params["service_code"].split(","))
+        return MatterFilter(numbers=ids)
+    codes = tuple(params["service_code"].split(",")) if params.get("service_code") else ()
     start = _parse_moment(params["start_date"], "start_date") if params.get("start_date") else None
     end = _parse_moment(params["end_date"], "end_date") if params.get("end_date") else None
     if start is None and end is None:
         start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
-    if start is not None:
-        query = query.filter(received_at__gte=start)
-    if end is not None:
-        query = query.filter(received_at__lte=end)
     status = params.get("status", "")
-    if status and status not in ("open", "closed"):
+    if status and status not in PUBLIC_STATES:
         raise Open311Error(400, "status must be open or closed")
-    return query, status
+    return MatterFilter(
+        category_codes=codes, received_from=start, received_to=end, public_state=status
+    )
 
 
 @public
@@ -253,14 +251,12 @@ def _filtered(params: Any) -> tuple[Any, str]:
 @answering
 def requests_endpoint(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET requests (filtered list) or POST requests (a new service request)."""
-    _require_key(request)
+    key = _require_key(request)
     if request.method == "POST":
         return _post_request(request, fmt)
-    query, status = _filtered(request.GET)
-    rows = [request_row(m) for m in query[: MAX_RESULTS * 2]]
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    return render(fmt, "service_requests", "request", rows[:MAX_RESULTS])
+    spec = request_filter(request.GET)
+    matters = selectors.service_requests(key=key, spec=spec, limit=MAX_RESULTS)
+    return render(fmt, "service_requests", "request", [request_row(m) for m in matters])
 
 
 def _float(value: str, name: str) -> float | None:
@@ -279,7 +275,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if control:
         raise Open311Error(400, fields_text(control))
     code = post.get("service_code", "")
-    if not active_categories().filter(code=code).exists():
+    if selectors.offered_category(code) is None:
         raise Open311Error(400 if not code else 404, "service_code is missing or unknown")
     lat, lon = _float(post.get("lat", ""), "lat"), _float(post.get("long", ""), "long")
     address, address_id = post.get("address_string", "").strip(), post.get("address_id", "").strip()
@@ -289,7 +285,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     place = _place(address_id)
     name = (post.get("last_name", "") + post.get("first_name", "")).strip()
-    matter = services.intake_from_api(
+    matter = intake_from_api(
         api_key=post.get("api_key", ""), source=client_address(request), category_code=code,
         description=post.get("description", ""), place_unit_code=place.code, address=address,
         lat=lat, lon=lon, reporter_name=name, reporter_phone=post.get("phone", ""),
@@ -305,11 +301,11 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _place(address_id: str) -> OrgUnit:
     if address_id:
-        unit = OrgUnit.objects.filter(code=address_id).first()
+        unit = selectors.unit_with_code(address_id)
         if unit is None:
             raise Open311Error(400, "address_id is not a known unit code")
         return unit
-    root = OrgUnit.objects.filter(parent__isnull=True).order_by("level", "code").first()
+    root = selectors.jurisdiction()
     if root is None:
         raise Open311Error(400, "no jurisdiction is configured")
     return root
@@ -320,12 +316,8 @@ def _place(address_id: str) -> OrgUnit:
 @answering
 def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
     """GET requests/{id}: one service request (as a one-element list)."""
-    _require_key(request)
-    matter = (
-        Matter.objects.select_related("category", "place_unit", "responsible_unit")
-        .filter(number=request_id)
-        .first()
-    )
+    key = _require_key(request)
+    matter = selectors.service_request(key=key, number=request_id)
     if matter is None:
         raise Open311Error(404, "service_request_id not found")
     return render(fmt, "service_requests", "request", [request_row(matter)])
@@ -336,8 +328,8 @@ def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpRe
 @answering
 def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     """GET tokens/{token}: the service request id created for a token."""
-    _require_key(request)
-    matter = Matter.objects.filter(public_token=token).first()
+    key = _require_key(request)
+    matter = selectors.matter_of_token(key=key, token=token)
     if matter is None:
         raise Open311Error(404, "token not found")
     return render(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from pingan.accounts.actor import Actor, Grant, actor_for_user, job_actor
 from pingan.accounts.models import User
 from pingan.accounts.roles import Role
-from pingan.demo import DEMO_PASSWORD
-from pingan.matters import services
+from pingan.accounts.services import create_user, grant_role
+from pingan.demo_data.accounts import DEMO_PASSWORD
+from pingan.matters.actions import catalogue, deadlines, intake, summaries, workflow
 from pingan.matters.models import Category, Matter
 from pingan.matters.selectors import active_categories
 from pingan.units.models import OrgUnit
@@ -40,7 +41,7 @@ DESCRIPTIONS = {
 
 def build(*, history: list[str], live: str, version: Any, out: IO[str], **_: Any) -> None:
     """Create the demo matters once; a second run finds them and does nothing."""
-    services.ensure_defaults()
+    catalogue.ensure_defaults()
     if Matter.objects.count() >= TARGET:
         out.write("matters: %d demo matters already present\n" % Matter.objects.count())
         return
@@ -55,9 +56,9 @@ def build(*, history: list[str], live: str, version: Any, out: IO[str], **_: Any
     places = {code: list(OrgUnit.objects.filter(parent__code=code)) for code in handlers}
     for i in range(TARGET - Matter.objects.count()):
         _one_matter(i, rng, now, dispatcher, handlers, categories, places)
-    services.flag_overdue(actor=job_actor("demo"), now=now)
+    deadlines.flag_overdue(actor=job_actor("demo"), now=now)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    services.generate_daily_summary(actor=dispatcher, day=yesterday)
+    summaries.generate_daily_summary(actor=dispatcher, day=yesterday)
     out.write("matters: %d demo matters\n" % Matter.objects.count())
 
 
@@ -68,8 +69,6 @@ def _user_actor(username: str) -> Actor | None:
 
 def _handlers() -> dict[str, tuple[User, Actor]]:
     """The demo handler of BZ01 and one handler per further county (created through the services)."""
-    from pingan.accounts.services import create_user, grant_role
-
     security_user = User.objects.filter(username="secadmin").first()
     if security_user is None:
         return {}
@@ -115,7 +114,7 @@ def _one_matter(
     )
     category = categories[int(rng.integers(len(categories)))]
     start = now - dt.timedelta(days=float(rng.uniform(0.2, DAYS_BACK)))
-    matter = services.intake_matter(
+    matter = intake.intake_matter(
         actor=centre, category_code=category.code, grade_level=int(rng.choice([1, 2, 3, 3, 3])),
         description=DESCRIPTIONS[category.group.code], place_unit_code=place.code,
         channel=str(rng.choice(["web", "phone", "visit"])), parties="当事人甲、当事人乙（虚构）",
@@ -146,7 +145,7 @@ def _progress(
 
     if fate < 0.04:
         if at := later(2):
-            services.reject(
+            workflow.reject(
                 actor=centre, matter_id=matter.pk, reason="属于法院诉讼受理范围（演示）", now=at
             )
         return
@@ -157,18 +156,18 @@ def _progress(
     assert unit_id is not None
     if not (at := later(float(rng.uniform(0.5, 6)))):
         return
-    services.dispatch(
+    workflow.dispatch(
         actor=centre, matter_id=matter.pk, unit_id=unit_id, handler_id=user.pk, now=at
     )
     if fate < 0.11:
         return  # left unsigned: becomes overdue as time passes
     if fate < 0.15 and (at := later(3)):
-        services.return_dispatch(
+        workflow.return_dispatch(
             actor=actor, matter_id=matter.pk, reason="不属于本单位职责（演示）", now=at
         )
         if not (at := later(2)):
             return
-        services.redispatch(
+        workflow.redispatch(
             actor=centre,
             matter_id=matter.pk,
             unit_id=unit_id,
@@ -178,24 +177,24 @@ def _progress(
         )
     if not (at := later(float(rng.uniform(1, 40)))):
         return
-    services.sign_for(actor=actor, matter_id=matter.pk, now=at)
+    workflow.sign_for(actor=actor, matter_id=matter.pk, now=at)
     if fate < 0.21:
         return
     if at := later(float(rng.uniform(1, 24))):
-        services.start_work(actor=actor, matter_id=matter.pk, now=at)
+        workflow.start_work(actor=actor, matter_id=matter.pk, now=at)
     if not (at := later(float(rng.uniform(24, 24 * 12)))):
         return
     outcome = "resolved" if rng.random() < 0.85 else "partly"
-    services.give_feedback(
+    workflow.give_feedback(
         actor=actor, matter_id=matter.pk, account="已组织双方调解（演示）", outcome=outcome, now=at
     )
     if not (at := later(float(rng.uniform(2, 48)))):
         return
-    services.review(actor=centre, matter_id=matter.pk, accept=True, now=at)
+    workflow.review(actor=centre, matter_id=matter.pk, accept=True, now=at)
     if fate < 0.5 or not (at := later(float(rng.uniform(24, 24 * 7)))):
         return
     satisfaction = int(rng.choice([3, 4, 4, 5, 5, 5]))
-    services.follow_up(
+    workflow.follow_up(
         actor=centre,
         matter_id=matter.pk,
         satisfaction=satisfaction,
@@ -203,4 +202,4 @@ def _progress(
         now=at,
     )
     if fate > 0.85 and (at := later(24)):
-        services.archive(actor=centre, matter_id=matter.pk, now=at)
+        workflow.archive(actor=centre, matter_id=matter.pk, now=at)

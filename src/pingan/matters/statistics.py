@@ -1,0 +1,273 @@
+"""Figures of matters: rates for a period, the daily work summary, monthly counts for the index.
+
+Every figure leaves merged duplicates out (`COUNTED`); none carries personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingan.accounts.actor import Actor
+from pingan.accounts.permissions import require
+from pingan.matters.models import CLOSED_STATUSES, OPEN_STATUSES, Matter, Status
+from pingan.matters.selectors import COUNTED
+from pingan.units.models import OrgUnit
+
+# ---------------------------------------------------------------- statistics
+
+
+@dataclass
+class Tally:
+    """Counts behind the rates of one group of matters."""
+
+    received: int = 0
+    in_scope: int = 0
+    dispatched: int = 0
+    signed_on_time: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    open_overdue: int = 0
+    feedback: int = 0
+    visited: int = 0
+    resolved: int = 0
+    satisfaction_sum: int = 0
+    rates: dict[str, float | None] = field(default_factory=dict)
+
+    def add(self, matter: Matter, today: dt.date) -> None:
+        """Count one matter."""
+        self.received += 1
+        if matter.status == Status.REJECTED:
+            return
+        self.in_scope += 1
+        if matter.dispatched_at is not None:
+            self.dispatched += 1
+            if (
+                matter.signed_at is not None
+                and matter.sign_due
+                and _day(matter.signed_at) <= matter.sign_due
+            ):
+                self.signed_on_time += 1
+        if matter.feedback_at is not None:
+            self.feedback += 1
+        if matter.status in CLOSED_STATUSES and matter.closed_at is not None:
+            self.closed += 1
+            if matter.handle_due is None or _day(matter.closed_at) <= matter.handle_due:
+                self.closed_on_time += 1
+        elif matter.handle_due is not None and matter.handle_due < today:
+            self.open_overdue += 1
+        if matter.visited_at is not None:
+            self.visited += 1
+            self.resolved += 1 if matter.resolved else 0
+            self.satisfaction_sum += matter.satisfaction or 0
+
+    def finish(self) -> Tally:
+        """Compute the rates (None where the denominator is zero)."""
+        self.rates = {
+            "dispatch_rate": _ratio(self.dispatched, self.in_scope),
+            "timely_sign_rate": _ratio(self.signed_on_time, self.dispatched),
+            "on_time_completion_rate": _ratio(self.closed_on_time, self.closed + self.open_overdue),
+            "feedback_rate": _ratio(self.feedback, self.dispatched),
+            "resolution_rate": _ratio(self.resolved, self.visited),
+            "satisfaction": _ratio(self.satisfaction_sum, self.visited),
+        }
+        return self
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+@dataclass
+class Statistics:
+    """Statistics of the matters received in a period, overall and by unit, category and grade."""
+
+    first: dt.date
+    last: dt.date
+    total: Tally
+    by_unit: list[tuple[str, Tally]]
+    by_category: list[tuple[str, Tally]]
+    by_grade: list[tuple[str, Tally]]
+    overdue: list[Matter]
+    repeatedly_returned: list[Matter]
+
+
+def statistics(
+    *,
+    actor: Actor,
+    first: dt.date,
+    last: dt.date,
+    unit_id: int | None = None,
+    category_code: str = "",
+    grade_level: int | None = None,
+    today: dt.date | None = None,
+) -> Statistics:
+    """Rates of the matters received from `first` to `last` (inclusive, local dates).
+
+    On-time completion rate = closed on time ÷ (closed + open and overdue).
+    """
+    require(actor, "matters.stats")
+    today = today or timezone.localdate()
+    matters = _period_matters(first, last, unit_id, category_code, grade_level)
+    total = Tally()
+    groups: dict[str, dict[str, Tally]] = {
+        "unit": defaultdict(Tally),
+        "category": defaultdict(Tally),
+        "grade": defaultdict(Tally),
+    }
+    for matter in matters:
+        total.add(matter, today)
+        unit = matter.responsible_unit.name_zh if matter.responsible_unit else _("(not dispatched)")
+        groups["unit"][unit].add(matter, today)
+        groups["category"][matter.category.name_zh].add(matter, today)
+        groups["grade"][str(matter.grade.level)].add(matter, today)
+    return Statistics(
+        first=first,
+        last=last,
+        total=total.finish(),
+        by_unit=[(k, v.finish()) for k, v in sorted(groups["unit"].items())],
+        by_category=[(k, v.finish()) for k, v in sorted(groups["category"].items())],
+        by_grade=[(k, v.finish()) for k, v in sorted(groups["grade"].items())],
+        overdue=[m for m in matters if m.overdue and m.is_open],
+        repeatedly_returned=[m for m in matters if m.return_count >= 2],
+    )
+
+
+def _period_matters(
+    first: dt.date, last: dt.date, unit_id: int | None, category_code: str, grade_level: int | None
+) -> list[Matter]:
+    start, end = _day_bounds(first, last)
+    query = Matter.objects.filter(COUNTED, received_at__gte=start, received_at__lt=end)
+    if unit_id:
+        query = query.filter(responsible_unit_id=unit_id)
+    if category_code:
+        query = query.filter(category__code=category_code)
+    if grade_level:
+        query = query.filter(grade__level=grade_level)
+    return list(
+        query.select_related("category", "grade", "responsible_unit").order_by("received_at", "pk")
+    )
+
+
+def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+# ---------------------------------------------------------------- daily summary and monthly counts
+
+
+def daily_summary_content(day: dt.date) -> dict[str, Any]:
+    """The figures of the centre's daily work summary for `day` (ids and counts only, no personal data)."""
+    start, end = _day_bounds(day, day)
+
+    def between(field_name: str) -> QuerySet[Matter]:
+        return Matter.objects.filter(
+            COUNTED, **{field_name + "__gte": start, field_name + "__lt": end}
+        )
+
+    received = between("received_at")
+    by_category: dict[str, int] = defaultdict(int)
+    for name in received.values_list("category__name_zh", flat=True):
+        by_category[name] += 1
+    open_now = Matter.objects.filter(status__in=OPEN_STATUSES, received_at__lt=end)
+    return {
+        "day": day.isoformat(),
+        "received": received.count(),
+        "dispatched": between("dispatched_at").count(),
+        "signed": between("signed_at").count(),
+        "feedback": between("feedback_at").count(),
+        "closed": between("closed_at").count(),
+        "visited": between("visited_at").count(),
+        "rejected": received.filter(status=Status.REJECTED).count(),
+        "open": open_now.count(),
+        "overdue": open_now.filter(overdue=True).count(),
+        "by_category": dict(sorted(by_category.items())),
+        "overdue_numbers": list(
+            open_now.filter(overdue=True).order_by("number").values_list("number", flat=True)[:50]
+        ),
+        "attention": _attention_rows(open_now),
+    }
+
+
+ATTENTION_LIMIT = 100
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _attention_rows(open_now: QuerySet[Matter]) -> list[dict[str, Any]]:
+    """Open matters that are overdue or escalated: number, category, grade, place, unit, due date (no personal data)."""
+    matters = (
+        open_now.filter(Q(overdue=True) | Q(escalated_at__isnull=False))
+        .select_related("category", "grade", "place_unit", "responsible_unit")
+        .order_by("number")[:ATTENTION_LIMIT]
+    )
+    return [
+        {
+            "number": m.number,
+            "category": m.category.name_zh,
+            "grade": m.grade.name_zh,
+            "place": m.place_unit.name_zh,
+            "responsible": m.responsible_unit.name_zh if m.responsible_unit else "",
+            "due": _iso(m.handle_due or m.sign_due),
+            "overdue": m.overdue,
+            "escalated": m.escalated_at is not None,
+            "step": m.ladder_step,
+        }
+        for m in matters
+    ]
+
+
+def evaluated_unit_of(unit: OrgUnit, cache: dict[int, OrgUnit | None]) -> OrgUnit | None:
+    """The unit a matter counts for in the index: the place itself if evaluated, else its nearest evaluated parent."""
+    if unit.pk in cache:
+        return cache[unit.pk]
+    current: OrgUnit | None = unit
+    while current is not None and not current.eval_class:
+        current = current.parent
+    cache[unit.pk] = current
+    return current
+
+
+def monthly_counts(
+    month: str, unit_ids: list[int] | None = None, category_group: str | None = None
+) -> dict[int, int]:
+    """Matters received in `month` (YYYY-MM) per evaluated unit id, zeros included.
+
+    A matter counts for its place if that unit is evaluated, else for its nearest evaluated parent;
+    merged duplicates are not counted. `unit_ids` limits the result (default: every evaluated unit
+    open during the month); `category_group` limits the matters to one group of the catalogue.
+    """
+    year, mon = (int(part) for part in month.split("-"))
+    first = dt.date(year, mon, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if unit_ids is None:
+        units = [u for u in OrgUnit.objects.exclude(eval_class="") if u.is_open_during(first, last)]
+        unit_ids = [u.pk for u in units]
+    counts = dict.fromkeys(unit_ids, 0)
+    start, end = _day_bounds(first, last)
+    query = Matter.objects.filter(
+        COUNTED, received_at__gte=start, received_at__lt=end
+    ).select_related("place_unit__parent__parent")
+    if category_group:
+        query = query.filter(category__group__code=category_group)
+    cache: dict[int, OrgUnit | None] = {}
+    for matter in query:
+        target = evaluated_unit_of(matter.place_unit, cache)
+        if target is not None and target.pk in counts:
+            counts[target.pk] += 1
+    return counts

@@ -1,0 +1,1 @@
+"""Pages of the matters app, one module per topic."""

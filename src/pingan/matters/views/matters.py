@@ -1,0 +1,243 @@
+"""Pages of one matter and of the list: intake, the matter with the actions open to the person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pingan.accounts.access import requires
+from pingan.accounts.actor import actor_from_request
+from pingan.accounts.permissions import can
+from pingan.core.problems import InputRefused
+from pingan.core.refusals import refusals_as_messages
+from pingan.matters import forms, selectors
+from pingan.matters.actions import intake, personal_data, workflow
+from pingan.matters.filters import MatterFilter
+from pingan.matters.models import Status
+
+LIST_FILTERS = ("status", "category", "grade")
+
+
+@requires("matters.view")
+def matter_list(request: HttpRequest) -> HttpResponse:
+    """Matters the person may see, newest first, filtered by status, category, grade or overdue."""
+    actor = actor_from_request(request)
+    matters = selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET))
+    page = Paginator(matters, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "chosen": {key: request.GET.get(key, "") for key in LIST_FILTERS},
+        "statuses": Status.choices,
+        **selectors.list_choices(),
+        "notices": selectors.notices_for(actor=actor)[:20],
+        "can_intake": can(actor, "matters.intake"),
+    }
+    return render(request, "matters/list.html", context)
+
+
+@requires("matters.intake")
+@require_http_methods(["GET", "POST"])
+def matter_new(request: HttpRequest) -> HttpResponse:
+    """The intake form (phone calls, community workers, mediators), usable on a phone."""
+    actor = actor_from_request(request)
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [
+            intake.Upload(f.name, f.content_type or "", f.read()) for f in data["attachments"]
+        ]
+        try:
+            matter = intake.intake_matter(
+                actor=actor, category_code=data["category"], grade_level=data["grade"],
+                description=data["description"], place_unit_code=data["place"], channel=data["channel"],
+                address=data["address"], lat=data["lat"], lon=data["lon"], parties=data["parties"],
+                party_contact=data["party_contact"], reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"], reporter_confidential=data["reporter_confidential"],
+                uploads=uploads,
+            )  # fmt: skip
+        except InputRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, str(problem))
+        else:
+            messages.success(request, _("Matter %(number)s received.") % {"number": matter.number})
+            return redirect("matters:detail", matter_id=matter.pk)
+    return render(request, "matters/new.html", {"form": form})
+
+
+@requires("matters.view")
+def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
+    """One matter: its facts, masked personal data, timeline and the actions open to the person."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    unit, handler = selectors.suggest_assignment(matter)
+    handlers = selectors.handlers_of(unit.pk) if unit else []
+    initial = {"unit": str(unit.pk) if unit else "", "handler": handler.pk if handler else None}
+    context = {
+        "matter": matter,
+        "masked": selectors.masked_personal(matter),
+        "may_reveal": selectors.may_reveal(actor, matter),
+        "events": selectors.matter_timeline(matter),
+        "attachments": selectors.matter_attachments(matter),
+        "is_centre": can(actor, "matters.dispatch"),
+        "is_handler": can(actor, "matters.handle") and matter.responsible_unit_id is not None,
+        "assign_form": forms.AssignForm(initial=initial, handlers=handlers),
+        "feedback_form": forms.FeedbackForm(),
+        "follow_up_form": forms.FollowUpForm(),
+        "next_step": selectors.next_ladder_step(matter),
+        "S": Status,
+    }
+    return render(request, "matters/detail.html", context)
+
+
+def _act(request: HttpRequest, matter_id: int, call: Callable[[], Any]) -> HttpResponse:
+    with refusals_as_messages(request) as outcome:
+        call()
+    if outcome.ok:
+        messages.success(request, _("Done."))
+    return redirect("matters:detail", matter_id=matter_id)
+
+
+def _assign_args(request: HttpRequest) -> dict[str, Any]:
+    unit = request.POST.get("unit", "")
+    handler = request.POST.get("handler", "")
+    if not unit.isdigit() or (handler and not handler.isdigit()):
+        raise InputRefused([])
+    return {"unit_id": int(unit), "handler_id": int(handler) if handler else None}
+
+
+@require_POST
+@requires("matters.dispatch")
+def matter_centre_action(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
+    """Centre actions: dispatch, re-dispatch, raise a level, reject or refer out, merge a duplicate."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    reason = request.POST.get("reason", "")
+    if action == "reject":
+        return _act(
+            request,
+            matter.pk,
+            lambda: workflow.reject(actor=actor, matter_id=matter.pk, reason=reason),
+        )
+    if action == "merge":
+        original = request.POST.get("original", "")
+        return _act(
+            request,
+            matter.pk,
+            lambda: workflow.merge(
+                actor=actor, matter_id=matter.pk, original_number=original, reason=reason
+            ),
+        )
+    calls: dict[str, Callable[..., Any]] = {
+        "dispatch": workflow.dispatch,
+        "redispatch": workflow.redispatch,
+        "raise": workflow.raise_level,
+    }
+    if action not in calls:
+        raise Http404(action)
+
+    def call() -> Any:
+        args = _assign_args(request)
+        if action == "dispatch":
+            return workflow.dispatch(actor=actor, matter_id=matter.pk, note=reason, **args)
+        return calls[action](actor=actor, matter_id=matter.pk, reason=reason, **args)
+
+    return _act(request, matter.pk, call)
+
+
+@require_POST
+@requires("matters.handle")
+def matter_unit_action(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
+    """Handling-unit actions: sign for, start, feed back, return a wrong dispatch."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    post = request.POST
+    calls: dict[str, Callable[[], Any]] = {
+        "sign": lambda: workflow.sign_for(actor=actor, matter_id=matter.pk),
+        "start": lambda: workflow.start_work(actor=actor, matter_id=matter.pk),
+        "feedback": lambda: workflow.give_feedback(
+            actor=actor,
+            matter_id=matter.pk,
+            account=post.get("account", ""),
+            outcome=post.get("outcome", ""),
+        ),
+        "return": lambda: workflow.return_dispatch(
+            actor=actor, matter_id=matter.pk, reason=post.get("reason", "")
+        ),
+    }
+    if action not in calls:
+        raise Http404(action)
+    return _act(request, matter.pk, calls[action])
+
+
+@require_POST
+@requires("matters.review")
+def matter_review_action(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
+    """Centre review actions: accept or send back the feedback, follow-up visit, archive."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    post = request.POST
+    satisfaction = post.get("satisfaction", "")
+    calls: dict[str, Callable[[], Any]] = {
+        "accept": lambda: workflow.review(
+            actor=actor, matter_id=matter.pk, accept=True, note=post.get("note", "")
+        ),
+        "send_back": lambda: workflow.review(
+            actor=actor, matter_id=matter.pk, accept=False, note=post.get("note", "")
+        ),
+        "follow_up": lambda: workflow.follow_up(
+            actor=actor,
+            matter_id=matter.pk,
+            satisfaction=int(satisfaction) if satisfaction.isdigit() else 0,
+            resolved=post.get("resolved") == "on",
+            note=post.get("note", ""),
+        ),
+        "archive": lambda: workflow.archive(actor=actor, matter_id=matter.pk),
+    }
+    if action not in calls:
+        raise Http404(action)
+    return _act(request, matter.pk, calls[action])
+
+
+@require_POST
+@requires("matters.view")
+def matter_note(request: HttpRequest, matter_id: int) -> HttpResponse:
+    """Add a note to the timeline (a merged duplicate's notes go to its original)."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    text = request.POST.get("text", "")
+    return _act(
+        request, matter.pk, lambda: workflow.add_note(actor=actor, matter_id=matter.pk, text=text)
+    )
+
+
+@require_POST
+@requires("matters.personal")
+def matter_reveal(request: HttpRequest, matter_id: int) -> HttpResponse:
+    """Show the personal data in full to the dispatcher or the assigned handler (audited)."""
+    actor = actor_from_request(request)
+    matter = selectors.matter_for(actor=actor, matter_id=matter_id)
+    shown = personal_data.reveal_personal(actor=actor, matter_id=matter.pk)
+    response = render(request, "matters/personal.html", {"matter": matter, "shown": shown})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("matters.view")
+def attachment_download(request: HttpRequest, matter_id: int, attachment_id: int) -> HttpResponse:
+    """An attachment of a matter the person may see."""
+    actor = actor_from_request(request)
+    attachment = selectors.attachment_for(
+        actor=actor, matter_id=matter_id, attachment_id=attachment_id
+    )
+    with attachment.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=attachment.content_type)
+    response["Content-Disposition"] = "attachment"
+    response["Cache-Control"] = "no-store"
+    return response
