@@ -1,4 +1,4 @@
-"""Statistics, the daily summary, monthly counts for the index, and the periodic job: exact values."""
+"""Statistics, the daily summary, monthly counts for the index: exact values."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 
 from pingan.accounts.actor import job_actor
-from pingan.matters import selectors, statistics
-from pingan.matters.actions import deadlines, index_feed, summaries, workflow
-from pingan.matters.models import DailySummary, Notice
+from pingan.matters import statistics
+from pingan.matters.actions import deadlines, summaries, workflow
 from tests.matters.conftest import at
 
 SEPTEMBER = {
@@ -161,87 +160,6 @@ def test_monthly_counts_by_evaluated_unit(people, units, new_matter):
         "2025-09", unit_ids=[units["BZ01"].pk], category_group="labour"
     ) == {units["BZ01"].pk: 0}
     assert statistics.monthly_counts("2025-09", category_group="labour")[units["BZ02"].pk] == 1
-
-
-@pytest.mark.django_db
-def test_tick_flags_reminds_escalates_summarises_once(
-    people, units, new_matter, make_user, mailoutbox, django_capture_on_commit_callbacks
-):
-    centre, hid = people["dispatcher"][1], people["handler"][0].pk
-    matter = new_matter(
-        grade=1, now=at("2025-09-01", 9)
-    )  # grade 1: sign 1, handle 3 working days → 4 September
-    workflow.dispatch(
-        actor=centre,
-        matter_id=matter.pk,
-        unit_id=units["BZ01"].pk,
-        handler_id=hid,
-        now=at("2025-09-01", 10),
-    )
-    job = job_actor("test")
-    people["handler"][0].email = "h1@example.org"
-    people["handler"][0].save()
-    leader = make_user("leader", username="boss")
-    leader.email = "boss@example.org"
-    leader.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        first = deadlines.tick(
-            actor=job, now=at("2025-09-03", 10)
-        )  # due tomorrow; sign-for overdue
-    mails = sorted((m.to, m.subject.split(" ")[-1]) for m in mailoutbox)
-    assert mails == [(["boss@example.org"], "2025-09-04)"), (["h1@example.org"], "2025-09-04")]
-    assert (first.overdue, first.reminders, first.escalations, first.summary) == (1, 1, 1, "")
-    notices = sorted(Notice.objects.values_list("kind", "recipient_id", "recipient_role"))
-    assert notices == [("escalation", None, "leader"), ("reminder", hid, "")]
-    again = deadlines.tick(actor=job, now=at("2025-09-03", 19))
-    assert (again.overdue, again.reminders, again.escalations, again.summary) == (
-        0,
-        0,
-        0,
-        "2025-09-03",
-    )
-    assert deadlines.tick(actor=job, now=at("2025-09-03", 20)).summary == ""
-    assert DailySummary.objects.get().content["overdue"] == 1
-    workflow.sign_for(actor=people["handler"][1], matter_id=matter.pk, now=at("2025-09-03", 21))
-    deadlines.flag_overdue(actor=job, now=at("2025-09-04", 8))
-    matter.refresh_from_db()
-    assert matter.overdue is False  # signed for; handling still due 4 September
-    assert [n.matter_id for n in selectors.notices_for(actor=people["handler"][1])] == [matter.pk]
-    assert selectors.notices_for(actor=people["other"][1]).count() == 0
-
-
-@pytest.mark.django_db
-def test_index_submission_is_a_draft_filled_from_the_matters(
-    people, units, new_matter, make_user, actor_of, system_actor
-):
-    from django.core.exceptions import PermissionDenied
-
-    from pingan.core.problems import InputRefused
-    from pingan.reporting.models import Figure, Submission
-
-    index_feed.save_index_feed(
-        actor=system_actor, indicator_code="mass_incident", category_group_code="neighbour"
-    )
-    new_matter(now=at("2025-09-03"), place="BZ0101")
-    new_matter(now=at("2025-09-04"), place="BZ01")
-    new_matter(now=at("2025-09-05"), place="BZ0201", category_code="labour_wages")  # another group
-    clerk = actor_of(make_user("clerk", body="stability"))
-    with pytest.raises(PermissionDenied):
-        index_feed.create_index_submission(
-            actor=people["dispatcher"][1], month="2025-09", indicator_code="mass_incident"
-        )
-    with pytest.raises(InputRefused):
-        index_feed.create_index_submission(actor=clerk, month="2025-09", indicator_code="criminal")
-    submission = index_feed.create_index_submission(
-        actor=clerk, month="2025-09", indicator_code="mass_incident"
-    )
-    assert (Submission.objects.get(pk=submission.pk).status, submission.month) == (
-        "draft",
-        "2025-09",
-    )
-    values = dict(Figure.objects.filter(submission=submission).values_list("unit__code", "value"))
-    assert (values["BZ01"], values["BZ02"], values["D001"], values["I01"]) == (2, 0, 0, 0)
-    assert len(values) == 108
 
 
 @pytest.mark.django_db
