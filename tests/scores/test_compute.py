@@ -152,6 +152,21 @@ def test_recomputing_unchanged_inputs_reuses_the_run(approved, system_actor):
 
 
 @pytest.mark.django_db
+def test_a_new_engine_method_makes_every_computed_quarter_stale(
+    approved, system_actor, monkeypatch
+):
+    from pingan.scores import services
+
+    assert services.stale_quarters() == []
+    monkeypatch.setattr(services, "METHOD", "a later method")
+    assert services.stale_quarters() == ["2026Q1", "2026Q2"]
+    before = ScoreRun.objects.get(period="2026Q1", is_current=True)
+    after = compute_period(actor=system_actor, period="2026Q1", reason="new method")
+    assert after is not None and after.pk != before.pk
+    assert services.stale_quarters() == ["2026Q2"]
+
+
+@pytest.mark.django_db
 def test_explanation_sums_to_the_deduction(approved, capsys):
     result = (
         QuarterResult.objects.select_related("unit")

@@ -37,7 +37,12 @@ from .scoring import (
 )
 from .tiers import stars, tiers
 
+METHOD = "2026.11-rank-sets"
+"""Version of the engine's method. Stored results computed under another method are stale, so an
+upgrade that changes what the engine computes (the rank intervals, say) makes every quarter owed."""
+
 __all__ = [
+    "METHOD",
     "AbsoluteResult",
     "ClassResult",
     "Completeness",

@@ -29,7 +29,7 @@ from pingan.core.periods import (
     shift_quarter,
 )
 from pingan.core.problems import InputRefused, Problem
-from pingan.engine import compute_class
+from pingan.engine import METHOD, compute_class
 from pingan.engine.compute import ClassResult
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import approved_values
@@ -271,7 +271,9 @@ def _compute(version: SchemeVersion, inputs: ClassInputs) -> ClassResult:
 
 
 def _input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) -> str:
-    digest = hashlib.sha256(("%s|%d|%s" % (version.content_hash, version.number, period)).encode())
+    digest = hashlib.sha256(
+        ("%s|%s|%d|%s" % (METHOD, version.content_hash, version.number, period)).encode()
+    )
     for item in inputs:
         digest.update(item.scheme_class.code.encode())
         digest.update(np.array([u.pk for u in item.units], dtype=np.int64).tobytes())
