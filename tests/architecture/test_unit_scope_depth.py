@@ -1,8 +1,9 @@
 """ancestors() agrees at depth 6 for every app that scopes by unit.
 
 A viewer of the top unit of a chain of seven units sees the deepest unit wherever units are
-scoped (the units list and API, the scores pages, selectors and API); a viewer of the deepest
-unit is refused the top one. Bulletins are office-wide documents and reporting is scoped by
+scoped (the units list and API, the scores pages, selectors and API), and a handler of the top
+unit sees the matters of the deepest; a viewer or handler of the deepest unit is refused the top
+one. Bulletins are office-wide documents and reporting is scoped by
 reporting body, so neither scopes by unit.
 """
 
@@ -10,10 +11,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
+from django.utils import timezone
 
 from pingan.accounts.actor import actor_for_user
+from pingan.matters.actions.catalogue import ensure_defaults
+from pingan.matters.models import Category, Channel, Grade, Matter
+from pingan.matters.selectors import handlers_of, matter_for, visible_matters
 from pingan.scores.selectors import unit_in_scope, visible_unit_ids
+from pingan.units.models import OrgUnit
 from pingan.units.selectors import require_unit_in_scope, visible_units
 from pingan.units.tree import ancestors
 from tests.units.test_tree import DEPTH, make_chain
@@ -68,3 +75,34 @@ def test_a_viewer_of_the_deepest_unit_is_refused_the_top(chain, make_user):
     with pytest.raises(PermissionDenied):
         require_unit_in_scope(actor=actor, action="units.view", unit_id=chain[0].pk)
     assert _client(viewer).get("/scores/unit/T0/").status_code == 403
+
+
+def _matter_at(unit: OrgUnit) -> Matter:
+    """A matter received at the unit and with it."""
+    return Matter.objects.create(
+        number="M-" + unit.code,
+        category=Category.objects.order_by("pk").first(),
+        grade=Grade.objects.order_by("pk").first(),
+        description="楼上装修噪音",
+        place_unit=unit,
+        responsible_unit=unit,
+        channel=Channel.PHONE,
+        public_token="token-" + unit.code,
+        received_at=timezone.now(),
+    )
+
+
+def test_matters_shows_the_deepest_unit_to_a_handler_of_the_top(chain, make_user):
+    ensure_defaults()
+    deep_matter, top_matter = _matter_at(chain[DEPTH]), _matter_at(chain[0])
+    top = make_user("handler", unit="T0", username="top")
+    deep = make_user("handler", unit="T6", username="deep")
+    top_actor = actor_for_user(top, channel="web")
+    deep_actor = actor_for_user(deep, channel="web")
+    assert sorted(m.number for m in visible_matters(actor=top_actor)) == ["M-T0", "M-T6"]
+    assert matter_for(actor=top_actor, matter_id=deep_matter.pk) == deep_matter
+    assert handlers_of(chain[DEPTH].pk) == [deep, top]
+    assert [m.number for m in visible_matters(actor=deep_actor)] == ["M-T6"]
+    with pytest.raises(Http404):
+        matter_for(actor=deep_actor, matter_id=top_matter.pk)
+    assert handlers_of(chain[0].pk) == [top]
