@@ -48,7 +48,7 @@ def build_city() -> None:
     """Scheme, units, covariates of the demo city, and one stored quarter of results."""
     from importlib import resources
 
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.demo_data import generate
     from pingan.schemes.services import load_scheme
     from pingan.units.services import import_covariates, import_units
@@ -70,8 +70,8 @@ def build_city() -> None:
 
 def timed(fmt: str, repeat: int) -> list[float]:
     """Seconds per rendering of the bulletin in `fmt`, after one warm-up."""
-    from pingan.accounts.actor import command_line_actor
     from pingan.bulletins.services import render_current
+    from pingan.core.access.actor import command_line_actor
 
     actor = command_line_actor()
     render_current(actor=actor, period=PERIOD, fmt=fmt)

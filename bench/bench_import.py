@@ -125,7 +125,7 @@ def run_worker(args: argparse.Namespace) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.tabular import read_path
     from pingan.reporting.bulk_load import import_figures
     from pingan.reporting.models import Figure

@@ -57,7 +57,7 @@ def build(units: int) -> None:
     """The scheme, `units` class-A units and eight quarters of their results."""
     from importlib import resources
 
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.schemes.services import load_scheme
     from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreRun
     from pingan.units.models import OrgUnit

@@ -99,7 +99,7 @@ def main() -> None:
     _setup()
     from django.conf import settings
 
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.tabular import read_path
     from pingan.units.services import import_covariates, import_units
 

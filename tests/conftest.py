@@ -12,9 +12,9 @@ os.environ.setdefault("PINGAN_HOME", tempfile.mkdtemp(prefix="pingan-test-home-"
 import pytest
 from django.db import connection
 
-from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor
 from pingan.accounts.models import RoleAssignment, User
 from pingan.core import triggers
+from pingan.core.access.actor import Actor, Grant, actor_for_user, command_line_actor
 
 TEST_PASSWORD = "Test-pingan-2026"
 

@@ -29,7 +29,9 @@ def _setup_django() -> None:
 
 
 def _actor() -> Any:
-    from pingan.accounts.actor import command_line_actor  # local import: only after django.setup()
+    from pingan.core.access.actor import (
+        command_line_actor,  # local import: only after django.setup()
+    )
 
     return command_line_actor()
 

@@ -9,7 +9,7 @@ from typing import IO, Any
 from django.core.management import call_command
 from django.utils import timezone
 
-from pingan.accounts.actor import command_line_actor
+from pingan.core.access.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data import bulletins as demo_data_bulletins
 from pingan.demo_data import generate

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from pingan.accounts.access import public
+from pingan.core.access.decorators import public
 from pingan.core.discovery import app_modules
 
 

@@ -73,12 +73,12 @@ def test_an_api_refusal_is_audited(make_user, binzhou):
 def test_a_denial_that_cannot_be_audited_is_still_refused(make_user, monkeypatch, caplog):
     from django.db import OperationalError
 
-    from pingan.accounts import access
+    from pingan.accounts import denials as denial_auditing
 
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(access, "record_denial", locked)
+    monkeypatch.setattr(denial_auditing, "record_denial", locked)
     leader = make_user("leader")
     client = Client()
     client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")

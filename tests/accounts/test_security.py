@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from pingan.accounts.permissions import require_body, require_unit
 from pingan.accounts.services import create_user, grant_role
 from pingan.audit.models import AuditRecord
+from pingan.core.access.permissions import require_body, require_unit
 from pingan.core.problems import InputRefused
 from tests.conftest import TEST_PASSWORD, actor_with
 

@@ -121,8 +121,8 @@ OPEN311: dict[str, Any] = {
 def fuzzer(demo_units, make_user):
     """One user holding the roles that reach every operation: administrator, police clerk,
     reviewer and approver, analyst; with the demo city, the Open311 catalogue and an open draft."""
-    from pingan.accounts.actor import actor_for_user
     from pingan.accounts.models import RoleAssignment
+    from pingan.core.access.actor import actor_for_user
     from pingan.matters.actions import catalogue
     from pingan.reporting import submissions as reporting
     from pingan.schemes.models import ReportingBody

@@ -25,13 +25,7 @@ from tests.architecture.import_graph import (
 
 # Imports being removed by work in progress; each names the work that removes it. Keep in step
 # with the ignore_imports of [tool.importlinter] in pyproject.toml. Must end empty.
-KNOWN_BAD_IMPORTS: dict[tuple[str, str], str] = {
-    ("pingan.accounts.services", "pingan.audit.services"): "accounts and audit untangled",
-    ("pingan.accounts.services", "pingan.audit.events"): "accounts and audit untangled",
-    ("pingan.accounts.middleware", "pingan.audit.events"): "accounts and audit untangled",
-    ("pingan.accounts.credentials", "pingan.audit.events"): "accounts and audit untangled",
-    ("pingan.accounts.credentials", "pingan.audit.services"): "accounts and audit untangled",
-}
+KNOWN_BAD_IMPORTS: dict[tuple[str, str], str] = {}
 
 # Modules being split by work in progress. Must end empty.
 KNOWN_LARGE_MODULES: frozenset[str] = frozenset()

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
-from pingan.accounts.actor import actor_for_user
+from pingan.core.access.actor import actor_for_user
 from pingan.matters.actions.catalogue import ensure_defaults
 from pingan.matters.models import Category, Channel, Grade, Matter
 from pingan.matters.selectors import handlers_of, matter_for, visible_matters

@@ -10,7 +10,6 @@ import pytest
 from django.utils import translation
 
 import pingan
-from pingan.accounts.actor import actor_for_user
 from pingan.audit import services
 from pingan.audit.events import (
     LEGACY_NAMES,
@@ -24,6 +23,7 @@ from pingan.audit.models import AuditRecord
 from pingan.audit.selectors import audit_records
 from pingan.audit.services import record_event
 from pingan.audit.verify import verify_chain
+from pingan.core.access.actor import actor_for_user
 
 SOURCE = Path(pingan.__file__).resolve().parent
 

@@ -673,7 +673,7 @@ def world(binzhou, system_actor, make_user, settings):
 
 
 def _actor(user):
-    from pingan.accounts.actor import actor_for_user
+    from pingan.core.access.actor import actor_for_user
 
     return actor_for_user(user, channel="web", source="127.0.0.1")
 

@@ -75,7 +75,7 @@ def setup_city(home: Path, *, small: bool) -> dict[str, list[tuple[str, str]]]:
     """Scheme, units and covariates, three approved months, scored; the cells of each month."""
     from importlib import resources
 
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.jobs import run_owed_jobs
     from pingan.demo_data import generate
     from pingan.reporting.bulk_load import import_figures

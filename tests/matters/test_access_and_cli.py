@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from pingan.accounts.access import requires  # noqa: F401 - the decorator under test
-from pingan.accounts.permissions import allowed_roles
-from pingan.accounts.roles import Role
 from pingan.cli import main
+from pingan.core.access.decorators import requires  # noqa: F401 - the decorator under test
+from pingan.core.access.permissions import allowed_roles
+from pingan.core.access.roles import Role
 from tests.matters.access_expected import EXPECTED
 
 

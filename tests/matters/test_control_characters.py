@@ -9,7 +9,7 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from docx import Document
 
-from pingan.accounts.actor import command_line_actor
+from pingan.core.access.actor import command_line_actor
 from pingan.matters.actions import api_keys
 from pingan.matters.models import Category, Matter
 from pingan.matters.summary import summary_docx

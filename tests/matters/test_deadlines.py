@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from pingan.accounts.actor import job_actor
+from pingan.core.access.actor import job_actor
 from pingan.matters import selectors
 from pingan.matters.actions import deadlines, workflow
 from pingan.matters.models import DailySummary, Notice

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pingan.accounts.actor import command_line_actor
+from pingan.core.access.actor import command_line_actor
 from pingan.matters.actions import api_keys
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import Category, Grade, Matter, Status

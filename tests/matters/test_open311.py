@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from pingan.accounts.actor import command_line_actor
+from pingan.core.access.actor import command_line_actor
 from pingan.matters.actions import api_keys, personal_data, workflow
 from pingan.matters.models import Matter
 from tests.matters.conftest import PHONE

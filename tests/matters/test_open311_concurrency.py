@@ -10,10 +10,10 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from pingan.accounts.actor import command_line_actor
 from pingan.audit.anchor import read_anchor
 from pingan.audit.models import AuditHead
 from pingan.audit.verify import verify_chain
+from pingan.core.access.actor import command_line_actor
 from pingan.matters.actions import api_keys
 from pingan.matters.models import Matter
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from pingan.accounts.actor import job_actor
 from pingan.audit.verify import verify_chain
+from pingan.core.access.actor import job_actor
 from pingan.matters import crypto
 from pingan.matters.actions import intake, personal_data, workflow
 from pingan.matters.models import Attachment, Matter

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pingan.accounts.actor import job_actor
+from pingan.core.access.actor import job_actor
 from pingan.matters import statistics
 from pingan.matters.actions import deadlines, summaries, workflow
 from tests.matters.conftest import at

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from pingan.accounts.permissions import allowed_roles
+from pingan.core.access.permissions import allowed_roles
 from pingan.reporting.models import Status
 from tests.reporting.access_expected import EXPECTED
 from tests.reporting.conftest import MONTH, POLICE_CELLS

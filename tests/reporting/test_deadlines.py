@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 
-from pingan.accounts.actor import job_actor
+from pingan.core.access.actor import job_actor
 from pingan.reporting import deadlines, reminders, selectors
 from pingan.reporting.models import Reminder, Submission, SubmissionEvent
 from tests.reporting.conftest import MONTH

@@ -105,7 +105,7 @@ def test_two_bodies_approving_one_month_at_once_both_count(june_owed_by_two_bodi
 
 
 def test_two_computations_of_one_quarter_at_once_store_one_current_run(june_owed_by_two_bodies):
-    from pingan.accounts.actor import job_actor
+    from pingan.core.access.actor import job_actor
     from pingan.scores.services import compute_period
 
     drafts, approvers = june_owed_by_two_bodies
@@ -122,6 +122,6 @@ def test_two_computations_of_one_quarter_at_once_store_one_current_run(june_owed
 
 
 def _actor(user):
-    from pingan.accounts.actor import actor_for_user
+    from pingan.core.access.actor import actor_for_user
 
     return actor_for_user(user, channel="web", source="127.0.0.1")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pingan.accounts.permissions import allowed_roles
-from pingan.accounts.roles import Role
+from pingan.core.access.permissions import allowed_roles
+from pingan.core.access.roles import Role
 
 ROLES = [r.value for r in Role]
 TESTS = Path(__file__).resolve().parent.parent

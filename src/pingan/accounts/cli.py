@@ -21,8 +21,8 @@ def _user(username: str) -> Any:
 def cmd_token_create(args: argparse.Namespace) -> int:
     """Issue a personal API token for a user and print it once."""
     # local import: models load after django.setup(), when the command runs
-    from pingan.accounts.actor import command_line_actor
     from pingan.accounts.credentials import create_api_token
+    from pingan.core.access.actor import command_line_actor
 
     token, raw = create_api_token(actor=command_line_actor(), user=_user(args.user), name=args.name)
     print("API token %d (%s) of %s, shown only now:" % (token.pk, token.name, args.user))
@@ -45,8 +45,8 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     """Revoke one of a user's personal API tokens by its id."""
     # local import: models load after django.setup(), when the command runs
-    from pingan.accounts.actor import command_line_actor
     from pingan.accounts.credentials import revoke_api_token
+    from pingan.core.access.actor import command_line_actor
 
     token = revoke_api_token(actor=command_line_actor(), user=_user(args.user), token_id=args.id)
     print("API token %d (%s) revoked" % (token.pk, token.name))

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import ApiCredential, CredentialKind, User, token_digest
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.problems import Conflict, InputRefused, Problem
 
 SECRET_PREFIX = {CredentialKind.PERSONAL: "pa_", CredentialKind.OPEN311: "o311_"}

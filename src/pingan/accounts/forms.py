@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.roles import Role
+from pingan.core.access.roles import Role
 from pingan.core.text import validate_single_line
 
 

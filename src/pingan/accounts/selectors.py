@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import ApiCredential, CredentialKind, RoleAssignment, User, token_digest
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 
 
 def users_with_roles(*, actor: Actor) -> QuerySet[User]:

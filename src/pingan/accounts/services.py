@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingan.accounts import sessions
-from pingan.accounts.actor import Actor, actor_for_user, client_address
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import require
-from pingan.accounts.roles import ADMIN_ROLES, BODY_ROLES, UNIT_ROLES, Role
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor, actor_for_user, client_address
+from pingan.core.access.permissions import require
+from pingan.core.access.roles import ADMIN_ROLES, BODY_ROLES, UNIT_ROLES, Role
 from pingan.core.problems import InputRefused, Problem
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts import services as account_services
-from pingan.accounts.access import public, requires
-from pingan.accounts.actor import actor_from_request
 from pingan.accounts.forms import GrantRoleForm, LoginForm, NewUserForm, PasswordChangeForm
-from pingan.accounts.roles import Role
 from pingan.accounts.selectors import role_assignment, users_with_roles
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import public, requires
+from pingan.core.access.roles import Role
 from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from pingan.accounts.access import audit_denial
+from pingan.accounts.denials import audit_denial
 from pingan.api.auth import API_AUTH
 from pingan.api.docs import LocalSwagger
 from pingan.core.discovery import app_modules

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import command_line_actor
 from pingan.audit.anchor import write_atomically
 from pingan.audit.services import export_anchor
 from pingan.audit.verify import verify_chain
+from pingan.core.access.actor import command_line_actor
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

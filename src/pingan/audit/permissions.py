@@ -1,6 +1,6 @@
 """Actions on the audit log: reading it, and verifying the chain."""
 
-from pingan.accounts.roles import Role
+from pingan.core.access.roles import Role
 
 ACTIONS = {
     "audit.read": frozenset({Role.AUDIT_ADMIN}),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import event_of, stored_names
 from pingan.audit.models import AuditRecord
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 
 
 def audit_records(*, actor: Actor, event: str = "", object_type: str = "") -> QuerySet[AuditRecord]:

@@ -9,11 +9,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pingan.accounts.actor import Actor
 from pingan.audit.anchor import Anchor, anchor_after_commit
 from pingan.audit.chain import record_hash
 from pingan.audit.events import Event, checked_event
 from pingan.audit.models import AuditHead, AuditRecord
+from pingan.core.access.actor import Actor
 
 PG_APPEND_LOCK = 7_305_011
 

@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
 from pingan.audit.events import Event
 from pingan.audit.selectors import audit_records
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
 
 
 @requires("audit.read")

@@ -17,8 +17,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from django.utils.translation import gettext as _
 
     # local import: services load when the command runs, not for every `pingan` invocation
-    from pingan.accounts.actor import command_line_actor
     from pingan.backup.services import create_backup
+    from pingan.core.access.actor import command_line_actor
 
     return _report(
         lambda: create_backup(actor=command_line_actor(), output=Path(args.output)),

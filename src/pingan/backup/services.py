@@ -22,12 +22,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.audit.anchor import Anchor
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.backup import databases
 from pingan.backup.databases import BackupFailed
+from pingan.core.access.actor import Actor
 from pingan.core.problems import InputRefused, Problem
 
 FORMAT = "pingan-backup"

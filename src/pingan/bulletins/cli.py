@@ -27,9 +27,9 @@ def register(sub: Any) -> None:
 def cmd_bulletin(args: argparse.Namespace) -> int:
     """Render the bulletin of a quarter's current results; exit 1 when PDF is asked and LibreOffice is missing."""
     # local import: the renderer loads when the command runs, not for every `pingan` invocation
-    from pingan.accounts.actor import command_line_actor
     from pingan.bulletins.pdf import ConversionFailed, ToolMissing
     from pingan.bulletins.services import render_current
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.exports import write_output
 
     try:

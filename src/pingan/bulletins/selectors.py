@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.bulletins.config import Issuer, issuer
 from pingan.bulletins.models import Bulletin, Status
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.periods import parse_quarter
 from pingan.scores.models import QuarterResult, ScoreChange, ScoreRun
 from pingan.scores.selectors import key_managed_unit_ids, results_for, withheld_units

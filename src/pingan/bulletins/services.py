@@ -19,14 +19,14 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.bulletins import docx_render, selectors
 from pingan.bulletins.config import issuer
 from pingan.bulletins.models import Bulletin, Status
 from pingan.bulletins.selectors import verify
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.documents import docx, glyphs
 from pingan.core.documents.model import OfficialDocument
 from pingan.core.documents.pdf import docx_to_pdf

@@ -10,12 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import can
 from pingan.bulletins import selectors, services
 from pingan.bulletins.models import Bulletin
 from pingan.bulletins.pdf import ConversionFailed, ToolMissing
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
+from pingan.core.access.permissions import can
 from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version
 from pingan.scores.presentation import provisional_text

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pingan.accounts.actor import Actor, Grant
 from pingan.accounts.models import User
-from pingan.accounts.roles import Role
 from pingan.accounts.services import bootstrap_admin, create_user, grant_role
+from pingan.core.access.actor import Actor, Grant
+from pingan.core.access.roles import Role
 from pingan.schemes.models import ReportingBody
 from pingan.units.models import OrgUnit
 

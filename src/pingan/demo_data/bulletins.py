@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from pingan.accounts.actor import actor_for_user
 from pingan.accounts.models import User
 from pingan.bulletins.models import Bulletin, Status
 from pingan.bulletins.services import create_draft, edit_text, issue
+from pingan.core.access.actor import actor_for_user
 from pingan.core.periods import quarter_of, shift_quarter
 from pingan.scores.selectors import current_run
 

@@ -8,10 +8,10 @@ from typing import IO, Any
 import numpy as np
 from django.utils import timezone
 
-from pingan.accounts.actor import Actor, Grant, actor_for_user, job_actor
 from pingan.accounts.models import User
-from pingan.accounts.roles import Role
 from pingan.accounts.services import create_user, grant_role
+from pingan.core.access.actor import Actor, Grant, actor_for_user, job_actor
+from pingan.core.access.roles import Role
 from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.matters.actions import catalogue, deadlines, intake, summaries, workflow
 from pingan.matters.models import Category, Matter

@@ -6,10 +6,10 @@ import csv
 import io
 from typing import IO
 
-from pingan.accounts.actor import Actor, Grant, actor_for_user, command_line_actor
 from pingan.accounts.models import User
-from pingan.accounts.roles import Role
 from pingan.accounts.services import create_user, grant_role
+from pingan.core.access.actor import Actor, Grant, actor_for_user, command_line_actor
+from pingan.core.access.roles import Role
 from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.demo_data.generate import monthly_counts
 from pingan.reporting import bulk_load, figures_file, filling, submissions

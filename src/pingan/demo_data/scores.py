@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from pingan.accounts.actor import Actor, command_line_actor
+from pingan.core.access.actor import Actor, command_line_actor
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.boundaries import demo_feature_collection
 from pingan.scores.boundaries import upload_boundaries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from pingan.accounts.actor import command_line_actor, job_actor
+from pingan.core.access.actor import command_line_actor, job_actor
 from pingan.core.exports import write_output
 from pingan.matters.actions.api_keys import create_api_key, revoke_api_key
 from pingan.matters.actions.deadlines import tick

@@ -1,7 +1,7 @@
 """Who may do what with matters."""
 
-from pingan.accounts.permissions import READ_ALL
-from pingan.accounts.roles import Role
+from pingan.core.access.permissions import READ_ALL
+from pingan.core.access.roles import Role
 
 CENTRE = frozenset({Role.DISPATCHER})
 

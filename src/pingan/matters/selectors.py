@@ -15,10 +15,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import can, require
-from pingan.accounts.roles import Role
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import can, require
+from pingan.core.access.roles import Role
 from pingan.matters import crypto
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import (

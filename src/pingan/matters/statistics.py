@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.matters.models import CLOSED_STATUSES, OPEN_STATUSES, Matter, Status
 from pingan.matters.selectors import COUNTED
 from pingan.units.models import OrgUnit

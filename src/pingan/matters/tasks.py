@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pingan.accounts.actor import job_actor
+from pingan.core.access.actor import job_actor
 from pingan.core.jobs import task
 from pingan.matters.actions.deadlines import tick as run_tick
 

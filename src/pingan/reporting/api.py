@@ -10,8 +10,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.permissions import require
 from pingan.core.limits import check_rows
 from pingan.core.periods import month_range, parse_month
 from pingan.core.problems import InputRefused, Problem

@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.problems import InputRefused, Problem
 from pingan.reporting import deadlines
 from pingan.reporting.bulk_insert import insert_locked_figures, large_cache

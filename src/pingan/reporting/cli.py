@@ -11,7 +11,7 @@ from pingan.core.cli import add_format
 def cmd_figures_import(args: argparse.Namespace) -> int:
     """Import figures as drafts, or (with --approve --reason) as approved historical figures."""
     # local import: models load only after django.setup()
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.tabular import read_path
     from pingan.reporting.bulk_load import import_figures
 
@@ -41,7 +41,7 @@ def cmd_figures_import(args: argparse.Namespace) -> int:
 def cmd_figures_export(args: argparse.Namespace) -> int:
     """Export the current approved figures of a range of months."""
     # local import: models load only after django.setup()
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.core.exports import write_output
     from pingan.core.periods import parse_month
     from pingan.reporting.figures_file import export_figures
@@ -60,7 +60,7 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     """Create due-soon and overdue reminders (and send email when SMTP is configured)."""
     # local import: models load only after django.setup()
-    from pingan.accounts.actor import job_actor
+    from pingan.core.access.actor import job_actor
     from pingan.reporting.reminders import send_reminders
 
     created = send_reminders(actor=job_actor("reporting.remind"))

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import transaction
 
-from pingan.accounts.actor import Actor
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
 from pingan.core.exports import rows_to_bytes
 from pingan.core.tabular import iter_records, read_header
 from pingan.reporting.cells import Record

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.audit.events import Event
+from pingan.core.access.actor import Actor
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting.cells import Cell, Checked, Columns, Record, check_records, load_catalogue
 from pingan.reporting.models import Figure, Status, Submission

@@ -4,8 +4,8 @@ Body roles (clerk, reviewer, approver) act only on their own body's submissions;
 check that scope with `require_body`.
 """
 
-from pingan.accounts.permissions import READ_ALL
-from pingan.accounts.roles import Role
+from pingan.core.access.permissions import READ_ALL
+from pingan.core.access.roles import Role
 
 BODY_STAFF = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
 

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.reporting import deadlines
 from pingan.reporting.models import Reminder, Status
 from pingan.reporting.selectors import body_months, due_month

@@ -10,9 +10,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import READ_ALL, allowed_roles, require, require_body
 from pingan.core import periods
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import READ_ALL, allowed_roles, require, require_body
 from pingan.reporting import deadlines
 from pingan.reporting.cells import Catalogue, load_catalogue
 from pingan.reporting.models import (

@@ -15,11 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require, require_body
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events, periods
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require, require_body
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.reporting import deadlines
 from pingan.reporting.cells import Catalogue, UnitInfo, load_catalogue

@@ -14,10 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import can, require_body
 from pingan.core import periods
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
+from pingan.core.access.permissions import can, require_body
 from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
 from pingan.core.refusals import Outcome, refusals_as_messages

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router
 
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.permissions import require
 from pingan.schemes.selectors import get_version, scheme_as_dict
 
 router = Router(tags=["schemes"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.schemes.models import ClassIndicator, Scheme, SchemeClass, SchemeVersion
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core import events
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.schemes.loader import content_hash, parse_scheme
 from pingan.schemes.models import (
     ClassIndicator,

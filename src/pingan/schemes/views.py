@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
 from pingan.schemes.selectors import get_version, scheme_as_dict, schemes_with_latest, versions_of
 
 

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Router, Schema
 
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import require
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.permissions import require
 from pingan.core.exports import rows_to_bytes
 from pingan.scores import selectors
 from pingan.scores.export import SCORE_COLUMNS, explanation_rows, export_rows

@@ -51,7 +51,7 @@ def _period(text: str) -> str:
 def cmd_compute(args: argparse.Namespace) -> int:
     """Compute one quarter or every quarter with approved figures."""
     # local import: the engine loads when the command runs, not for every `pingan` invocation
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.scores.services import compute_all, periods_with_figures
 
     periods = [_period(args.period)] if args.period else periods_with_figures()
@@ -86,7 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     import os
 
     # local import: the export loads when the command runs, not for every `pingan` invocation
-    from pingan.accounts.actor import command_line_actor
+    from pingan.core.access.actor import command_line_actor
     from pingan.scores.export import SCORE_COLUMNS, export_rows
 
     rows = export_rows(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_export
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.selectors import results_for, run_is_provisional

@@ -1,7 +1,7 @@
 """Who may see and compute scores."""
 
-from pingan.accounts.permissions import READ_ALL
-from pingan.accounts.roles import Role
+from pingan.core.access.permissions import READ_ALL
+from pingan.core.access.roles import Role
 
 ACTIONS = {
     "scores.view": READ_ALL | {Role.UNIT_VIEWER},

@@ -9,8 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import can
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import can
 from pingan.scores import selectors
 from pingan.scores.charts import sparkline_svg, tier_label
 from pingan.scores.formats import score_text

@@ -9,9 +9,9 @@ import numpy as np
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require, unit_scoped
-from pingan.accounts.roles import Role
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require, unit_scoped
+from pingan.core.access.roles import Role
 from pingan.core.periods import quarter_months, quarter_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine

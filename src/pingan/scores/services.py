@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor, job_actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor, job_actor
+from pingan.core.access.permissions import require
 from pingan.core.periods import (
     month_bounds,
     quarter_bounds,

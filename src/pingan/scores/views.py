@@ -17,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import Actor, actor_from_request
-from pingan.accounts.permissions import can
 from pingan.audit.events import Event
 from pingan.audit.services import record_export
+from pingan.core.access.actor import Actor, actor_from_request
+from pingan.core.access.decorators import requires
+from pingan.core.access.permissions import can
 from pingan.core.exports import rows_to_bytes
 from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages

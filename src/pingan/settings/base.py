@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "pingan.accounts.access.DenialAuditMiddleware",
+    "pingan.accounts.denials.DenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "pingan.urls"
@@ -144,7 +144,7 @@ SESSION_COOKIE_AGE = PINGAN_SESSION_MAX_AGE_SECONDS
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR
 # blocks, comma-separated). From any other peer those headers are dropped.
 PINGAN_TRUSTED_PROXIES = trusted_from_env(os.environ.get("PINGAN_TRUSTED_PROXIES", ""))
-AXES_CLIENT_IP_CALLABLE = "pingan.accounts.actor.client_address"
+AXES_CLIENT_IP_CALLABLE = "pingan.core.access.actor.client_address"
 # --- end of security block ------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from pingan.accounts.actor import actor_from_request
+from pingan.core.access.actor import actor_from_request
 from pingan.units.selectors import visible_units
 
 router = Router(tags=["units"])

@@ -1,7 +1,7 @@
 """Who may read and change units and covariates."""
 
-from pingan.accounts.permissions import READ_ALL
-from pingan.accounts.roles import Role
+from pingan.core.access.permissions import READ_ALL
+from pingan.core.access.roles import Role
 
 ACTIONS = {
     "units.view": READ_ALL

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require, require_unit, unit_scoped
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require, require_unit, unit_scoped
 from pingan.units.models import Covariate, OrgUnit
 from pingan.units.tree import ancestors, in_subtree
 

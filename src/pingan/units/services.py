@@ -12,11 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event, record_export
 from pingan.core import events
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table

@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import can
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
+from pingan.core.access.permissions import can
 from pingan.core.limits import check_size
 from pingan.core.refusals import refusals_as_messages
 from pingan.units import selectors, services

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import can
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.permissions import can
 from pingan.core.navigation import all_items
 
 

@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import can
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import can
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Actions of the shell itself."""
 
-from pingan.accounts.roles import Role
+from pingan.core.access.roles import Role
 
 ACTIONS = {"home.view": frozenset(Role)}

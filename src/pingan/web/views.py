@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
 from pingan.web.home import home_cards
 
 

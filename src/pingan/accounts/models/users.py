@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pingan.accounts.roles import Role
+from pingan.core.access.roles import Role
 
 
 class User(AbstractUser):

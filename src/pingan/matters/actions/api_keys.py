@@ -9,10 +9,10 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.matters.actions.common import current
 from pingan.matters.models import ApiKey

@@ -9,12 +9,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import require
-from pingan.accounts.roles import Role
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
+from pingan.core.access.roles import Role
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.matters.actions.common import policy
 from pingan.matters.defaults import load_defaults

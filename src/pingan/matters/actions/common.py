@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
 from pingan.core.problems import InputRefused, Problem
 from pingan.matters.models import (
     Matter,

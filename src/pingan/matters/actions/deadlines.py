@@ -12,12 +12,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import require
-from pingan.accounts.roles import Role
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
+from pingan.core.access.roles import Role
 from pingan.matters.actions.common import current, local_date
 from pingan.matters.actions.personal_data import purge_personal_data
 from pingan.matters.actions.summaries import summary_if_due

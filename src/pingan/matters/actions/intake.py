@@ -14,10 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
 from pingan.audit.events import Event, stored_names
 from pingan.audit.models import AuditRecord
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
 from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 from pingan.matters import crypto

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import require
-from pingan.accounts.roles import Role
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
+from pingan.core.access.roles import Role
 from pingan.matters import crypto
 from pingan.matters.actions.common import current, policy, require_handler_of
 from pingan.matters.models import Attachment, Matter

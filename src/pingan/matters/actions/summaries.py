@@ -7,10 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from pingan.accounts.actor import Actor
-from pingan.accounts.permissions import can, require
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import can, require
 from pingan.matters.actions.common import current, policy
 from pingan.matters.models import DailySummary
 from pingan.matters.statistics import daily_summary_content

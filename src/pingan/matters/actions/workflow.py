@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from pingan.accounts.actor import Actor
 from pingan.accounts.models import RoleAssignment, User
-from pingan.accounts.permissions import require
-from pingan.accounts.roles import Role
+from pingan.core.access.actor import Actor
+from pingan.core.access.permissions import require
+from pingan.core.access.roles import Role
 from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.matters.actions.common import (
     MAX_TEXT,

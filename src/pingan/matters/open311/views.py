@@ -20,8 +20,8 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pingan.accounts.access import public
-from pingan.accounts.actor import client_address
+from pingan.core.access.actor import client_address
+from pingan.core.access.decorators import public
 from pingan.core.problems import InputRefused
 from pingan.core.text import control_character_problems, fields_text, xml_safe
 from pingan.matters import selectors

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
 from pingan.matters import forms, selectors
 from pingan.matters.actions.summaries import generate_daily_summary
 from pingan.matters.statistics import Statistics, statistics

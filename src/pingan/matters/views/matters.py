@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingan.accounts.access import requires
-from pingan.accounts.actor import actor_from_request
-from pingan.accounts.permissions import can
+from pingan.core.access.actor import actor_from_request
+from pingan.core.access.decorators import requires
+from pingan.core.access.permissions import can
 from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from pingan.accounts.access import public
-from pingan.accounts.actor import client_address
+from pingan.core.access.actor import client_address
+from pingan.core.access.decorators import public
 from pingan.core.problems import InputRefused
 from pingan.matters import forms
 from pingan.matters.actions import intake

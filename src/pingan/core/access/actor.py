@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from pingan.accounts.models import User
+from django.conf import settings
+
+from pingan.core.access.roles import Role
+from pingan.core.proxies import client_ip
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Grant:
 class Actor:
     """The person (or the command line) on whose behalf a service runs."""
 
-    user: User | None
+    user: Any  # the acting accounts.User, or None for the command line and jobs
     grants: tuple[Grant, ...]
     channel: str
     source: str = ""
@@ -57,15 +60,13 @@ class Actor:
     @property
     def primary_role(self) -> str:
         """The role recorded in audit records: the first by the order of Role."""
-        from pingan.accounts.roles import Role
-
         for role in Role:
             if role.value in self.roles:
                 return role.value
         return ""
 
 
-def grants_of(user: User) -> tuple[Grant, ...]:
+def grants_of(user: Any) -> tuple[Grant, ...]:
     """Load the grants of a user from their role assignments."""
     if not user.is_active:
         return ()
@@ -75,7 +76,7 @@ def grants_of(user: User) -> tuple[Grant, ...]:
     )
 
 
-def actor_for_user(user: User, *, channel: str, source: str = "") -> Actor:
+def actor_for_user(user: Any, *, channel: str, source: str = "") -> Actor:
     """Build the actor for a signed-in user."""
     return Actor(user=user, grants=grants_of(user), channel=channel, source=source)
 
@@ -85,10 +86,6 @@ def client_address(request: Any) -> str:
 
     Used for audit records, the public form's rate limit and the sign-in lockout log alike.
     """
-    from django.conf import settings
-
-    from pingan.core.proxies import client_ip
-
     return client_ip(
         str(request.META.get("REMOTE_ADDR", "")),
         str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
@@ -114,10 +111,6 @@ def actor_from_request(request: Any, *, channel: str = "web") -> Actor:
 
 def command_line_actor() -> Actor:
     """The operator at the command line of the server: acts as the system administrator."""
-    import getpass
-
-    from pingan.accounts.roles import Role
-
     try:
         who = getpass.getuser()
     except Exception:
@@ -129,8 +122,6 @@ def command_line_actor() -> Actor:
 
 def job_actor(name: str) -> Actor:
     """A scheduled job of the system itself."""
-    from pingan.accounts.roles import Role
-
     return Actor(
         user=None, grants=(Grant(role=Role.SYSTEM_ADMIN),), channel="job", source="job:" + name
     )
