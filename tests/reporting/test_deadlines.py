@@ -1,4 +1,4 @@
-"""Deadlines in Asia/Shanghai, completeness and timeliness tables, the overdue list and reminders."""
+"""Deadlines in Asia/Shanghai, completeness and timeliness tables and the overdue list."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.core import mail
 
-from pingan.core.access.actor import job_actor
-from pingan.reporting import deadlines, reminders, selectors
-from pingan.reporting.models import Reminder, Submission, SubmissionEvent
+from pingan.reporting import deadlines, selectors
+from pingan.reporting.models import Submission, SubmissionEvent
 from tests.reporting.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
@@ -94,30 +92,6 @@ def test_overdue_list(approved):
         "stability",
         "supervision",
     ]
-
-
-def test_reminders_before_the_deadline_and_when_overdue(staff, settings):
-    settings.EMAIL_HOST = "smtp.example.org"
-    clerk = staff["clerk"].user
-    clerk.email = "clerk@example.org"
-    clerk.save()
-    actor = job_actor("test")
-    assert (
-        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)) == 0
-    )
-    assert (
-        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)) == 4
-    )
-    assert (
-        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 4, 9, tzinfo=SHANGHAI)) == 0
-    )
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["clerk@example.org"]
-    assert (
-        reminders.send_reminders(actor=actor, now=dt.datetime(2026, 10, 6, 9, tzinfo=SHANGHAI))
-        == 14
-    )
-    assert Reminder.objects.filter(user=clerk).count() == 2
-    assert Reminder.objects.filter(user=staff["analyst"].user, kind="overdue").count() == 10
 
 
 def test_the_deadline_day_is_shown_as_the_day_itself():
