@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.contrib.messages import ERROR
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from pingan.core.problems import Conflict, InputRefused, Problem
-from pingan.core.refusals import problem_texts, refusals_as_messages
+from pingan.core.refusals import problem_texts, refusals_as_form_errors, refusals_as_messages
 
 REFUSED = InputRefused([Problem(2, "code", "empty"), Problem(None, None, "too late")])
 
@@ -90,3 +91,32 @@ def test_not_found_answers_404(request_):
 def test_problem_texts():
     assert problem_texts(REFUSED) == ["row 2, column code: empty", "too late"]
     assert problem_texts(REFUSED, 1) == ["row 2, column code: empty"]
+
+
+class NameForm(forms.Form):
+    name = forms.CharField()
+
+
+def test_a_refused_input_becomes_errors_of_the_whole_form():
+    form = NameForm({"name": "x"})
+    assert form.is_valid()
+    with refusals_as_form_errors(form) as outcome:
+        raise REFUSED
+    assert outcome.input_refused
+    assert form.non_field_errors() == ["row 2, column code: empty", "too late"]
+    reasons = NameForm({"name": "x"})
+    assert reasons.is_valid()
+    with refusals_as_form_errors(reasons, reasons_only=True):
+        raise REFUSED
+    assert reasons.non_field_errors() == ["empty", "too late"]
+
+
+def test_a_form_block_that_ends_or_conflicts_adds_no_error():
+    form = NameForm({"name": "x"})
+    assert form.is_valid()
+    with refusals_as_form_errors(form) as outcome:
+        pass
+    assert outcome.ok
+    with pytest.raises(Conflict), refusals_as_form_errors(form):
+        raise Conflict("changed")
+    assert form.non_field_errors() == []

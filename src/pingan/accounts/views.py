@@ -15,8 +15,7 @@ from pingan.accounts.selectors import role_assignment, users_with_roles
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import public, requires
 from pingan.core.access.roles import Role
-from pingan.core.problems import InputRefused
-from pingan.core.refusals import refusals_as_messages
+from pingan.core.refusals import refusals_as_form_errors, refusals_as_messages
 
 
 @public
@@ -53,7 +52,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password; the rules and the last five passwords are checked."""
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_as_form_errors(form, reasons_only=True) as outcome:
             account_services.change_password(
                 request,
                 actor=actor_from_request(request),
@@ -61,10 +60,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 current_password=form.cleaned_data["current_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except InputRefused as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem.reason)
-        else:
+        if outcome.ok:
             messages.success(request, _("Your password was changed."))
             return redirect("web:home")
     return render(request, "accounts/password_change.html", {"form": form, "rules": form.rules()})

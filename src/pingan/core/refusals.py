@@ -2,7 +2,8 @@
 
 A view runs the action inside `refusals_as_messages(request)`; a refused input (every problem),
 a lost compare-and-set or another named refusal becomes an error message on the next page,
-and the view decides where to go from the outcome::
+and the view decides where to go from the outcome (`refusals_as_form_errors(form)` puts a
+refused input's problems on the form shown again instead)::
 
     with refusals_as_messages(request) as outcome:
         services.mark_key_management(actor=actor, unit=unit, reason=reason)
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 
@@ -100,3 +102,18 @@ def refusals_as_messages(
     except refusals as refusal:
         outcome.refusal = refusal
         messages.error(request, str(refusal))
+
+
+@contextmanager
+def refusals_as_form_errors(form: forms.Form, *, reasons_only: bool = False) -> Iterator[Outcome]:
+    """Turn a refused input of the block into errors of the whole form, one per problem.
+
+    With `reasons_only` each error is the problem's reason without its row and column.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except InputRefused as refused:
+        outcome.refusal = refused
+        for problem in refused.problems:
+            form.add_error(None, problem.reason if reasons_only else str(problem))

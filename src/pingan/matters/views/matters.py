@@ -16,7 +16,7 @@ from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
 from pingan.core.problems import InputRefused
-from pingan.core.refusals import refusals_as_messages
+from pingan.core.refusals import refusals_as_form_errors, refusals_as_messages
 from pingan.matters import forms, selectors
 from pingan.matters.actions import intake, personal_data, workflow
 from pingan.matters.filters import MatterFilter
@@ -53,7 +53,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         uploads = [
             intake.Upload(f.name, f.content_type or "", f.read()) for f in data["attachments"]
         ]
-        try:
+        with refusals_as_form_errors(form) as outcome:
             matter = intake.intake_matter(
                 actor=actor, category_code=data["category"], grade_level=data["grade"],
                 description=data["description"], place_unit_code=data["place"], channel=data["channel"],
@@ -62,10 +62,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 reporter_phone=data["reporter_phone"], reporter_confidential=data["reporter_confidential"],
                 uploads=uploads,
             )  # fmt: skip
-        except InputRefused as refused:
-            for problem in refused.problems:
-                form.add_error(None, str(problem))
-        else:
+        if outcome.ok:
             messages.success(request, _("Matter %(number)s received.") % {"number": matter.number})
             return redirect("matters:detail", matter_id=matter.pk)
     return render(request, "matters/new.html", {"form": form})
