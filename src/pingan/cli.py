@@ -7,18 +7,14 @@ in the order of INSTALLED_APPS (ADR 0001); every command calls the apps' service
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from pingan.core.cli import add_format
 from pingan.core.discovery import app_modules
-from pingan.core.exports import rows_to_bytes, write_output
 from pingan.core.problems import Conflict, InputRefused
-from pingan.core.tabular import read_path, utf8_text
 
 
 def _setup_django() -> None:
@@ -26,14 +22,6 @@ def _setup_django() -> None:
     import django
 
     django.setup()
-
-
-def _actor() -> Any:
-    from pingan.core.access.actor import (
-        command_line_actor,  # local import: only after django.setup()
-    )
-
-    return command_line_actor()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -165,100 +153,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scheme_load(args: argparse.Namespace) -> int:
-    """Load a scheme TOML file."""
-    from pingan.schemes.services import load_scheme  # local import: only after django.setup()
-
-    result = load_scheme(actor=_actor(), source=utf8_text(read_path(args.file)))
-    state = "loaded as new version" if result.created else "unchanged, still version"
-    print("%s: %s %d" % (result.version.scheme.code, state, result.version.number))
-    return 0
-
-
-def cmd_scheme_show(args: argparse.Namespace) -> int:
-    """Show a scheme as JSON or text."""
-    from pingan.schemes.selectors import (  # local import: only after django.setup()
-        get_version,
-        scheme_as_dict,
-    )
-
-    version = get_version(args.code, args.version)
-    if version is None:
-        print("pingan: no scheme %s" % args.code, file=sys.stderr)
-        return 1
-    data = scheme_as_dict(version, args.language)
-    if args.format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=1))
-        return 0
-    print("%s v%d  %s" % (data["code"], data["version"], data["name"]))
-    print("tiers: %s   stars: %s" % (data["tiers"], data["stars"]))
-    for cls in data["classes"]:
-        print(
-            "\nclass %s  %s  (%d indicators; exposure %s)"
-            % (cls["code"], cls["name"], len(cls["indicators"]), cls["exposure"])
-        )
-        for ind in cls["indicators"]:
-            cap = "-" if ind["cap"] is None else "%g" % ind["cap"]
-            print(
-                "  %-26s %-30s deduction %-6g cap %-5s%s"
-                % (ind["code"], ind["name"], ind["deduction"], cap, "  VETO" if ind["veto"] else "")
-            )
-    return 0
-
-
-def cmd_units_import(args: argparse.Namespace) -> int:
-    """Import units from CSV or XLSX."""
-    from django.utils.translation import gettext as _
-
-    from pingan.units.services import import_units  # local import: only after django.setup()
-
-    summary = import_units(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
-    _print_summary(_("units"), summary)
-    return 0
-
-
-def cmd_units_export(args: argparse.Namespace) -> int:
-    """Export units."""
-    from pingan.units.services import (  # local import: only after django.setup()
-        UNIT_COLUMNS,
-        export_units,
-    )
-
-    rows = export_units(actor=_actor())
-    columns = [*UNIT_COLUMNS, "name_en"] if args.format == "json" else UNIT_COLUMNS
-    write_output(rows_to_bytes(rows, columns, args.format), args.output)
-    return 0
-
-
-def cmd_covariates_import(args: argparse.Namespace) -> int:
-    """Import yearly covariates."""
-    from django.utils.translation import gettext as _
-
-    from pingan.units.services import import_covariates  # local import: only after django.setup()
-
-    summary = import_covariates(actor=_actor(), data=read_path(args.file), dry_run=args.dry_run)
-    _print_summary(_("covariate values"), summary)
-    return 0
-
-
-def _print_summary(what: str, summary: Any) -> None:
-    from django.utils.translation import gettext as _
-
-    counts = {
-        "what": what,
-        "created": summary.created,
-        "updated": summary.updated,
-        "unchanged": summary.unchanged,
-    }
-    if summary.dry_run:
-        text = _(
-            "dry run, nothing written: %(what)s would be %(created)d created, %(updated)d updated, %(unchanged)d unchanged"
-        )
-    else:
-        text = _("%(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-    print(text % counts)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The full command tree."""
     parser = argparse.ArgumentParser(
@@ -298,38 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="create or upgrade the database")
     migrate.add_argument("-v", "--verbose", action="store_true")
     migrate.set_defaults(func=cmd_migrate)
-
-    scheme = sub.add_parser("scheme", help="evaluation schemes").add_subparsers(
-        dest="action", required=True
-    )
-    load = scheme.add_parser("load", help="load a scheme TOML file")
-    load.add_argument("file")
-    load.set_defaults(func=cmd_scheme_load)
-    show = scheme.add_parser("show", help="show a scheme")
-    show.add_argument("code")
-    show.add_argument("--format", choices=["json", "text"], default="text")
-    show.add_argument("--version", type=int, help="a given version (default: the latest)")
-    show.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
-    show.set_defaults(func=cmd_scheme_show)
-
-    units = sub.add_parser("units", help="units of the jurisdiction").add_subparsers(
-        dest="action", required=True
-    )
-    uimport = units.add_parser("import", help="import units from CSV or XLSX")
-    uimport.add_argument("file")
-    uimport.add_argument("--dry-run", action="store_true")
-    uimport.set_defaults(func=cmd_units_import)
-    uexport = units.add_parser("export", help="export units")
-    add_format(uexport)
-    uexport.set_defaults(func=cmd_units_export)
-
-    cov = sub.add_parser("covariates", help="yearly covariates").add_subparsers(
-        dest="action", required=True
-    )
-    cimport = cov.add_parser("import", help="import covariates from CSV or XLSX")
-    cimport.add_argument("file")
-    cimport.add_argument("--dry-run", action="store_true")
-    cimport.set_defaults(func=cmd_covariates_import)
 
     for _label, module in app_modules("cli"):
         if hasattr(module, "register"):  # core's cli module holds helpers, not commands
