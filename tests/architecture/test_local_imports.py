@@ -11,20 +11,13 @@ from __future__ import annotations
 from tests.architecture.import_graph import PACKAGE, SRC, import_graph, source_modules
 from tests.architecture.local_imports import local_imports, unexplained_local_imports
 
-# Files still being reworked; their local imports are dealt with there. Must end empty.
-UNFINISHED_FILES: frozenset[str] = frozenset(
-    {
-        "pingan/accounts/passwords.py",
-    }
-)
-
 
 def test_every_local_import_gives_its_reason() -> None:
-    """Each function-local import of pingan code outside the unfinished files has a reason."""
+    """Each function-local import of pingan code has a reason."""
     unexplained = [
         f"{found.path.relative_to(SRC)}:{found.line} imports {found.module}"
         for path in sorted(PACKAGE.rglob("*.py"))
-        if "migrations" not in path.parts and str(path.relative_to(SRC)) not in UNFINISHED_FILES
+        if "migrations" not in path.parts
         for found in unexplained_local_imports(path)
     ]
     assert unexplained == []

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pingan.accounts.models import PasswordHistory
+
 
 def character_classes(password: str) -> int:
     """How many of lowercase, uppercase, digits and other characters the password uses."""
@@ -56,8 +58,6 @@ class HistoryValidator:
         self.keep = keep
 
     def _recent(self, user: Any) -> list[str]:
-        from pingan.accounts.models import PasswordHistory
-
         if user is None or getattr(user, "pk", None) is None:
             return []
         return list(
@@ -73,8 +73,6 @@ class HistoryValidator:
 
     def password_changed(self, password: str, user: Any = None) -> None:
         """Record the new hash and forget those older than the last `keep`."""
-        from pingan.accounts.models import PasswordHistory
-
         if user is None or getattr(user, "pk", None) is None:
             return
         PasswordHistory.objects.create(user_id=user.pk, password=user.password)
