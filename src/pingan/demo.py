@@ -20,8 +20,6 @@ from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accou
 from pingan.schemes.services import load_scheme
 from pingan.units.services import import_covariates, import_units
 
-__all__ = ["build_demo", "demo_months"]
-
 
 def demo_months(today: dt.date) -> tuple[list[str], str]:
     """The 24 months of approved history and the live month (the previous calendar month)."""

@@ -1,7 +1,7 @@
-"""Root URLs: the language switch, Open311, and every app's `urls.py`, found by name (ADR 0001).
+"""Root URLs: the language switch and every app's `urls.py`, found by name (ADR 0001).
 
 An app's URL module is mounted at its `URL_PREFIX` (by default `<app label>/`) under the
-namespace of its `app_name`, in the order of INSTALLED_APPS.
+namespace of its `app_name`, in the order of INSTALLED_APPS, followed by its `SITE_URLS`.
 """
 
 from typing import Any
@@ -14,15 +14,19 @@ from pingan.core.discovery import app_modules
 
 
 def app_urls() -> list[Any]:
-    """One include per installed app that has a `urls.py`, at the prefix the module names."""
-    return [
-        path(getattr(module, "URL_PREFIX", label + "/"), include(module))
-        for label, module in app_modules("urls")
-    ]
+    """One include per installed app that has a `urls.py`, at the prefix the module names.
+
+    An app's `SITE_URLS` are mounted as they are, at the root of the site, for paths an outside
+    standard fixes (Open311 clients expect `/open311/v2/`).
+    """
+    patterns: list[Any] = []
+    for label, module in app_modules("urls"):
+        patterns.append(path(getattr(module, "URL_PREFIX", label + "/"), include(module)))
+        patterns.extend(getattr(module, "SITE_URLS", ()))
+    return patterns
 
 
 urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("open311/v2/", include("pingan.matters.open311.urls", namespace="open311")),
     *app_urls(),
 ]

@@ -1,6 +1,6 @@
 """URLs of the matters pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from pingan.matters.views import configuration, figures, matters, public
 
@@ -32,3 +32,6 @@ urlpatterns = [
     path("index/", configuration.index_submission, name="index_submission"),
     path("settings/keys/<int:key_id>/revoke/", configuration.apikey_revoke, name="apikey_revoke"),
 ]
+
+# At the root of the site, outside /matters/: the path Open311 GeoReport v2 clients expect.
+SITE_URLS = [path("open311/v2/", include("pingan.matters.open311.urls", namespace="open311"))]
