@@ -79,14 +79,20 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect("bulletins:list")
 
 
-@requires("bulletins.draft")
-def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
-    """The draft's own text (情况分析, 工作要求, 附件说明): the form, and saving it."""
+def _visible_bulletin(request: HttpRequest, bulletin_id: int) -> Bulletin:
+    """The bulletin the signed-in user may see, or 404."""
     bulletin = selectors.bulletin_or_none(
         actor=actor_from_request(request), bulletin_id=bulletin_id
     )
     if bulletin is None:
         raise Http404
+    return bulletin
+
+
+@requires("bulletins.draft")
+def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    """The draft's own text (情况分析, 工作要求, 附件说明): the form, and saving it."""
+    bulletin = _visible_bulletin(request, bulletin_id)
     if request.method == "POST":
         with refusals_as_messages(request, joined=True) as outcome:
             services.edit_text(
@@ -113,11 +119,7 @@ def edit(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 @requires("bulletins.issue")
 def issue(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     """Issue a draft after confirmation (GET shows what will be issued; POST with confirm issues it)."""
-    bulletin = selectors.bulletin_or_none(
-        actor=actor_from_request(request), bulletin_id=bulletin_id
-    )
-    if bulletin is None:
-        raise Http404
+    bulletin = _visible_bulletin(request, bulletin_id)
     if request.method != "POST" or request.POST.get("confirm") != "yes":
         return render(
             request,
