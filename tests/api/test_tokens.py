@@ -96,3 +96,10 @@ def test_the_command_line_issues_lists_and_revokes_tokens(analyst, client, capsy
     assert capsys.readouterr().out == "API token %d (cron) revoked\n" % token.pk
     assert bearer(client, printed[1]).status_code == 401
     assert main(["accounts", "token", "create", "--user", "nobody", "--name", "x"]) == 1
+
+
+def test_a_personal_token_is_not_an_open311_key(analyst, actor_of, client):
+    from tests.matters.test_open311 import BASE
+
+    _token, raw = create_api_token(actor=actor_of(analyst), user=analyst, name="script")
+    assert client.get(BASE + "requests.json", {"api_key": raw}).status_code == 403

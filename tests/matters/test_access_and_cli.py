@@ -64,11 +64,11 @@ def test_home_links_matters_for_the_centre(client, people):
 
 @pytest.mark.django_db
 def test_cli_apikey_summary_and_tick(capsys, tmp_path, people, new_matter):
-    from pingan.matters.models import ApiKey
+    from pingan.accounts.models import ApiCredential
 
     assert main(["apikey", "create", "hotline"]) == 0
     raw = capsys.readouterr().out.strip().splitlines()[-1]
-    key = ApiKey.objects.get()
+    key = ApiCredential.objects.get(kind="open311")
     assert (key.prefix, len(raw) > 30, raw in key.digest) == (raw[:8], True, False)
     assert main(["apikey", "revoke", str(key.pk)]) == 0
     assert main(["apikey", "revoke", str(key.pk)]) == 1

@@ -219,9 +219,10 @@ def test_errors_as_the_specification_says(client, api_key, units, fmt):
 
 @pytest.mark.django_db
 def test_revoked_key_is_refused(client, api_key, units):
-    from pingan.matters.models import ApiKey
+    from pingan.accounts.models import ApiCredential
 
-    api_keys.revoke_api_key(actor=command_line_actor(), key_id=ApiKey.objects.get().pk)
+    key = ApiCredential.objects.get(kind="open311")
+    api_keys.revoke_api_key(actor=command_line_actor(), key_id=key.pk)
     assert client.get(BASE + "requests.json", {"api_key": api_key}).status_code == 403
 
 

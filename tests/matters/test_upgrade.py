@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from pingan.accounts.models import ApiCredential
 from pingan.audit.models import AuditRecord
 from pingan.core import jobs
 from pingan.matters import crypto
@@ -73,7 +74,14 @@ def test_migrate_upgrades_a_cases_database(new_matter):
     matters_tables = _tables("matters_")
     _make_it_look_like_the_cases_app()
     assert _tables("matters_") == []
-    assert _tables("cases_") == ["cases" + t[len("matters") :] for t in matters_tables]
+    # The former revision still had the Open311 keys in the app (cases_apikey).
+    former = ["cases" + t[len("matters") :] for t in matters_tables]
+    assert _tables("cases_") == sorted([*former, "cases_apikey"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_apikey (name, prefix, digest, created_at) VALUES (%s, %s, %s, %s)",
+            ["hotline", "o311_abc", "a" * 64, "2025-09-01 08:00:00+00:00"],
+        )
 
     call_command("migrate", verbosity=0)
 
@@ -92,6 +100,14 @@ def test_migrate_upgrades_a_cases_database(new_matter):
     assert (stored.pk, stored.number, stored.status) == (matter.pk, matter.number, matter.status)
     assert crypto.decrypt(stored.reporter_phone_enc) == PHONE
     assert AuditRecord.objects.count() == audit_count
+    key = ApiCredential.objects.get()
+    assert (key.kind, key.name, key.prefix, key.digest, key.revoked_at) == (
+        "open311",
+        "hotline",
+        "o311_abc",
+        "a" * 64,
+        None,
+    )
     with connection.cursor() as cursor:
         for model, name in CONSTRAINTS.items():
             found = connection.introspection.get_constraints(cursor, "matters_" + model)

@@ -167,7 +167,8 @@ def test_list_has_no_search_by_person(client, people, new_matter):
 
 @pytest.mark.django_db
 def test_settings_page_edits_grade_and_issues_a_key(client, make_user, units):
-    from pingan.matters.models import ApiKey, Grade
+    from pingan.accounts.models import ApiCredential
+    from pingan.matters.models import Grade
 
     admin = make_user("system_admin", username="sys")
     client.force_login(admin)
@@ -188,7 +189,7 @@ def test_settings_page_edits_grade_and_issues_a_key(client, make_user, units):
     client.post(reverse("matters:apikey_create"), {"name": "12345 hotline"})
     page = client.get(reverse("matters:settings")).content.decode()
     raw = re.search(r'data-testid="new-key">([^<]+)<', page).group(1)
-    assert ApiKey.objects.get().prefix == raw[:8]
+    assert ApiCredential.objects.get(kind="open311").prefix == raw[:8]
     assert raw not in client.get(reverse("matters:settings")).content.decode()
 
 

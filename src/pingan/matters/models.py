@@ -400,24 +400,6 @@ class DailySummary(models.Model):
         return str(self.day)
 
 
-class ApiKey(models.Model):
-    """An Open311 API key: shown once, stored hashed, revocable."""
-
-    name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=8)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("API key")
-        verbose_name_plural = _("API keys")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.prefix + "…"
-
-
 class IndexFeed(models.Model):
     """A scheme indicator fed by monthly counts of matters (optionally of one category group)."""
 

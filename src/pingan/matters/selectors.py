@@ -15,14 +15,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from pingan.accounts.models import RoleAssignment, User
+from pingan.accounts.models import ApiCredential, CredentialKind, RoleAssignment, User
+from pingan.accounts.selectors import credentials
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can, require
 from pingan.core.access.roles import Role
 from pingan.matters import crypto
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import (
-    ApiKey,
     Attachment,
     Category,
     CategoryGroup,
@@ -220,12 +220,12 @@ class SettingsRows:
     ladder: list[LadderStep]
     feeds: list[IndexFeed]
     rules: list[DispatchRule]
-    keys: list[ApiKey]
+    keys: list[ApiCredential]
 
 
-def api_keys() -> list[ApiKey]:
+def api_keys() -> list[ApiCredential]:
     """Every Open311 API key, oldest first (hashes and prefixes only; the keys are never kept)."""
-    return list(ApiKey.objects.order_by("pk"))
+    return list(credentials(CredentialKind.OPEN311).order_by("pk"))
 
 
 def settings_rows(*, actor: Actor) -> SettingsRows:
@@ -240,20 +240,20 @@ def settings_rows(*, actor: Actor) -> SettingsRows:
         rules=list(
             DispatchRule.objects.select_related("category", "place_unit", "unit", "handler")
         ),
-        keys=list(ApiKey.objects.all()) if can(actor, "matters.apikeys") else [],
+        keys=list(credentials(CredentialKind.OPEN311)) if can(actor, "matters.apikeys") else [],
     )
 
 
 # ---------------------------------------------------------------- Open311 (read with a valid API key)
 
 
-def service_requests(*, key: ApiKey, spec: MatterFilter, limit: int) -> list[Matter]:
+def service_requests(*, key: ApiCredential, spec: MatterFilter, limit: int) -> list[Matter]:
     """At most `limit` matters passing the filter, newest first, for an Open311 client."""
     matters = Matter.objects.select_related("category", "place_unit", "responsible_unit")
     return list(spec.apply(matters).order_by("-received_at")[:limit])
 
 
-def service_request(*, key: ApiKey, number: str) -> Matter | None:
+def service_request(*, key: ApiCredential, number: str) -> Matter | None:
     """The matter with this number, for an Open311 client."""
     return (
         Matter.objects.select_related("category", "place_unit", "responsible_unit")
@@ -262,7 +262,7 @@ def service_request(*, key: ApiKey, number: str) -> Matter | None:
     )
 
 
-def matter_of_token(*, key: ApiKey, token: str) -> Matter | None:
+def matter_of_token(*, key: ApiCredential, token: str) -> Matter | None:
     """The matter created with this Open311 token."""
     return Matter.objects.filter(public_token=token).first()
 

@@ -1,58 +1,33 @@
-"""Open311 API keys: issued once, kept as a hash, revoked."""
+"""Open311 API keys: issued once, kept as a hash, revoked. They are API credentials of the
+"open311" kind (`pingan.accounts.credentials`); managing them is the matters action
+"matters.apikeys"."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from pingan.audit.events import Event
-from pingan.audit.services import record_event
+from pingan.accounts.credentials import issue_credential, revoke_credential
+from pingan.accounts.models import ApiCredential, CredentialKind
+from pingan.accounts.selectors import active_credential
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
-from pingan.core.problems import Conflict, InputRefused, Problem
 from pingan.matters.actions.common import current
-from pingan.matters.models import ApiKey
 
 
-def api_key_digest(raw: str) -> str:
-    """SHA-256 of an API key (keys are long random strings)."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def create_api_key(*, actor: Actor, name: str) -> tuple[ApiKey, str]:
+def create_api_key(*, actor: Actor, name: str) -> tuple[ApiCredential, str]:
     """Issue an Open311 API key; the key itself is returned once and only its hash is kept."""
     require(actor, "matters.apikeys")
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise InputRefused(
-            [Problem(None, "name", _("give the key a name of at most 100 characters"))]
-        )
-    raw = "o311_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        key = ApiKey.objects.create(name=name, prefix=raw[:8], digest=api_key_digest(raw))
-        record_event(actor=actor, event=Event.ACCOUNTS_CREDENTIAL_CREATE, obj=key)
-    return key, raw
+    return issue_credential(actor=actor, kind=CredentialKind.OPEN311, name=name)
 
 
-def revoke_api_key(*, actor: Actor, key_id: int, now: dt.datetime | None = None) -> ApiKey:
+def revoke_api_key(*, actor: Actor, key_id: int, now: dt.datetime | None = None) -> ApiCredential:
     """Revoke an API key; requests with it are refused from then on."""
     require(actor, "matters.apikeys")
-    with transaction.atomic():
-        if not ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).update(
-            revoked_at=current(now)
-        ):
-            raise Conflict(_("No such active API key."))
-        key = ApiKey.objects.get(pk=key_id)
-        record_event(actor=actor, event=Event.ACCOUNTS_CREDENTIAL_REVOKE, obj=key)
-    return key
+    return revoke_credential(
+        actor=actor, kind=CredentialKind.OPEN311, credential_id=key_id, now=current(now)
+    )
 
 
-def authenticate_api_key(raw: str) -> ApiKey | None:
-    """The active key matching `raw`, or None."""
-    if not raw:
-        return None
-    return ApiKey.objects.filter(digest=api_key_digest(raw), revoked_at__isnull=True).first()
+def authenticate_api_key(raw: str) -> ApiCredential | None:
+    """The active Open311 key matching `raw`, or None."""
+    return active_credential(raw, CredentialKind.OPEN311)

@@ -20,6 +20,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pingan.accounts.models import ApiCredential
 from pingan.core.access.actor import client_address
 from pingan.core.access.decorators import public
 from pingan.core.problems import InputRefused
@@ -28,7 +29,7 @@ from pingan.matters import selectors
 from pingan.matters.actions.api_keys import authenticate_api_key
 from pingan.matters.actions.intake import intake_from_api
 from pingan.matters.filters import CLOSED_FOR_OPEN311, PUBLIC_STATES, MatterFilter
-from pingan.matters.models import ApiKey, Category, Matter
+from pingan.matters.models import Category, Matter
 from pingan.units.models import OrgUnit
 
 MAX_RESULTS = 1000
@@ -201,7 +202,7 @@ def request_row(matter: Matter) -> dict[str, Any]:
     }
 
 
-def _require_key(request: HttpRequest) -> ApiKey:
+def _require_key(request: HttpRequest) -> ApiCredential:
     raw = request.POST.get("api_key") or request.GET.get("api_key") or ""
     key = authenticate_api_key(raw)
     if key is None:
