@@ -166,3 +166,11 @@ def test_every_event_type_used_in_src_is_a_member():
             if isinstance(value, ast.Constant | ast.JoinedStr | ast.BinOp)
         ]
     assert unknown == []
+
+
+def test_every_matter_step_has_its_event():
+    from pingan.matters.actions.common import STEP_EVENTS
+    from pingan.matters.models import STEP_LABELS
+
+    assert sorted(STEP_EVENTS) == sorted(STEP_LABELS)
+    assert [e.value for e in STEP_EVENTS.values()] == ["matters.matter." + k for k in STEP_EVENTS]

@@ -11,7 +11,7 @@ from pingan.core.access.actor import job_actor
 from pingan.matters import selectors
 from pingan.matters.actions import deadlines, workflow
 from pingan.matters.models import DailySummary, Notice
-from pingan.matters.workdays import add_working_days, is_workday, working_days_between
+from pingan.matters.workdays import add_working_days, is_workday
 from tests.matters.conftest import at
 
 D = dt.date.fromisoformat
@@ -40,7 +40,6 @@ def test_make_up_days_and_holidays():
         is_workday(D("2025-10-11")),
         is_workday(D("2025-10-03")),
     ) == (True, True, False)
-    assert working_days_between(D("2025-09-26"), D("2025-10-13")) == 7
 
 
 def test_years_beyond_the_calendar_fall_back_to_weekdays():

@@ -26,13 +26,3 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         if is_workday(day):
             counted += 1
     return day
-
-
-def working_days_between(first: dt.date, last: dt.date) -> int:
-    """Working days in (first, last]: how many working days after `first` have passed by `last`."""
-    count, day = 0, first
-    while day < last:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            count += 1
-    return count

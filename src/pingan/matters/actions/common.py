@@ -23,6 +23,26 @@ from pingan.units.selectors import require_unit_in_scope
 
 MAX_TEXT = 4000  # most characters of a description or of a feedback account
 
+# The audit event of each step of a matter's timeline (MatterEvent.kind).
+STEP_EVENTS: dict[str, Event] = {
+    "intake": Event.MATTERS_MATTER_INTAKE,
+    "dispatch": Event.MATTERS_MATTER_DISPATCH,
+    "redispatch": Event.MATTERS_MATTER_REDISPATCH,
+    "raise_level": Event.MATTERS_MATTER_RAISE_LEVEL,
+    "sign": Event.MATTERS_MATTER_SIGN,
+    "start": Event.MATTERS_MATTER_START,
+    "feedback": Event.MATTERS_MATTER_FEEDBACK,
+    "return": Event.MATTERS_MATTER_RETURN,
+    "accept": Event.MATTERS_MATTER_ACCEPT,
+    "send_back": Event.MATTERS_MATTER_SEND_BACK,
+    "follow_up": Event.MATTERS_MATTER_FOLLOW_UP,
+    "archive": Event.MATTERS_MATTER_ARCHIVE,
+    "reject": Event.MATTERS_MATTER_REJECT,
+    "merge": Event.MATTERS_MATTER_MERGE,
+    "merged_in": Event.MATTERS_MATTER_MERGED_IN,
+    "note": Event.MATTERS_MATTER_NOTE,
+}
+
 
 def current(now: dt.datetime | None) -> dt.datetime:
     """`now` when a caller (a test, the periodic job) gives one, else the current time."""
@@ -51,6 +71,7 @@ def log_step(
     unit: OrgUnit | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
+    """Add a step to the matter's timeline and its audit record (the event of STEP_EVENTS)."""
     MatterEvent.objects.create(
         matter=matter,
         at=now,
@@ -63,7 +84,7 @@ def log_step(
     )
     record_event(
         actor=actor,
-        event=Event("matters.matter." + kind),
+        event=STEP_EVENTS[kind],
         obj=matter,
         detail={
             "from": from_status,
