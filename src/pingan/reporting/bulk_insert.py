@@ -37,7 +37,7 @@ def insert_locked_figures(
 ) -> None:
     """Insert approved (locked) figure rows fast: multi-row INSERTs on SQLite, COPY on PostgreSQL.
 
-    `changed` names the cells a correction changes. Cells come from `check_records`, so unit ids
+    `changed` names the cells a correction changes. Cells come from `check_lines`, so unit ids
     are integers and indicator codes are scheme codes (letters, digits and underscores).
     """
     table = Figure._meta.db_table

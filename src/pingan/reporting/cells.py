@@ -155,28 +155,6 @@ def parse_value(value: object) -> int | str | None:
 PeriodCheck = Callable[[int, str], str | None]
 
 
-def check_records(
-    records: Iterable[Record],
-    *,
-    catalogue: Catalogue,
-    now: dt.datetime,
-    columns: Columns = Columns(),
-    body_id: int | None = None,
-    month: str | None = None,
-    period_check: PeriodCheck | None = None,
-) -> Checked:
-    """Check records `(row, unit_code, indicator_code, period, value)`; see `check_lines`."""
-    return check_lines(
-        ((r[0], r[1:]) for r in records),
-        catalogue=catalogue,
-        now=now,
-        columns=columns,
-        body_id=body_id,
-        month=month,
-        period_check=period_check,
-    )
-
-
 def check_lines(
     lines: Iterable[tuple[int | None, Sequence[Any]]],
     *,
@@ -244,7 +222,7 @@ Slot = tuple[int, dict[str, list[Cell]], dict[str, int | None]]
 
 
 class _Checker:
-    """The lookups and caches of one `check_records` call."""
+    """The lookups and caches of one `check_lines` call."""
 
     def __init__(
         self,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pingan.audit.events import Event
 from pingan.core.access.actor import Actor
 from pingan.core.problems import Conflict, InputRefused
-from pingan.reporting.cells import Cell, Checked, Columns, Record, check_records, load_catalogue
+from pingan.reporting.cells import Cell, Checked, Columns, Record, check_lines, load_catalogue
 from pingan.reporting.models import Figure, Status, Submission
 from pingan.reporting.submissions import audit_submission, get_submission, missing_cells
 
@@ -45,8 +45,8 @@ def put_cells(
     submission = get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
     _require_draft(submission)
     catalogue = load_catalogue(submission.scheme_version)
-    checked = check_records(
-        records,
+    checked = check_lines(
+        ((record[0], record[1:]) for record in records),
         catalogue=catalogue,
         now=timezone.now(),
         columns=columns or Columns(),
