@@ -96,6 +96,7 @@ def log_step(
 
 
 def required_reason(reason: str, column: str = "reason") -> str:
+    """The stripped reason; refused when empty or longer than 300 characters."""
     reason = (reason or "").strip()
     if not reason:
         raise InputRefused([Problem(None, column, _("a reason is required"))])

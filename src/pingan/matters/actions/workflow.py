@@ -143,18 +143,7 @@ def dispatch(
 ) -> Matter:
     """Dispatch (交办) a received or returned matter to a responsible unit and a named handler."""
     require(actor, "matters.dispatch")
-    now = current(now)
-    unit, handler = _check_assignee(unit_id, handler_id)
-    grade = Matter.objects.get(pk=matter_id).grade
-    with transaction.atomic():
-        return _transition(
-            actor,
-            matter_id,
-            "dispatch",
-            now=now,
-            note=note.strip(),
-            **_assignment(unit, handler, grade, now),
-        )
+    return _assign(actor, matter_id, "dispatch", unit_id, handler_id, note.strip(), current(now))
 
 
 def redispatch(
@@ -168,17 +157,25 @@ def redispatch(
 ) -> Matter:
     """Re-dispatch (改派) a matter to another unit or handler, with a reason; deadlines restart."""
     require(actor, "matters.dispatch")
-    reason, now = required_reason(reason), current(now)
+    reason = required_reason(reason)
+    return _assign(actor, matter_id, "redispatch", unit_id, handler_id, reason, current(now))
+
+
+def _assign(
+    actor: Actor,
+    matter_id: int,
+    name: str,
+    unit_id: int,
+    handler_id: int | None,
+    note: str,
+    now: dt.datetime,
+) -> Matter:
+    """(Re-)dispatch along transition `name`: checked assignee, fresh start and deadlines."""
     unit, handler = _check_assignee(unit_id, handler_id)
     grade = Matter.objects.get(pk=matter_id).grade
     with transaction.atomic():
         return _transition(
-            actor,
-            matter_id,
-            "redispatch",
-            now=now,
-            note=reason,
-            **_assignment(unit, handler, grade, now),
+            actor, matter_id, name, now=now, note=note, **_assignment(unit, handler, grade, now)
         )
 
 
