@@ -149,17 +149,23 @@ def test_raise_level_climbs_the_ladder_until_the_top(people, units, new_matter):
     centre = people["dispatcher"][1]
     assert (matter.ladder, matter.ladder_step) == ("township", 1)
     for step in (2, 3, 4):
-        matter = workflow.raise_level(
+        matter = workflow.redispatch(
             actor=centre,
             matter_id=matter.pk,
             unit_id=units["BZ01"].pk,
             handler_id=None,
             reason="调解未果",
+            up_the_ladder=True,
         )
         assert (matter.status, matter.ladder_step) == ("dispatched", step)
     with pytest.raises(Conflict):
-        workflow.raise_level(
-            actor=centre, matter_id=matter.pk, unit_id=units["BZ01"].pk, handler_id=None, reason="x"
+        workflow.redispatch(
+            actor=centre,
+            matter_id=matter.pk,
+            unit_id=units["BZ01"].pk,
+            handler_id=None,
+            reason="x",
+            up_the_ladder=True,
         )
 
 

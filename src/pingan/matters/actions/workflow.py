@@ -7,6 +7,7 @@ both succeed; the step, its timeline entry and its audit record are written in o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -153,12 +154,28 @@ def redispatch(
     unit_id: int,
     handler_id: int | None,
     reason: str,
+    up_the_ladder: bool = False,
     now: dt.datetime | None = None,
 ) -> Matter:
-    """Re-dispatch (改派) a matter to another unit or handler, with a reason; deadlines restart."""
+    """Re-dispatch (改派) a matter to another unit or handler, with a reason; deadlines restart.
+
+    With `up_the_ladder`, raise it one step up its escalation ladder (提级) and dispatch it to
+    the higher level; refused when it is already at the top.
+    """
     require(actor, "matters.dispatch")
     reason = required_reason(reason)
+    if up_the_ladder:
+        return _assign(
+            actor, matter_id, "raise_level", unit_id, handler_id, reason, current(now), _one_up
+        )
     return _assign(actor, matter_id, "redispatch", unit_id, handler_id, reason, current(now))
+
+
+def _one_up(matter: Matter) -> dict[str, Any]:
+    """The change of a matter raised one step up its ladder; refused at the top."""
+    if not LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step + 1).exists():
+        raise Conflict(_("This matter is already at the top of its escalation ladder."))
+    return {"ladder_step": F("ladder_step") + 1}
 
 
 def _assign(
@@ -169,40 +186,23 @@ def _assign(
     handler_id: int | None,
     note: str,
     now: dt.datetime,
+    also: Callable[[Matter], dict[str, Any]] | None = None,
 ) -> Matter:
-    """(Re-)dispatch along transition `name`: checked assignee, fresh start and deadlines."""
-    unit, handler = _check_assignee(unit_id, handler_id)
-    grade = Matter.objects.get(pk=matter_id).grade
-    with transaction.atomic():
-        return _transition(
-            actor, matter_id, name, now=now, note=note, **_assignment(unit, handler, grade, now)
-        )
+    """(Re-)dispatch along transition `name`: checked assignee, fresh start and deadlines.
 
-
-def raise_level(
-    *,
-    actor: Actor,
-    matter_id: int,
-    unit_id: int,
-    handler_id: int | None,
-    reason: str,
-    now: dt.datetime | None = None,
-) -> Matter:
-    """Raise a matter one step up its escalation ladder (提级) and dispatch it to the higher level."""
-    require(actor, "matters.dispatch")
-    reason, now = required_reason(reason), current(now)
+    `also` checks the matter after the assignee and gives further fields to change.
+    """
     unit, handler = _check_assignee(unit_id, handler_id)
     matter = Matter.objects.get(pk=matter_id)
-    if not LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step + 1).exists():
-        raise Conflict(_("This matter is already at the top of its escalation ladder."))
+    extra = also(matter) if also is not None else {}
     with transaction.atomic():
         return _transition(
             actor,
             matter_id,
-            "raise_level",
+            name,
             now=now,
-            note=reason,
-            ladder_step=F("ladder_step") + 1,
+            note=note,
+            **extra,
             **_assignment(unit, handler, matter.grade, now),
         )
 

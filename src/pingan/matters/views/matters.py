@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +135,7 @@ def matter_centre_action(request: HttpRequest, matter_id: int, action: str) -> H
     calls: dict[str, Callable[..., Any]] = {
         "dispatch": workflow.dispatch,
         "redispatch": workflow.redispatch,
-        "raise": workflow.raise_level,
+        "raise": functools.partial(workflow.redispatch, up_the_ladder=True),
     }
     if action not in calls:
         raise Http404(action)
