@@ -276,3 +276,26 @@ def test_settings_page_adds_and_removes_a_dispatch_rule(client, make_user, peopl
     assert DispatchRule.objects.count() == 1
     client.post(reverse("matters:rule_delete", kwargs={"rule_id": rule.pk}))
     assert DispatchRule.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_centre_raises_a_dispatched_matter_one_level_from_its_page(client, people, units):
+    dispatcher, handler = people["dispatcher"][0], people["handler"][0]
+    client.force_login(dispatcher)
+    client.post(
+        reverse("matters:new"),
+        {
+            "category": "labour_wages", "grade": "2", "description": "提级测试",
+            "place": "BZ0101", "channel": "phone",
+        },
+    )  # fmt: skip
+    matter = Matter.objects.get(description="提级测试")
+    assignee = {"unit": units["BZ01"].pk, "handler": handler.pk}
+    _post(client, "matters:centre_action", matter, assignee, action="dispatch")
+    step = Matter.objects.get(pk=matter.pk).ladder_step
+    _post(
+        client, "matters:centre_action", matter, {**assignee, "reason": "调解未果"}, action="raise"
+    )
+    matter.refresh_from_db()
+    assert (matter.status, matter.ladder_step) == ("dispatched", step + 1)
+    assert AuditRecord.objects.filter(event="matters.matter.raise_level").count() == 1
