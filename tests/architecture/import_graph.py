@@ -25,6 +25,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"reporting"}),
     frozenset({"scores"}),
     frozenset(),
+    frozenset({"warnings"}),
+    frozenset({"assessments"}),
     frozenset({"web", "api", "cli", "demo", "demo_data", "urls", "wsgi", "asgi", "settings"}),
 )
 DOMAIN_LAYER = 6

@@ -93,6 +93,17 @@ class Event(models.TextChoices):
         _("Matter counts submitted as figures"),
     )
 
+    WARNINGS_WARNING_RAISE = "warnings.warning.raise", _("Warning raised")
+    WARNINGS_WARNING_SIGNAL = "warnings.warning.signal", _("Further signal attached to a warning")
+    WARNINGS_WARNING_DELIVER = "warnings.warning.deliver", _("Warning delivered")
+    WARNINGS_WARNING_ACKNOWLEDGE = "warnings.warning.acknowledge", _("Warning acknowledged")
+    WARNINGS_WARNING_ESCALATE = "warnings.warning.escalate", _("Unacknowledged warning escalated")
+    WARNINGS_WARNING_RESPOND = "warnings.warning.respond", _("Response to a warning recorded")
+    WARNINGS_WARNING_CLOSE = "warnings.warning.close", _("Warning closed with a verdict")
+    WARNINGS_PROBLEM_OPEN = "warnings.problem.open", _("Problem registered")
+    WARNINGS_PROBLEM_NOTE = "warnings.problem.note", _("Progress noted on a problem")
+    WARNINGS_PROBLEM_RESOLVE = "warnings.problem.resolve", _("Problem resolved")
+
 
 # The matter steps of the workflow (MatterEvent.kind) and the notices, in the old style.
 _OLD_MATTER_STEPS = (

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "pingan.scores",
     "pingan.bulletins",
     "pingan.matters",
+    "pingan.warnings",
     "pingan.web",
     "pingan.api",
     "pingan.backup",
