@@ -5,4 +5,5 @@ EXPECTED = {
     "scores.export": {"analyst", "office_head", "leader", "system_admin"},
     "scores.mark": {"analyst", "office_head"},
     "scores.boundaries": {"analyst", "system_admin"},
+    "scores.whatif": {"analyst", "office_head", "system_admin"},
 }

@@ -1,4 +1,4 @@
-"""Commands: `pingan compute`, `pingan scores export`, `pingan scores explain`."""
+"""Commands: `pingan compute`, `pingan scores export`, `pingan scores explain`, `pingan scheme compare`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,49 @@ def register(sub: Any) -> None:
     explain.add_argument("--unit", required=True, help="unit code")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(func=cmd_explain)
+    _register_compare(_scheme_commands(sub))
+
+
+def _scheme_commands(sub: Any) -> Any:
+    """The sub-commands of `pingan scheme` (added by the schemes app, earlier in INSTALLED_APPS)."""
+    parser = sub.choices["scheme"]
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _register_compare(scheme: Any) -> None:
+    compare = scheme.add_parser(
+        "compare", help="what-if: a draft scheme file against the version in force (nothing stored)"
+    )
+    compare.add_argument("file", help="the draft scheme TOML file")
+    compare.add_argument(
+        "--period", action="append", required=True, help="a final quarter YYYYQn (repeatable)"
+    )
+    compare.add_argument("--format", choices=["text", "json"], default="text")
+    compare.add_argument(
+        "--vary", type=float, default=0.0, metavar="PERCENT",
+        help="Monte-Carlo: vary every deduction by up to ±PERCENT%% (0 = no sensitivity)",
+    )  # fmt: skip
+    compare.add_argument("--draws", type=int, default=200, help="Monte-Carlo draws (default 200)")
+    compare.add_argument("--seed", type=int, default=0, help="Monte-Carlo seed (default 0)")
+    compare.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare a draft scheme file with the version in force on final quarters."""
+    # local import: the engine loads when the command runs, not for every `pingan` invocation
+    from pingan.core.access.actor import command_line_actor
+    from pingan.core.tabular import read_path, utf8_text
+    from pingan.scores.whatif import as_json, as_text, check_sensitivity, compare_draft
+
+    sensitivity = check_sensitivity(args.vary, args.draws, args.seed)
+    data = compare_draft(
+        actor=command_line_actor(),
+        source=utf8_text(read_path(args.file)),
+        periods=args.period,
+        sensitivity=sensitivity,
+    )
+    print(as_json(data) if args.format == "json" else as_text(data))
+    return 0
 
 
 def _period(text: str) -> str:

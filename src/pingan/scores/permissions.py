@@ -9,4 +9,6 @@ ACTIONS = {
     "scores.export": READ_ALL | {Role.SYSTEM_ADMIN},
     "scores.mark": frozenset({Role.ANALYST, Role.OFFICE_HEAD}),
     "scores.boundaries": frozenset({Role.ANALYST, Role.SYSTEM_ADMIN}),
+    # what-if: the office tries a changed scheme; the system administrator, who loads schemes, too
+    "scores.whatif": frozenset({Role.ANALYST, Role.OFFICE_HEAD, Role.SYSTEM_ADMIN}),
 }

@@ -197,6 +197,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "page_query": selection.query(tier=tier, sort=sort),
             "can_export": can(actor, "scores.export"),
             "can_upload": can(actor, "scores.boundaries"),
+            "can_whatif": can(actor, "scores.whatif"),
             "notes": selection.run.notes.get(selection.class_code, {}),
         }
     return render(request, "scores/overview.html", context)
