@@ -74,3 +74,11 @@ def signal(units):
         )
 
     return make
+
+
+@pytest.fixture
+def client():
+    """A test client asking for English pages (messages are asserted in English)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -139,7 +139,7 @@ def test_every_api_route_refuses_anonymous_callers(client):
     from pingan.api.main import api
 
     schema = api.get_openapi_schema()
-    assert len(schema["paths"]) == 18
+    assert len(schema["paths"]) == 23
     wrong = []
     for route, operations in schema["paths"].items():
         path = sample_path(route.lstrip("/").replace("{", "<").replace("}", ">"))

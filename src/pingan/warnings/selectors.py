@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,11 +19,17 @@ from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require, unit_scoped
 from pingan.core.access.roles import Role
 from pingan.engine.warning_rate import EffectiveRate, effective_rate
+from pingan.matters.models import Category
+from pingan.schemes.models import Indicator
+from pingan.units.models import OrgUnit
+from pingan.units.selectors import require_unit_in_scope
 from pingan.units.tree import in_subtree
 from pingan.warnings.models import (
     Level,
+    ProblemNote,
     ProblemRecord,
     ProblemStatus,
+    Source,
     Status,
     Verdict,
     Warning,
@@ -52,6 +59,15 @@ def visible_warnings(
     if source:
         warnings = warnings.filter(source=source)
     return warnings
+
+
+def unit_in_scope(actor: Actor, action: str, unit_id: int) -> bool:
+    """Whether the actor may do `action` on this unit (held for all units, or for it or one above)."""
+    try:
+        require_unit_in_scope(actor=actor, action=action, unit_id=unit_id)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def warning_for(*, actor: Actor, warning_id: int) -> Warning:
@@ -180,3 +196,32 @@ def problem_counts(*, actor: Actor) -> dict[str, int]:
         "resolved": counts.get(ProblemStatus.RESOLVED, 0),
         "open": counts.get(ProblemStatus.OPEN, 0),
     }
+
+
+def unit_id_of(code: str) -> int | None:
+    """The id of the unit with this code, or None."""
+    return OrgUnit.objects.filter(code=code.strip()).values_list("pk", flat=True).first()
+
+
+def series_names(language: str) -> dict[str, str]:
+    """Names of the series keys: scheme indicators and matter categories, in the language."""
+    names: dict[str, str] = {}
+    for indicator in Indicator.objects.order_by("-version_id", "position"):
+        names.setdefault(indicator.code, indicator.display_name(language))
+    for category in Category.objects.all():
+        names.setdefault(category.code, category.display_name(language))
+    return names
+
+
+def series_label(warning: Warning, names: dict[str, str]) -> str:
+    """A warning's series in words: the indicator or category name (with the place of repeats)."""
+    if warning.source == Source.INDEX:
+        return str(Source.INDEX.label)
+    code, _sep, place = warning.series_key.partition("|")
+    name = names.get(code, code)
+    return "%s · %s" % (name, place) if place else name
+
+
+def problem_notes(problem: ProblemRecord) -> list[ProblemNote]:
+    """A problem's progress notes, oldest first, with their authors."""
+    return list(problem.notes.select_related("author"))
