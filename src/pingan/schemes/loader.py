@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
+from pingan.schemes.warning_rules import parse_warning_rules
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CLASS_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
@@ -130,6 +131,10 @@ def parse_scheme(source: str) -> dict[str, Any]:
     content["classes"] = _classes(
         check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]}
     )
+    if "warnings" in raw:
+        content["warnings"] = parse_warning_rules(
+            raw["warnings"], {i["code"] for i in content["indicators"]}, check.problems
+        )
     unknown = sorted(
         set(raw)
         - {
@@ -141,6 +146,7 @@ def parse_scheme(source: str) -> dict[str, Any]:
             "bodies",
             "indicators",
             "classes",
+            "warnings",
         }
     )
     for key in unknown:
