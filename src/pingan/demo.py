@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
@@ -17,6 +18,7 @@ from pingan.demo_data import matters as demo_data_matters
 from pingan.demo_data import reporting as demo_data_reporting
 from pingan.demo_data import scores as demo_data_scores
 from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accounts
+from pingan.demo_data.todo import print_accounts
 from pingan.schemes.services import load_scheme
 from pingan.units.services import import_covariates, import_units
 
@@ -57,9 +59,11 @@ def _run_hooks(**context: Any) -> None:
 
 
 def _print_welcome(out: IO[str]) -> None:
-    out.write("\npingan demo city ready (all figures are synthetic / 演示数据均为虚构).\n")
-    out.write("Accounts (password for all: %s):\n" % DEMO_PASSWORD)
-    for username, role, body, unit, _name in DEMO_ACCOUNTS:
-        scope = " (%s)" % (body or unit) if (body or unit) else ""
-        out.write("  %-12s %s%s\n" % (username, role.label, scope))
+    out.write("\n" + _("pingan demo city ready (all figures are synthetic).") + "\n")
+    out.write(
+        _("Accounts (password for all: %(password)s), with what each has to do:")
+        % {"password": DEMO_PASSWORD}
+        + "\n"
+    )
+    print_accounts(out, [username for username, *_rest in DEMO_ACCOUNTS])
     out.flush()

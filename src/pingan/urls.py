@@ -30,3 +30,8 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     *app_urls(),
 ]
+
+# Error pages inside the site's layout, in the reader's language (JSON under /api/ and /open311/).
+handler403 = "pingan.web.views.forbidden"
+handler404 = "pingan.web.views.not_found"
+handler500 = "pingan.web.views.server_error"

@@ -162,7 +162,8 @@ CSP_FORM_ACTION = ("'self'",)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # each in its own language
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The top-level catalog (cli, demo) and the demo data's (not an installed app).
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "demo_data" / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("PINGAN_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True

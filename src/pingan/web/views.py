@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import actor_from_request
-from pingan.core.access.decorators import requires
+from pingan.core.access.decorators import public, requires
 from pingan.web.home import home_cards, home_panels
 
 
@@ -19,3 +20,50 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {"panels": home_panels(request, actor), "cards": home_cards(actor)},
     )
+
+
+def _error_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    """An error page inside the site's layout, in the reader's language; JSON for API paths."""
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse({"detail": str(text)}, status=status)
+    return render(
+        request, "web/error.html", {"status": status, "title": title, "text": text}, status=status
+    )
+
+
+@public
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403: the page exists but the signed-in person's roles do not let them open it."""
+    return _error_page(
+        request,
+        403,
+        _("Not allowed"),
+        _(
+            "Your roles do not allow you to open this page, or it belongs to a unit or body outside"
+            " your scope. If you need it, ask the security administrator for the role."
+        ),
+    )
+
+
+@public
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: nothing at this address (or nothing the person may know exists)."""
+    return _error_page(
+        request,
+        404,
+        _("Page not found"),
+        _("There is nothing at this address. It may have been mistyped, or the item was removed."),
+    )
+
+
+@public
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: the request failed; nothing the person did was half-written (every write is one transaction)."""
+    text = _(
+        "Something went wrong on the server. Nothing was partly saved: try again, and if it"
+        " happens again tell the system administrator the time it happened."
+    )
+    try:
+        return _error_page(request, 500, _("Server error"), text)
+    except Exception:  # the layout itself may be what fails: answer plainly then
+        return HttpResponse(str(text), status=500, content_type="text/plain; charset=utf-8")
