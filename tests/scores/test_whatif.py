@@ -10,25 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pingan.cli import main
 from pingan.core.access.actor import command_line_actor
-from pingan.core.jobs import run_owed_jobs
 from pingan.core.problems import InputRefused
 from pingan.schemes.models import Indicator, ReportingBody, SchemeVersion
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.whatif import Sensitivity, compare_draft
 
-MONTHS = ["2026-04", "2026-05", "2026-06"]
-INDICATORS = [
-    "criminal", "petition_unlawful", "safety_accident", "mass_incident", "media_incident",
-    "extreme_incident",
-]  # fmt: skip
-# Incidents of the quarter (all in April) of four universities and hospitals (class C):
-# in force I01 95 (criminal 4 x 0.5 + mass 1 x 3), I02 94, I03 92, I04 90.
-COUNTS = {
-    "I01": {"criminal": 4, "mass_incident": 1},
-    "I02": {"criminal": 12},
-    "I03": {"safety_accident": 1, "mass_incident": 2},
-    "I04": {"criminal": 20},
-}
 MASS_C = '  { code = "mass_incident", deduction = 3.0, cap = 20 },\n  { code = "media_incident"'
 
 
@@ -45,21 +31,6 @@ def doubled_source() -> str:
     source = builtin_source()
     assert source.count(MASS_C) == 1
     return source.replace(MASS_C, MASS_C.replace("3.0", "6.0"))
-
-
-@pytest.fixture
-def figures(demo_units, tmp_path, monkeypatch):
-    monkeypatch.setenv("PINGAN_LANGUAGE", "en")
-    lines = ["unit_code,indicator_code,period,value"]
-    for unit, counts in COUNTS.items():
-        for code in INDICATORS:
-            for month in MONTHS:
-                value = counts.get(code, 0) if month == "2026-04" else 0
-                lines.append("%s,%s,%s,%d" % (unit, code, month, value))
-    path = tmp_path / "f.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["figures", "import", str(path), "--approve", "--reason", "test"]) == 0
-    run_owed_jobs()
 
 
 @pytest.fixture
@@ -239,6 +210,7 @@ def test_the_page_refuses_a_provisional_quarter_and_lists_the_problem(
     response = client.post(
         "/scores/whatif/",
         {"file": SimpleUploadedFile("draft.toml", draft.read_bytes()), "period": ["2026Q4"]},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "2026Q4 is provisional: only final quarters are compared" in response.content.decode()

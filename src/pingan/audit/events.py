@@ -53,6 +53,7 @@ class Event(models.TextChoices):
     SCORES_KEY_MANAGEMENT_MARK = "scores.key_management.mark", _("Unit put under key management")
     SCORES_KEY_MANAGEMENT_END = "scores.key_management.end", _("Key management ended")
     SCORES_BOUNDARIES_UPLOAD = "scores.boundaries.upload", _("Map boundaries uploaded")
+    SCORES_STARS_PUBLISH = "scores.stars.publish", _("Star list published")
 
     BULLETINS_BULLETIN_DRAFT = "bulletins.bulletin.draft", _("Bulletin drafted")
     BULLETINS_BULLETIN_EDIT_TEXT = "bulletins.bulletin.edit_text", _("Bulletin text edited")

@@ -184,3 +184,55 @@ class UnitBoundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}"
+
+
+class StarPublication(models.Model):
+    """A scheme's quarter as published to the public as a star list (星级发布); immutable.
+
+    Published once per scheme and quarter by the office head from the quarter's current run;
+    its rows are a snapshot (names as they were), so a later recomputation or renaming leaves
+    the published list as it was published. Triggers refuse every UPDATE and DELETE.
+    """
+
+    scheme = models.ForeignKey(
+        "schemes.Scheme", on_delete=models.PROTECT, related_name="star_publications"
+    )
+    period = models.CharField(_("quarter"), max_length=6)
+    run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="star_publications")
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("star publication")
+        verbose_name_plural = _("star publications")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "period"], name="scores_one_star_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id}:{self.period}"
+
+
+class PublishedStar(models.Model):
+    """One unit's stars on a published star list, with the names shown to the public."""
+
+    publication = models.ForeignKey(
+        StarPublication, on_delete=models.PROTECT, related_name="entries"
+    )
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    class_code = models.CharField(_("class"), max_length=16)
+    class_name_zh = models.CharField(max_length=100)
+    class_name_en = models.CharField(max_length=150, blank=True)
+    unit_name_zh = models.CharField(max_length=100)
+    unit_name_en = models.CharField(max_length=150, blank=True)
+    stars = models.PositiveSmallIntegerField(_("stars"))
+
+    class Meta:
+        verbose_name = _("published stars")
+        verbose_name_plural = _("published stars")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "unit"], name="scores_star_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}:{self.unit_id}"

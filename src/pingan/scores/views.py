@@ -1,4 +1,4 @@
-"""Pages of the stability index: class overview, a unit's page, funnel plot, tier map, boundaries."""
+"""Pages of the stability index: overview, unit page, funnel plot, tier map, boundaries, domains."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from pingan.schemes.selectors import current_version, version_classes
 from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
+from pingan.scores.domains import analyse
 from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
@@ -198,6 +199,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "can_export": can(actor, "scores.export"),
             "can_upload": can(actor, "scores.boundaries"),
             "can_whatif": can(actor, "scores.whatif"),
+            "can_domains": can(actor, "scores.domains"),
+            "can_publish": can(actor, "scores.publish_stars"),
             "notes": selection.run.notes.get(selection.class_code, {}),
         }
     return render(request, "scores/overview.html", context)
@@ -356,11 +359,13 @@ def _back_query(request: HttpRequest) -> str:
 @requires("scores.view")
 def funnel(request: HttpRequest) -> HttpResponse:
     """Funnel plot of a class and quarter: O/E against E with 95% and 99.8% limits, exact and adjusted."""
-    scope = selectors.visible_unit_ids(actor_from_request(request))
+    actor = actor_from_request(request)
+    scope = selectors.visible_unit_ids(actor)
     selection = _scoped_selection(request, scope)
     context: dict[str, Any] = {
         "selection": selection,
         "labels": chart_labels(provisional=selection.provisional),
+        "can_domains": can(actor, "scores.domains"),
     }
     if selection.run is not None:
         data = selectors.funnel_data(selection.run, selection.class_code, scope, get_language())
@@ -382,6 +387,7 @@ def tier_map(request: HttpRequest) -> HttpResponse:
         "legend": _legend(),
         "labels": chart_labels(provisional=selection.provisional),
         "can_upload": can(actor, "scores.boundaries"),
+        "can_domains": can(actor, "scores.domains"),
     }
     if selection.run is not None:
         context["geo"] = selectors.map_data(
@@ -430,3 +436,23 @@ def _problem_text(problem: Any) -> str:
         "field": problem.column,
         "reason": problem.reason,
     }
+
+
+@requires("scores.domains")
+def domain_analysis(request: HttpRequest) -> HttpResponse:
+    """四情分析: per domain of indicators, its trend, share of deductions and most-worsened units."""
+    selection = _selection(request)
+    context: dict[str, Any] = {
+        "selection": selection,
+        "labels": chart_labels(provisional=selection.provisional),
+        "can_domains": True,
+    }
+    if selection.run is not None:
+        context["analysis"] = analyse(
+            actor=actor_from_request(request),
+            version=selection.run.version,
+            period=selection.period,
+            class_code=selection.class_code,
+            language=get_language(),
+        )
+    return render(request, "scores/domains.html", context)
