@@ -22,6 +22,7 @@ from pingan.units.models import OrgUnit
 from tests.conftest import actor_with
 
 PUBLIC = "/scores/stars/binzhou/2026Q2/"
+QUERIES_PUBLISH_PAGE = 8  # session, user, roles, scheme, version, published, runs with counts, list
 
 
 def names(*codes):
@@ -126,7 +127,11 @@ def test_a_published_list_is_immutable(published):
 @pytest.mark.django_db
 def test_the_office_head_publishes_from_the_page_after_confirming(figures, make_user, client):
     client.force_login(make_user("office_head"))
-    page = client.get("/scores/stars/publish/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.get("/scores/stars/publish/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/scores/stars/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(queries) == QUERIES_PUBLISH_PAGE
+    page = response.content.decode()
     assert 'data-confirm="Publish the star list of 2026Q2 to the public?' in page
     assert '<td>2026Q2</td><td class="num">4</td>' in page
     client.post("/scores/stars/publish/", {"period": "2026Q2"})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,9 +49,13 @@ def publishable_quarters(*, actor: Actor, scheme_code: str | None = None) -> lis
     done = set(
         StarPublication.objects.filter(scheme=version.scheme).values_list("period", flat=True)
     )
-    runs = ScoreRun.objects.filter(version=version, is_current=True).order_by("-period")
+    runs = (
+        ScoreRun.objects.filter(version=version, is_current=True)
+        .annotate(starred=Count("results", filter=Q(results__stars__isnull=False)))
+        .order_by("-period")
+    )
     return [
-        Publishable(r.period, r, r.results.filter(stars__isnull=False).count())
+        Publishable(r.period, r, r.starred)
         for r in runs
         if r.period not in done and not is_provisional(r.period, version.deadline_day)
     ]
