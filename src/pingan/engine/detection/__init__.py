@@ -11,7 +11,7 @@ See the module of each detector for its formulas and references, and docs/method
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -24,7 +24,7 @@ from .ears import ears
 from .farrington import farrington
 from .noufaily import noufaily
 
-Runner = Callable[[FloatArray, float, Mapping[str, float]], Detection]
+Runner = Callable[[FloatArray, float, Mapping[str, float], "np.ndarray | None"], Detection]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class DetectorSpec:
 
 
 def _ears(method: str) -> Runner:
-    def run(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detection:
+    def run(
+        counts: FloatArray, alpha: float, p: Mapping[str, float], periods: np.ndarray | None
+    ) -> Detection:
         return ears(
             counts,
             method=method,
@@ -52,7 +54,9 @@ def _ears(method: str) -> Runner:
     return run
 
 
-def _cusum(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detection:
+def _cusum(
+    counts: FloatArray, alpha: float, p: Mapping[str, float], periods: np.ndarray | None
+) -> Detection:
     return cusum(
         counts,
         alpha=alpha,
@@ -63,7 +67,9 @@ def _cusum(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detectio
     )
 
 
-def _farrington(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detection:
+def _farrington(
+    counts: FloatArray, alpha: float, p: Mapping[str, float], periods: np.ndarray | None
+) -> Detection:
     return farrington(
         counts,
         alpha=alpha,
@@ -73,10 +79,13 @@ def _farrington(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Det
         reweight_threshold=p["reweight_threshold"],
         limit_cases=p["limit_cases"],
         limit_periods=int(p["limit_periods"]),
+        periods=periods,
     )
 
 
-def _noufaily(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detection:
+def _noufaily(
+    counts: FloatArray, alpha: float, p: Mapping[str, float], periods: np.ndarray | None
+) -> Detection:
     return noufaily(
         counts,
         alpha=alpha,
@@ -88,6 +97,7 @@ def _noufaily(counts: FloatArray, alpha: float, p: Mapping[str, float]) -> Detec
         muan=bool(p["muan"]),
         limit_cases=p["limit_cases"],
         limit_periods=int(p["limit_periods"]),
+        periods=periods,
     )
 
 
@@ -143,9 +153,18 @@ default parameters before its first computable month."""
 
 
 def detect(
-    name: str, counts: np.ndarray, *, alpha: float, params: Mapping[str, float] | None = None
+    name: str,
+    counts: np.ndarray,
+    *,
+    alpha: float,
+    params: Mapping[str, float] | None = None,
+    periods: Sequence[int] | None = None,
 ) -> Detection:
     """Run the detector ``name`` over ``counts`` (n_series, n_periods) at level ``alpha``.
+
+    ``periods`` limits the work to those months where a detector computes month by month
+    (Farrington, Noufaily: the others are cheap and computed throughout); results elsewhere are
+    then NaN / no alarm. Every detector is causal: month t uses months up to t only.
 
     Raises ``KeyError`` for an unknown detector or parameter, ``ValueError`` for ``alpha`` outside
     (0, 0.5) or counts that are not two-dimensional.
@@ -161,7 +180,8 @@ def detect(
         if key not in merged:
             raise KeyError(f"unknown parameter {key!r} of detector {name!r}")
         merged[key] = float(value)
-    return spec.run(values, alpha, merged)
+    wanted = None if periods is None else np.asarray(list(periods), dtype=np.int64)
+    return spec.run(values, alpha, merged, wanted)
 
 
 __all__ = ["DETECTORS", "Detection", "DetectorSpec", "detect"]
