@@ -68,7 +68,7 @@ def fit_quasi_poisson(design: FloatArray, counts: FloatArray, prior: FloatArray)
         new = np.linalg.solve(matrix, _product(working * z, design)[..., None])[..., 0]
         moving = np.abs(new - beta[rows]).max(axis=1) > TOLERANCE * (np.abs(new).max(axis=1) + 0.1)
         beta[rows] = new
-        eta[rows] = _product(new, design.T)
+        eta[rows] = _product(np.asarray(new, dtype=np.float64), design.T)
         mu[rows] = np.exp(eta[rows])
         if not moving.any():
             break

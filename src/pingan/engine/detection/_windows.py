@@ -3,41 +3,38 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .._types import FloatArray
 
 
-def trailing_windows(counts: FloatArray, length: int, lag: int) -> FloatArray:
-    """Baseline windows ``x[t - lag - length .. t - lag - 1]`` for every period ``t``.
+def _window_sum(values: FloatArray, length: int, lag: int) -> FloatArray:
+    """Sum of ``values[t - lag - length .. t - lag - 1]`` for every t (0 before the data)."""
+    n_series, n_periods = values.shape
+    total = np.zeros((n_series, n_periods + 1))
+    np.cumsum(values, axis=1, out=total[:, 1:])
+    end = np.clip(np.arange(n_periods) - lag, 0, n_periods)
+    start = np.clip(np.arange(n_periods) - lag - length, 0, n_periods)
+    return np.asarray(total[:, end] - total[:, start], dtype=np.float64)
 
-    Returns shape (n_series, n_periods, length); the windows of the first ``lag + length``
-    periods are all NaN (not enough history).
+
+def trailing_moments(
+    counts: FloatArray, length: int, lag: int, min_values: int
+) -> tuple[FloatArray, FloatArray]:
+    """Mean and sample standard deviation (ddof 1) of the trailing window of ``length`` periods
+    ending ``lag`` periods before each t, skipping NaN; NaN with fewer than ``min_values``
+    observed values. Computed from running sums, O(n_series x n_periods) in time and memory.
     """
-    n_series, n_periods = counts.shape
-    pad = np.full((n_series, length + lag), np.nan)
-    padded = np.concatenate([pad, counts], axis=1)
-    windows = sliding_window_view(padded, length, axis=1)
-    return np.asarray(windows[:, :n_periods, :], dtype=np.float64)
-
-
-def window_moments(windows: FloatArray, min_values: int) -> tuple[FloatArray, FloatArray]:
-    """Mean and sample standard deviation (ddof 1) of each window, skipping NaN.
-
-    Windows with fewer than ``min_values`` observed values give NaN for both.
-    """
-    observed = np.isfinite(windows)
-    n = observed.sum(axis=-1)
-    filled = np.where(observed, windows, 0.0)
-    total = filled.sum(axis=-1)
+    observed = np.isfinite(counts)
+    filled = np.where(observed, counts, 0.0)
+    n = _window_sum(observed.astype(np.float64), length, lag)
+    total = _window_sum(filled, length, lag)
+    squares = _window_sum(filled * filled, length, lag)
     enough = n >= max(min_values, 2)
-    safe_n = np.where(enough, n, 1)
+    safe_n = np.where(enough, n, 2.0)
     mean = total / safe_n
-    dev = np.where(observed, windows - mean[..., None], 0.0)
-    var = (dev * dev).sum(axis=-1) / np.maximum(safe_n - 1, 1)
-    mean = np.where(enough, mean, np.nan)
-    sd = np.where(enough, np.sqrt(var), np.nan)
-    return mean, sd
+    var = np.maximum(squares - safe_n * mean * mean, 0.0) / (safe_n - 1.0)
+    var = np.where(var < 1e-9 * np.maximum(mean * mean, 1.0), 0.0, var)
+    return np.where(enough, mean, np.nan), np.where(enough, np.sqrt(var), np.nan)
 
 
 def shift(values: FloatArray, periods: int) -> FloatArray:

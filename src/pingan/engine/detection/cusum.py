@@ -36,7 +36,7 @@ from scipy import optimize
 
 from .._types import FloatArray
 from ._result import Detection
-from ._windows import trailing_windows, window_moments
+from ._windows import trailing_moments
 
 SIEGMUND_CORRECTION = 1.166
 MIN_BASELINE_VALUES = 3
@@ -72,7 +72,7 @@ def cusum(
     """Run the standardised Poisson CUSUM over ``counts`` (n_series, n_periods)."""
     k = shift / 2.0
     h = decision_interval(1.0 / alpha, k)
-    mean, _ = window_moments(trailing_windows(counts, baseline, lag), MIN_BASELINE_VALUES)
+    mean, _ = trailing_moments(counts, baseline, lag, MIN_BASELINE_VALUES)
     m = np.where(np.isfinite(mean), np.maximum(mean, min_mean), np.nan)
     return cusum_recursion(counts, m, h=h, k=k)
 

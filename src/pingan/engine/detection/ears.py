@@ -27,7 +27,7 @@ from scipy import stats
 
 from .._types import FloatArray
 from ._result import Detection
-from ._windows import shift, trailing_windows, window_moments
+from ._windows import shift, trailing_moments
 
 MIN_BASELINE_VALUES = 3
 
@@ -35,8 +35,7 @@ MIN_BASELINE_VALUES = 3
 def _c_statistic(
     counts: FloatArray, baseline: int, lag: int, min_sigma: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    windows = trailing_windows(counts, baseline, lag)
-    mean, sd = window_moments(windows, MIN_BASELINE_VALUES)
+    mean, sd = trailing_moments(counts, baseline, lag, MIN_BASELINE_VALUES)
     sigma = np.maximum(sd, min_sigma)
     stat = (counts - mean) / sigma
     return mean, sigma, stat
