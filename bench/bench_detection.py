@@ -40,7 +40,9 @@ def timed(label: str, run: object) -> float:
     start = time.perf_counter()
     run()  # type: ignore[operator]
     seconds = time.perf_counter() - start
-    print("%-44s %8.2f s   load %s" % (label, seconds, " ".join("%.1f" % x for x in os.getloadavg())))
+    print(
+        "%-44s %8.2f s   load %s" % (label, seconds, " ".join("%.1f" % x for x in os.getloadavg()))
+    )
     return seconds
 
 
