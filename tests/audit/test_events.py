@@ -174,3 +174,38 @@ def test_every_matter_step_has_its_event():
 
     assert sorted(STEP_EVENTS) == sorted(STEP_LABELS)
     assert [e.value for e in STEP_EVENTS.values()] == ["matters.matter." + k for k in STEP_EVENTS]
+
+
+def test_every_event_has_a_label_in_both_languages():
+    from django.utils import translation
+
+    for event in Event:
+        with translation.override("en"):
+            english = str(event.label)
+        with translation.override("zh-hans"):
+            chinese = str(event.label)
+        assert english != event.value, event.value
+        assert chinese != english, event.value
+
+
+def test_the_audit_log_names_the_actor_and_says_the_time_is_local(make_user, client):
+    from django.db import transaction
+
+    admin = make_user("security_admin", username="sec")
+    admin.display_name = "安全管理员"
+    admin.save()
+    with transaction.atomic():
+        record_event(
+            actor=actor_for_user(admin, channel="web", source="127.0.0.1"),
+            event=Event.ACCOUNTS_ROLE_GRANT,
+            object_type="user",
+            object_id="7",
+        )
+    client.force_login(make_user("audit_admin"))
+    zh = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "<td>安全管理员 (sec)</td><td>安全管理员</td><td>网页</td>" in zh
+    assert "时间（本地，Asia/Shanghai）" in zh
+    assert ">授予角色</td>" in zh
+    assert "<td>完成</td>" in zh
+    assert "accounts.role.grant</" not in zh
+    assert "security_admin" not in zh

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 from django.utils.translation import gettext as _
 
+from pingan.core import tiers
 from pingan.core.documents.charts import ChartImage, drawing, finish, new_figure
 from pingan.engine.funnel import funnel
 
-TIER_COLOURS = {"red": "#c0392b", "orange": "#e67e22", "yellow": "#f1c40f", "": "#4a78b5"}
+TIER_COLOURS = {**tiers.TIER_COLOURS, "": tiers.TIER_COLOURS["none"]}
 HIGH, LOW, WITHIN = "#c0392b", "#27ae60", "#4a78b5"
 
 

@@ -6,13 +6,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pingan.core import tiers
 from pingan.scores.models import Tier
 
 WIDTH, HEIGHT, PAD = 90, 24, 2
 MIN_SPAN = 5.0
 
-# ColorBrewer RdYlBu-derived tier colours, distinct in lightness; the tier is also always written in text.
-TIER_COLOURS = {"red": "#b2182b", "orange": "#ef8a62", "yellow": "#fddbc7", "none": "#d1e5f0"}
+# The tier is also always written in text; the colours are the one set of pingan.core.tiers.
+TIER_COLOURS = tiers.TIER_COLOURS
 
 
 def sparkline_svg(values: list[float], title: str, *, provisional: bool = False) -> SafeString:

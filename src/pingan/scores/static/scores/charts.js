@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  var TIER_COLOURS = { red: "#b2182b", orange: "#ef8a62", yellow: "#fddbc7", none: "#d1e5f0" };
+  var TIER_COLOURS = { red: "#c62828", orange: "#ef6c00", yellow: "#fbc02d", none: "#d1e5f0" };  // = pingan.core.tiers
   var FLAG_SYMBOLS = { alarm_high: "triangle", alert_high: "triangle", alarm_low: "diamond", alert_low: "diamond" };
 
   function readJson(id) {
