@@ -357,7 +357,7 @@ def test_boundaries_upload_and_map_data(results, login):
         },
     ]
     assert geo["features"][0]["geometry"] == GEO["features"][0]["geometry"]
-    assert geo["missing"] == ["BZ03"]
+    assert geo["missing"] == ["Huimin County"]
 
 
 @pytest.mark.django_db

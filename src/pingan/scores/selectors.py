@@ -273,7 +273,10 @@ def _rounded(values: np.ndarray) -> list[float | None]:
 def map_data(
     run: ScoreRun, class_code: str, scope: set[int] | None, language: str
 ) -> dict[str, Any]:
-    """GeoJSON of the class's units that have a boundary, each feature carrying its tier and score."""
+    """GeoJSON of the class's units that have a boundary, each feature carrying its name, tier and score.
+
+    `missing` names (in the language) the units of the class without a boundary, by unit code.
+    """
 
     results = {r.unit_id: r for r in scored(scoped_results(run, class_code, scope))}
     boundaries = UnitBoundary.objects.filter(unit_id__in=list(results)).order_by("unit__code")
@@ -290,7 +293,11 @@ def map_data(
             "rank": r.rank,
         }
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    missing = sorted(r.unit.code for r in results.values() if r.unit_id not in drawn)
+    missing = [
+        r.unit.display_name(language)
+        for r in sorted(results.values(), key=lambda r: r.unit.code)
+        if r.unit_id not in drawn
+    ]
     return {"type": "FeatureCollection", "features": features, "missing": missing}
 
 

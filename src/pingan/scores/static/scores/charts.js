@@ -113,7 +113,7 @@
         map: "pingan-units",
         nameProperty: "code",
         roam: true,
-        label: { show: true, fontSize: 11, formatter: function (item) { return item.data ? item.data.properties.code + "\n" + item.data.properties.tier_label : ""; } },
+        label: { show: true, fontSize: 11, formatter: function (item) { return item.data ? item.data.properties.name + "\n" + item.data.properties.tier_label : ""; } },
         emphasis: { label: { show: true } },
         data: geo.features.map(function (f) {
           return { name: f.properties.code, value: Number(f.properties.score), properties: f.properties, itemStyle: { areaColor: TIER_COLOURS[f.properties.tier], borderColor: "#333" } };
