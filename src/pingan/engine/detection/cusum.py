@@ -80,19 +80,22 @@ def cusum(
 def cusum_recursion(counts: FloatArray, mean: FloatArray, *, h: float, k: float) -> Detection:
     """The CUSUM recursion for given in-control means ``mean`` (same shape as ``counts``)."""
     root = np.sqrt(mean)
+    with np.errstate(invalid="ignore"):
+        step = (counts - mean) / root - k
+    usable = np.isfinite(step)
+    step = np.where(usable, step, 0.0)
     n_series, n_periods = counts.shape
     s = np.zeros(n_series)
-    statistic = np.full(counts.shape, np.nan)
-    upper = np.full(counts.shape, np.nan)
+    before = np.empty(counts.shape)
+    statistic = np.empty(counts.shape)
     alarm = np.zeros(counts.shape, dtype=bool)
     for t in range(n_periods):
-        x, m = counts[:, t], mean[:, t]
-        usable = np.isfinite(x) & np.isfinite(m)
-        upper[:, t] = m + root[:, t] * (h + k - s)
-        z = np.where(usable, (np.nan_to_num(x) - np.nan_to_num(m)) / root[:, t], 0.0)
-        s_new = np.where(usable, np.maximum(0.0, s + z - k), s)
-        statistic[:, t] = np.where(usable, s_new, np.nan)
-        fired = usable & (s_new > h)
+        before[:, t] = s
+        s = s + step[:, t]
+        np.maximum(s, 0.0, out=s)  # a missing month adds 0 to S >= 0: S is unchanged
+        statistic[:, t] = s
+        fired = s > h
         alarm[:, t] = fired
-        s = np.where(fired, 0.0, s_new)
-    return Detection(mean, upper, statistic, alarm)
+        s[fired] = 0.0
+    upper = mean + root * (h + k - before)
+    return Detection(mean, upper, np.where(usable, statistic, np.nan), alarm & usable)

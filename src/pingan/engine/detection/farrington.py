@@ -34,7 +34,7 @@ from .._types import FloatArray
 from ._fitting import predict, recent_total
 from ._result import Detection
 
-BATCH = 20_000
+BATCH = 4096
 
 
 @dataclass(frozen=True)
