@@ -88,9 +88,25 @@ class Page:
         return path
 
 
+WARMED: set[str] = set()
+
+
+def warm_up(base_url: str) -> None:
+    """Answer one request before the browser's first: the server's first request imports every
+    page module, which on a loaded machine can take longer than a browser navigation may."""
+    if base_url in WARMED:
+        return
+    import urllib.request  # local import: only browser tests warm a server up
+
+    with urllib.request.urlopen(base_url + "/login/", timeout=600) as response:  # noqa: S310 - the test server
+        response.read()
+    WARMED.add(base_url)
+
+
 @pytest.fixture
 def page_factory(browser, live_server):
     """Open tabs at a given viewport and language."""
+    warm_up(live_server.url)
     contexts = []
 
     def make(width: int = 1366, height: int = 768, language: str = "zh-CN") -> Page:

@@ -56,11 +56,15 @@ def masked_block(page) -> str:
 def take_call(dispatcher) -> str:
     """The dispatcher enters the phone call through the intake form; returns the matter's path."""
     dispatcher.go("/matters/new/")
+    dispatcher.tab.locator("main").get_by_role("link", name="热线来电").click()
+    dispatcher.tab.wait_for_load_state("networkidle")
+    assert dispatcher.tab.url == dispatcher.base_url + "/matters/new/phone/"
+    assert dispatcher.tab.locator("#id_grade").input_value() == ""  # nothing preselected
     dispatcher.tab.select_option("#id_category", "labour_wages")
     dispatcher.tab.select_option("#id_grade", "2")
     dispatcher.tab.fill("#id_description", DESCRIPTION)
     dispatcher.tab.select_option("#id_place", "BZ01")
-    dispatcher.tab.select_option("#id_channel", "phone")
+    dispatcher.tab.fill("#id_ticket_number", "12345-0001")
     dispatcher.tab.fill("#id_reporter_phone", PHONE)
     shoot_both_widths(dispatcher, "matter-intake-dispatcher")
     click(dispatcher, "提交")
@@ -123,8 +127,9 @@ def test_phone_call_matter_through_the_whole_loop(page_factory, people):
     dispatcher.go(matter_path)
     click(dispatcher, "通过并办结")
     assert status_of(dispatcher) == "已办结"
-    assert dispatcher.tab.locator("#id_satisfaction").input_value() == "5"
-    dispatcher.tab.check("#id_resolved")
+    assert dispatcher.tab.locator("#id_satisfaction").input_value() == ""  # not preselected
+    assert dispatcher.tab.locator("#id_resolved").input_value() == "yes"  # the handler's report
+    dispatcher.tab.select_option("#id_satisfaction", "5")
     click(dispatcher, "记录")
     assert status_of(dispatcher) == "已回访"
     shoot_both_widths(dispatcher, "matter-detail-dispatcher")
@@ -143,7 +148,7 @@ def test_phone_call_matter_through_the_whole_loop(page_factory, people):
     for row in (overall, unit_row):
         cells = row.locator("td")
         assert [cells.nth(i).inner_text() for i in range(10)] == [
-            "1", "1", "1", "1", "1", "1", "0", "1", "1", "5",
+            "1", "100.0%", "100.0%", "100.0%", "1", "1", "0", "100.0%", "100.0%", "5",
         ]  # fmt: skip
         assert row.get_by_test_id("closed-on-time").inner_text() == "1"
 

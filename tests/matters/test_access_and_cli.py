@@ -40,7 +40,8 @@ def test_pages_by_role(client, make_user, units, role):
     client.force_login(make_user(role, body=body, unit=unit))
     pages = {
         "matters:list": "matters.view",
-        "matters:new": "matters.intake",
+        "matters:new_routes": "matters.intake",
+        "matters:todo": "matters.view",
         "matters:stats": "matters.stats",
         "matters:summaries": "matters.summary",
         "matters:settings": "matters.configure",

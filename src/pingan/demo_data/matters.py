@@ -114,10 +114,12 @@ def _one_matter(
     )
     category = categories[int(rng.integers(len(categories)))]
     start = now - dt.timedelta(days=float(rng.uniform(0.2, DAYS_BACK)))
+    channel = str(rng.choice(["web", "phone", "visit"]))
     matter = intake.intake_matter(
         actor=centre, category_code=category.code, grade_level=int(rng.choice([1, 2, 3, 3, 3])),
         description=DESCRIPTIONS[category.group.code], place_unit_code=place.code,
-        channel=str(rng.choice(["web", "phone", "visit"])), parties="当事人甲、当事人乙（虚构）",
+        channel=channel, ticket_number="12345-%05d" % i if channel == "phone" else "",
+        parties="当事人甲、当事人乙（虚构）",
         party_contact="1390000%04d" % i, reporter_name="报告人%d" % i, reporter_phone="1380000%04d" % i,
         reporter_confidential=bool(rng.random() < 0.1), now=start,
     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.text import guard_form_text
@@ -60,23 +61,44 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+EMPTY = ("", "—")
+
+
+def _language() -> str:
+    return get_language() or "zh-hans"
+
+
 def _unit_choices() -> list[tuple[str, str]]:
-    return [(u.code, "%s %s" % (u.code, u.name_zh)) for u in OrgUnit.objects.order_by("code")]
+    language = _language()
+    return [(u.code, u.display_name(language)) for u in OrgUnit.objects.order_by("code")]
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    return [(c.code, "%s · %s" % (c.group.name_zh, c.name_zh)) for c in active_categories()]
+    language = _language()
+    return [
+        (c.code, "%s · %s" % (c.group.display_name(language), c.display_name(language)))
+        for c in active_categories()
+    ]
 
 
 def _grade_choices() -> list[tuple[int, str]]:
-    return [(g.level, str(g)) for g in Grade.objects.all()]
+    language = _language()
+    return [(g.level, "%d %s" % (g.level, g.display_name(language))) for g in Grade.objects.all()]
+
+
+# The channels a person records at the centre's intake pages (web = entered by a worker).
+STAFF_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.WEB)
 
 
 class IntakeForm(StyledForm):
     """A new matter, as a community worker, a mediator or the centre enters it."""
 
     category = forms.ChoiceField(label=_("Category"))
-    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int)
+    grade = forms.TypedChoiceField(
+        label=_("Grade"),
+        coerce=int,
+        error_messages={"required": _("Choose a grade: nothing is preselected.")},
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
@@ -91,7 +113,7 @@ class IntakeForm(StyledForm):
         max_length=1000,
     )
     party_contact = forms.CharField(label=_("Parties' contact"), max_length=100, required=False)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WEB)
+    ticket_number = forms.CharField(label=_("Hotline ticket number"), max_length=40, required=False)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=30, required=False)
     reporter_confidential = forms.BooleanField(
@@ -99,11 +121,13 @@ class IntakeForm(StyledForm):
     )
     attachments = MultipleFileField(label=_("Photos or documents (JPEG, PNG, PDF)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, channel: str = Channel.PHONE, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "category").choices = _category_choices()
-        _choices(self, "grade").choices = _grade_choices()
-        _choices(self, "place").choices = _unit_choices()
+        _choices(self, "category").choices = [EMPTY, *_category_choices()]
+        _choices(self, "grade").choices = [EMPTY, *_grade_choices()]
+        _choices(self, "place").choices = [EMPTY, *_unit_choices()]
+        if channel != Channel.PHONE:
+            del self.fields["ticket_number"]
 
 
 class AssignForm(StyledForm):
@@ -117,8 +141,9 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args: Any, handlers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
+        language = _language()
         _choices(self, "unit").choices = [
-            (str(u.pk), "%s %s" % (u.code, u.name_zh)) for u in OrgUnit.objects.order_by("code")
+            (str(u.pk), u.display_name(language)) for u in OrgUnit.objects.order_by("code")
         ]
         _choices(self, "handler").choices = [("", "—")] + [
             (h.pk, h.display_name or h.username) for h in handlers
@@ -131,24 +156,40 @@ class FeedbackForm(StyledForm):
     account = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[EMPTY, *Outcome.choices])
+
+
+RESOLVED_CHOICES = [EMPTY, ("yes", _("Yes, resolved")), ("no", _("No, not resolved"))]
+# What the handler's outcome suggests for "resolved" at the follow-up visit (partly: no guess).
+RESOLVED_FROM_OUTCOME: dict[str, str] = {Outcome.RESOLVED: "yes", Outcome.UNRESOLVED: "no"}
 
 
 class FollowUpForm(StyledForm):
-    """The follow-up visit."""
+    """The follow-up visit: nothing chosen in advance except what the handler's report says."""
 
     satisfaction = forms.TypedChoiceField(
-        label=_("Satisfaction"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)]
+        label=_("Satisfaction (1–5)"),
+        coerce=int,
+        choices=[EMPTY, *[(i, str(i)) for i in range(5, 0, -1)]],
     )
-    resolved = forms.BooleanField(label=_("Resolved"), required=False)
+    resolved = forms.ChoiceField(label=_("Resolved"), choices=RESOLVED_CHOICES)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    @classmethod
+    def for_outcome(cls, outcome: str) -> FollowUpForm:
+        """The empty form, "resolved" prefilled from the handler's reported outcome."""
+        return cls(initial={"resolved": RESOLVED_FROM_OUTCOME.get(outcome, "")})
 
 
 class PeriodForm(StyledForm):
     """The period and filters of the statistics page."""
 
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
     grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, required=False, empty_value=None)
 
@@ -249,10 +290,13 @@ class PublicReportForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "category").choices = _category_choices()
-        _choices(self, "place").choices = [
-            (u.code, u.name_zh) for u in OrgUnit.objects.filter(level=3).order_by("code")
-        ] or _unit_choices()
+        _choices(self, "category").choices = [EMPTY, *_category_choices()]
+        language = _language()
+        places = [
+            (u.code, u.display_name(language))
+            for u in OrgUnit.objects.filter(level=3).order_by("code")
+        ]
+        _choices(self, "place").choices = [EMPTY, *(places or _unit_choices())]
 
 
 class DispatchRuleForm(StyledForm):

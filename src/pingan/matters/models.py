@@ -208,6 +208,7 @@ class Matter(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    ticket_number = models.CharField(_("hotline ticket number"), max_length=40, blank=True)
     # Personal data: encrypted at rest (see matters/crypto.py), erased after the retention period.
     parties_enc = models.TextField(blank=True)
     party_contact_enc = models.TextField(blank=True)
@@ -269,6 +270,11 @@ class Matter(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False),
                 name="matters_merged_names_original",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "ticket_number"],
+                condition=~Q(ticket_number=""),
+                name="matters_ticket_unique_per_channel",
             ),
         ]
 

@@ -6,6 +6,7 @@ from pingan.core.navigation import NavItem
 
 NAV = [
     NavItem(_("Matters"), "matters:list", "matters.view", order=40),
+    NavItem(_("My to-do"), "matters:todo", "matters.view", order=39),
     NavItem(_("Matter statistics"), "matters:stats", "matters.stats", order=41),
     NavItem(_("Matters settings"), "matters:settings", "matters.configure", order=80),
 ]

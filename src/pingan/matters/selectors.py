@@ -21,8 +21,11 @@ from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can, require
 from pingan.core.access.roles import Role
 from pingan.matters import crypto
+from pingan.matters.due import pending_due
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import (
+    OPEN_STATUSES,
+    WITH_UNIT_STATUSES,
     Attachment,
     Category,
     CategoryGroup,
@@ -131,6 +134,11 @@ def suggest_assignment(matter: Matter) -> tuple[OrgUnit | None, User | None]:
     return matter.place_unit, next(iter(handlers_of(matter.place_unit_id)), None)
 
 
+def current_ladder_step(matter: Matter) -> LadderStep | None:
+    """The ladder step the matter stands on (its name), if configured."""
+    return LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step).first()
+
+
 def next_ladder_step(matter: Matter) -> LadderStep | None:
     """The ladder step a raise would lead to, or None at the top."""
     return LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step + 1).first()
@@ -142,6 +150,58 @@ def notices_for(*, actor: Actor) -> QuerySet[Notice]:
     if actor.roles & {Role.DISPATCHER, Role.LEADER, Role.OFFICE_HEAD}:
         query |= Q(kind=Notice.ESCALATION)
     return Notice.objects.filter(query).select_related("matter")
+
+
+def open_notices_for(*, actor: Actor) -> QuerySet[Notice]:
+    """The actor's notices about matters still open (a closed matter needs no reminder)."""
+    return notices_for(actor=actor).filter(matter__status__in=OPEN_STATUSES)
+
+
+SIMILAR_DAYS = 30
+
+
+def similar_open_matters(
+    *,
+    actor: Actor,
+    category_code: str,
+    place_unit_code: str,
+    now: dt.datetime,
+    exclude_id: int | None = None,
+    limit: int = 10,
+) -> list[Matter]:
+    """Open matters the actor may see at the same place and of the same category, received in
+    the last SIMILAR_DAYS days (newest first): offered for merging at intake."""
+    if not category_code or not place_unit_code:
+        return []
+    query = visible_matters(actor=actor).filter(
+        status__in=OPEN_STATUSES,
+        category__code=category_code,
+        place_unit__code=place_unit_code,
+        received_at__gte=now - dt.timedelta(days=SIMILAR_DAYS),
+        received_at__lte=now,
+    )
+    if exclude_id is not None:
+        query = query.exclude(pk=exclude_id)
+    return list(query.order_by("-received_at", "-pk")[:limit])
+
+
+def todo_matters(*, actor: Actor) -> list[Matter]:
+    """The actor's open work, earliest deadline first (no deadline last).
+
+    A handler: the matters with their units (named to them or to nobody in particular). The centre:
+    matters waiting for it (received, returned, feedback to review).
+    """
+    require(actor, "matters.view")
+    mine = Q(pk__in=[])
+    if Role.HANDLER in actor.roles:
+        scope = in_subtree(actor.unit_ids(Role.HANDLER), field="responsible_unit_id")
+        named = Q(handler_id=actor.user_id) | Q(handler__isnull=True)
+        mine |= scope & named & Q(status__in=WITH_UNIT_STATUSES - {Status.FEEDBACK})
+    if Role.DISPATCHER in actor.roles:
+        mine |= Q(status__in=[Status.RECEIVED, Status.RETURNED, Status.FEEDBACK])
+    matters = list(visible_matters(actor=actor).filter(mine))
+    far = dt.date.max
+    return sorted(matters, key=lambda m: (pending_due(m) or far, m.received_at, m.pk))
 
 
 def active_categories() -> QuerySet[Category]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import Actor
@@ -88,6 +89,17 @@ def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
+@dataclass(frozen=True)
+class Group:
+    """One row of the statistics: its name, its code (unit code, category code, grade level),
+    the counts, and the matters-list filter that selects its matters (for drill-down links)."""
+
+    label: str
+    code: str
+    tally: Tally
+    params: dict[str, str]
+
+
 @dataclass
 class Statistics:
     """Statistics of the matters received in a period, overall and by unit, category and grade."""
@@ -95,9 +107,9 @@ class Statistics:
     first: dt.date
     last: dt.date
     total: Tally
-    by_unit: list[tuple[str, Tally]]
-    by_category: list[tuple[str, Tally]]
-    by_grade: list[tuple[str, Tally]]
+    by_unit: list[Group]
+    by_category: list[Group]
+    by_grade: list[Group]
     overdue: list[Matter]
     repeatedly_returned: list[Matter]
 
@@ -120,27 +132,50 @@ def statistics(
     today = today or timezone.localdate()
     matters = _period_matters(first, last, unit_id, category_code, grade_level)
     total = Tally()
-    groups: dict[str, dict[str, Tally]] = {
+    groups: dict[str, dict[tuple[str, str, str, str], Tally]] = {
         "unit": defaultdict(Tally),
         "category": defaultdict(Tally),
         "grade": defaultdict(Tally),
     }
     for matter in matters:
         total.add(matter, today)
-        unit = matter.responsible_unit.name_zh if matter.responsible_unit else _("(not dispatched)")
-        groups["unit"][unit].add(matter, today)
-        groups["category"][matter.category.name_zh].add(matter, today)
-        groups["grade"][str(matter.grade.level)].add(matter, today)
+        for kind, key in _group_keys(matter).items():
+            groups[kind][key].add(matter, today)
     return Statistics(
         first=first,
         last=last,
         total=total.finish(),
-        by_unit=[(k, v.finish()) for k, v in sorted(groups["unit"].items())],
-        by_category=[(k, v.finish()) for k, v in sorted(groups["category"].items())],
-        by_grade=[(k, v.finish()) for k, v in sorted(groups["grade"].items())],
+        by_unit=_groups("unit", groups["unit"]),
+        by_category=_groups("category", groups["category"]),
+        by_grade=_groups("grade", groups["grade"]),
         overdue=[m for m in matters if m.overdue and m.is_open],
         repeatedly_returned=[m for m in matters if m.return_count >= 2],
     )
+
+
+def _group_keys(matter: Matter) -> dict[str, tuple[str, str, str, str]]:
+    """(sort key, label, code, list-filter name) of the matter's unit, category and grade."""
+    language = get_language() or "zh-hans"
+    unit = matter.responsible_unit
+    if unit is None:
+        by_unit = ("~", _("(not dispatched)"), "", "none")
+    else:
+        by_unit = (unit.code, unit.display_name(language), unit.code, str(unit.pk))
+    category = matter.category
+    level = str(matter.grade.level)
+    return {
+        "unit": by_unit,
+        "category": (category.code, category.display_name(language), category.code, category.code),
+        "grade": (level, "%s %s" % (level, matter.grade.display_name(language)), level, level),
+    }
+
+
+def _groups(kind: str, tallies: dict[tuple[str, str, str, str], Tally]) -> list[Group]:
+    """The rows of one grouping in order; `kind` is also the matters-list filter's name."""
+    return [
+        Group(label=label, code=code, tally=tally.finish(), params={kind: value})
+        for (_sort, label, code, value), tally in sorted(tallies.items())
+    ]
 
 
 def _period_matters(

@@ -2,12 +2,15 @@
 
 from django.urls import include, path
 
-from pingan.matters.views import configuration, figures, matters, public
+from pingan.matters.views import configuration, figures, intake, matters, public
 
 app_name = "matters"
 urlpatterns = [
     path("", matters.matter_list, name="list"),
-    path("new/", matters.matter_new, name="new"),
+    path("todo/", matters.todo, name="todo"),
+    path("new/", intake.intake_routes, name="new_routes"),
+    path("new/<slug:route>/", intake.matter_new, name="new"),
+    path("similar/", intake.similar, name="similar"),
     path("report/", public.public_report, name="report"),
     path("<int:matter_id>/", matters.matter_detail, name="detail"),
     path(
@@ -23,6 +26,7 @@ urlpatterns = [
         "<int:matter_id>/files/<int:attachment_id>/", matters.attachment_download, name="attachment"
     ),
     path("statistics/", figures.stats, name="stats"),
+    path("statistics/export.<slug:fmt>", figures.stats_export, name="stats_export"),
     path("summaries/", figures.summaries, name="summaries"),
     path("summaries/generate/", figures.summary_generate, name="summary_generate"),
     path("summaries/<str:day>.docx", figures.summary_download, name="summary_download"),

@@ -35,7 +35,8 @@ ALLOWED_UPLOADS = {
 
 # (field named in problems, Report attribute, most characters kept): longer input is refused
 LENGTH_LIMITS = (("address", "address", 200), ("reporter_name", "reporter_name", 50),
-                 ("reporter_phone", "reporter_phone", 30))  # fmt: skip
+                 ("reporter_phone", "reporter_phone", 30),
+                 ("ticket_number", "ticket_number", 40))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,11 @@ class Report:
     """What an intake records, whichever way the matter arrived."""
 
     category_code: str
-    grade_level: int
+    grade_level: int | None
     description: str
     place_unit_code: str
     channel: str
+    ticket_number: str = ""
     address: str = ""
     lat: float | None = None
     lon: float | None = None
@@ -71,10 +73,11 @@ def intake_matter(
     *,
     actor: Actor,
     category_code: str,
-    grade_level: int,
+    grade_level: int | None,
     description: str,
     place_unit_code: str,
     channel: str,
+    ticket_number: str = "",
     address: str = "",
     lat: float | None = None,
     lon: float | None = None,
@@ -86,7 +89,11 @@ def intake_matter(
     uploads: Sequence[Upload] = (),
     now: dt.datetime | None = None,
 ) -> Matter:
-    """Record a new matter reported by a community worker, a mediator, a phone call or a resident."""
+    """Record a new matter reported by a community worker, a mediator, a phone call or a visit.
+
+    The grade is required (nothing is assumed); a hotline ticket number, when given, must not
+    already be recorded for the same channel.
+    """
     require(actor, "matters.intake")
     report = Report(
         category_code=category_code,
@@ -94,6 +101,7 @@ def intake_matter(
         description=description,
         place_unit_code=place_unit_code,
         channel=channel,
+        ticket_number=ticket_number,
         address=address,
         lat=lat,
         lon=lon,
@@ -212,6 +220,7 @@ def _create_matter(*, actor: Actor, report: Report, now: dt.datetime) -> Matter:
             lat=report.lat,
             lon=report.lon,
             channel=report.channel,
+            ticket_number=report.ticket_number.strip(),
             parties_enc=crypto.encrypt(report.parties.strip()),
             party_contact_enc=crypto.encrypt(report.party_contact.strip()),
             reporter_name_enc=crypto.encrypt(report.reporter_name.strip()),
@@ -242,9 +251,13 @@ def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
     category = active_categories().filter(code=report.category_code).first()
     if category is None:
         problems.append(Problem(None, "category", _("unknown category")))
-    grade = Grade.objects.filter(level=report.grade_level).first()
-    if grade is None:
-        problems.append(Problem(None, "grade", _("unknown grade")))
+    grade = None
+    if report.grade_level is None:
+        problems.append(Problem(None, "grade", _("choose a grade: nothing is preselected")))
+    else:
+        grade = Grade.objects.filter(level=report.grade_level).first()
+        if grade is None:
+            problems.append(Problem(None, "grade", _("unknown grade")))
     place = OrgUnit.objects.filter(code=report.place_unit_code).first()
     if place is None:
         problems.append(Problem(None, "place", _("unknown unit")))
@@ -258,6 +271,7 @@ def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
     if report.channel not in Channel.values:
         problems.append(Problem(None, "channel", _("unknown channel")))
     problems += _check_coordinates(report.lat, report.lon)
+    problems += _check_ticket(report.channel, report.ticket_number)
     phone = (report.reporter_phone or "").strip()
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         problems.append(Problem(None, "reporter_phone", _("a phone number holds digits only")))
@@ -267,6 +281,24 @@ def _check_intake(report: Report) -> tuple[Any, Any, Any, list[Problem]]:
             problems.append(Problem(None, column, too_long))
     problems += _check_uploads(report.uploads)
     return category, grade, place, problems
+
+
+def _check_ticket(channel: str, ticket_number: str) -> list[Problem]:
+    """A ticket number given twice for one channel names the matter that already has it."""
+    ticket = (ticket_number or "").strip()
+    if not ticket:
+        return []
+    holder = Matter.objects.filter(channel=channel, ticket_number=ticket).first()
+    if holder is None:
+        return []
+    return [
+        Problem(
+            None,
+            "ticket_number",
+            _("ticket %(ticket)s is already recorded as matter %(number)s")
+            % {"ticket": ticket, "number": holder.number},
+        )
+    ]
 
 
 def _check_coordinates(lat: float | None, lon: float | None) -> list[Problem]:

@@ -63,6 +63,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+def allowed_transitions(status: str) -> frozenset[str]:
+    """The transitions a matter in `status` may take now (pages offer only these)."""
+    return frozenset(name for name, (sources, _target) in TRANSITIONS.items() if status in sources)
+
+
 def _transition(
     actor: Actor,
     matter_id: int,
@@ -292,17 +297,23 @@ def follow_up(
     *,
     actor: Actor,
     matter_id: int,
-    satisfaction: int,
-    resolved: bool,
+    satisfaction: int | None,
+    resolved: bool | None,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Matter:
-    """Record the follow-up visit (回访): satisfaction 1–5 and whether the matter was resolved."""
+    """Record the follow-up visit (回访): satisfaction 1–5 and whether the matter was resolved.
+
+    Both are chosen by the person recording the visit; neither is assumed.
+    """
     require(actor, "matters.review")
+    problems = []
     if satisfaction not in (1, 2, 3, 4, 5):
-        raise InputRefused(
-            [Problem(None, "satisfaction", _("satisfaction is a whole number from 1 to 5"))]
-        )
+        problems.append(Problem(None, "satisfaction", _("choose a satisfaction from 1 to 5")))
+    if resolved is None:
+        problems.append(Problem(None, "resolved", _("choose whether the matter was resolved")))
+    if problems:
+        raise InputRefused(problems)
     now = current(now)
     with transaction.atomic():
         return _transition(

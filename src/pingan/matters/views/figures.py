@@ -4,44 +4,107 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
+from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors
 from pingan.matters.actions.summaries import generate_daily_summary
 from pingan.matters.statistics import Statistics, statistics
+from pingan.matters.stats_export import statistics_csv, statistics_xlsx
 from pingan.matters.summary import summary_docx
+
+
+def _period(request: HttpRequest) -> tuple[forms.PeriodForm, dict[str, Any]]:
+    """The statistics form and the filters it gives (this month so far when none are given)."""
+    today = timezone.localdate()
+    initial = {"first": today.replace(day=1), "last": today}
+    form = forms.PeriodForm(request.GET or None, initial=initial)
+    chosen: dict[str, Any] = {**initial, "category": "", "grade": None}
+    if request.GET and form.is_valid():
+        chosen = {k: form.cleaned_data[k] for k in ("first", "last", "category", "grade")}
+    return form, chosen
+
+
+def _result(request: HttpRequest) -> tuple[forms.PeriodForm, dict[str, Any], Statistics]:
+    form, chosen = _period(request)
+    result = statistics(
+        actor=actor_from_request(request),
+        first=chosen["first"],
+        last=chosen["last"],
+        category_code=chosen["category"],
+        grade_level=chosen["grade"],
+    )
+    return form, chosen, result
 
 
 @requires("matters.stats")
 def stats(request: HttpRequest) -> HttpResponse:
-    """Rates by unit, category and grade for a period, with the overdue and repeatedly returned lists."""
+    """Rates by unit, category and grade for a period, with the overdue and repeatedly returned
+    lists; each "open and overdue" count links to those matters in the list."""
     actor = actor_from_request(request)
-    today = timezone.localdate()
-    initial = {"first": today.replace(day=1), "last": today}
-    form = forms.PeriodForm(request.GET or None, initial=initial)
-    first, last, category, grade = initial["first"], initial["last"], "", None
-    if request.GET and form.is_valid():
-        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-        category, grade = form.cleaned_data["category"], form.cleaned_data["grade"]
-    result = statistics(
-        actor=actor, first=first, last=last, category_code=category, grade_level=grade
-    )
-    notices = selectors.escalation_notices(actor=actor)
-    context = {"form": form, "stats": result, "notices": notices, "chart": _unit_chart(result)}
+    form, chosen, result = _result(request)
+    base = {"from": chosen["first"].isoformat(), "to": chosen["last"].isoformat()}
+    if chosen["category"]:
+        base["category"] = chosen["category"]
+    if chosen["grade"]:
+        base["grade"] = str(chosen["grade"])
+    list_url = reverse("matters:list")
+
+    def drill(params: dict[str, str]) -> str:
+        return "%s?%s" % (list_url, urlencode({**base, **params, "past_due": "1"}))
+
+    sections = [
+        (_("By unit"), result.by_unit),
+        (_("By category"), result.by_category),
+        (_("By grade"), result.by_grade),
+    ]
+    context = {
+        "form": form,
+        "stats": result,
+        "total_link": drill({}),
+        "sections": [(title, [(g, drill(g.params)) for g in groups]) for title, groups in sections],
+        "export_query": urlencode(
+            {k: v for k, v in request.GET.items() if k in ("first", "last", "category", "grade")}
+        ),
+        "notices": selectors.escalation_notices(actor=actor),
+        "chart": _unit_chart(result),
+    }
     return render(request, "matters/stats.html", context)
 
 
+@requires("matters.stats")
+def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The statistics of the page's period and filters as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(fmt)
+    _form, chosen, result = _result(request)
+    if fmt == "csv":
+        data, kind = statistics_csv(result), "text/csv; charset=utf-8"
+    else:
+        data = statistics_xlsx(result)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = 'attachment; filename="matter-statistics-%s-%s.%s"' % (
+        chosen["first"].isoformat(),
+        chosen["last"].isoformat(),
+        fmt,
+    )
+    return response
+
+
 def _unit_chart(result: Statistics) -> dict[str, Any]:
-    rows = [(name, tally) for name, tally in result.by_unit if tally.dispatched]
+    rows = [(g.label, g.tally) for g in result.by_unit if g.tally.dispatched]
     return {
         "units": [name for name, _t in rows],
         "dispatch": [t.rates["dispatch_rate"] for _n, t in rows],
@@ -60,7 +123,8 @@ def summaries(request: HttpRequest) -> HttpResponse:
     """Daily work summaries, newest first, with a button to generate one now."""
     actor = actor_from_request(request)
     page = Paginator(selectors.daily_summaries(actor=actor), 30).get_page(request.GET.get("page"))
-    return render(request, "matters/summaries.html", {"page": page, "today": timezone.localdate()})
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    return render(request, "matters/summaries.html", {"page": page, "latest_day": yesterday})
 
 
 @require_POST
@@ -73,8 +137,10 @@ def summary_generate(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Give a date as YYYY-MM-DD."))
         return redirect("matters:summaries")
-    generate_daily_summary(actor=actor, day=day)
-    messages.success(request, _("Summary generated."))
+    with refusals_as_messages(request) as outcome:
+        generate_daily_summary(actor=actor, day=day)
+    if outcome.ok:
+        messages.success(request, _("Summary generated."))
     return redirect("matters:summaries")
 
 

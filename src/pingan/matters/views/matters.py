@@ -1,4 +1,4 @@
-"""Pages of one matter and of the list: intake, the matter with the actions open to the person."""
+"""Pages of one matter, of the list and of the to-do queue: the actions open to the person."""
 
 from __future__ import annotations
 
@@ -10,63 +10,49 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
 from pingan.core.problems import InputRefused
-from pingan.core.refusals import refusals_as_form_errors, refusals_as_messages
+from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors
-from pingan.matters.actions import intake, personal_data, workflow
+from pingan.matters.actions import personal_data, workflow
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import Status
 
 LIST_FILTERS = ("status", "category", "grade")
+# Filters the statistics' drill-down links set; kept (hidden) when the list is filtered further.
+DRILL_FILTERS = ("from", "to", "unit", "past_due")
 
 
 @requires("matters.view")
 def matter_list(request: HttpRequest) -> HttpResponse:
-    """Matters the person may see, newest first, filtered by status, category, grade or overdue."""
+    """Matters the person may see, newest first, filtered by status, category, grade or overdue
+    (and, from the statistics' links, by period, responsible unit and open past the deadline)."""
     actor = actor_from_request(request)
     matters = selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET))
     page = Paginator(matters, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "chosen": {key: request.GET.get(key, "") for key in LIST_FILTERS},
+        "drill": {k: request.GET[k] for k in DRILL_FILTERS if request.GET.get(k)},
         "statuses": Status.choices,
         **selectors.list_choices(),
-        "notices": selectors.notices_for(actor=actor)[:20],
+        "notices": selectors.open_notices_for(actor=actor)[:20],
         "can_intake": can(actor, "matters.intake"),
     }
     return render(request, "matters/list.html", context)
 
 
-@requires("matters.intake")
-@require_http_methods(["GET", "POST"])
-def matter_new(request: HttpRequest) -> HttpResponse:
-    """The intake form (phone calls, community workers, mediators), usable on a phone."""
+@requires("matters.view")
+def todo(request: HttpRequest) -> HttpResponse:
+    """My open matters, earliest deadline first, each with its deadline label."""
     actor = actor_from_request(request)
-    form = forms.IntakeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        uploads = [
-            intake.Upload(f.name, f.content_type or "", f.read()) for f in data["attachments"]
-        ]
-        with refusals_as_form_errors(form) as outcome:
-            matter = intake.intake_matter(
-                actor=actor, category_code=data["category"], grade_level=data["grade"],
-                description=data["description"], place_unit_code=data["place"], channel=data["channel"],
-                address=data["address"], lat=data["lat"], lon=data["lon"], parties=data["parties"],
-                party_contact=data["party_contact"], reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"], reporter_confidential=data["reporter_confidential"],
-                uploads=uploads,
-            )  # fmt: skip
-        if outcome.ok:
-            messages.success(request, _("Matter %(number)s received.") % {"number": matter.number})
-            return redirect("matters:detail", matter_id=matter.pk)
-    return render(request, "matters/new.html", {"form": form})
+    return render(request, "matters/todo.html", {"matters": selectors.todo_matters(actor=actor)})
 
 
 @requires("matters.view")
@@ -77,6 +63,16 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     unit, handler = selectors.suggest_assignment(matter)
     handlers = selectors.handlers_of(unit.pk) if unit else []
     initial = {"unit": str(unit.pk) if unit else "", "handler": handler.pk if handler else None}
+    allowed = workflow.allowed_transitions(matter.status)
+    similar = []
+    if "merge" in allowed and can(actor, "matters.dispatch"):
+        similar = selectors.similar_open_matters(
+            actor=actor,
+            category_code=matter.category.code,
+            place_unit_code=matter.place_unit.code,
+            now=timezone.now(),
+            exclude_id=matter.pk,
+        )
     context = {
         "matter": matter,
         "masked": selectors.masked_personal(matter),
@@ -87,8 +83,11 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
         "is_handler": can(actor, "matters.handle") and matter.responsible_unit_id is not None,
         "assign_form": forms.AssignForm(initial=initial, handlers=handlers),
         "feedback_form": forms.FeedbackForm(),
-        "follow_up_form": forms.FollowUpForm(),
-        "next_step": selectors.next_ladder_step(matter),
+        "follow_up_form": forms.FollowUpForm.for_outcome(matter.outcome),
+        "next_step": selectors.next_ladder_step(matter) if "raise_level" in allowed else None,
+        "allowed": allowed,
+        "current_step": selectors.current_ladder_step(matter),
+        "similar": similar,
         "S": Status,
     }
     return render(request, "matters/detail.html", context)
@@ -182,6 +181,7 @@ def matter_review_action(request: HttpRequest, matter_id: int, action: str) -> H
     matter = selectors.matter_for(actor=actor, matter_id=matter_id)
     post = request.POST
     satisfaction = post.get("satisfaction", "")
+    resolved = {"yes": True, "no": False}.get(post.get("resolved", ""))
     calls: dict[str, Callable[[], Any]] = {
         "accept": lambda: workflow.review(
             actor=actor, matter_id=matter.pk, accept=True, note=post.get("note", "")
@@ -192,8 +192,8 @@ def matter_review_action(request: HttpRequest, matter_id: int, action: str) -> H
         "follow_up": lambda: workflow.follow_up(
             actor=actor,
             matter_id=matter.pk,
-            satisfaction=int(satisfaction) if satisfaction.isdigit() else 0,
-            resolved=post.get("resolved") == "on",
+            satisfaction=int(satisfaction) if satisfaction.isdigit() else None,
+            resolved=resolved,
             note=post.get("note", ""),
         ),
         "archive": lambda: workflow.archive(actor=actor, matter_id=matter.pk),
