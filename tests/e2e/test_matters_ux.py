@@ -42,7 +42,10 @@ def focus_by_tab(page, selector: str, limit: int = 250) -> None:
         if page.tab.evaluate("s => document.activeElement.matches(s)", selector):
             return
         page.tab.keyboard.press("Tab")
-    pytest.fail("%s cannot be reached with the Tab key" % selector)
+    forms = page.tab.eval_on_selector_all("main form", "fs => fs.map(f => f.action)")
+    pytest.fail(
+        "%s cannot be reached with the Tab key on %s (forms: %s)" % (selector, page.tab.url, forms)
+    )
 
 
 def choose_by_keyboard(page, selector: str, value: str) -> None:
@@ -60,13 +63,16 @@ def type_by_keyboard(page, selector: str, text: str) -> None:
     page.tab.keyboard.type(text)
 
 
-def press_button(page, selector: str) -> None:
-    """Reach a button with Tab, press Enter, and confirm if the page asks for confirmation."""
+def press_button(page, selector: str, *, confirm: bool = False) -> None:
+    """Reach a button with Tab and press Enter; with `confirm`, answer the confirmation dialog
+    by keyboard too (Tab to its confirming button, Enter). Waits for the next page."""
     focus_by_tab(page, selector)
-    page.tab.keyboard.press("Enter")
-    dialog = page.tab.locator("dialog[open]")
-    if dialog.count():
-        page.tab.keyboard.press("Enter")  # the confirm dialog focuses its confirm button
+    with page.tab.expect_navigation(timeout=120_000):
+        page.tab.keyboard.press("Enter")
+        if confirm:
+            page.tab.locator("dialog[open]").wait_for()
+            focus_by_tab(page, "dialog[open] [data-confirm-ok]", limit=5)
+            page.tab.keyboard.press("Enter")
     page.tab.wait_for_load_state("networkidle")
 
 
@@ -116,7 +122,7 @@ def test_the_matter_loop_by_keyboard_alone(page_factory, people):
     choose_by_keyboard(centre, "#id_satisfaction", "4")
     assert centre.tab.locator("#id_resolved").input_value() == "yes"
     press_button(centre, "form[action$='/review/follow_up/'] button[type=submit]")
-    press_button(centre, "form[action$='/review/archive/'] button")
+    press_button(centre, "form[action$='/review/archive/'] button", confirm=True)
     matter.refresh_from_db()
     assert (matter.status, matter.satisfaction, matter.resolved) == (Status.ARCHIVED, 4, True)
     assert centre.errors == [] and handler.errors == []
