@@ -115,21 +115,34 @@ def test_grid_page_saves_and_checks(staff, draft):
     clerk = _client(staff["clerk"].user)
     page = clerk.get(reverse("reporting:submission", args=[draft.pk]))
     assert page.status_code == 200 and b'name="v:A1:criminal"' in page.content
-    clerk.post(
+    checked = clerk.post(
         reverse("reporting:save_cells", args=[draft.pk]),
         {"v:A1:criminal": "3", "v:A2:criminal": "", "check": "1"},
+        follow=True,
     )
-    assert draft.figures.count() == 0
-    clerk.post(
+    assert list(draft.figures.values_list("value", flat=True)) == [3]
+    texts = [str(m) for m in checked.context["messages"]]
+    assert texts[0] == "Draft saved: 1 filled, 6 missing, 0 refused."
+    prefix = "The draft is saved but cannot be submitted yet: "
+    assert texts[1].startswith(prefix + "甲区 · Public-security (administrative) cases: no value; ")
+    assert len(texts[1].split("; ")) == 6
+    refused = clerk.post(
         reverse("reporting:save_cells", args=[draft.pk]),
-        {"v:A1:criminal": "3", "v:A2:criminal": "-1"},
+        {"v:A1:criminal": "３", "v:A2:criminal": "-1"},
+        follow=True,
     )
-    assert draft.figures.count() == 0
+    assert list(draft.figures.values_list("value", flat=True)) == [3]
+    assert list(draft.draft_entries.values_list("text", flat=True)) == ["-1"]
+    assert [str(m) for m in refused.context["messages"]][0] == (
+        "乙区 · Criminal cases: “-1” refused, the value must be a whole number ≥ 0"
+    )
+    assert b'value="-1"' in refused.content
     clerk.post(
         reverse("reporting:save_cells", args=[draft.pk]),
         {"v:A1:criminal": "3", "v:A2:criminal": ""},
     )
     assert list(draft.figures.values_list("value", flat=True)) == [3]
+    assert draft.draft_entries.count() == 0
     assert (
         _client(staff["other_clerk"].user)
         .get(reverse("reporting:submission", args=[draft.pk]))

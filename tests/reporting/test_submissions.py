@@ -42,7 +42,7 @@ def test_incomplete_submission_is_refused_naming_missing_cells(staff, draft):
     with pytest.raises(InputRefused) as refused:
         submissions.submit(actor=staff["clerk"], submission_id=draft.pk)
     assert len(refused.value.problems) == 6
-    assert "A4" in str(refused.value)
+    assert "丁区 · Criminal cases: no value" in str(refused.value)
     assert Submission.objects.get(pk=draft.pk).status == Status.DRAFT
 
 

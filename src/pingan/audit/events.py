@@ -43,6 +43,7 @@ class Event(models.TextChoices):
     REPORTING_SUBMISSION_APPROVE = "reporting.submission.approve", _("Submission approved")
     REPORTING_SUBMISSION_RECEIVE = "reporting.submission.receive", _("Submission received")
     REPORTING_SUBMISSION_RETURN = "reporting.submission.return", _("Submission returned")
+    REPORTING_SUBMISSION_WITHDRAW = "reporting.submission.withdraw", _("Submission withdrawn")
     REPORTING_SUBMISSION_SUPERSEDE = "reporting.submission.supersede", _("Submission superseded")
     REPORTING_REMINDER_SEND = "reporting.reminder.send", _("Reporting reminders sent")
     REPORTING_FIGURES_IMPORT = "reporting.figures.import", _("Figures imported")

@@ -17,6 +17,7 @@ from pingan.core.periods import month_range, parse_month
 from pingan.core.problems import InputRefused, Problem
 from pingan.reporting import filling, selectors, submissions
 from pingan.reporting.cells import Columns
+from pingan.reporting.grid import grid
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import CellVersion
 
@@ -190,7 +191,7 @@ def get_cells(request: HttpRequest, submission_id: int) -> list[CellOut]:
         action="reporting.view",
         submission_id=submission_id,
     )
-    data = selectors.grid(submission)
+    data = grid(submission)
     return [
         CellOut(
             unit_code=row.unit.code,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,12 +130,23 @@ class Checked:
     rows: int = 0
 
 
+def normalise(text: str) -> str:
+    """Typed text in its plain form: NFKC (full-width digits ２ → 2, ideographic space → space), no spaces.
+
+    Chinese input methods produce full-width digits and spaces; "1 200" is a thousands grouping.
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def parse_value(value: object) -> int | str | None:
-    """A cell value as a whole number ≥ 0, None when empty, or the reason it is refused."""
+    """A cell value as a whole number ≥ 0, None when empty, or the reason it is refused.
+
+    Text is normalised first (`normalise`): "２３", " 23 " and "2 3" are all 23.
+    """
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = normalise(value)
         if not text:
             return None
         if text.isascii() and text.isdigit():

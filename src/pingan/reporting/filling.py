@@ -17,7 +17,7 @@ from pingan.audit.events import Event
 from pingan.core.access.actor import Actor
 from pingan.core.problems import Conflict, InputRefused
 from pingan.reporting.cells import Cell, Checked, Columns, Record, check_lines, load_catalogue
-from pingan.reporting.models import Figure, Status, Submission
+from pingan.reporting.models import DraftEntry, Figure, Status, Submission
 from pingan.reporting.submissions import audit_submission, get_submission, missing_cells
 
 
@@ -81,13 +81,15 @@ def put_cells(
 
 
 def fill_zeros(*, actor: Actor, submission_id: int) -> CellsSummary:
-    """ "No incidents": give every missing cell of a draft an explicit 0."""
+    """ "No incidents": give every empty cell of a draft an explicit 0 (cells holding refused text are left as typed)."""
     submission = get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
     _require_draft(submission)
     catalogue = load_catalogue(submission.scheme_version)
+    refused = set(submission.draft_entries.values_list("unit_id", "indicator_code"))
     records = [
         (None, unit.code, code, submission.month, 0)
         for unit, code in missing_cells(submission, catalogue)
+        if (unit.id, code) not in refused
     ]
     return put_cells(actor=actor, submission_id=submission_id, records=records)
 
@@ -144,3 +146,13 @@ def write_cells(submission: Submission, cells: list[Cell], summary: CellsSummary
         else:
             summary.unchanged += 1
     Figure.objects.bulk_create(creates, batch_size=2000)
+    written = {(unit_id, code) for unit_id, code, _value in cells}
+    stale = [
+        pk
+        for pk, unit_id, code in submission.draft_entries.values_list(
+            "pk", "unit_id", "indicator_code"
+        )
+        if (unit_id, code) in written
+    ]
+    if stale:
+        DraftEntry.objects.filter(pk__in=stale).delete()

@@ -152,6 +152,7 @@ class Step(models.TextChoices):
     APPROVE = "approve", _("Approved")
     RECEIVE = "receive", _("Received")
     RETURN = "return", _("Returned")
+    WITHDRAW = "withdraw", _("Withdrawn")
     SUPERSEDE = "supersede", _("Superseded")
 
 
@@ -178,6 +179,33 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}:{self.step}"
+
+
+class DraftEntry(models.Model):
+    """What a clerk typed into a draft's cell that could not be saved as a figure, kept with the draft.
+
+    Nothing typed is lost: a refused text stays here (and is shown, marked, in the grid) until the
+    cell is given a valid value or cleared. A cell has a figure or a draft entry, never both.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="draft_entries"
+    )
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    indicator_code = models.CharField(_("indicator"), max_length=40)
+    text = models.CharField(_("text typed"), max_length=200)
+
+    class Meta:
+        verbose_name = _("refused draft entry")
+        verbose_name_plural = _("refused draft entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "unit", "indicator_code"], name="reporting_draft_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.unit_id}:{self.indicator_code}={self.text!r}"
 
 
 class Reminder(models.Model):

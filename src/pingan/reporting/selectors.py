@@ -197,71 +197,7 @@ def submissions_matching(
 
 def submission_events(submission: Submission) -> list[SubmissionEvent]:
     """The recorded steps of a submission, oldest first."""
-    return list(submission.events.order_by("at", "pk"))
-
-
-# ---------------------------------------------------------------- the grid
-
-
-@dataclass
-class GridRow:
-    """A unit's row of the entry grid: its values per indicator, last month's, and the row total."""
-
-    unit: OrgUnit
-    cells: list[dict[str, Any]]
-    total: int
-
-
-def grid(submission: Submission) -> dict[str, Any]:
-    """The entry grid of a submission: units × the body's indicators, with last month's approved values."""
-    catalogue = load_catalogue(submission.scheme_version)
-    expected = catalogue.expected_cells(submission.body_id, submission.month)
-    indicators = list(
-        submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position")
-    )
-    values = {
-        (u, c): (v, ch)
-        for u, c, v, ch in submission.figures.values_list(
-            "unit_id", "indicator_code", "value", "changed"
-        )
-    }
-    unit_ids = sorted({u.id for u, _c in expected})
-    previous = approved_values(
-        indicator_codes=[i.code for i in indicators],
-        unit_ids=unit_ids,
-        months=[periods.previous_month(submission.month)],
-    )
-    units = OrgUnit.objects.in_bulk(unit_ids)
-    expected_set = {(u.id, c) for u, c in expected}
-    rows, totals = [], {i.code: 0 for i in indicators}
-    for unit_id in sorted(unit_ids, key=lambda pk: units[pk].code):
-        cells, total = [], 0
-        for indicator in indicators:
-            key = (unit_id, indicator.code)
-            value, changed = values.get(key, (None, False))
-            last = previous.get((unit_id, indicator.code, periods.previous_month(submission.month)))
-            cells.append(
-                {
-                    "code": indicator.code,
-                    "applies": key in expected_set,
-                    "value": value,
-                    "changed": changed,
-                    "last": None if last is None else last[0],
-                }
-            )
-            if value is not None:
-                total += value
-                totals[indicator.code] += value
-        rows.append(GridRow(unit=units[unit_id], cells=cells, total=total))
-    filled = sum(1 for key in expected_set if key in values)
-    return {
-        "indicators": indicators,
-        "rows": rows,
-        "totals": [totals[i.code] for i in indicators],
-        "grand_total": sum(totals.values()),
-        "expected": len(expected_set),
-        "filled": filled,
-    }
+    return list(submission.events.select_related("actor").order_by("at", "pk"))
 
 
 # ---------------------------------------------------------------- export

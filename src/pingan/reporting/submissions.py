@@ -33,6 +33,7 @@ from pingan.reporting.models import (
     Submission,
     SubmissionEvent,
 )
+from pingan.reporting.naming import Names, cell_name
 from pingan.schemes.models import ReportingBody, SchemeVersion
 from pingan.schemes.selectors import current_version
 
@@ -43,6 +44,7 @@ STEP_EVENTS: dict[str, Event] = {
     Step.APPROVE: Event.REPORTING_SUBMISSION_APPROVE,
     Step.RECEIVE: Event.REPORTING_SUBMISSION_RECEIVE,
     Step.RETURN: Event.REPORTING_SUBMISSION_RETURN,
+    Step.WITHDRAW: Event.REPORTING_SUBMISSION_WITHDRAW,
 }
 
 
@@ -239,6 +241,12 @@ def submit(*, actor: Actor, submission_id: int) -> Submission:
         return _move(actor, submission, Step.SUBMIT, Status.DRAFT, Status.SUBMITTED)
 
 
+def check_ready(*, actor: Actor, submission_id: int) -> None:
+    """Refuse (InputRefused, each cell named) unless the draft could be submitted now; writes nothing."""
+    submission = get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    _check_complete(submission, load_catalogue(submission.scheme_version))
+
+
 def review(*, actor: Actor, submission_id: int) -> Submission:
     """Reviewing deputy head (分管领导): submitted → reviewed."""
     submission = get_submission(actor=actor, action="reporting.review", submission_id=submission_id)
@@ -287,6 +295,15 @@ def return_submission(*, actor: Actor, submission_id: int, reason: str) -> Submi
         )
 
 
+def withdraw(*, actor: Actor, submission_id: int, reason: str = "") -> Submission:
+    """Clerk: take a submitted batch back to draft, as long as review has not started (submitted → draft)."""
+    submission = get_submission(actor=actor, action="reporting.fill", submission_id=submission_id)
+    with transaction.atomic():
+        return _move(
+            actor, submission, Step.WITHDRAW, Status.SUBMITTED, Status.DRAFT, reason=reason.strip()
+        )
+
+
 STEP_FIELDS: dict[str, tuple[str, str]] = {
     Step.SUBMIT: ("submitted_by", "submitted_at"),
     Step.REVIEW: ("reviewed_by", "reviewed_at"),
@@ -319,9 +336,9 @@ def _move(
     if step in STEP_FIELDS:
         by, at = STEP_FIELDS[step]
         updates |= {by: actor.user, at: now}
-    if step == Step.RETURN:
+    if step in (Step.RETURN, Step.WITHDRAW):
         updates |= {
-            "returned_reason": reason,
+            "returned_reason": reason if step == Step.RETURN else "",
             "submitted_by": None,
             "submitted_at": None,
             "reviewed_by": None,
@@ -359,15 +376,23 @@ def _check_four_eyes(actor: Actor, submission: Submission, step: str) -> None:
 
 
 def _check_complete(submission: Submission, catalogue: Catalogue) -> None:
-    missing = missing_cells(submission, catalogue)
-    problems = [
-        Problem(
-            None,
-            code,
-            _("no value for unit %(unit)s, indicator %(code)s") % {"unit": unit.code, "code": code},
-        )
-        for unit, code in missing
-    ]
+    """Refuse submitting while a cell is missing or holds refused text, naming each cell by name."""
+    names = Names.load()
+    refused = {
+        (u, c): t
+        for u, c, t in submission.draft_entries.values_list("unit__code", "indicator_code", "text")
+    }
+    problems = []
+    for unit, code in missing_cells(submission, catalogue):
+        cell = cell_name(names, unit.code, code)
+        if (unit.code, code) in refused:
+            text = _("%(cell)s: “%(text)s” is not a whole number ≥ 0") % {
+                "cell": cell,
+                "text": refused[(unit.code, code)],
+            }
+        else:
+            text = _("%(cell)s: no value") % {"cell": cell}
+        problems.append(Problem(None, None, text))
     if submission.kind == Kind.CORRECTION and not submission.figures.filter(changed=True).exists():
         problems.append(Problem(None, None, _("the correction changes no cell")))
     if problems:

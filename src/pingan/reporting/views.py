@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,9 +21,10 @@ from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can, require_body
 from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
+from pingan.core.problems import Conflict, InputRefused
 from pingan.core.refusals import Outcome, refusals_as_messages
-from pingan.reporting import deadlines, figures_file, filling, selectors, submissions
-from pingan.reporting.cells import Columns
+from pingan.reporting import deadlines, drafts, figures_file, filling, selectors, submissions
+from pingan.reporting.grid import grid
 from pingan.reporting.models import Status, Submission
 from pingan.reporting.workbook import template_bytes, upload_records
 
@@ -83,17 +85,20 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @requires("reporting.view")
 def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """The entry grid (editable for the body's clerk while a draft), sign-off buttons and the step log."""
+    """The entry grid (editable for the body's clerk while a draft), sign-off buttons and the history."""
     actor = actor_from_request(request)
     item = submissions.get_submission(
         actor=actor, action="reporting.view", submission_id=submission_id
     )
     version = item.scheme_version
+    language = get_language() or "zh-hans"
     context = {
         "submission": item,
-        "grid": selectors.grid(item),
+        "body_name": item.body.display_name(language),
+        "grid": grid(item),
         "events": selectors.submission_events(item),
         "editable": item.status == Status.DRAFT and _may(actor, "reporting.fill", item),
+        "can_withdraw": item.status == Status.SUBMITTED and _may(actor, "reporting.fill", item),
         "can_review": item.status == Status.SUBMITTED and _may(actor, "reporting.review", item),
         "can_approve": item.status == Status.REVIEWED and _may(actor, "reporting.approve", item),
         "can_receive": item.status == Status.APPROVED and can(actor, "reporting.receive"),
@@ -101,7 +106,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         and _may(actor, "reporting.return", item),
         "can_correct": item.is_current and _may(actor, "reporting.fill", item),
         "due_on": deadlines.due_on(deadlines.deadline(item.month, version.deadline_day)),
-        "language": get_language() or "zh-hans",
+        "language": language,
     }
     return render(request, "reporting/submission.html", context)
 
@@ -114,29 +119,74 @@ def _may(actor, action: str, item: Submission) -> bool:  # type: ignore[no-untyp
     return True
 
 
+def _posted_cells(request: HttpRequest) -> list[tuple[str, str, str]]:
+    """Grid inputs named `v:<unit>:<indicator>` as (unit, indicator, text)."""
+    cells = []
+    for key in sorted(k for k in request.POST if k.startswith("v:")):
+        _prefix, unit_code, indicator_code = ([*key.split(":", 2), "", ""])[:3]
+        cells.append((unit_code, indicator_code, request.POST[key]))
+    return cells
+
+
 @require_POST
 @requires("reporting.fill")
 def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """Save the grid (or only check it with the "check" button). Inputs are named `v:<unit>:<indicator>`."""
+    """Save the grid as a form (without scripts): valid cells are saved, refused ones keep their text.
+
+    With the "check" button the draft is saved too and then checked as submitting would check it.
+    """
     actor = actor_from_request(request)
-    item = submissions.get_submission(
-        actor=actor, action="reporting.fill", submission_id=submission_id
-    )
-    records = []
-    for row, key in enumerate(sorted(k for k in request.POST if k.startswith("v:")), start=1):
-        _prefix, unit_code, indicator_code = ([*key.split(":", 2), "", ""])[:3]
-        records.append((row, unit_code, indicator_code, item.month, request.POST[key]))
-    dry_run = "check" in request.POST
-    return _write(
+    with _refusals(request) as outcome:
+        saved = drafts.save_draft_cells(
+            actor=actor, submission_id=submission_id, entries=_posted_cells(request)
+        )
+    if not outcome.ok:
+        return redirect("reporting:submission", submission_id=submission_id)
+    for cell in saved.refused[:50]:
+        messages.error(request, cell.message)
+    counts = saved.counts
+    messages.info(
         request,
-        item,
-        lambda: filling.put_cells(
-            actor=actor,
-            submission_id=item.pk,
-            records=records,
-            columns=Columns(unit="unit", period="month", value=None),
-            dry_run=dry_run,
-        ),
+        _("Draft saved: %(filled)s filled, %(missing)s missing, %(refused)s refused.")
+        % counts.as_dict(),
+    )
+    if "check" in request.POST:
+        with refusals_as_messages(
+            request,
+            template=_("The draft is saved but cannot be submitted yet: %(list)s"),
+            limit=50,
+        ) as check:
+            submissions.check_ready(actor=actor, submission_id=submission_id)
+        if check.ok:
+            messages.success(request, _("Check passed: the draft can be submitted."))
+    return redirect("reporting:submission", submission_id=submission_id)
+
+
+@require_POST
+@requires("reporting.fill")
+def save_cells_json(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The grid's cell saves: `{"cells": [{"unit", "indicator", "value"}]}` → each cell's outcome and the counts.
+
+    Answers 400 with `problems` when the body is not such a list or names a cell outside the form,
+    409 when the submission is no longer a draft.
+    """
+    actor = actor_from_request(request)
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        entries = [
+            (str(c["unit"]), str(c["indicator"]), str(c.get("value") or ""))
+            for c in payload["cells"]
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"problems": [_("The request is not a list of cells.")]}, status=400)
+    try:
+        saved = drafts.save_draft_cells(actor=actor, submission_id=submission_id, entries=entries)
+    except InputRefused as exc:
+        return JsonResponse({"problems": [str(p) for p in exc.problems]}, status=400)
+    except Conflict as exc:
+        return JsonResponse({"problems": [str(exc)]}, status=409)
+    return JsonResponse(
+        {"cells": [c.as_dict() for c in saved.cells], "counts": saved.counts.as_dict()}
     )
 
 
@@ -235,7 +285,22 @@ def _step(
     return view
 
 
-submit = require_POST(requires("reporting.fill")(_step(submissions.submit)))
+@require_POST
+@requires("reporting.fill")
+def submit(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Clerk: submit the draft for review, with a message saying so."""
+    actor = actor_from_request(request)
+    with _refusals(request, also=(PermissionDenied,)) as outcome:
+        submissions.submit(actor=actor, submission_id=submission_id)
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Submitted for review. You can withdraw it until the reviewer signs."),
+        )
+    return redirect("reporting:submission", submission_id=submission_id)
+
+
+withdraw = require_POST(requires("reporting.fill")(_step(submissions.withdraw, needs_reason=True)))
 review = require_POST(requires("reporting.review")(_step(submissions.review)))
 approve = require_POST(requires("reporting.approve")(_step(submissions.approve)))
 receive = require_POST(requires("reporting.receive")(_step(submissions.receive)))

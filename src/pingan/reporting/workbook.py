@@ -19,8 +19,8 @@ from pingan.core.tabular import XLSX_MAGIC, iter_records
 from pingan.core.text import spreadsheet_cell, spreadsheet_text
 from pingan.reporting.cells import Columns, Record
 from pingan.reporting.figures_file import figure_records
+from pingan.reporting.grid import grid
 from pingan.reporting.models import Submission
-from pingan.reporting.selectors import grid
 
 FIRST_VALUE_COLUMN = 3
 FIRST_UNIT_ROW = 4

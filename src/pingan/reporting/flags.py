@@ -1,0 +1,54 @@
+"""Sharp changes a reviewer should look at: a figure against last month and the same month last year.
+
+The rule (docs/reporting.md, "Review flags"): treat the two counts x (this month) and y (the
+reference) as Poisson counts. If their rates were equal, x given n = x + y would be
+Binomial(n, 1/2). The two-sided p-value is p = min(1, 2·min(P(X ≤ x), P(X ≥ x))). A figure is
+flagged when p < 0.01 and |x − y| ≥ 3 (so that small counts such as 0 against 2 never flag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scipy.stats import binom
+
+P_THRESHOLD = 0.01
+MIN_DIFFERENCE = 3
+
+
+def change_p_value(current: int, reference: int) -> float:
+    """Two-sided p-value of the conditional (binomial) test that two Poisson counts share one rate."""
+    n = current + reference
+    if n == 0:
+        return 1.0
+    lower = float(binom.cdf(current, n, 0.5))
+    upper = float(binom.sf(current - 1, n, 0.5))
+    return min(1.0, 2.0 * min(lower, upper))
+
+
+def is_sharp_change(current: int, reference: int) -> bool:
+    """Whether `current` differs sharply from `reference` under the documented rule."""
+    return (
+        abs(current - reference) >= MIN_DIFFERENCE
+        and change_p_value(current, reference) < P_THRESHOLD
+    )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A sharp change of one figure against a reference month."""
+
+    against: str  # "last_month" or "last_year"
+    reference: int
+    p_value: float
+
+
+def flags_for(current: int | None, last_month: int | None, last_year: int | None) -> list[Flag]:
+    """The flags of one figure (none when it or its reference is missing)."""
+    found = []
+    for against, reference in (("last_month", last_month), ("last_year", last_year)):
+        if current is None or reference is None:
+            continue
+        if is_sharp_change(current, reference):
+            found.append(Flag(against, reference, change_p_value(current, reference)))
+    return found
