@@ -133,7 +133,7 @@ def test_grid_page_saves_and_checks(staff, draft):
     )
     assert list(draft.figures.values_list("value", flat=True)) == [3]
     assert list(draft.draft_entries.values_list("text", flat=True)) == ["-1"]
-    assert [str(m) for m in refused.context["messages"]][0] == (
+    assert next(str(m) for m in refused.context["messages"]) == (
         "乙区 · Criminal cases: “-1” refused, the value must be a whole number ≥ 0"
     )
     assert b'value="-1"' in refused.content

@@ -46,21 +46,21 @@ def _save(actor, draft, cells):
 
 
 def _values(draft):
-    return dict(
-        ((u, c), v)
+    return {
+        (u, c): v
         for u, c, v in Figure.objects.filter(submission=draft).values_list(
             "unit__code", "indicator_code", "value"
         )
-    )
+    }
 
 
 def _kept(draft):
-    return dict(
-        ((u, c), t)
+    return {
+        (u, c): t
         for u, c, t in DraftEntry.objects.filter(submission=draft).values_list(
             "unit__code", "indicator_code", "text"
         )
-    )
+    }
 
 
 def test_a_refused_cell_keeps_its_text_and_the_others_save(staff, draft):
@@ -238,3 +238,32 @@ def test_json_endpoint_refuses_other_bodies_and_submitted_batches(staff, draft):
     token = _csrf(clerk, reverse("reporting:submission", args=[draft.pk]))
     conflict = clerk.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert conflict.status_code == 409
+
+
+def test_the_template_has_names_beside_codes_validation_and_instructions(staff, draft):
+    import io
+
+    from openpyxl import load_workbook
+
+    from pingan.reporting.workbook import template_bytes
+
+    workbook = load_workbook(io.BytesIO(template_bytes(draft, "en")))
+    assert workbook.sheetnames == ["figures", "Instructions", "meta"]
+    sheet = workbook["figures"]
+    assert [c.value for c in sheet[2]] == ["unit_code", "unit", "criminal", "public_security"]
+    assert [c.value for c in sheet[3]] == [
+        "Unit code",
+        "Unit name",
+        "Criminal cases",
+        "Public-security (administrative) cases",
+    ]
+    (validation,) = sheet.data_validations.dataValidation
+    assert (validation.type, validation.operator, validation.formula1) == (
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+    )
+    # the seven cells of the form (C1 has no public-security cell)
+    assert sorted(str(validation.sqref).split()) == ["C4", "C5", "C6", "C7", "D4", "D5", "D6"]
+    assert workbook["Instructions"]["A1"].value == "How to fill this template"
+    assert workbook["Instructions"]["A8"].value == "Month: 2026-09"

@@ -18,6 +18,7 @@ from pingan.reporting.cells import Catalogue, load_catalogue
 from pingan.reporting.models import (
     SIGNED_STATUSES,
     Figure,
+    Kind,
     Reminder,
     Status,
     Step,
@@ -244,6 +245,7 @@ class BodyMonth:
     submitted_on_time: bool
     approved_on_time: bool
     overdue: bool
+    historical: bool = False
 
     @property
     def due_on(self) -> dt.date:
@@ -253,7 +255,14 @@ class BodyMonth:
     @property
     def status_label(self) -> str:
         """The status in words ("missing" when the body has not opened the month)."""
+        if self.historical:
+            return str(Kind.HISTORICAL.label)
         return str(Status(self.status).label) if self.status in Status.values else _("Missing")
+
+    @property
+    def late(self) -> bool:
+        """Approved, but after the deadline (historical loads are neither late nor on time)."""
+        return self.status in SIGNED_STATUSES and not self.historical and not self.approved_on_time
 
     @property
     def completeness(self) -> float:
@@ -267,7 +276,9 @@ def body_months(
     """The standing of every expected submission (reporting body × month), by month then body code.
 
     Approved-by-deadline is the headline "on time"; submitted-by-deadline is shown beside it.
-    Both use the first version of the month (corrections do not change timeliness).
+    Both use the first version of the month (corrections do not change timeliness). A month
+    whose first version is a historical load (`figures import --approve`) is counted apart:
+    it was never reported through the workflow, so it is neither on time nor late.
     """
     now = now or timezone.now()
     version = current_version()
@@ -322,6 +333,7 @@ def _body_month(
         submitted_at = first.approved_at
     expected = len(catalogue.expected_cells(body.pk, month))
     shown = current or latest
+    historical = first is not None and first.kind == Kind.HISTORICAL
     return BodyMonth(
         body=body,
         month=month,
@@ -332,9 +344,10 @@ def _body_month(
         deadline=due,
         submitted_at=submitted_at,
         approved_at=approved_at,
-        submitted_on_time=submitted_at is not None and submitted_at < due,
-        approved_on_time=approved_at is not None and approved_at < due,
+        submitted_on_time=not historical and submitted_at is not None and submitted_at < due,
+        approved_on_time=not historical and approved_at is not None and approved_at < due,
         overdue=current is None and now >= due,
+        historical=historical,
     )
 
 
@@ -369,6 +382,8 @@ class Rates:
     overdue: int
     expected_cells: int
     filled_cells: int
+    historical: int = 0
+    late: int = 0
 
     @property
     def completeness(self) -> float:
@@ -386,6 +401,8 @@ def rates(items: list[BodyMonth]) -> Rates:
         overdue=sum(1 for i in items if i.overdue),
         expected_cells=sum(i.expected_cells for i in items),
         filled_cells=sum(i.filled_cells for i in items),
+        historical=sum(1 for i in items if i.historical),
+        late=sum(1 for i in items if i.late),
     )
 
 

@@ -25,7 +25,8 @@ from pingan.core.problems import Conflict, InputRefused
 from pingan.core.refusals import Outcome, refusals_as_messages
 from pingan.reporting import deadlines, drafts, figures_file, filling, selectors, submissions
 from pingan.reporting.grid import grid
-from pingan.reporting.models import Status, Submission
+from pingan.reporting.models import Kind, Status, Submission
+from pingan.reporting.naming import Names
 from pingan.reporting.workbook import template_bytes, upload_records
 
 
@@ -320,10 +321,21 @@ def history(request: HttpRequest) -> HttpResponse:
     if found is None:
         raise Http404
     unit, versions = found
+    language = get_language() or "zh-hans"
     return render(
         request,
         "reporting/history.html",
-        {"unit": unit, "indicator": indicator, "month": month, "versions": versions},
+        {
+            "unit": unit,
+            "unit_name": unit.display_name(language),
+            "indicator": indicator,
+            "indicator_name": Names.load(language).indicator(indicator),
+            "month": month,
+            "versions": [
+                {"v": v, "kind": Kind(v.kind).label, "status": Status(v.status).label}
+                for v in versions
+            ],
+        },
     )
 
 
@@ -337,10 +349,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         first = last
     months = periods.month_range(first, last)[-12:]
     items = selectors.body_months(months, now=now)
+    language = get_language() or "zh-hans"
     bodies = sorted({i.body.code for i in items})
-    table = [{"body": code, "cells": [i for i in items if i.body.code == code]} for code in bodies]
-    quarters = selectors.by_body_and_quarter(items)
     by_code = {i.body.code: i.body for i in items}
+    names = {code: body.display_name(language) for code, body in by_code.items()}
+    table = [
+        {"body": names[code], "cells": [i for i in items if i.body.code == code]} for code in bodies
+    ]
+    quarters = selectors.by_body_and_quarter(items)
     return render(
         request,
         "reporting/dashboard.html",
@@ -348,13 +364,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "months": months,
             "table": table,
             "quarters": [
-                {"body": by_code[b], "quarter": q, "rates": r} for (b, q), r in quarters.items()
+                {"body": names[b], "quarter": q, "rates": r} for (b, q), r in quarters.items()
             ],
             "by_month": [
                 {"month": m, "rates": selectors.rates([i for i in items if i.month == m])}
                 for m in months
             ],
-            "overdue": [i for i in items if i.overdue],
+            "overdue": [{"body": names[i.body.code], "item": i} for i in items if i.overdue],
             "now": now,
         },
     )
