@@ -21,14 +21,15 @@ from pingan.schemes.models import ReportingBody, SchemeVersion
 GAP_UNIT = "BZ07"
 GAP_BODY = "police"
 
-# body code → how far its live-month submission goes
+# body code → how far its live-month submission goes; the `clerk` account (police) has a half-filled
+# draft, so that signing in as clerk shows work to do.
 LIVE_PLAN = {
-    "police": "received",
+    "police": "draft",
     "petitions": "approved",
     "emergency": "reviewed",
     "court": "returned",
     "justice": "submitted",
-    "publicity": "draft",
+    "publicity": "received",
     "organs": "draft",
 }
 
@@ -66,6 +67,12 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
             continue
         _live_submission(body, live, target, live_values)
     out.write("reporting: live month %s in varied states\n" % live)
+    for body_code, target in LIVE_PLAN.items():
+        if target == "draft":
+            out.write(
+                "reporting: %s has an open draft for %s to fill\n"
+                % (_staff_name(body_code, Role.CLERK), live)
+            )
 
 
 def gap_month(history: list[str]) -> str:
@@ -126,9 +133,13 @@ def _live_submission(
         submissions.receive(actor=analyst, submission_id=draft.pk)
 
 
+def _staff_name(body_code: str, role: str) -> str:
+    return role if body_code == "police" else "%s_%s" % (role, body_code)
+
+
 def _staff(body: ReportingBody, role: str) -> Actor:
     """The demo account of a body role: clerk/reviewer/approver for police, `<role>_<body>` for the others."""
-    username = role if body.code == "police" else "%s_%s" % (role, body.code)
+    username = _staff_name(body.code, role)
     user = User.objects.filter(username=username).first()
     if user is None:
         security = Actor(

@@ -117,13 +117,20 @@
       });
     }).then(function () {
       inFlight = null;
-      if (Object.keys(queue).length) { return flush(); }
+      if (Object.keys(queue).length && !timer) { return flush(); }
+      mark();
     });
     return inFlight;
   }
 
+  function mark() {
+    // For people and tests alike: "1" while any cell waits to be saved.
+    table.dataset.pending = pending() ? "1" : "0";
+  }
+
   function schedule(input) {
     queue[input.name] = input;
+    table.dataset.pending = "1";
     status(input, "saving", table.dataset.textSaving);
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(flush, DELAY);
@@ -159,5 +166,6 @@
       flush().then(function () { submitForm.submit(); });
     });
   }
+  table.dataset.pending = "0";
   table.dataset.ready = "1";
 })();
