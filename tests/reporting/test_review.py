@@ -13,6 +13,10 @@ from tests.reporting.conftest import MONTH, POLICE_CELLS, records
 
 pytestmark = pytest.mark.django_db
 
+# pinned: the grid and dashboard pages cost a fixed number of queries however many cells they show
+GRID_QUERIES = 14
+DASHBOARD_QUERIES = 12
+
 
 def test_worked_example_of_the_documented_rule():
     # 惠民县 治安: 84 this month against 168 last month, n = 252
@@ -29,6 +33,9 @@ def test_worked_example_of_the_documented_rule():
     # a tiny difference never flags, however the test comes out
     assert is_sharp_change(2, 0) is False
     assert change_p_value(0, 0) == 1.0
+    # symmetric, and beyond n = 5000 the normal approximation (exact: 0.027972…)
+    assert change_p_value(168, 84) == change_p_value(84, 168)
+    assert change_p_value(4000, 4200) == pytest.approx(0.02797, abs=2e-5)
 
 
 def test_flags_against_last_month_and_last_year():
@@ -109,3 +116,23 @@ def test_dashboard_shows_the_historical_count(staff, approved, system_actor):
     expected = len(selectors.body_months(["2026-08"]))
     # the other bodies never reported August: overdue, not historical
     assert august[:8] == ["2026-08", str(expected), "1", "0", "0", "0", "1", str(expected - 1)]
+
+
+def test_grid_and_dashboard_query_counts_do_not_grow_with_the_grid(
+    staff, draft, system_actor, django_assert_num_queries
+):
+    _history(system_actor, "2026-08", 3)
+    filling.put_cells(
+        actor=staff["clerk"], submission_id=draft.pk, records=records({("A1", "criminal"): 1})
+    )
+    clerk = Client()
+    clerk.force_login(staff["clerk"].user)
+    url = reverse("reporting:submission", args=[draft.pk])
+    clerk.get(url)
+    with django_assert_num_queries(GRID_QUERIES):
+        assert clerk.get(url).status_code == 200
+    analyst = Client()
+    analyst.force_login(staff["analyst"].user)
+    analyst.get(reverse("reporting:dashboard"))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert analyst.get(reverse("reporting:dashboard"), {"from": "2026-01"}).status_code == 200

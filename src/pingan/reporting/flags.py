@@ -2,18 +2,32 @@
 
 The rule (docs/reporting.md, "Review flags"): treat the two counts x (this month) and y (the
 reference) as Poisson counts. If their rates were equal, x given n = x + y would be
-Binomial(n, 1/2). The two-sided p-value is p = min(1, 2·min(P(X ≤ x), P(X ≥ x))). A figure is
-flagged when p < 0.01 and |x − y| ≥ 3 (so that small counts such as 0 against 2 never flag).
+Binomial(n, 1/2). The two-sided p-value is p = min(1, 2·min(P(X ≤ x), P(X ≥ x))), computed exactly
+with integers up to n = 5000 (beyond, the normal approximation). A figure is flagged when
+p < 0.01 and |x − y| ≥ 3 (so that small counts such as 0 against 2 never flag). Pure Python: the
+grid page does not load scipy.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
-from scipy.stats import binom
 
 P_THRESHOLD = 0.01
 MIN_DIFFERENCE = 3
+EXACT_UP_TO = 5000  # n above which the normal approximation is used
+
+
+def _half_binomial_cdf(k: int, n: int) -> float:
+    """P(X ≤ k) for X ~ Binomial(n, 1/2): exact (integer sums) up to EXACT_UP_TO, else normal with continuity correction."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    if n <= EXACT_UP_TO:
+        return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    z = (k + 0.5 - n / 2) / math.sqrt(n / 4)
+    return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
 def change_p_value(current: int, reference: int) -> float:
@@ -21,8 +35,8 @@ def change_p_value(current: int, reference: int) -> float:
     n = current + reference
     if n == 0:
         return 1.0
-    lower = float(binom.cdf(current, n, 0.5))
-    upper = float(binom.sf(current - 1, n, 0.5))
+    lower = _half_binomial_cdf(current, n)
+    upper = _half_binomial_cdf(n - current, n)  # P(X ≥ x) = P(X ≤ n − x) when p = 1/2
     return min(1.0, 2.0 * min(lower, upper))
 
 

@@ -47,14 +47,21 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     month = selectors.due_month(now)
     body_ids = sorted(actor.body_ids())
     standing = selectors.body_months([month], now=now, body_ids=body_ids)
+    language = get_language() or "zh-hans"
+    own = list(selectors.own_submissions(actor))
     return render(
         request,
         "reporting/my_submissions.html",
         {
             "month": month,
-            "standing": [{"item": i, "left": i.deadline - now} for i in standing],
-            "submissions": selectors.own_submissions(actor),
-            "bodies": selectors.own_bodies(actor),
+            "standing": [
+                {"item": i, "left": i.deadline - now, "body": i.body.display_name(language)}
+                for i in standing
+            ],
+            "submissions": [{"s": s, "body": s.body.display_name(language)} for s in own],
+            "bodies": [
+                {"pk": b.pk, "name": b.display_name(language)} for b in selectors.own_bodies(actor)
+            ],
             "reminders": selectors.reminders_for(actor.user_id or 0),
             "can_fill": can(actor, "reporting.fill"),
         },
