@@ -67,11 +67,10 @@ def counts(page) -> dict[str, str]:
 
 
 def click_confirmed(page, selector: str) -> None:
-    """Click a button whose form asks for confirmation, and confirm in the dialog when one opens."""
+    """Click a button whose form asks for confirmation, and confirm in the shared dialog."""
     page.tab.click(selector)
-    dialog = page.tab.locator("dialog[open]")
-    if dialog.count():
-        dialog.locator("button[value=confirm], button.btn-primary, button.btn-danger").first.click()
+    dialog = page.tab.locator("#pingan-confirm")
+    dialog.locator("[data-confirm-ok]").click()
     page.tab.wait_for_load_state("networkidle")
 
 

@@ -25,7 +25,8 @@ def _half_binomial_cdf(k: int, n: int) -> float:
     if k >= n:
         return 1.0
     if n <= EXACT_UP_TO:
-        return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+        ways: int = sum(math.comb(n, i) for i in range(k + 1))
+        return ways / (1 << n)
     z = (k + 0.5 - n / 2) / math.sqrt(n / 4)
     return 0.5 * math.erfc(-z / math.sqrt(2))
 
