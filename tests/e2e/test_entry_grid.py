@@ -56,7 +56,7 @@ def typed_value(index: int, unit: str) -> str:
 
 
 def wait_saved(page) -> None:
-    page.tab.wait_for_function("document.getElementById('grid').dataset.pending === '0'")
+    page.tab.wait_for_selector("#grid[data-pending='0']", state="attached")
 
 
 def counts(page) -> dict[str, str]:

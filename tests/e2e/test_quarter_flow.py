@@ -49,11 +49,18 @@ def people(make_user):
     }
 
 
-def sign(page_factory, username: str, submission_url: str, button: str) -> None:
+def confirm(tab) -> None:
+    """Confirm in the shared dialog the step asks (审定, 无案事件, 报送)."""
+    tab.locator("#pingan-confirm[open] [data-confirm-ok]").click()
+
+
+def sign(page_factory, username: str, submission_url: str, button: str, asks: bool = False) -> None:
     page = page_factory()
     page.login(username, TEST_PASSWORD)
     page.go(submission_url)
     page.tab.click("button:has-text('%s')" % button)
+    if asks:
+        confirm(page.tab)
     page.tab.wait_for_load_state("networkidle")
     assert page.errors == []
 
@@ -89,14 +96,16 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
     clerk.tab.wait_for_load_state("networkidle")
     assert clerk.tab.locator("input[name='v:BZ01:criminal']").input_value() == "300"
     clerk.tab.click("button:has-text('无案事件')")
+    confirm(clerk.tab)
     clerk.tab.wait_for_load_state("networkidle")
     clerk.tab.click("button:has-text('报送审核')")
+    confirm(clerk.tab)
     clerk.tab.wait_for_load_state("networkidle")
     assert clerk.errors == []
     assert clerk.outside == []
 
     sign(page_factory, "reviewer1", submission_url, "审核签署")
-    sign(page_factory, "approver1", submission_url, "审定")
+    sign(page_factory, "approver1", submission_url, "审定", asks=True)
     assert run_owed_jobs() == 1
 
     after = QuarterResult.objects.get(run__period="2026Q2", run__is_current=True, unit__code="BZ01")
