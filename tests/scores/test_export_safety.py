@@ -32,9 +32,9 @@ def test_page_xlsx_export_holds_no_formula(formula_name, login):  # noqa: F811
     rows = _no_formula(response.content)
     names = {r[3]: r[4] for r in rows[1:]}
     assert names == {"BZ03": "Huimin County", "BZ01": "'" + HYPERLINK, "BZ02": "'-1+2"}
-    # numbers stay numbers, and a number written as text keeps its sign
+    # numbers stay numbers, negative ones included
     assert [r[0] for r in rows[1:]] == [1, 2, 3]
-    assert rows[2][11] == "-2.25"
+    assert rows[2][11] == -2.25
 
 
 def test_api_exports_hold_no_formula(formula_name, login):  # noqa: F811

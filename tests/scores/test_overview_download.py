@@ -9,14 +9,18 @@ from openpyxl import load_workbook
 
 from pingan.scores.export import export_rows
 from pingan.scores.models import QuarterResult
+from pingan.scores.views import EXPORT_HEADERS
 from pingan.units.models import OrgUnit
 from tests.conftest import actor_with
 from tests.scores.test_views import ROWS, login, make_run  # noqa: F401 - login is a fixture
 
 COMMON = [
     "unit_code", "unit_name", "class", "period", "absolute_score", "relative_score", "rank",
-    "rank_low", "rank_high", "tier", "stars", "funnel_flag", "veto", "complete", "provisional",
+    "rank_low", "rank_high", "stars", "funnel_flag",
 ]  # fmt: skip
+
+
+SCORES = ("absolute_score", "relative_score")
 
 
 @pytest.fixture
@@ -30,15 +34,38 @@ def withheld_run(demo_units, binzhou):
 
 
 def _sheet(response) -> list[dict]:
+    """The rows of the download keyed by column code (the headings are in the reader's language)."""
     rows = [
         list(r)
         for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
     ]
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    codes = {str(heading): code for code, heading in EXPORT_HEADERS.items()}
+    return [dict(zip([codes[h] for h in rows[0]], r, strict=True)) for r in rows[1:]]
 
 
 def _cell(value) -> str:
     return "" if value is None else str(value)
+
+
+def _score(value) -> str:
+    """A score cell (a number in the download, two-decimal text in the export) as text."""
+    return "" if value in (None, "") else "%.2f" % float(value)
+
+
+@pytest.mark.django_db
+def test_download_has_headings_numbers_and_a_named_sheet(withheld_run, login):  # noqa: F811
+    response = login("leader").get(
+        "/scores/export.xlsx?quarter=2026Q2&class=A", HTTP_ACCEPT_LANGUAGE="zh-CN"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "2026Q2 A"
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["排名", "排名 95% 区间下限", "排名 95% 区间上限", "单位代码", "单位"]
+    first = list(sheet[2])
+    score = first[header.index("绝对得分")]
+    assert isinstance(score.value, float)
+    assert score.number_format == "0.00"
+    assert first[header.index("完整上报")].value in ("是", "否")
 
 
 @pytest.mark.django_db
@@ -52,7 +79,7 @@ def test_download_lists_withheld_units_with_empty_cells(withheld_run, login):  #
         gap[k] for k in ("rank", "rank_low", "rank_high", "absolute_score", "relative_score")
     ] == [None] * 5
     assert [gap[k] for k in ("tier", "stars", "complete", "provisional", "veto")] == [
-        None, None, "false", "false", "false"
+        None, None, "no", "no", "no"
     ]  # fmt: skip
 
 
@@ -68,7 +95,10 @@ def test_download_agrees_with_the_scores_export(withheld_run, login):  # noqa: F
     }
     assert downloaded.keys() == exported.keys()
     for code, row in exported.items():
-        assert [_cell(downloaded[code][k]) for k in COMMON] == [_cell(row[k]) for k in COMMON], code
+        assert [_cell(downloaded[code][k]) for k in COMMON if k not in SCORES] == [
+            _cell(row[k]) for k in COMMON if k not in SCORES
+        ], code
+        assert [_score(downloaded[code][k]) for k in SCORES] == [_score(row[k]) for k in SCORES]
 
 
 @pytest.mark.django_db

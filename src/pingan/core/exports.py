@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,21 @@ from pingan.core.text import spreadsheet_cell, spreadsheet_text
 FORMATS = ("csv", "xlsx", "json")
 
 
-def rows_to_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str) -> bytes:
-    """Serialise rows (dicts) with the given column order in one of FORMATS."""
+def rows_to_bytes(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    headers: Mapping[str, Any] | None = None,
+    sheet: str = "",
+    number_formats: Mapping[str, str] | None = None,
+) -> bytes:
+    """Serialise rows (dicts) with the given column order in one of FORMATS.
+
+    For XLSX read by people: `headers` gives each column's heading (in the reader's language;
+    the column code when absent), `sheet` names the sheet, `number_formats` sets the display
+    format of numeric columns (the cells stay numbers). CSV and JSON keep the column codes.
+    """
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -36,7 +49,7 @@ def rows_to_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: s
             + "\n"
         ).encode("utf-8")
     if fmt == "xlsx":
-        return _xlsx(rows, columns)
+        return _xlsx(rows, columns, headers or {}, sheet, number_formats or {})
     raise ValueError(fmt)
 
 
@@ -50,17 +63,39 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _xlsx(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> bytes:
+def _xlsx(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    headers: Mapping[str, Any],
+    title: str,
+    number_formats: Mapping[str, str],
+) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append([spreadsheet_cell(c) for c in columns])
+    sheet = workbook.create_sheet(title=sheet_title(title) if title else None)
+    sheet.append([spreadsheet_cell(str(headers.get(c, c))) for c in columns])
     for row in rows:
-        sheet.append([spreadsheet_cell(row.get(c)) for c in columns])
+        cells: list[Any] = []
+        for c in columns:
+            value = spreadsheet_cell(row.get(c))
+            if c in number_formats and isinstance(value, int | float):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_formats[c]
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    """A valid sheet name: without the characters Excel refuses, at most 31 characters."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip()
+    return cleaned[:31] or "Sheet"
 
 
 def write_output(data: bytes, path: str | None) -> None:

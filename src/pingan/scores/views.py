@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,7 +30,6 @@ from pingan.scores import selectors, services
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
 from pingan.scores.domains import analyse
-from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
     FLAG_LABELS,
@@ -47,6 +46,25 @@ EXPORT_COLUMNS = [
     "rank", "rank_low", "rank_high", "unit_code", "unit_name", "class", "period", "absolute_score",
     "relative_score", "tier", "stars", "change_prev", "change_year", "veto", "complete", "provisional", "key_management", "funnel_flag",
 ]  # fmt: skip
+
+
+# Headings of the overview download, for people (the command-line export keeps the codes).
+EXPORT_HEADERS = {
+    "rank": gettext_lazy("Rank"), "rank_low": gettext_lazy("Rank, low end of 95% interval"),
+    "rank_high": gettext_lazy("Rank, high end of 95% interval"), "unit_code": gettext_lazy("Unit code"),
+    "unit_name": gettext_lazy("Unit"), "class": gettext_lazy("Class"), "period": gettext_lazy("Quarter"),
+    "absolute_score": gettext_lazy("Absolute score"), "relative_score": gettext_lazy("Relative score"), "tier": gettext_lazy("Tier"),
+    "stars": gettext_lazy("Stars"), "change_prev": gettext_lazy("Change against the previous quarter"),
+    "change_year": gettext_lazy("Change against the same quarter last year"), "veto": gettext_lazy("One-vote veto"),
+    "complete": gettext_lazy("Fully reported"), "provisional": gettext_lazy("Provisional"),
+    "key_management": gettext_lazy("Key management"), "funnel_flag": gettext_lazy("Funnel flag"),
+}  # fmt: skip
+SCORE_NUMBERS = ("absolute_score", "relative_score", "change_prev", "change_year")
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no cell of a download for people, in their language."""
+    return str(_("yes") if value else _("no"))
 
 
 def chart_labels(*, provisional: bool = False) -> dict[str, str]:
@@ -235,11 +253,11 @@ def overview_export(request: HttpRequest) -> HttpResponse:
         {
             "rank": r.rank, "rank_low": r.rank_low, "rank_high": r.rank_high, "unit_code": r.unit.code,
             "unit_name": r.unit.display_name(language), "class": r.class_code, "period": selection.period,
-            "absolute_score": score_text(r.absolute_score), "relative_score": score_text(r.relative_score),
-            "tier": r.tier, "stars": r.stars, "change_prev": None if r.change_prev is None else score_text(r.change_prev),
-            "change_year": None if r.change_year is None else score_text(r.change_year),
-            "veto": flag_text(r.veto), "complete": flag_text(r.complete), "provisional": flag_text(selection.provisional),
-            "key_management": flag_text(r.unit_id in marked),
+            "absolute_score": r.absolute_score, "relative_score": r.relative_score,
+            "tier": tier_label(r.tier) if r.tier else "", "stars": r.stars, "change_prev": r.change_prev,
+            "change_year": r.change_year,
+            "veto": yes_no(r.veto), "complete": yes_no(r.complete), "provisional": yes_no(selection.provisional),
+            "key_management": yes_no(r.unit_id in marked),
             "funnel_flag": r.funnel_flag,
         }
         for r in results
@@ -252,7 +270,14 @@ def overview_export(request: HttpRequest) -> HttpResponse:
         detail={"period": selection.period, "class": selection.class_code, "tier": tier},
     )
     response = HttpResponse(
-        rows_to_bytes(rows, EXPORT_COLUMNS, "xlsx"),
+        rows_to_bytes(
+            rows,
+            EXPORT_COLUMNS,
+            "xlsx",
+            headers=EXPORT_HEADERS,
+            sheet="%s %s" % (selection.period, selection.class_code),
+            number_formats=dict.fromkeys(SCORE_NUMBERS, "0.00"),
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="scores-%s-%s.xlsx"' % (
