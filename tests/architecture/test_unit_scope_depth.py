@@ -106,3 +106,32 @@ def test_matters_shows_the_deepest_unit_to_a_handler_of_the_top(chain, make_user
     with pytest.raises(Http404):
         matter_for(actor=deep_actor, matter_id=top_matter.pk)
     assert handlers_of(chain[0].pk) == [top]
+
+
+def _township_pair(chain: list[OrgUnit]) -> list[OrgUnit]:
+    """A second township beside chain[3] under the county chain[2], with a village of its own."""
+    township = OrgUnit.objects.create(code="S2", name_zh="乡镇二", parent=chain[2], level=3)
+    village = OrgUnit.objects.create(code="V2", name_zh="村二", parent=township, level=4)
+    return [township, village]
+
+
+def test_a_township_viewer_is_refused_a_sibling_township_and_the_county_sees_both(chain, make_user):
+    sibling = _township_pair(chain)
+    own = make_user("unit_viewer", unit="T3")
+    county = make_user("unit_viewer", unit="T2")
+    own_actor = actor_for_user(own, channel="web")
+    county_actor = actor_for_user(county, channel="web")
+    assert sorted(visible_units(actor=own_actor).values_list("code", flat=True)) == [
+        "T3",
+        "T4",
+        "T5",
+        "T6",
+    ]
+    for unit in sibling:
+        with pytest.raises(PermissionDenied):
+            require_unit_in_scope(actor=own_actor, action="units.view", unit_id=unit.pk)
+        require_unit_in_scope(actor=county_actor, action="units.view", unit_id=unit.pk)
+    assert visible_unit_ids(county_actor) == {u.pk for u in chain[2:] + sibling}
+    assert _client(own).get("/scores/unit/V2/").status_code == 403
+    assert _client(county).get("/scores/unit/V2/").status_code == 200
+    assert _client(county).get("/scores/unit/T6/").status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pingan.units.models import Level, OrgUnit
+from pingan.units.models import OrgUnit
 from pingan.units.tree import ancestors, ancestors_of, in_subtree, subtree_ids
 
 DEPTH = 6
@@ -21,7 +21,7 @@ def make_chain(prefix: str = "T", depth: int = DEPTH) -> list[OrgUnit]:
                 code="%s%d" % (prefix, i),
                 name_zh="单位%s%d" % (prefix, i),
                 parent=chain[-1] if chain else None,
-                level=min(i + 1, Level.COMMUNITY),
+                level=i,
             )
         )
     return chain

@@ -12,11 +12,40 @@ from pingan.core.bilingual import BilingualName
 
 
 class Level(models.IntegerChoices):
-    """Where a unit stands in the three-level jurisdiction."""
+    """Where a unit stands in the jurisdiction; units nest to any depth, these levels are named.
 
+    A unit below the deepest named level keeps its number and is shown as "level N".
+    """
+
+    PROVINCE = 0, _("Province")
     CITY = 1, _("City")
     DISTRICT = 2, _("District or department")
     COMMUNITY = 3, _("Community or township")
+    VILLAGE = 4, _("Village")
+    GRID = 5, _("Grid")
+    MICRO_GRID = 6, _("Micro-grid")
+
+
+LEVEL_KEYS: dict[str, int] = {
+    "province": Level.PROVINCE,
+    "city": Level.CITY,
+    "county": Level.DISTRICT,
+    "district": Level.DISTRICT,
+    "department": Level.DISTRICT,
+    "township": Level.COMMUNITY,
+    "community": Level.COMMUNITY,
+    "village": Level.VILLAGE,
+    "grid": Level.GRID,
+    "micro_grid": Level.MICRO_GRID,
+}
+"""The words a units file may write in its `level` column (a whole number is accepted too)."""
+
+
+def label_of_level(level: int) -> str:
+    """The display name of a level: its named label, or "level N" below the named levels."""
+    if level in Level.values:
+        return str(Level(level).label)
+    return str(_("level %(number)d") % {"number": level})
 
 
 class OrgUnit(BilingualName, models.Model):
@@ -48,6 +77,11 @@ class OrgUnit(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
+
+    @property
+    def level_label(self) -> str:
+        """The level's display name (zh-Hans or English by the active language)."""
+        return label_of_level(self.level)
 
     def is_open_during(self, first: dt.date, last: dt.date) -> bool:
         """Whether the unit exists on any day of [first, last]."""

@@ -21,7 +21,7 @@ from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
 from pingan.core.tabular import read_table
 from pingan.schemes.selectors import known_class_codes
-from pingan.units.models import Covariate, Level, OrgUnit
+from pingan.units.models import LEVEL_KEYS, Covariate, Level, OrgUnit
 
 UNIT_COLUMNS = ["code", "name", "class", "parent_code", "opened_on", "closed_on"]
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -50,6 +50,7 @@ class UnitRow:
     parent_code: str
     opened_on: dt.date | None
     closed_on: dt.date | None
+    level: int | None = None
 
 
 def parse_date(text: str) -> dt.date:
@@ -60,7 +61,9 @@ def parse_date(text: str) -> dt.date:
 def import_units(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportSummary:
     """Create or update units from a CSV/XLSX file with the columns docs/formats.md lists."""
     require(actor, "units.import")
-    table = read_table(data, required=UNIT_COLUMNS[:3], optional=[*UNIT_COLUMNS[3:], "name_en"])
+    table = read_table(
+        data, required=UNIT_COLUMNS[:3], optional=[*UNIT_COLUMNS[3:], "name_en", "level"]
+    )
     rows = _validate_unit_rows(table.rows)
     summary = ImportSummary(dry_run=dry_run)
     with transaction.atomic():
@@ -127,6 +130,9 @@ def _unit_row(
         except ValueError:
             problems.append(Problem(line, column, _("not a date in the form YYYY-MM-DD")))
             dates[column] = None
+    level, level_problem = _level(cells.get("level", ""))
+    if level_problem:
+        problems.append(Problem(line, "level", level_problem))
     opened, closed = dates["opened_on"], dates["closed_on"]
     if opened and closed and closed < opened:
         problems.append(Problem(line, "closed_on", _("closes before it opens")))
@@ -141,8 +147,23 @@ def _unit_row(
         cells.get("parent_code", ""),
         opened,
         closed,
+        level,
     )
     return row, []
+
+
+def _level(text: str) -> tuple[int | None, str]:
+    """The level a `level` cell names (a word of LEVEL_KEYS or a whole number), or why not."""
+    word = text.strip().lower()
+    if not word:
+        return None, ""
+    if word in LEVEL_KEYS:
+        return LEVEL_KEYS[word], ""
+    if word.isdigit() and int(word) <= 32:
+        return int(word), ""
+    return None, _("not a level: a whole number 0–32 or one of %(words)s") % {
+        "words": ", ".join(LEVEL_KEYS)
+    }
 
 
 def _max_length(field_name: str) -> int:
@@ -162,11 +183,43 @@ def _parent_problems(rows: list[UnitRow]) -> list[Problem]:
             )
         elif _depth(row.code, parents) is None:
             problems.append(Problem(row.line, "parent_code", _("the parents form a cycle")))
-        elif (_depth(row.code, parents) or 0) > 3:
-            problems.append(
-                Problem(row.line, "parent_code", _("units nest at most three levels deep"))
-            )
+    return problems or _level_problems(rows, parents)
+
+
+def _level_problems(rows: list[UnitRow], parents: Mapping[str, str | None]) -> list[Problem]:
+    """A unit given a level must stand below its parent's level (given, stored or derived)."""
+    levels = _levels(rows, parents)
+    problems = []
+    for row in rows:
+        if row.level is not None and row.parent_code:
+            above = levels[row.parent_code]
+            if row.level <= above:
+                problems.append(
+                    Problem(
+                        row.line,
+                        "level",
+                        _("level %(level)d is not below its parent's level %(above)d")
+                        % {"level": row.level, "above": above},
+                    )
+                )
     return problems
+
+
+def _levels(rows: list[UnitRow], parents: Mapping[str, str | None]) -> dict[str, int]:
+    """Every unit's level after the import: given in the file, else stored, else one below its parent.
+
+    A unit the file names without a level is one below its parent (a unit at the top is a city).
+    """
+    given = {r.code: r.level for r in rows}
+    stored: dict[str, int] = dict(OrgUnit.objects.values_list("code", "level"))
+    levels: dict[str, int] = {}
+    for code in sorted(parents, key=lambda c: _depth(c, parents) or 0):
+        own = given.get(code) if code in given else stored.get(code)
+        parent = parents.get(code)
+        if code in given and own is None:
+            own = levels[parent] + 1 if parent else Level.CITY
+        levels[code] = own if own is not None else Level.CITY
+    return levels
 
 
 def _depth(code: str, parents: Mapping[str, str | None]) -> int | None:
@@ -185,6 +238,7 @@ def _apply_units(rows: list[UnitRow], summary: ImportSummary) -> None:
     existing = {u.code: u for u in OrgUnit.objects.all()}
     parents = _stored_parents(existing) | {r.code: r.parent_code for r in rows}
     ordered = sorted(rows, key=lambda r: _depth(r.code, parents) or 0)
+    levels = _levels(rows, parents)
     for row in ordered:
         parent = existing.get(row.parent_code) if row.parent_code else None
         values = {
@@ -192,7 +246,7 @@ def _apply_units(rows: list[UnitRow], summary: ImportSummary) -> None:
             "name_en": row.name_en,
             "eval_class": row.eval_class,
             "parent": parent,
-            "level": (parent.level + 1) if parent else Level.CITY,
+            "level": levels[row.code],
             "opened_on": row.opened_on,
             "closed_on": row.closed_on,
         }
