@@ -17,6 +17,7 @@ from pingan.demo_data import generate
 from pingan.demo_data import matters as demo_data_matters
 from pingan.demo_data import reporting as demo_data_reporting
 from pingan.demo_data import scores as demo_data_scores
+from pingan.demo_data import warnings as demo_data_warnings
 from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accounts
 from pingan.demo_data.todo import print_accounts
 from pingan.schemes.services import load_scheme
@@ -49,6 +50,7 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
     ensure_accounts(system)
     _run_hooks(history=history, live=live, version=version, out=out)
     run_owed_jobs()
+    demo_data_warnings.build(out=out)
     _print_welcome(out)
 
 

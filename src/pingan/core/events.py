@@ -28,6 +28,12 @@ SCHEME_CHANGED = "scheme.changed"
 COVARIATES_CHANGED = "covariates.changed"
 """Yearly covariates changed. Payload: `reason`."""
 
+SCORES_STORED = "scores.stored"
+"""A new run of a quarter's scores was stored. Payload: `period` (YYYYQn), `run_id`."""
+
+MATTERS_TICKED = "matters.ticked"
+"""The periodic matters job ran. Payload: `now` (the moment it ran for)."""
+
 Subscriber = Callable[..., None]
 
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)

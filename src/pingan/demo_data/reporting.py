@@ -12,6 +12,7 @@ from pingan.core.access.actor import Actor, Grant, actor_for_user, command_line_
 from pingan.core.access.roles import Role
 from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.demo_data.generate import monthly_counts
+from pingan.demo_data.warnings import with_outbreaks
 from pingan.reporting import bulk_load, figures_file, filling, submissions
 from pingan.reporting.models import Submission
 from pingan.schemes.models import ReportingBody, SchemeVersion
@@ -46,7 +47,7 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
         gap = set(version.indicators.filter(body__code=GAP_BODY).values_list("code", flat=True))
         rows = [
             r
-            for r in monthly_counts(history, counts_by_class)
+            for r in with_outbreaks(monthly_counts(history, counts_by_class), history)
             if not (r[0] == GAP_UNIT and r[2] == month and r[1] in gap)
         ]
         summary = bulk_load.import_figures(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core import events
 from pingan.core.access.actor import Actor, job_actor
 from pingan.core.access.permissions import require
 from pingan.core.periods import (
@@ -102,6 +103,7 @@ def compute_period(
                 obj=run,
                 detail={"period": period, "reason": reason[:100]},
             )
+            events.publish(events.SCORES_STORED, period=period, run_id=run.pk)
         return run
     raise RuntimeError("%s: other computations kept storing first" % period)
 

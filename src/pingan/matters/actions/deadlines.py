@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.models import RoleAssignment, User
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
+from pingan.core import events
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.core.access.roles import Role
@@ -147,4 +148,5 @@ def tick(*, actor: Actor, now: dt.datetime | None = None) -> TickResult:
     escalations = escalate_overdue(actor=actor, now=now)
     summary = summary_if_due(actor=actor, now=now)
     erased = purge_personal_data(actor=actor, now=now)
+    events.publish(events.MATTERS_TICKED, now=current(now))
     return TickResult(overdue, reminders, escalations, str(summary.day) if summary else "", erased)

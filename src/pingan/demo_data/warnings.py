@@ -1,0 +1,140 @@
+"""Demo early warnings: documented outbreaks injected into the synthetic figures and matters, the
+warnings raised on them, and some of those walked to a close with a verdict (docs/warnings.md).
+
+Figures (added to the seeded counts before the history is approved; the scheme watches these two
+severe indicators with EARS C1):
+
+- BZ03 mass incidents (群体性事件): +6 in the second-newest history month;
+- BZ06 mass incidents: +9 in the newest history month;
+- D017 individual extreme incidents (个体极端事件): +4 five months before the newest.
+
+Matters (received yesterday, so the daily scan of yesterday finds them):
+
+- 12 property-fee matters (物业服务收费) at BZ0101, a unit that otherwise has few;
+- 4 unpaid-wage matters (拖欠工资) at one building site of BZ0201 within the repeat window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import IO, Any
+
+from django.utils import timezone
+
+from pingan.accounts.models import User
+from pingan.core.access.actor import actor_for_user, job_actor
+from pingan.matters.actions import intake
+from pingan.reporting.models import Submission
+from pingan.scores.models import ScoreRun
+from pingan.warnings.actions import lifecycle
+from pingan.warnings.models import Status, Warning
+from pingan.warnings.watch_figures import scan_figures
+from pingan.warnings.watch_index import scan_index
+from pingan.warnings.watch_matters import scan_matters
+
+FIGURE_OUTBREAKS = [
+    # unit, indicator, months before the newest history month, added count
+    ("BZ03", "mass_incident", 1, 6),
+    ("BZ06", "mass_incident", 0, 9),
+    ("D017", "extreme_incident", 5, 4),
+]
+MATTER_OUTBREAK = ("BZ0101", "property_fee", 12)
+REPEAT_OUTBREAK = ("BZ0201", "labour_wages", "滨北工业园3号工地（演示）", 4)
+
+
+def with_outbreaks(
+    rows: list[tuple[str, str, str, int]], history: list[str]
+) -> list[tuple[str, str, str, int]]:
+    """The seeded figure rows with the documented outbreaks added."""
+    extra = {
+        (unit, code, history[-1 - back]): added for unit, code, back, added in FIGURE_OUTBREAKS
+    }
+    return [(u, c, p, v + extra.get((u, c, p), 0)) for u, c, p, v in rows]
+
+
+def build(*, out: IO[str], **_: Any) -> None:
+    """Inject the matter outbreaks, scan yesterday, and walk some warnings to a verdict. Idempotent."""
+    if Warning.objects.filter(source="matters").exists():
+        out.write("warnings: %d demo warnings already present\n" % Warning.objects.count())
+        return
+    now = timezone.now()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    centre = _actor("dispatcher")
+    if centre is None:
+        out.write("warnings: demo accounts missing, no matter outbreak\n")
+        return
+    history = sorted(
+        set(Submission.objects.filter(is_current=True).values_list("month", flat=True))
+    )
+    scan_figures(actor=job_actor("demo"), months=history, now=now)
+    for run_id in (
+        ScoreRun.objects.filter(is_current=True).order_by("period").values_list("pk", flat=True)
+    ):
+        scan_index(actor=job_actor("demo"), run_id=run_id, now=now)
+    _matter_outbreaks(centre, yesterday)
+    scan_matters(actor=job_actor("demo"), day=yesterday, now=now)
+    _walk(now)
+    counts = {status: Warning.objects.filter(status=status).count() for status in Status.values}
+    out.write(
+        "warnings: %d warnings (%s)\n"
+        % (Warning.objects.count(), ", ".join("%s %d" % kv for kv in counts.items() if kv[1]))
+    )
+
+
+def _actor(username: str) -> Any:
+    user = User.objects.filter(username=username).first()
+    return actor_for_user(user, channel="cli", source="demo") if user else None
+
+
+def _matter_outbreaks(centre: Any, day: dt.date) -> None:
+    """The documented matters, received through the intake service on `day`."""
+    unit, category, count = MATTER_OUTBREAK
+    for i in range(count):
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(8 + i % 10, 5 * i % 60)))
+        intake.intake_matter(
+            actor=centre, category_code=category, grade_level=3,
+            description="业主反映物业服务收费上涨，集中投诉（演示数据）", place_unit_code=unit,
+            channel="phone", now=moment,
+        )  # fmt: skip
+    unit, category, address, count = REPEAT_OUTBREAK
+    for k in range(count):
+        moment = timezone.make_aware(
+            dt.datetime.combine(day - dt.timedelta(days=7 * (count - 1 - k)), dt.time(10))
+        )
+        intake.intake_matter(
+            actor=centre, category_code=category, grade_level=2,
+            description="工地务工人员再次反映工资被拖欠（演示数据）", place_unit_code=unit,
+            address=address, channel="visit", now=moment,
+        )  # fmt: skip
+
+
+def _walk(now: dt.datetime) -> None:
+    """The office works some warnings: the three figure outbreaks are closed as confirmed, the two
+    oldest index warnings as a false alarm and as unverified; the next index warning is answered
+    and the one after acknowledged. The two matter warnings stay delivered."""
+    office = _actor("analyst")
+    if office is None:
+        return
+    delivered = list(
+        Warning.objects.filter(status=Status.DELIVERED)
+        .select_related("unit")
+        .order_by("raised_at", "pk")
+    )
+    outbreaks = {(unit, code) for unit, code, _back, _added in FIGURE_OUTBREAKS}
+    confirmed = [w for w in delivered if (w.unit.code, w.series_key) in outbreaks]
+    index = [w for w in delivered if w.source == "index"]
+    plan = [(w, "confirmed") for w in confirmed]
+    plan += list(zip(index[:2], ["false_alarm", "unverifiable"], strict=False))
+    for warning, verdict in plan:
+        lifecycle.acknowledge(actor=office, warning_id=warning.pk, now=now)
+        lifecycle.respond(
+            actor=office, warning_id=warning.pk, measures="已督促属地核查处置（演示）", now=now
+        )
+        lifecycle.close(actor=office, warning_id=warning.pk, verdict=verdict, now=now)
+    if len(index) > 2:
+        lifecycle.acknowledge(actor=office, warning_id=index[2].pk, now=now)
+        lifecycle.respond(
+            actor=office, warning_id=index[2].pk, measures="已约谈相关负责人（演示）", now=now
+        )
+    if len(index) > 3:
+        lifecycle.acknowledge(actor=office, warning_id=index[3].pk, now=now)
