@@ -7,11 +7,17 @@ alone, and the absolute part against a bare numpy expression and DuckDB SQL over
 same data. Prints a table with wall and CPU seconds and the load average; writes
 nothing.
 
-Run: uv run python bench/bench_engine.py
+With ``--mixed`` 15 of the 60 indicators are other kinds (5 survey rates, 5 per population,
+5 year-on-year changes, weight 0 in the count rule) and ``compute_class`` gets their figures; with
+``--domains`` it also computes four domain sub-indices (each with its own rank intervals) and one
+special assessment.
+
+Run: uv run python bench/bench_engine.py [--mixed] [--domains]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from collections.abc import Callable
@@ -22,6 +28,11 @@ import numpy as np
 import pandas as pd
 
 from pingan.engine import (
+    ChangeRule,
+    ClassKinds,
+    Group,
+    PerPopulationRule,
+    RateRule,
     Scheme,
     absolute_scores,
     bootstrap_rates,
@@ -69,6 +80,43 @@ def synthetic(seed: int = 20261121) -> dict[str, Any]:
     }
 
 
+def mixed_kinds(data: dict[str, Any], seed: int = 20261128) -> ClassKinds:
+    """Indicators 45..49 per population, 50..54 year on year, and five survey rates."""
+    rng = np.random.default_rng(seed)
+    data["weights"] = data["weights"].copy()
+    data["weights"][45:55] = 0.0
+    data["caps"] = data["caps"].copy()
+    data["caps"][45:55] = np.inf
+    samples = rng.integers(400, 1200, size=(UNITS, 5)).astype(np.float64)
+    positives = rng.binomial(samples.astype(np.int64), 0.92).astype(np.float64)
+    return ClassKinds(
+        per_population=tuple(range(45, 50)),
+        per_population_rules=tuple(PerPopulationRule(deduction=0.5, cap=5.0) for _ in range(5)),
+        population=data["exposure"][:, -1] * 1e5,
+        change=tuple(range(50, 55)),
+        change_rules=tuple(ChangeRule(per_point=0.05, min_count=5.0, cap=3.0) for _ in range(5)),
+        previous=data["window"][:, 50:55, -5],
+        rates=(
+            RateRule(floor=80.0, target=98.0, cap=5.0),
+            RateRule(mode="bands", bands=((95.0, 0.0), (90.0, 1.0), (0.0, 3.0))),
+            RateRule(floor=60.0, target=90.0, cap=3.0),
+            RateRule(floor=70.0, target=95.0, cap=2.0),
+            RateRule(floor=85.0, target=99.0, cap=4.0),
+        ),
+        positives=positives,
+        samples=samples,
+    )
+
+
+DOMAINS = (
+    Group("social", tuple(range(0, 15)), rates=(0, 1, 2)),
+    Group("police", tuple(range(15, 30)), rates=(3,)),
+    Group("cases", tuple(range(30, 45)) + tuple(range(50, 55)), rates=(4,)),
+    Group("opinion", tuple(range(45, 50)) + tuple(range(55, 60))),
+)
+SPECIAL = (Group("special", (50, 51, 52, 53), key_line=96.0, veto_line=90.0),)
+
+
 def best_of(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
     """Fastest wall time of ``repeats`` calls and the last result; CPU time goes to CPU_TIMES."""
     best, cpu, result = float("inf"), float("inf"), None
@@ -114,7 +162,12 @@ GROUP BY t.unit ORDER BY t.unit
 
 def main() -> None:
     """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mixed", action="store_true", help="15 indicators of other kinds")
+    parser.add_argument("--domains", action="store_true", help="four domains and a special")
+    args = parser.parse_args()
     data = synthetic()
+    kinds = mixed_kinds(data) if args.mixed or args.domains else None
     scheme = Scheme.of(data["weights"], data["caps"], data["veto"])
     quarter = data["quarter"]
 
@@ -129,6 +182,9 @@ def main() -> None:
             veto=data["veto"],
             seed=1,
             draws=1000,
+            kinds=kinds,
+            domain_groups=DOMAINS if args.domains else (),
+            special_groups=SPECIAL if args.domains else (),
         )
 
     def floor() -> Any:
@@ -161,7 +217,8 @@ def main() -> None:
     assert np.allclose(engine.score, via_sql, rtol=0, atol=1e-9)
     methods = {f.method for f in result.relative.fits}
     full_cpu, relative_cpu, ranks_cpu, sets_cpu, engine_cpu, floor_cpu, sql_cpu = CPU_TIMES
-    print(f"units={UNITS} indicators={INDICATORS} quarters={QUARTERS} draws=1000")
+    mode = "domains" if args.domains else "mixed" if args.mixed else "counts"
+    print(f"units={UNITS} indicators={INDICATORS} quarters={QUARTERS} draws=1000 kinds={mode}")
     print(f"load average at start: {LOAD_AT_START:.2f}")
     print(f"relative fits: {sorted(methods)}; rank sampler: {result.ranks.method}")
     print(f"load average at end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")

@@ -37,7 +37,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo city (idempotent) and serve it unless --no-serve."""
     from pingan.demo import build_demo  # local import: only after django.setup()
 
-    build_demo(out=sys.stdout)
+    try:
+        build_demo(out=sys.stdout, scheme=args.scheme)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     if args.no_serve:
         return 0
     return serve(args.port, worker=not args.no_worker)
@@ -163,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the demo city and serve it on 127.0.0.1")
     demo.add_argument("--no-serve", action="store_true", help="only build the demo data")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--scheme",
+        choices=("binzhou", "longyan", "hefei"),
+        default="binzhou",
+        help="the built-in scheme whose demo city to build (one per PINGAN_HOME)",
+    )
     demo.add_argument("--no-worker", action="store_true", help="serve without the job worker")
     demo.set_defaults(func=cmd_demo, serves=True)
 

@@ -13,15 +13,31 @@ from django.utils.translation import gettext as _
 from pingan.core.access.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data import bulletins as demo_data_bulletins
-from pingan.demo_data import generate
+from pingan.demo_data import cities, generate
 from pingan.demo_data import matters as demo_data_matters
 from pingan.demo_data import reporting as demo_data_reporting
 from pingan.demo_data import scores as demo_data_scores
 from pingan.demo_data import warnings as demo_data_warnings
 from pingan.demo_data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_accounts
 from pingan.demo_data.todo import print_accounts
+from pingan.reporting.bulk_load import import_figures
+from pingan.reporting.models import Submission
+from pingan.schemes.models import Scheme, SchemeVersion
 from pingan.schemes.services import load_scheme
 from pingan.units.services import import_covariates, import_units
+
+SCHEMES = ("binzhou", "longyan", "hefei")
+"""Built-in schemes a demo city can be built for (one per PINGAN_HOME)."""
+
+
+def builtin_source(code: str) -> str:
+    """The TOML text of a built-in scheme."""
+    return resources.files("pingan.schemes.builtin").joinpath(code + ".toml").read_text("utf-8")
+
+
+def other_scheme(code: str) -> str | None:
+    """The code of a scheme other than `code` already in the database, if any."""
+    return Scheme.objects.exclude(code=code).values_list("code", flat=True).first()
 
 
 def demo_months(today: dt.date) -> tuple[list[str], str]:
@@ -32,17 +48,23 @@ def demo_months(today: dt.date) -> tuple[list[str], str]:
     return generate.month_sequence(history_end, 24), "%04d-%02d" % (live.year, live.month)
 
 
-def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
-    """Build (or reuse) the demo city in the configured database and print its accounts."""
+def build_demo(*, out: IO[str], today: dt.date | None = None, scheme: str = "binzhou") -> None:
+    """Build (or reuse) the demo city of a built-in scheme and print its accounts.
+
+    One demo city per database: another scheme's city already there is refused (ValueError).
+    """
     today = today or timezone.localdate()
     call_command("migrate", interactive=False, verbosity=0)
+    present = other_scheme(scheme)
+    if present is not None:
+        raise ValueError(
+            "this PINGAN_HOME holds the %s demo; use another PINGAN_HOME for %s" % (present, scheme)
+        )
+    if scheme != "binzhou":
+        build_city_demo(scheme=scheme, out=out, today=today)
+        return
     system = command_line_actor()
-    source = (
-        resources.files("pingan.schemes.builtin")
-        .joinpath("binzhou.toml")
-        .read_text(encoding="utf-8")
-    )
-    version = load_scheme(actor=system, source=source).version
+    version = load_scheme(actor=system, source=builtin_source("binzhou")).version
     import_units(actor=system, data=generate.units_csv())
     history, live = demo_months(today)
     years = sorted({int(m[:4]) for m in [*history, live]} | {today.year})
@@ -52,6 +74,40 @@ def build_demo(*, out: IO[str], today: dt.date | None = None) -> None:
     run_owed_jobs()
     demo_data_warnings.build(out=out)
     _print_welcome(out)
+
+
+def build_city_demo(*, scheme: str, out: IO[str], today: dt.date) -> None:
+    """The longyan or hefei demo city: scheme, units, pairs, history, scores and a bulletin."""
+    system = command_line_actor()
+    source = builtin_source(scheme)
+    version = load_scheme(actor=system, source=source).version
+    import_units(actor=system, data=cities.units_csv(scheme))
+    history, live = demo_months(today)
+    years = sorted({int(m[:4]) for m in [*history, live]} | {today.year})
+    import_covariates(actor=system, data=cities.covariates_csv(scheme, years))
+    links = cities.pairs(scheme)
+    if links:
+        listed = ", ".join('["%s", "%s"]' % pair for pair in links)
+        version = load_scheme(actor=system, source=source + "pairs = [%s]\n" % listed).version
+    ensure_accounts(system, unit_code=cities.CITIES[scheme].counties[0][0])
+    if not Submission.objects.filter(is_current=True).exists():
+        summary = import_figures(
+            actor=system,
+            data=cities.figures_csv(scheme, history, _kinds(version)),
+            approve=True,
+            reason="demo history (synthetic)",
+        )
+        out.write("reporting: %d historical figures approved\n" % summary.rows)
+    out.write("scores: %d owed jobs run\n" % run_owed_jobs())
+    demo_data_bulletins.build(history=history, live=live, out=out)
+    _print_welcome(out)
+
+
+def _kinds(version: SchemeVersion) -> dict[str, list[tuple[str, str]]]:
+    return {
+        c.code: [(r.indicator.code, r.indicator.kind) for r in c.rules.select_related("indicator")]
+        for c in version.classes.all()
+    }
 
 
 def _run_hooks(**context: Any) -> None:

@@ -311,6 +311,13 @@ def _warnings(results: list[QuarterResult], language: str) -> list[str]:
         name = r.unit.display_name(language)
         if r.veto:
             lines.append(_("%(unit)s: one-vote veto applies this quarter.") % {"unit": name})
+        if r.key_management:
+            lines.append(_("%(unit)s: under key management this period.") % {"unit": name})
+        if r.linked_unit is not None and (r.veto or r.key_management):
+            lines.append(
+                _("%(unit)s is paired with %(partner)s: rewarded and penalised together.")
+                % {"unit": name, "partner": r.linked_unit.display_name(language)}
+            )
         if r.funnel_flag in ("alarm_high", "alert_high"):
             level = "99.8%" if r.funnel_flag == "alarm_high" else "95%"
             lines.append(

@@ -110,3 +110,68 @@ def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter."""
     months = quarter_months(quarter)
     return first_day(months[0]), last_day(months[-1])
+
+
+YEAR = re.compile(r"^(\d{4})$")
+PERIOD_KINDS = ("month", "quarter", "year")
+"""Scoring periods a scheme may use: a month "YYYY-MM", a quarter "YYYYQn" or a year "YYYY"."""
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+def period_kind(period: str) -> str:
+    """The kind, "month", "quarter" or "year", of a period text; ValueError naming it otherwise."""
+    if QUARTER.match(period):
+        return "quarter"
+    if parse_month(period) is not None:
+        return "month"
+    if YEAR.match(period) and 1900 <= int(period) <= 2999:
+        return "year"
+    raise ValueError("not a month, quarter or year: %r" % period)
+
+
+def period_months(period: str) -> list[str]:
+    """The months of a month, a quarter or a year."""
+    kind = period_kind(period)
+    if kind == "month":
+        return [period]
+    if kind == "quarter":
+        return quarter_months(period)
+    return [month_text(int(period), m) for m in range(1, 13)]
+
+
+def shift_period(period: str, by: int) -> str:
+    """The period `by` periods of the same kind later (earlier when negative)."""
+    kind = period_kind(period)
+    if kind == "quarter":
+        return shift_quarter(period, by)
+    if kind == "year":
+        return "%04d" % (int(period) + by)
+    year, month = checked_month(period)
+    index = year * 12 + (month - 1) + by
+    return month_text(index // 12, index % 12 + 1)
+
+
+def period_window(period: str, length: int) -> list[str]:
+    """`length` periods of the same kind ending with `period`, oldest first."""
+    return [shift_period(period, -k) for k in range(length - 1, -1, -1)]
+
+
+def year_before(period: str) -> str:
+    """The same period a year earlier (同期)."""
+    return shift_period(period, -PER_YEAR[period_kind(period)])
+
+
+def period_of(month: str, kind: str) -> str:
+    """The period of the given kind a month falls in."""
+    if kind == "month":
+        checked_month(month)
+        return month
+    if kind == "quarter":
+        return quarter_of(month)
+    return "%04d" % checked_month(month)[0]
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a month, a quarter or a year."""
+    months = period_months(period)
+    return first_day(months[0]), last_day(months[-1])

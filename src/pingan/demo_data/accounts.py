@@ -28,8 +28,11 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def ensure_accounts(system: Actor) -> None:
-    """Create the demo accounts and grant their roles, as the security administrator would (idempotent)."""
+def ensure_accounts(system: Actor, unit_code: str = "BZ01") -> None:
+    """Create the demo accounts and grant their roles, as the security administrator would (idempotent).
+
+    `unit_code` the unit of the unit-scoped accounts (BZ01 in the binzhou demo city).
+    """
     security = None
     for username, role, _body, _unit, name in DEMO_ACCOUNTS:
         if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
@@ -55,6 +58,6 @@ def ensure_accounts(system: Actor) -> None:
             actor=security, username=username, password=DEMO_PASSWORD, display_name=name
         )
         body_id = ReportingBody.objects.get(code=body).pk if body else None
-        unit_id = OrgUnit.objects.get(code=unit).pk if unit else None
+        unit_id = OrgUnit.objects.get(code=unit_code).pk if unit else None
         if not user.assignments.filter(role=role, body_id=body_id, unit_id=unit_id).exists():  # type: ignore[attr-defined]
             grant_role(actor=security, user=user, role=role, body_id=body_id, unit_id=unit_id)

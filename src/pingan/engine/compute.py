@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -11,9 +11,21 @@ from numpy.typing import ArrayLike, NDArray
 from ._types import BoolArray, FloatArray, IntArray
 from .completeness import Completeness, assess
 from .funnel import FunnelResult, IndicatorFunnels, indicator_funnels, weighted_funnel
+from .groups import (
+    ClassKinds,
+    DomainInputs,
+    DomainResult,
+    Group,
+    KindResult,
+    SpecialResult,
+    column_deductions,
+    domains,
+    kind_scores,
+    specials,
+)
 from .ranks import RankResult, competition_ranks, rank_intervals
 from .relative import DEFAULT_WINDOW, RelativeResult, relative_scores
-from .scoring import AbsoluteResult, Scheme, absolute_scores
+from .scoring import AbsoluteResult, Scheme, absolute_scores, clean_score
 from .tiers import stars, tiers
 
 DEFAULT_TIERS: Mapping[str, float] = {"yellow": 85.0, "orange": 75.0, "red": 60.0}
@@ -33,7 +45,11 @@ class ClassResult:
     with variance ``sum_c w_c^2 E_uc``; ``indicator_funnels`` of the counts of each
     indicator against E_uc; ``rates`` the means and ``shapes`` the gamma shapes of the
     rates drawn by the rank bootstrap. ``vetoed`` (U,) is for every unit: a reported
-    figure of a veto indicator above 0 (an imputed value never vetoes).
+    figure of a veto indicator above 0 (an imputed value never vetoes), or a special
+    assessment's veto line; ``key_management`` (U,) a special assessment's key line.
+    ``kinds`` the deductions of survey rates, per-population and change indicators (None
+    when the class has none), ``domains`` the sub-indices and ``specials`` the special
+    assessments, over the scored units.
     """
 
     scheme: Scheme
@@ -49,6 +65,10 @@ class ClassResult:
     shapes: FloatArray
     indicator_funnels: IndicatorFunnels
     completeness: Completeness
+    kinds: KindResult | None = None
+    domains: tuple[DomainResult, ...] = ()
+    specials: tuple[SpecialResult, ...] = ()
+    key_management: BoolArray | None = None
 
     @property
     def scored(self) -> BoolArray:
@@ -77,6 +97,9 @@ def compute_class(
     open_months: ArrayLike | None = None,
     history_months: ArrayLike | None = None,
     policy: str = "withhold",
+    kinds: ClassKinds | None = None,
+    domain_groups: Sequence[Group] = (),
+    special_groups: Sequence[Group] = (),
 ) -> ClassResult:
     """Compute the index of one class for its target quarter.
 
@@ -88,15 +111,24 @@ def compute_class(
     ``open_months`` (U, M) the months each unit was open (default: all); ``history_months``
     (U, C, H) the monthly counts of the window for imputation; ``policy`` "withhold" or
     "impute" (see :mod:`completeness`). Only the scored units are scored, ranked and
-    placed on the funnel, among themselves.
+    placed on the funnel, among themselves. ``kinds`` the figures of non-count indicators
+    (a unit missing a survey or its population is not scored), ``domain_groups`` the
+    domains to give a sub-index, ``special_groups`` the special assessments (see
+    :mod:`groups`).
     """
     scheme = Scheme.of(weights, caps, veto, base)
     reported = np.asarray(quarter_counts, dtype=np.float64)
     if reported.ndim != 3 or reported.shape[1] != scheme.n_indicators:
         raise ValueError("counts must have shape (units, indicators, months >= 1)")
     completeness = assess(reported, open_months=open_months, history=history_months, policy=policy)
+    if kinds is not None:
+        completeness = _without_kind_gaps(completeness, kinds, scheme)
     keep = completeness.scored
     absolute = absolute_scores(completeness.counts[keep], scheme)
+    kind_result = None if kinds is None else kind_scores(kinds, absolute.totals, keep)
+    if kinds is not None and kind_result is not None:
+        absolute = _with_kinds(absolute, kinds, kind_result, scheme)
+    offset = None if kind_result is None else kind_result.offset
     history = np.array(window_counts, dtype=np.float64)
     if history.ndim != 3 or history.shape[:2] != reported.shape[:2]:
         raise ValueError("window_counts must be (U, C, T) matching quarter_counts")
@@ -118,6 +150,30 @@ def compute_class(
         level=level,
         keys=keys,
         shape=shapes,
+        offset=offset,
+    )
+    rate_deduction = kind_result.rates.deduction if kind_result else np.zeros((len(expo), 0))
+    special = specials(special_groups, absolute.deductions, rate_deduction)
+    key_management = np.zeros(vetoed.shape, dtype=np.bool_)
+    for item in special:
+        vetoed[keep] |= item.veto
+        key_management[keep] |= item.key_management
+    domain = domains(
+        domain_groups,
+        DomainInputs(
+            scheme=scheme,
+            columns=absolute.deductions,
+            rate_deduction=rate_deduction,
+            kind_columns=scheme.weights == 0,
+            rates=rates,
+            shapes=shapes,
+            vetoed=(figures[keep][:, :, :] > 0).any(axis=2) & scheme.veto[None, :],
+            keys=keys,
+        ),
+        tier_lines,
+        draws=draws,
+        seed=seed,
+        level=level,
     )
     return ClassResult(
         scheme=scheme,
@@ -133,6 +189,39 @@ def compute_class(
         shapes=shapes,
         indicator_funnels=indicator_funnels(absolute.totals, relative.expected),
         completeness=completeness,
+        kinds=kind_result,
+        domains=domain,
+        specials=special,
+        key_management=key_management,
+    )
+
+
+def _without_kind_gaps(
+    completeness: Completeness, kinds: ClassKinds, scheme: Scheme
+) -> Completeness:
+    """Units missing a survey or their population are neither complete nor scored."""
+    gaps = kinds.missing(completeness.scored.shape[0])
+    if not gaps.any():
+        return completeness
+    return replace(
+        completeness,
+        complete=np.asarray(completeness.complete & ~gaps, dtype=np.bool_),
+        scored=np.asarray(completeness.scored & ~gaps, dtype=np.bool_),
+    )
+
+
+def _with_kinds(
+    absolute: AbsoluteResult, kinds: ClassKinds, result: KindResult, scheme: Scheme
+) -> AbsoluteResult:
+    """The absolute result with the kinds' deductions: in their columns and in the score."""
+    columns = column_deductions(absolute.deductions, kinds, result)
+    rate_total = result.rates.deduction.sum(axis=1)
+    extra = result.offset[:, None]
+    return replace(
+        absolute,
+        score=clean_score(scheme.base - columns.sum(axis=1) - rate_total),
+        deductions=columns,
+        quarter_to_date=clean_score(absolute.quarter_to_date - extra),
     )
 
 

@@ -106,6 +106,7 @@ def rank_intervals(
     score_fn: ScoreFunction | None = None,
     keys: ArrayLike | None = None,
     shape: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
 ) -> RankResult:
     """Rank ``scores`` (U,) and give each rank a ``level`` interval (see :class:`RankResult`).
 
@@ -131,11 +132,12 @@ def rank_intervals(
         raise ValueError("draws must be >= 1 and level in (0, 1)")
     order = np.arange(lam.shape[0]) if keys is None else _key_order(keys, lam.shape[0])
     rates_ = _Rates(lam[order], np.where(lam[order] > 0, a[order], np.inf))
+    fixed = _fixed_offset(offset, lam.shape[0], score_fn is not None)
     ranks: Ranks
     if score_fn is not None:
         ranks, method = _custom_ranks(rates_, draws, seed, score_fn), "custom"
     else:
-        ranks, method = _absolute_ranks(rates_, scheme, draws, seed)
+        ranks, method = _absolute_ranks(rates_, scheme, draws, seed, fixed[order])
     best, worst = ranks
     if keys is not None:
         best[:, order], worst[:, order] = best.copy(), worst.copy()
@@ -156,6 +158,18 @@ def rank_intervals(
         set_low=set_low,
         set_high=set_high,
     )
+
+
+def _fixed_offset(offset: ArrayLike | None, n_units: int, custom: bool) -> FloatArray:
+    """The per-unit fixed deduction (zeros when none), checked."""
+    if offset is None:
+        return np.zeros(n_units)
+    if custom:
+        raise ValueError("offset needs the absolute rule, not a score_fn")
+    fixed = np.asarray(offset, dtype=np.float64)
+    if fixed.shape != (n_units,) or not np.isfinite(fixed).all() or (fixed < 0).any():
+        raise ValueError("offset must be (units,), finite and >= 0")
+    return fixed
 
 
 def _key_order(keys: ArrayLike, n_units: int) -> IntArray:
@@ -260,9 +274,13 @@ def _plan(rates: _Rates, scheme: Scheme) -> _Plan:
     return _Plan(pooled, constant, tuple(individual))
 
 
-def _absolute_ranks(rates: _Rates, scheme: Scheme, draws: int, seed: int) -> tuple[Ranks, str]:
+def _absolute_ranks(
+    rates: _Rates, scheme: Scheme, draws: int, seed: int, offset: FloatArray
+) -> tuple[Ranks, str]:
     plan = _plan(rates, scheme)
-    step = _lattice_step(scheme)
+    if offset.any():
+        plan = _Plan(plan.pooled, plan.constant + offset, plan.individual)
+    step = _lattice_step(scheme, offset)
     if step is None:
         rng = np.random.default_rng(seed)
         return _drawn_ranks(rates, plan, scheme, draws, rng), "poisson"
@@ -445,10 +463,11 @@ def _drawn_ranks(
     return best, worst
 
 
-def _lattice_step(scheme: Scheme) -> float | None:
-    """Largest step 10^-d (d <= 4) on which weights, binding caps and base all lie."""
+def _lattice_step(scheme: Scheme, offset: FloatArray | None = None) -> float | None:
+    """Largest step 10^-d (d <= 4) on which weights, binding caps, base and offsets all lie."""
     caps = scheme.caps[np.isfinite(scheme.caps) & (scheme.caps < scheme.base)]
-    values = np.concatenate([scheme.weights, caps, [scheme.base]])
+    extra = np.unique(offset) if offset is not None else np.zeros(0)
+    values = np.concatenate([scheme.weights, caps, [scheme.base], extra])
     for digits in range(5):
         step = 10.0**-digits
         scaled = values / step

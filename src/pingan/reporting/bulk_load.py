@@ -28,6 +28,7 @@ from pingan.reporting.figures_file import figure_lines
 from pingan.reporting.filling import CellsSummary, refuse_problems, write_cells
 from pingan.reporting.models import OPEN_STATUSES, Kind, Status, Step, Submission
 from pingan.reporting.submissions import audit_submission, catalogue_for, log_step, next_number
+from pingan.reporting.surveys import store_sizes, survey_sizes
 
 
 @dataclass
@@ -70,6 +71,8 @@ def import_figures(
     state = _period_states()
     check = _approved_load_check(state, now) if approve else _draft_load_check(state, now)
     checked = check_lines(figure_lines(data), catalogue=catalogue, now=now, period_check=check)
+    sample_problems, samples = survey_sizes(data)
+    checked.problems.extend(sample_problems)
     if checked.rows == 0:
         checked.problems.append(Problem(None, None, _("the file has no data rows")))
     refuse_problems(checked)
@@ -93,6 +96,7 @@ def import_figures(
                 )
             else:
                 _load_draft(actor, catalogue, body_id, month, cells, summary)
+        store_sizes(samples)
         months = sorted({month for _body, month in checked.groups})
         if approve and (summary.approved or summary.corrections):
             events.publish(events.FIGURES_CHANGED, months=months, reason="figures.import")

@@ -23,12 +23,13 @@ def figure_lines(data: bytes) -> Iterable[tuple[int | None, Sequence[Any]]]:
     """The lines of a figures file (`unit_code,indicator_code,period,value`; CSV or XLSX) as (line, cells).
 
     A file with the columns in that order is streamed straight from the reader; otherwise each
-    line's cells are put in that order first.
+    line's cells are put in that order first. The optional `sample_size` column of survey rates
+    is read by `pingan.reporting.surveys`.
     """
     records = iter_records(data)
-    header = read_header(records, required=FIGURE_COLUMNS, optional=[], extra_ok=False)
+    header = read_header(records, required=FIGURE_COLUMNS, optional=["sample_size"], extra_ok=False)
     order = [header.index(c) for c in FIGURE_COLUMNS]
-    if order == [0, 1, 2, 3]:
+    if order == [0, 1, 2, 3] and len(header) == len(FIGURE_COLUMNS):
         return zip(count(2), records)
     return ((line, _reordered(record, order)) for line, record in zip(count(2), records))
 

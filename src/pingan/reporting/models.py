@@ -236,3 +236,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.body_id}:{self.month}:{self.kind}"
+
+
+class SurveySample(models.Model):
+    """The sample size of a survey-rate figure (the figure's value is the positive answers).
+
+    Append-only (database triggers refuse UPDATE and DELETE); the latest row of a unit, indicator
+    and month is the one in force.
+    """
+
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    indicator_code = models.CharField(_("indicator"), max_length=40)
+    month = models.CharField(_("month"), max_length=7)
+    sample_size = models.PositiveIntegerField(_("sample size"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey sample size")
+        verbose_name_plural = _("survey sample sizes")
+        indexes = [models.Index(fields=["indicator_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.indicator_code}:{self.month} n={self.sample_size}"

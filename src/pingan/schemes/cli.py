@@ -48,7 +48,12 @@ def cmd_scheme_show(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
     print("%s v%d  %s" % (data["code"], data["version"], data["name"]))
-    print("tiers: %s   stars: %s" % (data["tiers"], data["stars"]))
+    print("tiers: %s   stars: %s   period: %s" % (data["tiers"], data["stars"], data["period"]))
+    for domain in data["domains"]:
+        print(
+            "domain %s  %s: %d categories, %d indicators"
+            % (domain["code"], domain["name"], len(domain["categories"]), len(domain["indicators"]))
+        )
     for cls in data["classes"]:
         print(
             "\nclass %s  %s  (%d indicators; exposure %s)"
@@ -57,7 +62,14 @@ def cmd_scheme_show(args: argparse.Namespace) -> int:
         for ind in cls["indicators"]:
             cap = "-" if ind["cap"] is None else "%g" % ind["cap"]
             print(
-                "  %-26s %-30s deduction %-6g cap %-5s%s"
-                % (ind["code"], ind["name"], ind["deduction"], cap, "  VETO" if ind["veto"] else "")
+                "  %-26s %-30s deduction %-6g cap %-5s%s%s"
+                % (
+                    ind["code"],
+                    ind["name"],
+                    ind["deduction"],
+                    cap,
+                    "  VETO" if ind["veto"] else "",
+                    "  " + ind["kind"] if "kind" in ind else "",
+                )
             )
     return 0

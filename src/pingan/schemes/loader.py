@@ -8,102 +8,38 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 import re
 import tomllib
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from pingan.core.limits import length_reason
 from pingan.core.problems import InputRefused, Problem
+from pingan.schemes import groups
+from pingan.schemes.checker import Checker, choice
+from pingan.schemes.rules import class_rule, indicator_kind
 from pingan.schemes.warning_rules import parse_warning_rules
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CLASS_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
-DOMAINS = ("social", "police", "cases", "opinion", "safety", "petition", "governance", "other")
+DOMAINS = groups.DOMAINS
+PERIODS = ("month", "quarter", "year")
+SECTIONS = {
+    "scheme",
+    "tiers",
+    "stars",
+    "relative",
+    "completeness",
+    "bodies",
+    "categories",
+    "indicators",
+    "classes",
+    "special",
+    "links",
+    "warnings",
+}
 TIER_NAMES = ("yellow", "orange", "red")
 POLICIES = ("withhold", "impute")
-
-
-class _Checker:
-    """Collects problems while reading typed values out of the parsed TOML."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def fail(self, where: str, reason: str) -> None:
-        self.problems.append(Problem(None, where, reason))
-
-    def entries(self, items: Any, where: str, missing: str) -> list[tuple[str, Any]]:
-        """(place, entry) of each entry of a non-empty list; a problem at `where` when there is none."""
-        if not isinstance(items, list) or not items:
-            self.fail(where, missing)
-            return []
-        return [("%s[%d]." % (where, i), item) for i, item in enumerate(items)]
-
-    def once(self, code: str, where: str, seen: set[str]) -> None:
-        """A problem when `code` was seen before in the same list; remember it."""
-        if code in seen:
-            self.fail(where + "code", _("duplicate code %(code)s") % {"code": code})
-        seen.add(code)
-
-    def text(
-        self,
-        table: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        required: bool = True,
-        pattern: re.Pattern[str] | None = None,
-        limit: int = 100,
-    ) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.fail(where + key, _("required"))
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where + key, _("must be non-empty text"))
-            return ""
-        if pattern is not None and not pattern.match(value):
-            self.fail(where + key, _("%(value)s is not a valid code") % {"value": value})
-        too_long = length_reason(value.strip(), limit)
-        if too_long:
-            self.fail(where + key, too_long)
-        return value.strip()
-
-    def number(
-        self,
-        table: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        default: float | None = None,
-        minimum: float = 0,
-    ) -> float | None:
-        value = table.get(key, default)
-        if value is None:
-            if default is None and key in table:
-                self.fail(where + key, _("required"))
-            return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            self.fail(where + key, _("must be a number"))
-            return None
-        if value < minimum:
-            self.fail(where + key, _("must be ≥ %(min)s") % {"min": minimum})
-        return float(value)
-
-    def flag(self, table: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
-        value = table.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(where + key, _("must be true or false"))
-            return default
-        return value
 
 
 def parse_scheme(source: str) -> dict[str, Any]:
@@ -116,7 +52,7 @@ def parse_scheme(source: str) -> dict[str, Any]:
         ) from exc
     except ValueError as exc:  # an integer of more than 4,300 digits
         raise InputRefused([Problem(None, None, _("the file holds a number too large"))]) from exc
-    check = _Checker()
+    check = Checker()
     content: dict[str, Any] = {
         "scheme": _scheme_header(check, raw.get("scheme", {})),
         "tiers": _tiers(check, raw.get("tiers", {})),
@@ -125,8 +61,12 @@ def parse_scheme(source: str) -> dict[str, Any]:
         "completeness": _completeness(check, raw.get("completeness", {})),
         "bodies": _bodies(check, raw.get("bodies", [])),
     }
+    categories = groups.categories(check, raw.get("categories"))
     content["indicators"] = _indicators(
-        check, raw.get("indicators", []), {b["code"] for b in content["bodies"]}
+        check,
+        raw.get("indicators", []),
+        {b["code"] for b in content["bodies"]},
+        {c["code"]: c for c in categories},
     )
     content["classes"] = _classes(
         check, raw.get("classes", []), {i["code"]: i for i in content["indicators"]}
@@ -135,25 +75,26 @@ def parse_scheme(source: str) -> dict[str, Any]:
         content["warnings"] = parse_warning_rules(
             raw["warnings"], {i["code"] for i in content["indicators"]}, check.problems
         )
-    unknown = sorted(
-        set(raw)
-        - {
-            "scheme",
-            "tiers",
-            "stars",
-            "relative",
-            "completeness",
-            "bodies",
-            "indicators",
-            "classes",
-            "warnings",
-        }
-    )
-    for key in unknown:
+    _optional_sections(check, raw, content, categories)
+    for key in sorted(set(raw) - SECTIONS):
         check.fail(key, _("unknown section"))
     if check.problems:
         raise InputRefused(check.problems)
     return content
+
+
+def _optional_sections(
+    check: Checker, raw: dict[str, Any], content: dict[str, Any], categories: list[Any]
+) -> None:
+    """Categories, special assessments and links: in the content only when the file has them."""
+    if categories:
+        content["categories"] = categories
+    special = groups.specials(check, raw.get("special"), {i["code"] for i in content["indicators"]})
+    if special:
+        content["special"] = special
+    links = groups.links(check, raw.get("links"), {c["code"] for c in content["classes"]})
+    if links is not None:
+        content["links"] = links
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -163,11 +104,9 @@ def content_hash(content: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
+def _scheme_header(check: Checker, table: dict[str, Any]) -> dict[str, Any]:
     where = "scheme."
-    period = table.get("period", "quarter")
-    if period != "quarter":
-        check.fail(where + "period", _("only quarterly scoring periods are supported"))
+    period = choice(check, table, "period", where, PERIODS, "quarter")
     deadline = check.number(table, "deadline_day", where, default=5, minimum=1) or 5
     if deadline > 28 or not float(deadline).is_integer():
         check.fail(where + "deadline_day", _("must be a whole day of the month from 1 to 28"))
@@ -184,22 +123,7 @@ def _scheme_header(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _choice(
-    check: _Checker,
-    table: dict[str, Any],
-    key: str,
-    where: str,
-    options: tuple[str, ...],
-    default: str,
-) -> str:
-    value = table.get(key, default)
-    if value not in options:
-        check.fail(where + key, _("must be one of %(options)s") % {"options": ", ".join(options)})
-        return default
-    return str(value)
-
-
-def _tiers(check: _Checker, table: dict[str, Any]) -> dict[str, float]:
+def _tiers(check: Checker, table: dict[str, Any]) -> dict[str, float]:
     lines = {name: check.number(table, name, "tiers.") for name in TIER_NAMES}
     for name in TIER_NAMES:
         if name not in table:
@@ -210,7 +134,7 @@ def _tiers(check: _Checker, table: dict[str, Any]) -> dict[str, float]:
     return {n: v for n, v in lines.items() if v is not None}
 
 
-def _stars(check: _Checker, table: dict[str, Any]) -> list[float]:
+def _stars(check: Checker, table: dict[str, Any]) -> list[float]:
     bands = table.get("bands")
     if (
         not isinstance(bands, list)
@@ -224,7 +148,7 @@ def _stars(check: _Checker, table: dict[str, Any]) -> list[float]:
     return [float(b) for b in bands]
 
 
-def _relative(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
+def _relative(check: Checker, table: dict[str, Any]) -> dict[str, Any]:
     window = check.number(table, "window", "relative.", default=8, minimum=1) or 8
     draws = check.number(table, "rank_draws", "relative.", default=1000, minimum=10) or 1000
     seed = check.number(table, "seed", "relative.", default=20240101, minimum=0) or 0
@@ -236,7 +160,7 @@ def _relative(check: _Checker, table: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _completeness(check: _Checker, table: dict[str, Any]) -> dict[str, str]:
+def _completeness(check: Checker, table: dict[str, Any]) -> dict[str, str]:
     """What happens to a unit with a missing month: "withhold" (default) or "impute"."""
     if not isinstance(table, dict):
         check.fail("completeness", _("must be a table"))
@@ -244,11 +168,11 @@ def _completeness(check: _Checker, table: dict[str, Any]) -> dict[str, str]:
     for key in sorted(set(table) - {"policy"}):
         check.fail("completeness." + key, _("unknown key"))
     return {
-        "policy": _choice(check, table, "policy", "completeness.", POLICIES, "withhold"),
+        "policy": choice(check, table, "policy", "completeness.", POLICIES, "withhold"),
     }
 
 
-def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
+def _bodies(check: Checker, items: Any) -> list[dict[str, str]]:
     bodies: list[dict[str, str]] = []
     seen: set[str] = set()
     for where, item in check.entries(items, "bodies", _("at least one reporting body is required")):
@@ -264,7 +188,9 @@ def _bodies(check: _Checker, items: Any) -> list[dict[str, str]]:
     return bodies
 
 
-def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str, Any]]:
+def _indicators(
+    check: Checker, items: Any, bodies: set[str], categories: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
     indicators: list[dict[str, Any]] = []
     seen: set[str] = set()
     for where, item in check.entries(items, "indicators", _("at least one indicator is required")):
@@ -273,22 +199,22 @@ def _indicators(check: _Checker, items: Any, bodies: set[str]) -> list[dict[str,
         body = check.text(item, "body", where)
         if body and body not in bodies:
             check.fail(where + "body", _("unknown reporting body %(code)s") % {"code": body})
-        domain = _choice(check, item, "domain", where, DOMAINS, "other")
         indicators.append(
             {
                 "code": code,
                 "name_zh": check.text(item, "name_zh", where),
                 "name_en": check.text(item, "name_en", where, limit=150),
-                "domain": domain,
                 "body": body,
                 "veto": check.flag(item, "veto", where),
+                **groups.indicator_domain(check, item, where, categories),
+                **indicator_kind(check, item, where),
             }
         )
     return indicators
 
 
 def _classes(
-    check: _Checker, items: Any, indicators: dict[str, dict[str, Any]]
+    check: Checker, items: Any, indicators: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     classes: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -313,7 +239,7 @@ def _classes(
 
 
 def _rules(
-    check: _Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]
+    check: Checker, items: Any, where: str, indicators: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -323,15 +249,5 @@ def _rules(
         if code and code not in indicators:
             check.fail(place + "code", _("unknown indicator %(code)s") % {"code": code})
         check.once(code, place, seen)
-        if "deduction" not in item:
-            check.fail(place + "deduction", _("required"))
-        default_veto = bool(indicators.get(code, {}).get("veto", False))
-        rules.append(
-            {
-                "code": code,
-                "deduction": check.number(item, "deduction", place, default=0),
-                "cap": check.number(item, "cap", place),
-                "veto": check.flag(item, "veto", place, default=default_veto),
-            }
-        )
+        rules.append({**class_rule(check, item, place, indicators.get(code, {})), "code": code})
     return rules

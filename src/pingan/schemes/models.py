@@ -55,6 +55,7 @@ class SchemeVersion(BilingualName, models.Model):
     source = models.TextField(_("TOML source"))
     base_score = models.FloatField(_("base score"), default=100)
     deadline_day = models.PositiveSmallIntegerField(_("reporting deadline day"), default=5)
+    period = models.CharField(_("scoring period"), max_length=8, default="quarter")
     tiers = models.JSONField(_("tier lines"))
     star_bands = models.JSONField(_("star bands"))
     loaded_at = models.DateTimeField(auto_now_add=True)
@@ -78,6 +79,8 @@ class Indicator(BilingualName, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150)
     domain = models.CharField(_("domain"), max_length=32)
+    category = models.CharField(_("category"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, default="count")
     body = models.ForeignKey(ReportingBody, on_delete=models.PROTECT, related_name="indicators")
     veto = models.BooleanField(_("one-vote veto"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -125,6 +128,7 @@ class ClassIndicator(models.Model):
     deduction = models.FloatField(_("deduction per incident"))
     cap = models.FloatField(_("cap per period"), null=True, blank=True)
     veto = models.BooleanField(_("one-vote veto"), default=False)
+    params = models.JSONField(_("rule of the kind"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -141,8 +145,8 @@ class ClassIndicator(models.Model):
         return f"{self.scheme_class_id}:{self.indicator_id}"
 
     def as_dict(self, language: str = "zh-hans") -> dict[str, Any]:
-        """The rule as in `pingan scheme show --format json`."""
-        return {
+        """The rule as in `pingan scheme show --format json` (a kind's parameters beside it)."""
+        out = {
             "code": self.indicator.code,
             "name": self.indicator.display_name(language),
             "deduction": self.deduction,
@@ -151,3 +155,70 @@ class ClassIndicator(models.Model):
             "body": self.indicator.body.code,
             "body_name": self.indicator.body.display_name(language),
         }
+        return {**out, **self.params} if self.params else out
+
+
+class SchemeCategory(BilingualName, models.Model):
+    """A category of indicators of a scheme version, in one domain (e.g. 社情)."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    domain = models.CharField(_("domain"), max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="schemes_category_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SpecialAssessment(BilingualName, models.Model):
+    """A named set of indicators with its own score and lines for key management and veto."""
+
+    version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, related_name="special_assessments"
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    indicators = models.JSONField(_("indicators"), default=list)
+    base = models.FloatField(_("base score"), default=100)
+    key_management_below = models.FloatField(_("key management below"), null=True)
+    veto_below = models.FloatField(_("veto below"), null=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("special assessment")
+        verbose_name_plural = _("special assessments")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="schemes_special_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class UnitLink(models.Model):
+    """Two units of the version's linked classes, rewarded and penalised together (同奖同罚)."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="links")
+    first_code = models.CharField(_("first unit"), max_length=64)
+    second_code = models.CharField(_("second unit"), max_length=64)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("linked units")
+        verbose_name_plural = _("linked units")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.first_code}~{self.second_code}"

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.schemes.models import ClassIndicator, Scheme, SchemeClass, SchemeVersion
+
+DOMAIN_NAMES = {
+    "social": _("social conditions"),
+    "police": _("police incidents"),
+    "cases": _("cases"),
+    "opinion": _("public opinion"),
+    "safety": _("safety"),
+    "petition": _("petitions"),
+    "governance": _("governance"),
+    "other": _("other"),
+}
+"""Names of the domains an indicator may belong to (社情, 警情, 案情, 舆情 …)."""
 
 
 def known_class_codes() -> set[str]:
@@ -92,11 +106,75 @@ def scheme_as_dict(version: SchemeVersion, language: str = "zh-hans") -> dict[st
         "stars": version.star_bands,
         "relative": version.content["relative"],
         "completeness": {"policy": completeness_policy(version)},
+        "period": scheme_period(version),
+        "indicators": [
+            {
+                "code": i["code"],
+                "name": (i["name_en"] if language.startswith("en") else i["name_zh"]),
+                "kind": i.get("kind", "count"),
+                "domain": i["domain"],
+                "category": i.get("category", ""),
+            }
+            for i in version.content["indicators"]
+        ],
+        "domains": domains_of(version, language),
+        "special": version.content.get("special", []),
+        "links": version.content.get("links"),
         "bodies": [
             {"code": b["code"], "name": b["name_en"] if language.startswith("en") else b["name_zh"]}
             for b in version.content["bodies"]
         ],
     }
+
+
+def scheme_links(scheme_code: str) -> tuple[list[str], list[list[str]]]:
+    """The linked classes and pairs of unit codes of the scheme's latest version (none: [], [])."""
+    version = current_version(scheme_code)
+    if version is None:
+        return [], []
+    links = version.content.get("links") or {}
+    return list(links.get("classes", [])), [list(p) for p in links.get("pairs", [])]
+
+
+def scheme_period(version: SchemeVersion) -> str:
+    """The version's scoring period: "month", "quarter" or "year"."""
+    return str(version.content["scheme"].get("period", "quarter"))
+
+
+def domains_of(version: SchemeVersion, language: str = "zh-hans") -> list[dict[str, Any]]:
+    """Domains with their categories and indicator codes, in the order the scheme first uses them."""
+    categories = version.content.get("categories", [])
+    english = language.startswith("en")
+    out: dict[str, dict[str, Any]] = {}
+    for item in version.content["indicators"]:
+        domain = out.setdefault(
+            item["domain"],
+            {
+                "code": item["domain"],
+                "name": str(DOMAIN_NAMES.get(item["domain"], item["domain"])),
+                "categories": [],
+                "indicators": [],
+            },
+        )
+        domain["indicators"].append(item["code"])
+    for category in categories:
+        holder = out.get(category["domain"])
+        if holder is None:
+            continue
+        holder["categories"].append(
+            {
+                "code": category["code"],
+                "name": (category["name_en"] or category["name_zh"])
+                if english
+                else category["name_zh"],
+                "indicators": [
+                    i["code"]
+                    for i in version.content["indicators"]
+                    if i.get("category") == category["code"]
+                ],
+            }
+        )
+    return list(out.values())
 
 
 def completeness_policy(version: SchemeVersion) -> str:

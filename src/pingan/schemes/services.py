@@ -18,9 +18,14 @@ from pingan.schemes.models import (
     Indicator,
     ReportingBody,
     Scheme,
+    SchemeCategory,
     SchemeClass,
     SchemeVersion,
+    SpecialAssessment,
+    UnitLink,
 )
+
+RULE_COLUMNS = ("code", "deduction", "cap", "veto")
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ def _create_version(
         source=source,
         base_score=header["base_score"],
         deadline_day=header["deadline_day"],
+        period=header["period"],
         tiers=content["tiers"],
         star_bands=content["stars"],
     )
@@ -84,6 +90,8 @@ def _create_version(
             name_zh=item["name_zh"],
             name_en=item["name_en"],
             domain=item["domain"],
+            category=item.get("category", ""),
+            kind=item.get("kind", "count"),
             body=bodies[item["body"]],
             veto=item["veto"],
             position=position,
@@ -105,11 +113,29 @@ def _create_version(
                 deduction=rule["deduction"],
                 cap=rule["cap"],
                 veto=rule["veto"],
+                params={k: v for k, v in rule.items() if k not in RULE_COLUMNS},
                 position=p,
             )
             for p, rule in enumerate(item["indicators"])
         )
+    _create_groups(version, content)
     return version
+
+
+def _create_groups(version: SchemeVersion, content: dict[str, Any]) -> None:
+    """Categories, special assessments and linked pairs of the version."""
+    SchemeCategory.objects.bulk_create(
+        SchemeCategory(version=version, position=p, **item)
+        for p, item in enumerate(content.get("categories", []))
+    )
+    SpecialAssessment.objects.bulk_create(
+        SpecialAssessment(version=version, position=p, **item)
+        for p, item in enumerate(content.get("special", []))
+    )
+    UnitLink.objects.bulk_create(
+        UnitLink(version=version, first_code=a, second_code=b, position=p)
+        for p, (a, b) in enumerate(content.get("links", {}).get("pairs", []))
+    )
 
 
 def _upsert_body(item: dict[str, str]) -> ReportingBody:

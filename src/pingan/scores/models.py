@@ -22,7 +22,7 @@ class ScoreRun(models.Model):
     version = models.ForeignKey(
         "schemes.SchemeVersion", on_delete=models.PROTECT, related_name="score_runs"
     )
-    period = models.CharField(_("quarter"), max_length=6, db_index=True)
+    period = models.CharField(_("period"), max_length=7, db_index=True)
     input_hash = models.CharField(max_length=64)
     reason = models.CharField(_("reason"), max_length=200)
     computed_at = models.DateTimeField(auto_now_add=True)
@@ -76,6 +76,11 @@ class QuarterResult(models.Model):
     change_prev = models.FloatField(_("change on previous quarter"), null=True)
     change_year = models.FloatField(_("change on same quarter last year"), null=True)
     quarter_to_date = models.JSONField(_("quarter to date"), default=list)
+    key_management = models.BooleanField(_("key management"), default=False)
+    linked_unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.JSONField(_("domains, special assessments and kinds"), default=dict)
 
     class Meta:
         verbose_name = _("quarter result")
@@ -105,7 +110,7 @@ class Deduction(models.Model):
 
     result = models.ForeignKey(QuarterResult, on_delete=models.CASCADE, related_name="deductions")
     indicator_code = models.CharField(_("indicator"), max_length=40)
-    month = models.CharField(_("month"), max_length=7)
+    month = models.CharField(_("month"), max_length=7)  # "cap" and "kind" rows too
     count = models.IntegerField(_("count"), null=True)
     deduction = models.FloatField(_("deduction"))
     figure_id = models.BigIntegerField(_("approved figure"), null=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require, unit_scoped
 from pingan.core.access.roles import Role
-from pingan.core.periods import quarter_months, quarter_window
+from pingan.core.periods import period_months, period_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
 from pingan.reporting.deadlines import deadline, local_zone
@@ -49,7 +49,7 @@ def results_for(
 
     Only the class's results when `class_code` is given, only the units in `scope` unless it is None.
     """
-    results = run.results.select_related("unit").order_by(
+    results = run.results.select_related("unit", "linked_unit").order_by(
         "class_code", F("rank").asc(nulls_last=True), "unit__code"
     )
     if class_code:
@@ -59,7 +59,7 @@ def results_for(
 
 def unit_result(run: ScoreRun, unit: OrgUnit) -> QuarterResult | None:
     """The unit's result in the run, unit loaded; None when the run has none for it."""
-    return run.results.select_related("unit").filter(unit=unit).first()
+    return run.results.select_related("unit", "linked_unit").filter(unit=unit).first()
 
 
 def first_class_in_scope(run: ScoreRun, scope: set[int]) -> str | None:
@@ -166,7 +166,7 @@ def score_history(
 
     One query whatever the number of units; quarters without a current result are absent.
     """
-    window = quarter_window(run.period, quarters)
+    window = period_window(run.period, quarters)
     rows = (
         QuarterResult.objects.filter(
             absolute_score__isnull=False,
@@ -347,7 +347,7 @@ def runs_of(version: Any) -> dict[str, ScoreRun]:
 
 def final_from(period: str, deadline_day: int) -> dt.datetime:
     """The instant a quarter becomes final: the reporting deadline of its last month has passed."""
-    return deadline(quarter_months(period)[-1], deadline_day)
+    return deadline(period_months(period)[-1], deadline_day)
 
 
 def final_on(period: str, deadline_day: int) -> dt.date:

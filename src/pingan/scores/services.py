@@ -8,7 +8,6 @@ and a changed input makes a new current run that records which units' results ch
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,22 +20,15 @@ from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.access.actor import Actor, job_actor
 from pingan.core.access.permissions import require
-from pingan.core.periods import (
-    month_bounds,
-    quarter_bounds,
-    quarter_months,
-    quarter_of,
-    quarter_window,
-    shift_quarter,
-)
+from pingan.core.periods import period_kind, period_of, shift_period, year_before
 from pingan.core.problems import InputRefused, Problem
-from pingan.engine import METHOD, compute_class
+from pingan.engine import METHOD, linked
 from pingan.engine.compute import ClassResult
 from pingan.reporting.models import Submission
-from pingan.reporting.selectors import approved_values
-from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
-from pingan.schemes.selectors import class_rules, completeness_policy, current_version
-from pingan.scores.explanation import explanation
+from pingan.schemes.models import SchemeVersion
+from pingan.schemes.selectors import current_version, scheme_period
+from pingan.scores.explanation import explanation, result_detail
+from pingan.scores.inputs import ClassInputs, class_inputs, compute
 from pingan.scores.models import (
     Deduction,
     KeyManagementMark,
@@ -45,26 +37,9 @@ from pingan.scores.models import (
     ScoreRun,
 )
 from pingan.units.models import OrgUnit
-from pingan.units.selectors import covariate_table, evaluated_units
 
 STORE_ATTEMPTS = 10
 """Computations of one quarter before giving up when other workers keep storing runs first."""
-
-
-@dataclass
-class ClassInputs:
-    """Arrays for one class of one quarter, with the keys that tie them back to the database."""
-
-    scheme_class: SchemeClass
-    rules: list[ClassIndicator]
-    units: list[OrgUnit]
-    quarter_counts: np.ndarray
-    figure_ids: np.ndarray
-    window_counts: np.ndarray
-    exposure: np.ndarray
-    covariates: np.ndarray | None
-    open_months: np.ndarray
-    history_months: np.ndarray
 
 
 def compute_period(
@@ -80,13 +55,24 @@ def compute_period(
     version = current_version(scheme_code)
     if version is None:
         return None
+    if period_kind(period) != scheme_period(version):
+        raise InputRefused(
+            [
+                Problem(
+                    None,
+                    "period",
+                    _("%(period)s is not a %(kind)s: the scheme scores by %(kind)s")
+                    % {"period": period, "kind": scheme_period(version)},
+                )
+            ]
+        )
     for _attempt in range(STORE_ATTEMPTS):
         current = ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
-        inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
-        digest = _input_hash(version, period, inputs)
+        inputs = [class_inputs(version, c, period) for c in version.classes.order_by("position")]
+        digest = input_hash(version, period, inputs)
         if current is not None and current.input_hash == digest:
             return current
-        results = [(i, _compute(version, i)) for i in inputs if i.units]
+        results = [(i, compute(version, i)) for i in inputs if i.units]
         with transaction.atomic():
             _lock_quarter(version, period)
             latest = (
@@ -131,7 +117,9 @@ def recompute_quarters(*, quarters: set[str], reason: str) -> list[str]:
         "period", flat=True
     )
     changed = []
-    for period in sorted(quarters | set(later)):
+    version = current_version(None)
+    kind = scheme_period(version) if version is not None else "quarter"
+    for period in sorted(p for p in quarters | set(later) if period_kind(p) == kind):
         before = ScoreRun.objects.filter(period=period, is_current=True).values_list(
             "pk", flat=True
         )
@@ -153,8 +141,8 @@ def stale_quarters() -> list[str]:
     )
     stale = []
     for period in sorted(set(current) | set(periods_with_figures())):
-        inputs = [_class_inputs(version, c, period) for c in version.classes.order_by("position")]
-        if current.get(period) != _input_hash(version, period, inputs):
+        inputs = [class_inputs(version, c, period) for c in version.classes.order_by("position")]
+        if current.get(period) != input_hash(version, period, inputs):
             stale.append(period)
     return stale
 
@@ -165,114 +153,8 @@ def compute_all(*, actor: Actor, periods: list[str], reason: str) -> list[ScoreR
     return [r for r in runs if r is not None]
 
 
-def _class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str) -> ClassInputs:
-    window = quarter_window(period, int(version.content["relative"]["window"]))
-    first, last = quarter_bounds(period)
-    units = evaluated_units(class_codes=[scheme_class.code], first=first, last=last)
-    rules = class_rules(scheme_class)
-    codes = [r.indicator.code for r in rules]
-    months = [m for q in window for m in quarter_months(q)]
-    values = approved_values(indicator_codes=codes, unit_ids=[u.pk for u in units], months=months)
-    monthly, figure_ids = _place_values(values, units, codes, months)
-    window_counts = monthly.reshape(len(units), len(codes), len(window), 3).sum(axis=3)
-    exposure, covariates = _covariates(scheme_class, units, window)
-    return ClassInputs(
-        scheme_class,
-        rules,
-        units,
-        monthly[:, :, -3:],
-        figure_ids,
-        window_counts,
-        exposure,
-        covariates,
-        _open_months(units, quarter_months(period)),
-        monthly,
-    )
-
-
-def _open_months(units: list[OrgUnit], months: list[str]) -> np.ndarray:
-    """(U, M) whether each unit was open on some day of each month (only then are figures owed)."""
-    bounds = [month_bounds(m) for m in months]
-    return np.array(
-        [[u.is_open_during(first, last) for first, last in bounds] for u in units], dtype=bool
-    ).reshape(len(units), len(months))
-
-
-def _place_values(
-    values: dict[tuple[int, str, str], tuple[int, int]],
-    units: list[OrgUnit],
-    codes: list[str],
-    months: list[str],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly counts (U, C, M; NaN where never approved) and the figure ids of the last three months."""
-    unit_index = {u.pk: i for i, u in enumerate(units)}
-    code_index = {c: j for j, c in enumerate(codes)}
-    month_index = {m: k for k, m in enumerate(months)}
-    monthly = np.full((len(units), len(codes), len(months)), np.nan)
-    figure_ids = np.zeros((len(units), len(codes), 3), dtype=np.int64)
-    first_of_quarter = len(months) - 3
-    for (unit_id, code, month), (value, figure_id) in values.items():
-        i, j, k = unit_index[unit_id], code_index[code], month_index[month]
-        monthly[i, j, k] = value
-        if k >= first_of_quarter:
-            figure_ids[i, j, k - first_of_quarter] = figure_id
-    return monthly, figure_ids
-
-
-def _covariates(
-    scheme_class: SchemeClass, units: list[OrgUnit], window: list[str]
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Exposure (U, T) and adjustment covariates (U, T, K) as log(value per unit of exposure)."""
-    years = sorted({int(q[:4]) for q in window})
-    names = [scheme_class.exposure, *scheme_class.covariates]
-    table = covariate_table(names=names, years=years)
-    exposure = np.array(
-        [
-            [table.get((u.pk, int(q[:4]), scheme_class.exposure), np.nan) for q in window]
-            for u in units
-        ]
-    )
-    if not scheme_class.covariates:
-        return exposure, None
-    raw = np.array(
-        [
-            [
-                [table.get((u.pk, int(q[:4]), name), np.nan) for name in scheme_class.covariates]
-                for q in window
-            ]
-            for u in units
-        ]
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_exposure = raw / exposure[:, :, None]
-        return exposure, np.log(np.where(per_exposure > 0, per_exposure, np.nan))
-
-
-def _compute(version: SchemeVersion, inputs: ClassInputs) -> ClassResult:
-    relative = version.content["relative"]
-    return compute_class(
-        inputs.quarter_counts,
-        inputs.window_counts,
-        np.nan_to_num(inputs.exposure, nan=0.0),
-        inputs.covariates,
-        weights=[r.deduction for r in inputs.rules],
-        caps=[np.inf if r.cap is None else r.cap for r in inputs.rules],
-        veto=[r.veto for r in inputs.rules],
-        base=version.base_score,
-        tier_lines=version.tiers,
-        star_bands=version.star_bands,
-        seed=int(relative["seed"]),
-        draws=int(relative["rank_draws"]),
-        smooth=bool(relative["smoothing"]),
-        window=int(relative["window"]),
-        unit_keys=[u.pk for u in inputs.units],
-        open_months=inputs.open_months,
-        history_months=inputs.history_months,
-        policy=completeness_policy(version),
-    )
-
-
-def _input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) -> str:
+def input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) -> str:
+    """SHA-256 of everything a period's results depend on."""
     digest = hashlib.sha256(
         ("%s|%s|%d|%s" % (METHOD, version.content_hash, version.number, period)).encode()
     )
@@ -283,6 +165,10 @@ def _input_hash(version: SchemeVersion, period: str, inputs: list[ClassInputs]) 
             digest.update(np.ascontiguousarray(array).tobytes())
         if item.covariates is not None:
             digest.update(np.ascontiguousarray(item.covariates).tobytes())
+        if item.kinds is not None:
+            for extra in (item.kinds.previous, item.kinds.positives, item.kinds.samples):
+                digest.update(np.ascontiguousarray(extra).tobytes())
+            digest.update(np.ascontiguousarray(item.kinds.population).tobytes())
     return digest.hexdigest()
 
 
@@ -305,11 +191,12 @@ def _store_run(
         notes=_notes(results),
     )
     earlier = (
-        _scores_of(shift_quarter(period, -1), version),
-        _scores_of(shift_quarter(period, -4), version),
+        _scores_of(shift_period(period, -1), version),
+        _scores_of(year_before(period), version),
     )
+    shared = _linked_flags(version, results)
     for inputs, result in results:
-        _store_class(run, inputs, result, earlier)
+        _store_class(run, inputs, result, earlier, shared)
     if previous is not None:
         _record_changes(run, previous, reason)
     return run
@@ -343,18 +230,25 @@ def _store_class(
     inputs: ClassInputs,
     result: ClassResult,
     earlier: tuple[dict[int, float | None], dict[int, float | None]],
+    shared: dict[int, tuple[bool, bool, int | None]],
 ) -> None:
-    """One row per unit; a withheld unit keeps its row with no score, rank, interval or stars."""
+    """One row per unit; a withheld unit keeps its row with no score, rank, interval or stars.
+
+    ``shared`` (unit id → veto, key management, linked unit id) after spreading over linked pairs.
+    """
     absolute, relative, ranks = result.absolute, result.relative, result.ranks
     completeness = result.completeness
     position = np.cumsum(completeness.scored) - 1
     rows = []
     for i, unit in enumerate(inputs.units):
+        veto, key, partner = shared.get(unit.pk, (bool(result.vetoed[i]), False, None))
         row = QuarterResult(
             run=run,
             unit=unit,
             class_code=inputs.scheme_class.code,
-            veto=bool(result.vetoed[i]),
+            veto=veto,
+            key_management=key,
+            linked_unit_id=partner,
             complete=bool(completeness.complete[i]),
             imputed_cells=int(completeness.imputed[i].sum()),
         )
@@ -366,8 +260,9 @@ def _store_class(
             row.rank = int(ranks.rank[k])
             row.rank_low = int(ranks.rank_low[k])
             row.rank_high = int(ranks.rank_high[k])
-            row.tier = str(result.tier[k])
-            row.stars = int(result.stars[k])
+            row.tier = "red" if veto else str(result.tier[k])
+            row.stars = 1 if veto else int(result.stars[k])
+            row.detail = result_detail(inputs, result, k)
             row.funnel_flag = str(result.funnel.flag[k])
             row.observed = float(result.funnel.effective_observed[k])
             row.expected = float(result.funnel.effective[k])
@@ -380,9 +275,44 @@ def _store_class(
         d
         for i, r in enumerate(stored)
         for d in explanation(
-            r, i, int(position[i]), inputs.rules, inputs.quarter_counts, inputs.figure_ids, result
+            r,
+            i,
+            int(position[i]),
+            inputs.rules,
+            inputs.quarter_counts,
+            inputs.figure_ids,
+            result,
+            [rule.indicator.code for rule in inputs.rate_rules],
         )
     )
+
+
+def _linked_flags(
+    version: SchemeVersion, results: list[tuple[ClassInputs, ClassResult]]
+) -> dict[int, tuple[bool, bool, int | None]]:
+    """Unit id → (veto, key management, linked unit id), a pair sharing veto and key management."""
+    ids: list[int] = []
+    veto: list[bool] = []
+    key: list[bool] = []
+    for inputs, result in results:
+        ids.extend(u.pk for u in inputs.units)
+        veto.extend(bool(v) for v in result.vetoed)
+        marks = result.key_management
+        key.extend(bool(v) for v in (marks if marks is not None else [False] * len(inputs.units)))
+    pairs = (version.content.get("links") or {}).get("pairs", [])
+    codes = dict(OrgUnit.objects.filter(pk__in=ids).values_list("code", "pk")) if pairs else {}
+    index = {pk: n for n, pk in enumerate(ids)}
+    linked_pairs = [
+        (index[codes[a]], index[codes[b]])
+        for a, b in pairs
+        if codes.get(a) in index and codes.get(b) in index
+    ]
+    partner = {ids[a]: ids[b] for a, b in linked_pairs} | {ids[b]: ids[a] for a, b in linked_pairs}
+    shared_veto = linked(veto, linked_pairs)
+    shared_key = linked(key, linked_pairs)
+    return {
+        pk: (bool(shared_veto[n]), bool(shared_key[n]), partner.get(pk)) for n, pk in enumerate(ids)
+    }
 
 
 def _finite(value: float) -> float | None:
@@ -457,6 +387,7 @@ def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
 
 
 def periods_with_figures() -> list[str]:
-    """Quarters that have any approved figure, oldest first."""
+    """Periods (of the current scheme's kind) that have any approved figure, oldest first."""
     months = Submission.objects.filter(is_current=True).values_list("month", flat=True).distinct()
-    return sorted({quarter_of(m) for m in months})
+    kind = scheme_period(version) if (version := current_version(None)) else "quarter"
+    return sorted({period_of(m, kind) for m in months})

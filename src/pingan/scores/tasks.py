@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from pingan.core.jobs import enqueue, pending, task
-from pingan.core.periods import quarter_of
+from pingan.core.periods import period_of
+from pingan.schemes.selectors import current_version, scheme_period
 from pingan.scores.models import ScoreRun
 
 
@@ -24,8 +25,13 @@ def recompute(*, quarters: list[str], reason: str) -> list[str]:
 
 
 def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
-    """Approved figures of `months` changed: their quarters (and later computed ones) are owed."""
-    quarters = sorted({quarter_of(m) for m in months})
+    """Approved figures of `months` changed: their periods (and later computed ones) are owed.
+
+    A period is a quarter, or a month or a year when the scheme scores by those.
+    """
+    version = current_version(None)
+    kind = scheme_period(version) if version is not None else "quarter"
+    quarters = sorted({period_of(m, kind) for m in months})
     if quarters:
         enqueue(recompute, quarters=quarters, reason=reason)
 

@@ -27,6 +27,7 @@ from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version, version_classes
 from pingan.scores import selectors, services
+from pingan.scores.assessments_view import extras
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
 from pingan.scores.domains import analyse
@@ -348,6 +349,7 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
         "missing_cells": selectors.missing_cells([result], run.version, language)[result.pk],
         "funnel": selectors.funnel_data(run, result.class_code, {unit.pk}, language),
         "warnings": warnings_of(result, mark, provisional=selection.provisional),
+        **extras(result, run.version, language),
     }
     return render(request, "scores/unit.html", context)
 

@@ -25,7 +25,7 @@ from pingan.schemes.loader import content_hash, parse_scheme
 from pingan.schemes.models import SchemeVersion
 from pingan.schemes.selectors import current_version
 from pingan.scores.selectors import is_provisional
-from pingan.scores.services import _class_inputs, _compute
+from pingan.scores.inputs import class_inputs, compute
 
 MAX_DRAWS = 2000
 """Most Monte-Carlo draws one comparison may ask for."""
@@ -175,10 +175,10 @@ def _results(
     """Unit id → class, names, score, rank, tier (and rank range) under `version` for `period`."""
     out: dict[int, dict[str, Any]] = {}
     for scheme_class in version.classes.order_by("position"):
-        inputs = _class_inputs(version, scheme_class, period)
+        inputs = class_inputs(version, scheme_class, period)
         if not inputs.units:
             continue
-        result = _compute(version, inputs)
+        result = compute(version, inputs)
         ranges = None
         if sensitivity is not None:
             ranges = rank_ranges(

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from pingan.core import events
 from pingan.core.problems import InputRefused, Problem
-from pingan.schemes.selectors import dropped_class_codes
+from pingan.schemes.selectors import dropped_class_codes, scheme_links
+from pingan.units.models import OrgUnit
 from pingan.units.selectors import classes_in_use
 
 
@@ -28,4 +29,30 @@ def refuse_dropping_classes_in_use(*, scheme_code: str, **_payload: Any) -> None
         )
 
 
-SUBSCRIPTIONS = {events.SCHEME_CHANGED: [refuse_dropping_classes_in_use]}
+def refuse_links_out_of_class(*, scheme_code: str, **_payload: Any) -> None:
+    """Refuse a version whose linked pairs name a unit that is unknown or in the wrong class."""
+    classes, pairs = scheme_links(scheme_code)
+    if not pairs:
+        return
+    codes = {code for pair in pairs for code in pair}
+    unit_class = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "eval_class"))
+    problems = []
+    for i, pair in enumerate(pairs):
+        for j, code in enumerate(pair):
+            where = "links.pairs[%d][%d]" % (i, j)
+            if code not in unit_class:
+                problems.append(Problem(None, where, _("unknown unit %(code)s") % {"code": code}))
+            elif unit_class[code] != classes[j]:
+                problems.append(
+                    Problem(
+                        None,
+                        where,
+                        _("unit %(code)s is in class %(actual)s, not %(expected)s")
+                        % {"code": code, "actual": unit_class[code] or "-", "expected": classes[j]},
+                    )
+                )
+    if problems:
+        raise InputRefused(problems)
+
+
+SUBSCRIPTIONS = {events.SCHEME_CHANGED: [refuse_dropping_classes_in_use, refuse_links_out_of_class]}
