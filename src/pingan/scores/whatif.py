@@ -24,8 +24,8 @@ from pingan.schemes.drafts import draft_version
 from pingan.schemes.loader import content_hash, parse_scheme
 from pingan.schemes.models import SchemeVersion
 from pingan.schemes.selectors import current_version
-from pingan.scores.selectors import is_provisional
 from pingan.scores.inputs import class_inputs, compute
+from pingan.scores.selectors import is_provisional
 
 MAX_DRAWS = 2000
 """Most Monte-Carlo draws one comparison may ask for."""
