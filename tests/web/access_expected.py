@@ -13,6 +13,9 @@ ALL = {
     "leader",
     "dispatcher",
     "handler",
+    "proposer",
+    "assessor",
+    "department_head",
 }
 
 EXPECTED = {

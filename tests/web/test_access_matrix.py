@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pingan.core.access.permissions import allowed_roles
-from pingan.core.access.roles import Role
+from pingan.core.access.roles import UNIT_ROLES, Role
 
 ROLES = [r.value for r in Role]
 TESTS = Path(__file__).resolve().parent.parent
@@ -98,7 +98,7 @@ def role_clients(demo_units, make_user, client):
             {"body": "police"}
             if role in ("clerk", "reviewer", "approver")
             else {"unit": "BZ01"}
-            if role in ("unit_viewer", "handler")
+            if role in UNIT_ROLES
             else {}
         )
         clients[role] = (Client(), make_user(role, **scope))
@@ -139,7 +139,7 @@ def test_every_api_route_refuses_anonymous_callers(client):
     from pingan.api.main import api
 
     schema = api.get_openapi_schema()
-    assert len(schema["paths"]) == 23
+    assert len(schema["paths"]) == 25
     wrong = []
     for route, operations in schema["paths"].items():
         path = sample_path(route.lstrip("/").replace("{", "<").replace("}", ">"))

@@ -106,6 +106,38 @@ class Event(models.TextChoices):
     WARNINGS_PROBLEM_NOTE = "warnings.problem.note", _("Progress noted on a problem")
     WARNINGS_PROBLEM_RESOLVE = "warnings.problem.resolve", _("Problem resolved")
 
+    ASSESSMENTS_ASSESSMENT_REGISTER = "assessments.assessment.register", _("Assessment registered")
+    ASSESSMENTS_ASSESSMENT_ATTACH = "assessments.assessment.attach", _("Document attached")
+    ASSESSMENTS_ASSESSMENT_START = "assessments.assessment.start", _("Risk analysis started")
+    ASSESSMENTS_FINDING_SAVE = "assessments.finding.save", _("Dimension findings saved")
+    ASSESSMENTS_RISK_SAVE = "assessments.risk.save", _("Risk recorded")
+    ASSESSMENTS_RISK_DELETE = "assessments.risk.delete", _("Risk removed")
+    ASSESSMENTS_MEASURE_SAVE = "assessments.measure.save", _("Mitigation measure recorded")
+    ASSESSMENTS_MEASURE_DELETE = "assessments.measure.delete", _("Mitigation measure removed")
+    ASSESSMENTS_CONSULTATION_SAVE = "assessments.consultation.save", _("Consultation recorded")
+    ASSESSMENTS_CONSULTATION_DELETE = (
+        "assessments.consultation.delete",
+        _("Consultation removed"),
+    )
+    ASSESSMENTS_REPORT_SUBMIT = "assessments.report.submit", _("Special report submitted")
+    ASSESSMENTS_CONCLUSION_OVERRIDE = (
+        "assessments.conclusion.override",
+        _("Conclusion proposed against the rule"),
+    )
+    ASSESSMENTS_REPORT_RETURN = "assessments.report.return", _("Special report returned")
+    ASSESSMENTS_REPORT_APPROVE = "assessments.report.approve", _("Assessment concluded")
+    ASSESSMENTS_ASSESSMENT_NEW_VERSION = (
+        "assessments.assessment.new_version",
+        _("Assessment re-opened as a new version"),
+    )
+    ASSESSMENTS_MEASURE_COMPLETE = "assessments.measure.complete", _("Measure done")
+    ASSESSMENTS_MEASURE_REMIND = "assessments.measure.remind", _("Measure deadline reminder")
+    ASSESSMENTS_MEASURE_ESCALATE = "assessments.measure.escalate", _("Overdue measure escalated")
+    ASSESSMENTS_STATISTICS_EXPORT = (
+        "assessments.statistics.export",
+        _("Assessment statistics exported"),
+    )
+
 
 # The matter steps of the workflow (MatterEvent.kind) and the notices, in the old style.
 _OLD_MATTER_STEPS = (

@@ -340,3 +340,27 @@ def unit_with_code(code: str) -> OrgUnit | None:
 def jurisdiction() -> OrgUnit | None:
     """The top unit of the tree (where a request without a place is filed)."""
     return OrgUnit.objects.filter(parent__isnull=True).order_by("level", "code").first()
+
+
+def matter_counts_under(
+    *, unit_ids: list[int], group_codes: list[str], since: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """For each unit, matters placed in it or below it since `since`, in the given category groups.
+
+    Counts only (`total`, `open`), for context on other apps' pages (risk assessments); merged
+    duplicates are not counted. One query per unit.
+    """
+    counts: dict[int, dict[str, int]] = {}
+    closed = [Status.CLOSED, Status.VISITED, Status.ARCHIVED, Status.REJECTED]
+    for unit_id in unit_ids:
+        matters = Matter.objects.filter(
+            COUNTED,
+            in_subtree([unit_id], "place_unit_id"),
+            category__group__code__in=group_codes,
+            received_at__gte=since,
+        )
+        counts[unit_id] = {
+            "total": matters.count(),
+            "open": matters.exclude(status__in=closed).count(),
+        }
+    return counts

@@ -428,3 +428,19 @@ def withheld_units(
         }
         for r in found
     ]
+
+
+def latest_final_tiers(unit_ids: list[int], today: dt.date) -> tuple[str, dict[int, str]]:
+    """The newest final quarter with results and the tier of each of the units in it.
+
+    ("", {}) when no quarter is final yet; a unit without a tier (withheld) is left out.
+    """
+    version = current_version(None)
+    if version is None:
+        return "", {}
+    period = newest_final(computed_periods(), today, version.deadline_day)
+    run = current_run(period) if period else None
+    if run is None:
+        return "", {}
+    tiers = run.results.filter(unit_id__in=unit_ids).exclude(tier="").values_list("unit_id", "tier")
+    return period, dict(tiers)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pingan.bulletins",
     "pingan.matters",
     "pingan.warnings",
+    "pingan.assessments",
     "pingan.web",
     "pingan.api",
     "pingan.backup",
@@ -231,7 +232,10 @@ TASKS = {
 PINGAN_SCHEDULE = {
     "pingan.matters.tasks.tick": {"every": int(os.environ.get("PINGAN_TICK_SECONDS", "300"))},
     "pingan.reporting.tasks.remind": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
+    "pingan.assessments.tasks.tick": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
 }
+# The risk matrix and conclusion rule of assessments (docs/assessments.md); empty: the built-in.
+PINGAN_ASSESSMENT_RULES = os.environ.get("PINGAN_ASSESSMENT_RULES", "")
 # `pingan check` reports work owed for longer than this.
 PINGAN_OWED_WORK_MINUTES = int(os.environ.get("PINGAN_OWED_WORK_MINUTES", "15"))
 

@@ -54,7 +54,10 @@ class RoleAssignment(models.Model):
                 name="accounts_body_role_has_body",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=["unit_viewer", "handler"]) | Q(unit__isnull=False),
+                condition=~Q(
+                    role__in=["unit_viewer", "handler", "proposer", "assessor", "department_head"]
+                )
+                | Q(unit__isnull=False),
                 name="accounts_unit_role_has_unit",
             ),
         ]

@@ -21,9 +21,14 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader (read-only)")
     DISPATCHER = "dispatcher", _("Centre dispatcher")
     HANDLER = "handler", _("Matter handler")
+    PROPOSER = "proposer", _("Proposing-body clerk")
+    ASSESSOR = "assessor", _("Risk assessor")
+    DEPARTMENT_HEAD = "department_head", _("Competent department head")
 
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 BODY_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
-UNIT_ROLES = frozenset({Role.UNIT_VIEWER, Role.HANDLER})
+UNIT_ROLES = frozenset(
+    {Role.UNIT_VIEWER, Role.HANDLER, Role.PROPOSER, Role.ASSESSOR, Role.DEPARTMENT_HEAD}
+)
 ALL_ROLES = frozenset(Role)
