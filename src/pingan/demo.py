@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import command_line_actor
 from pingan.core.jobs import run_owed_jobs
+from pingan.demo_data import assessments as demo_data_assessments
 from pingan.demo_data import bulletins as demo_data_bulletins
 from pingan.demo_data import cities, generate
 from pingan.demo_data import matters as demo_data_matters
@@ -111,8 +112,14 @@ def _kinds(version: SchemeVersion) -> dict[str, list[tuple[str, str]]]:
 
 
 def _run_hooks(**context: Any) -> None:
-    """Let the reporting, scoring, matters and bulletins builders add their data through the services."""
-    for module in (demo_data_reporting, demo_data_scores, demo_data_matters, demo_data_bulletins):
+    """Let the reporting, scoring, matters, bulletins and assessments builders add their data through the services."""
+    for module in (
+        demo_data_reporting,
+        demo_data_scores,
+        demo_data_matters,
+        demo_data_bulletins,
+        demo_data_assessments,
+    ):
         module.build(**context)
 
 

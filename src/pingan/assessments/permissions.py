@@ -13,5 +13,6 @@ ACTIONS = {
     "assessments.review": frozenset({Role.DEPARTMENT_HEAD}),
     "assessments.follow_up": frozenset({Role.PROPOSER, Role.ASSESSOR}),
     "assessments.stats": READ_ALL | frozenset({Role.DEPARTMENT_HEAD}),
+    "assessments.export": READ_ALL | frozenset({Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN}),
     "assessments.jobs": frozenset({Role.SYSTEM_ADMIN}),
 }

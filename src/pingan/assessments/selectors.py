@@ -21,15 +21,18 @@ from pingan.matters.selectors import matter_counts_under
 from pingan.scores.selectors import latest_final_tiers
 from pingan.units.models import OrgUnit
 from pingan.units.tree import in_subtree
+from pingan.warnings.models import ProblemStatus
+from pingan.warnings.selectors import visible_problems, visible_warnings
 
 
-def visible_assessments(*, actor: Actor) -> QuerySet[Assessment]:
-    """The assessment versions the actor may read: all for the office and leaders, else their side's."""
-    require(actor, "assessments.view")
+def visible_assessments(*, actor: Actor, action: str = "assessments.view") -> QuerySet[Assessment]:
+    """The assessment versions the actor may read for `action`: all for the office, leaders and the
+    operator at the command line (export), else those of their side."""
+    require(actor, action)
     rows = Assessment.objects.select_related(
         "proposing_unit", "implementing_unit", "assessing_unit"
     )
-    if actor.roles & READ_ALL:
+    if actor.roles & (READ_ALL | {Role.SYSTEM_ADMIN}):
         return rows
     scope = Q(pk__in=[])
     proposing = actor.unit_ids(Role.PROPOSER)
@@ -119,22 +122,48 @@ class UnitContext:
     matters_total: int
     matters_open: int
     tier: str
+    warnings_open: int | None = None
+    problems_open: int | None = None
 
 
 def context(
-    assessment: Assessment, units: list[Any], today: dt.date | None = None
+    assessment: Assessment, units: list[Any], actor: Actor, today: dt.date | None = None
 ) -> tuple[str, list[UnitContext]]:
-    """Context of the affected units: matters of related category groups over 12 months, and tiers."""
+    """Context of the affected units: matters of related category groups over 12 months, tiers,
+    and (for those who may read them) open warnings and open problems at or below each unit."""
     today = today or timezone.localdate()
     groups = list(load_rules().related_matters.get(assessment.category, ()))
     since = timezone.now() - dt.timedelta(days=365)
     ids = [u.pk for u in units]
     counts = matter_counts_under(unit_ids=ids, group_codes=groups, since=since)
     period, tiers = latest_final_tiers(ids, today)
-    return period, [
-        UnitContext(u, counts[u.pk]["total"], counts[u.pk]["open"], tiers.get(u.pk, ""))
-        for u in units
-    ]
+    show_warnings = can(actor, "warnings.view")
+    show_problems = can(actor, "warnings.problems_view")
+    rows = []
+    for u in units:
+        warnings_open = (
+            visible_warnings(actor=actor, status="open", unit_id=u.pk).count()
+            if show_warnings
+            else None
+        )
+        problems_open = (
+            visible_problems(actor=actor, status=ProblemStatus.OPEN)
+            .filter(in_subtree([u.pk], "responsible_unit_id"))
+            .count()
+            if show_problems
+            else None
+        )
+        rows.append(
+            UnitContext(
+                u,
+                counts[u.pk]["total"],
+                counts[u.pk]["open"],
+                tiers.get(u.pk, ""),
+                warnings_open,
+                problems_open,
+            )
+        )
+    return period, rows
 
 
 def attachment_for(*, actor: Actor, assessment_id: int, attachment_id: int) -> Attachment:

@@ -133,7 +133,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """One version of an assessment with the steps open to the person."""
     actor = actor_from_request(request)
     detail = selectors.detail(selectors.assessment_for(actor=actor, assessment_id=assessment_id))
-    period, units = selectors.context(detail.assessment, detail.affected)
+    period, units = selectors.context(detail.assessment, detail.affected, actor)
     context = {
         "d": detail,
         "a": detail.assessment,
@@ -152,6 +152,8 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         else "",
         "context_period": period,
         "context_units": units,
+        "show_warnings": can(actor, "warnings.view"),
+        "show_problems": can(actor, "warnings.problems_view"),
         "today": timezone.localdate(),
     }
     return render(request, "assessments/detail.html", context)

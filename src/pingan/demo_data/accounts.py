@@ -25,6 +25,9 @@ DEMO_ACCOUNTS = [
     ("leader", Role.LEADER, None, None, "市领导"),
     ("dispatcher", Role.DISPATCHER, None, None, "综治中心受理员"),
     ("handler", Role.HANDLER, None, "BZ01", "滨城区调解员"),
+    ("proposer", Role.PROPOSER, None, "BZ01", "滨城区决策经办人"),
+    ("assessor", Role.ASSESSOR, None, "BZ", "市风险评估人员"),
+    ("depthead", Role.DEPARTMENT_HEAD, None, "BZ", "市主管部门负责人"),
 ]
 
 

@@ -17,7 +17,7 @@ from pingan.core.problems import InputRefused, Problem
 
 def export_statistics(*, actor: Actor, quarter: str, fmt: str, language: str = "zh-hans") -> bytes:
     """The figures of a quarter as CSV or XLSX bytes; the export is recorded in the audit log."""
-    require(actor, "assessments.stats")
+    require(actor, "assessments.export")
     problems = []
     try:
         parse_quarter(quarter)
@@ -28,7 +28,11 @@ def export_statistics(*, actor: Actor, quarter: str, fmt: str, language: str = "
     if problems:
         raise InputRefused(problems)
     with transaction.atomic():
-        rows = export_rows(quarter_figures(actor=actor, quarter=quarter, language=language))
+        rows = export_rows(
+            quarter_figures(
+                actor=actor, quarter=quarter, language=language, action="assessments.export"
+            )
+        )
         record_event(
             actor=actor,
             event=Event.ASSESSMENTS_STATISTICS_EXPORT,
