@@ -180,3 +180,22 @@ def test_the_follow_up_job_reminds_then_escalates_once(people):
     assert follow_up.tick(actor=job, now=after) == follow_up.TickResult(0, 1)
     assert follow_up.tick(actor=job, now=after) == follow_up.TickResult(0, 0)
     assert sorted(Notice.objects.values_list("kind", flat=True)) == ["escalation", "reminder"]
+
+
+def test_the_home_panel_counts_what_a_direct_query_gives(people):
+    concluded(people)
+    analysed(people)
+    registered(people)
+    page = client_of(people["leader"]).get("/").content.decode()
+    stages = {
+        s: Assessment.objects.filter(status=s, next_version__isnull=True).count()
+        for s in ("draft", "analysis", "review", "concluded")
+    }
+    assert stages == {"draft": 1, "analysis": 1, "review": 0, "concluded": 1}
+    assert page.count('data-testid="assessments-stage"') == 4
+    for n in stages.values():
+        assert '<td class="text-end" data-testid="assessments-stage">%d</td>' % n in page
+    overdue = Measure.objects.filter(
+        completion__isnull=True, due_on__lt=timezone.localdate(), assessment__status="concluded"
+    ).count()
+    assert "%d项措施逾期未完成" % overdue in page

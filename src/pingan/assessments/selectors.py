@@ -6,17 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from pingan.assessments.config import load_rules
-from pingan.assessments.models import Assessment, Attachment, Measure, Notice, Status
+from pingan.assessments.models import Assessment, Attachment, Conclusion, Measure, Notice, Status
 from pingan.assessments.rule import Recommendation
 from pingan.assessments.scope import in_scope, recommendation
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import READ_ALL, can, require
 from pingan.core.access.roles import Role
+from pingan.core.periods import quarter_bounds, quarter_of
 from pingan.matters.selectors import matter_counts_under
 from pingan.scores.selectors import latest_final_tiers
 from pingan.units.models import OrgUnit
@@ -175,6 +176,9 @@ def attachment_for(*, actor: Actor, assessment_id: int, attachment_id: int) -> A
     return found
 
 
+FOLLOWED = (Conclusion.IMPLEMENT, Conclusion.POSTPONE)
+
+
 def open_measures(*, actor: Actor, limit: int = 20) -> list[Measure]:
     """Open measures of current concluded decisions the actor may read, most urgent first."""
     visible = visible_assessments(actor=actor).filter(
@@ -193,3 +197,38 @@ def unit_choices(language: str) -> list[tuple[str, str]]:
         (u.code, "%s %s" % (u.code, u.display_name(language)))
         for u in OrgUnit.objects.order_by("code")
     ]
+
+
+def home_overview(actor: Actor) -> dict[str, Any]:
+    """The home panel: the latest versions by stage, the quarter's conclusions, overdue measures."""
+    today = timezone.localdate()
+    latest = assessment_list(actor=actor)
+    by_status = dict(latest.order_by().values_list("status").annotate(n=Count("pk")))
+    quarter = quarter_of(today.strftime("%Y-%m"))
+    first, last = quarter_bounds(quarter)
+    zone = timezone.get_current_timezone()
+    concluded = dict(
+        visible_assessments(actor=actor)
+        .filter(
+            status=Status.CONCLUDED,
+            concluded_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=zone),
+            concluded_at__lt=dt.datetime.combine(
+                last + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+            ),
+        )
+        .order_by()
+        .values_list("conclusion")
+        .annotate(n=Count("pk"))
+    )
+    overdue = Measure.objects.filter(
+        assessment__in=latest.filter(status=Status.CONCLUDED, conclusion__in=FOLLOWED),
+        completion__isnull=True,
+        due_on__lt=today,
+    ).count()
+    return {
+        "stages": [(label, by_status.get(code, 0)) for code, label in Status.choices],
+        "by_status": by_status,
+        "quarter": quarter,
+        "conclusions": [(label, concluded.get(code, 0)) for code, label in Conclusion.choices],
+        "overdue": overdue,
+    }

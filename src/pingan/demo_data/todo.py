@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
+from pingan.assessments import selectors as assessments_selectors
 from pingan.bulletins import home as bulletins_home
 from pingan.core.access.actor import Actor, actor_for_user
 from pingan.core.access.roles import Role
@@ -101,6 +102,24 @@ def _unit_viewer(actor: Actor) -> str:
     return _("read the results of your unit and the units below it")
 
 
+def _assessor(actor: Actor) -> str:
+    stages = assessments_selectors.home_overview(actor)["by_status"]
+    return _("%(n)d decision(s) to analyse and report on, %(m)d registered and not yet started") % {
+        "n": stages.get("analysis", 0),
+        "m": stages.get("draft", 0),
+    }
+
+
+def _department_head(actor: Actor) -> str:
+    stages = assessments_selectors.home_overview(actor)["by_status"]
+    return _("%(n)d special report(s) wait for your review") % {"n": stages.get("review", 0)}
+
+
+def _proposer(actor: Actor) -> str:
+    overdue = assessments_selectors.home_overview(actor)["overdue"]
+    return _("register your body's major decisions; %(n)d measure(s) overdue") % {"n": overdue}
+
+
 TODO: dict[str, Callable[[Actor], str]] = {
     Role.SYSTEM_ADMIN: lambda a: _("units, schemes, figure imports, jobs and backups"),
     Role.SECURITY_ADMIN: lambda a: _("create accounts, grant and revoke roles"),
@@ -114,6 +133,9 @@ TODO: dict[str, Callable[[Actor], str]] = {
     Role.LEADER: _leader,
     Role.DISPATCHER: _matters,
     Role.HANDLER: _matters,
+    Role.PROPOSER: _proposer,
+    Role.ASSESSOR: _assessor,
+    Role.DEPARTMENT_HEAD: _department_head,
 }
 
 
