@@ -8,7 +8,7 @@ from pingan.core.triggers import ProtectTable
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0002_protect_approved_figures"),
+        ("reporting", "0003_draft_entries_and_withdraw"),
         ("units", "0001_initial"),
     ]
 
