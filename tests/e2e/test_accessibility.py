@@ -30,9 +30,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 # The demo account used for an action: the first of these roles that may use it.
 ROLE_ORDER = ["dispatcher", "handler", "analyst", "office_head", "clerk", "reviewer", "approver",
-              "leader", "unit_viewer", "system_admin", "security_admin", "audit_admin"]  # fmt: skip
+              "leader", "unit_viewer", "system_admin", "security_admin", "audit_admin",
+              "proposer", "assessor", "department_head"]  # fmt: skip
 DEMO_USER = {"system_admin": "sysadmin", "security_admin": "secadmin", "audit_admin": "auditadmin",
-             "office_head": "officehead", "unit_viewer": "unitviewer"}  # fmt: skip
+             "office_head": "officehead", "unit_viewer": "unitviewer", "department_head": "depthead"}  # fmt: skip
 
 
 def _first_pk(model_path: str, **filters: Any) -> str:
@@ -70,6 +71,9 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "key_id": lambda: _first_pk("accounts.ApiCredential"),
     "warning_id": lambda: _first_pk("warnings.Warning"),
     "problem_id": lambda: _first_pk("warnings.ProblemRecord"),
+    "assessment_id": lambda: _first_pk("assessments.Assessment"),
+    "measure_id": lambda: _first_pk("assessments.Measure"),
+    "step": lambda: "findings",
     "scheme": lambda: _scheme("code"),
     "period": lambda: _scored_period(),
     "unit_code": lambda: "BZ01",

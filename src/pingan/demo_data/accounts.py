@@ -61,6 +61,23 @@ def ensure_accounts(system: Actor, unit_code: str = "BZ01") -> None:
             actor=security, username=username, password=DEMO_PASSWORD, display_name=name
         )
         body_id = ReportingBody.objects.get(code=body).pk if body else None
-        unit_id = OrgUnit.objects.get(code=unit_code).pk if unit else None
+        unit_id = _unit_id(unit, unit_code)
         if not user.assignments.filter(role=role, body_id=body_id, unit_id=unit_id).exists():  # type: ignore[attr-defined]
             grant_role(actor=security, user=user, role=role, body_id=body_id, unit_id=unit_id)
+
+
+def _unit_id(unit: str | None, unit_code: str) -> int | None:
+    """The unit of a unit-scoped demo account in this demo city.
+
+    The table names the binzhou units: BZ01 stands for the city's first county (`unit_code`), and
+    BZ for the top of the tree above it (the city, where the assessing departments sit).
+    """
+    if unit is None:
+        return None
+    county = OrgUnit.objects.get(code=unit_code)
+    if unit == "BZ01":
+        return county.pk
+    top = county
+    while top.parent is not None:
+        top = top.parent
+    return top.pk
