@@ -9,15 +9,16 @@ from pingan.core import events
 from pingan.core.discovery import app_modules
 from pingan.core.jobs import pending
 from pingan.scores import tasks
-from pingan.units.subscribers import refuse_dropping_classes_in_use
+from pingan.units.subscribers import refuse_dropping_classes_in_use, refuse_links_out_of_class
 
 
 def test_the_apps_subscribers_are_collected_once_in_a_fixed_order():
     declaring = [label for label, module in app_modules("subscribers")]
-    assert declaring == ["units", "scores"]
+    assert declaring == ["units", "scores", "warnings"]
     assert events._subscribers[events.FIGURES_CHANGED] == [tasks.figures_changed]
     assert events._subscribers[events.SCHEME_CHANGED] == [
         refuse_dropping_classes_in_use,
+        refuse_links_out_of_class,
         tasks.inputs_of_computed_quarters_changed,
     ]
     assert events._subscribers[events.COVARIATES_CHANGED] == [

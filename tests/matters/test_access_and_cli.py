@@ -8,7 +8,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from pingan.cli import main
 from pingan.core.access.decorators import requires  # noqa: F401 - the decorator under test
 from pingan.core.access.permissions import allowed_roles
-from pingan.core.access.roles import Role
+from pingan.core.access.roles import UNIT_ROLES, Role
 from tests.matters.access_expected import EXPECTED
 
 
@@ -36,7 +36,7 @@ def test_every_view_names_an_expected_action():
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_pages_by_role(client, make_user, units, role):
     body = "police" if role in ("clerk", "reviewer", "approver") else None
-    unit = "BZ01" if role in ("unit_viewer", "handler") else None
+    unit = "BZ01" if role in UNIT_ROLES else None
     client.force_login(make_user(role, body=body, unit=unit))
     pages = {
         "matters:list": "matters.view",

@@ -213,7 +213,7 @@ def test_the_page_refuses_a_provisional_quarter_and_lists_the_problem(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert "2026Q4 为暂定季度：只比较已定稿季度" in response.content.decode()
+    assert "2026Q4 is provisional: only final quarters are compared" in response.content.decode()
 
 
 @pytest.mark.django_db
