@@ -43,6 +43,7 @@ def test_office_head_drafts_writes_and_issues(page_factory, demo_units, make_use
     assert "确认印发2026Q3通报（第1版）？" in head.tab.inner_text("main")
     assert Bulletin.objects.get(pk=draft.pk).status == Status.DRAFT
     head.tab.click("button:has-text('确认印发')")
+    head.tab.locator("#pingan-confirm[open] [data-confirm-ok]").click()
     head.tab.wait_for_load_state("networkidle")
     issued = Bulletin.objects.get(pk=draft.pk)
     assert issued.status == Status.ISSUED
