@@ -8,6 +8,7 @@ and a changed input makes a new current run that records which units' results ch
 from __future__ import annotations
 
 import hashlib
+import zlib
 from typing import Any
 
 import numpy as np
@@ -100,11 +101,10 @@ def _lock_quarter(version: SchemeVersion, period: str) -> None:
     SQLite needs none: its write transactions are IMMEDIATE, so one writer at a time.
     """
     if connection.vendor == "postgresql":
-        year, quarter = period.split("Q")
+        # Any period form (2026, 2026Q3, 2026-07) keys the lock; a shared key only serialises more.
+        key = zlib.crc32(period.encode("ascii")) & 0x7FFFFFFF
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [version.pk, int(year) * 10 + int(quarter)]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [version.pk, key])
 
 
 def recompute_quarters(*, quarters: set[str], reason: str) -> list[str]:
