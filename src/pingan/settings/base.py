@@ -9,6 +9,7 @@ from pathlib import Path
 from pingan.core.database import database_settings
 from pingan.core.home import kept_secret, pingan_home
 from pingan.core.proxies import trusted_from_env
+from pingan.core.routers import replica_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PINGAN_HOME = pingan_home()
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pingan.accounts.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "pingan.core.routers.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +88,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings()}
+# An optional PostgreSQL read replica (PINGAN_DATABASE_REPLICA_URL): GET requests read from it
+# outside transactions; writes and reads after a write go to the primary (core/routers.py).
+_REPLICA = replica_settings(DATABASES["default"])
+if _REPLICA is not None:
+    DATABASES["replica"] = _REPLICA
+DATABASE_ROUTERS = ["pingan.core.routers.ReplicaRouter"]
+PINGAN_REPLICA_READS = True
+PINGAN_REPLICA_STICKY_SECONDS = int(os.environ.get("PINGAN_REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,5 +15,9 @@ AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(PINGAN_HOME / "test-db.sqlite3")}  # noqa: F405
 
+# Reads stay on the primary in tests: a mirrored replica alias would read outside each test's
+# transaction. The replica routing test (tests/core/test_replica.py) switches them on.
+PINGAN_REPLICA_READS = False
+
 # Argon2id as in production, with cheap parameters so that creating test users is fast.
 PASSWORD_HASHERS = ["pingan.settings.test_hashers.FastArgon2PasswordHasher"]
