@@ -187,16 +187,16 @@ def detect(
     wanted = None if periods is None else np.asarray(list(periods), dtype=np.int64)
     if values.shape[0] <= CHUNK:
         return spec.run(values, alpha, merged, wanted)
-    parts = [
-        spec.run(values[i : i + CHUNK], alpha, merged, wanted)
-        for i in range(0, values.shape[0], CHUNK)
-    ]
-    return Detection(
-        expected=np.concatenate([p.expected for p in parts]),
-        upper=np.concatenate([p.upper for p in parts]),
-        statistic=np.concatenate([p.statistic for p in parts]),
-        alarm=np.concatenate([p.alarm for p in parts]),
-    )
+    shape = values.shape
+    out = Detection(np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape, bool))
+    for start in range(0, shape[0], CHUNK):
+        rows = slice(start, start + CHUNK)
+        part = spec.run(values[rows], alpha, merged, wanted)
+        out.expected[rows] = part.expected
+        out.upper[rows] = part.upper
+        out.statistic[rows] = part.statistic
+        out.alarm[rows] = part.alarm
+    return out
 
 
 __all__ = ["DETECTORS", "Detection", "DetectorSpec", "detect"]

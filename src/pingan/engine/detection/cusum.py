@@ -36,7 +36,7 @@ from scipy import optimize
 
 from .._types import FloatArray
 from ._result import Detection
-from ._windows import trailing_moments
+from ._windows import trailing_mean
 
 SIEGMUND_CORRECTION = 1.166
 MIN_BASELINE_VALUES = 3
@@ -72,30 +72,30 @@ def cusum(
     """Run the standardised Poisson CUSUM over ``counts`` (n_series, n_periods)."""
     k = shift / 2.0
     h = decision_interval(1.0 / alpha, k)
-    mean, _ = trailing_moments(counts, baseline, lag, MIN_BASELINE_VALUES)
-    m = np.where(np.isfinite(mean), np.maximum(mean, min_mean), np.nan)
+    mean = trailing_mean(counts, baseline, lag, MIN_BASELINE_VALUES)
+    m = np.maximum(mean, min_mean)  # NaN (too few baseline values) stays NaN
     return cusum_recursion(counts, m, h=h, k=k)
 
 
 def cusum_recursion(counts: FloatArray, mean: FloatArray, *, h: float, k: float) -> Detection:
-    """The CUSUM recursion for given in-control means ``mean`` (same shape as ``counts``)."""
+    """The CUSUM recursion for given in-control means ``mean`` (same shape as ``counts``).
+
+    The recursion runs month by month over every series at once, on the increments laid out
+    month-major so that each step reads and writes contiguous memory.
+    """
     root = np.sqrt(mean)
     with np.errstate(invalid="ignore"):
         step = (counts - mean) / root - k
     usable = np.isfinite(step)
-    step = np.where(usable, step, 0.0)
-    n_series, n_periods = counts.shape
-    s = np.zeros(n_series)
-    before = np.empty(counts.shape)
-    statistic = np.empty(counts.shape)
-    alarm = np.zeros(counts.shape, dtype=bool)
-    for t in range(n_periods):
-        before[:, t] = s
-        s = s + step[:, t]
-        np.maximum(s, 0.0, out=s)  # a missing month adds 0 to S >= 0: S is unchanged
-        statistic[:, t] = s
-        fired = s > h
-        alarm[:, t] = fired
-        s[fired] = 0.0
+    running = np.where(usable, step, 0.0).T.copy()  # (n_periods, n_series)
+    restart = np.zeros(counts.shape[0])
+    for row in running:
+        row += restart
+        np.maximum(row, 0.0, out=row)  # a missing month adds 0 to S >= 0: S is unchanged
+        restart = np.where(row > h, 0.0, row)
+    statistic = running.T
+    fired = statistic > h
+    before = np.zeros(counts.shape)
+    before[:, 1:] = np.where(fired[:, :-1], 0.0, statistic[:, :-1])
     upper = mean + root * (h + k - before)
-    return Detection(mean, upper, np.where(usable, statistic, np.nan), alarm & usable)
+    return Detection(mean, upper, np.where(usable, statistic, np.nan), fired & usable)

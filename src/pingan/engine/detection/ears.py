@@ -27,7 +27,7 @@ from scipy import stats
 
 from .._types import FloatArray
 from ._result import Detection
-from ._windows import shift, trailing_moments
+from ._windows import trailing_moments
 
 MIN_BASELINE_VALUES = 3
 
@@ -55,14 +55,14 @@ def ears(
     z = float(stats.norm.ppf(1.0 - alpha))
     lag = 0 if method == "C1" else 2
     mean, sigma, stat = _c_statistic(counts, baseline, lag, min_sigma)
-    observed = np.isfinite(counts)
     if method in ("C1", "C2"):
         upper = mean + z * sigma
-        alarm = observed & np.isfinite(upper) & (counts > upper)
-        return Detection(mean, upper, stat, alarm)
-    excess = np.maximum(stat - 1.0, 0.0)
-    earlier = np.nan_to_num(shift(excess, 1)) + np.nan_to_num(shift(excess, 2))
+        return Detection(mean, upper, stat, counts > upper)  # False wherever a value is NaN
+    excess = np.fmax(stat - 1.0, 0.0)  # 0 where the statistic is missing
+    earlier = np.zeros(counts.shape)
+    earlier[:, 1:] = excess[:, :-1]
+    earlier[:, 2:] += excess[:, :-2]
     c3 = excess + earlier
+    c3[np.isnan(stat)] = np.nan
     upper = np.maximum(mean + sigma * (1.0 + z - earlier), 0.0)
-    alarm = observed & np.isfinite(c3) & (c3 > z)
-    return Detection(mean, upper, c3, alarm)
+    return Detection(mean, upper, c3, c3 > z)

@@ -1,0 +1,120 @@
+"""The vectorised EARS and CUSUM equal a plain month-by-month computation of each series.
+
+The reference below follows the formulas of ``pingan.engine.detection.ears`` and ``cusum`` one
+series and one month at a time (mean and sample standard deviation of the observed baseline
+values, the C3 sum, the CUSUM recursion with its restart); the detectors compute the same from
+running sums over every series at once, in chunks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from pingan.engine.detection import CHUNK, detect
+from pingan.engine.detection.cusum import decision_interval
+
+ALPHA = 0.01
+Z = float(stats.norm.ppf(1.0 - ALPHA))
+
+
+def _counts(rows: int, months: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(rng.gamma(2.0, 3.0, (rows, 1)), (rows, months)).astype(np.float64)
+    counts[rng.random(counts.shape) < 0.08] = np.nan
+    counts[: rows // 4] *= 0.37  # non-integer values too
+    return counts
+
+
+def _baseline(series: np.ndarray, t: int, length: int, lag: int) -> list[float]:
+    window = series[max(0, t - lag - length) : max(0, t - lag)]
+    return [float(v) for v in window if not math.isnan(v)]
+
+
+def _moments(values: list[float]) -> tuple[float, float]:
+    if len(values) < 3:
+        return math.nan, math.nan
+    mean = sum(values) / len(values)
+    var = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    return mean, math.sqrt(var)
+
+
+def _ears_reference(series: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """C statistic and upper bound (C1/C2) of one series, month by month."""
+    stat, upper = np.full(series.size, np.nan), np.full(series.size, np.nan)
+    for t, x in enumerate(series):
+        mean, sd = _moments(_baseline(series, t, 7, lag))
+        sigma = max(sd, 1.0) if not math.isnan(sd) else math.nan
+        upper[t] = mean + Z * sigma
+        stat[t] = (x - mean) / sigma
+    return stat, upper
+
+
+def _c3_reference(series: np.ndarray) -> np.ndarray:
+    stat, _ = _ears_reference(series, 2)
+    excess = [0.0 if math.isnan(s) else max(s - 1.0, 0.0) for s in stat]
+    return np.array(
+        [
+            math.nan if math.isnan(stat[t]) else sum(excess[max(0, t - 2) : t + 1])
+            for t in range(series.size)
+        ]
+    )
+
+
+def _cusum_reference(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    h = decision_interval(1.0 / ALPHA, 0.5)
+    s, stat, alarm = 0.0, np.full(series.size, np.nan), np.zeros(series.size, dtype=bool)
+    for t, x in enumerate(series):
+        values = _baseline(series, t, 12, 2)
+        if len(values) < 3 or math.isnan(x):
+            continue
+        m = max(sum(values) / len(values), 0.5)
+        s = max(0.0, s + (x - m) / math.sqrt(m) - 0.5)
+        stat[t], alarm[t] = s, s > h
+        if alarm[t]:
+            s = 0.0
+    return stat, alarm
+
+
+@pytest.mark.parametrize(("name", "lag"), [("ears_c1", 0), ("ears_c2", 2)])
+def test_ears_c1_c2_equal_the_series_by_series_computation(name: str, lag: int) -> None:
+    counts = _counts(60, 40, seed=11)
+    result = detect(name, counts, alpha=ALPHA)
+    for row, series in enumerate(counts):
+        stat, upper = _ears_reference(series, lag)
+        np.testing.assert_allclose(result.statistic[row], stat, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(result.upper[row], upper, rtol=0, atol=1e-9)
+        assert result.alarm[row].tolist() == (series > upper).tolist()
+
+
+def test_ears_c3_equals_the_series_by_series_computation() -> None:
+    counts = _counts(60, 40, seed=12)
+    result = detect("ears_c3", counts, alpha=ALPHA)
+    for row, series in enumerate(counts):
+        c3 = _c3_reference(series)
+        np.testing.assert_allclose(result.statistic[row], c3, rtol=0, atol=1e-9)
+        assert result.alarm[row].tolist() == (c3 > Z).tolist()
+
+
+def test_cusum_equals_the_series_by_series_computation() -> None:
+    counts = _counts(60, 40, seed=13)
+    result = detect("cusum", counts, alpha=ALPHA)
+    for row, series in enumerate(counts):
+        stat, alarm = _cusum_reference(series)
+        np.testing.assert_allclose(result.statistic[row], stat, rtol=0, atol=1e-9)
+        assert result.alarm[row].tolist() == alarm.tolist()
+
+
+@pytest.mark.parametrize("name", ["ears_c1", "ears_c3", "cusum"])
+def test_chunks_do_not_change_any_result(name: str) -> None:
+    counts = _counts(CHUNK + 37, 30, seed=14)
+    whole = detect(name, counts, alpha=ALPHA)
+    for rows in (slice(0, 5), slice(CHUNK - 3, CHUNK + 4), slice(CHUNK + 30, CHUNK + 37)):
+        alone = detect(name, counts[rows], alpha=ALPHA)
+        for field in ("expected", "upper", "statistic", "alarm"):
+            assert np.array_equal(
+                getattr(whole, field)[rows], getattr(alone, field), equal_nan=True
+            ), field
