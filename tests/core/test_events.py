@@ -9,7 +9,11 @@ from pingan.core import events
 from pingan.core.discovery import app_modules
 from pingan.core.jobs import pending
 from pingan.scores import tasks
-from pingan.units.subscribers import refuse_dropping_classes_in_use, refuse_links_out_of_class
+from pingan.units.subscribers import (
+    refuse_classes_outside_office,
+    refuse_dropping_classes_in_use,
+    refuse_links_out_of_class,
+)
 
 
 def test_the_apps_subscribers_are_collected_once_in_a_fixed_order():
@@ -19,6 +23,7 @@ def test_the_apps_subscribers_are_collected_once_in_a_fixed_order():
     assert events._subscribers[events.SCHEME_CHANGED] == [
         refuse_dropping_classes_in_use,
         refuse_links_out_of_class,
+        refuse_classes_outside_office,
         tasks.inputs_of_computed_quarters_changed,
     ]
     assert events._subscribers[events.COVARIATES_CHANGED] == [

@@ -1,4 +1,4 @@
-"""Commands: `pingan scheme load FILE` and `pingan scheme show CODE`."""
+"""Commands: `pingan scheme load FILE [--office CODE]` and `pingan scheme show CODE`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from pingan.core.access.actor import command_line_actor
 from pingan.core.tabular import read_path, utf8_text
-from pingan.schemes.selectors import get_version, scheme_as_dict
+from pingan.schemes.selectors import get_version, office_unit_id, scheme_as_dict
 from pingan.schemes.services import load_scheme
 
 
@@ -20,6 +20,9 @@ def register(sub: Any) -> None:
     )
     load = scheme.add_parser("load", help="load a scheme TOML file")
     load.add_argument("file")
+    load.add_argument(
+        "--office", metavar="CODE", help="bind the scheme to the office of this unit (its subtree)"
+    )
     load.set_defaults(func=cmd_scheme_load)
     show = scheme.add_parser("show", help="show a scheme")
     show.add_argument("code")
@@ -31,7 +34,9 @@ def register(sub: Any) -> None:
 
 def cmd_scheme_load(args: argparse.Namespace) -> int:
     """Load a scheme TOML file."""
-    result = load_scheme(actor=command_line_actor(), source=utf8_text(read_path(args.file)))
+    office = office_unit_id(args.office) if args.office else None
+    source = utf8_text(read_path(args.file))
+    result = load_scheme(actor=command_line_actor(), source=source, office_unit_id=office)
     state = "loaded as new version" if result.created else "unchanged, still version"
     print("%s: %s %d" % (result.version.scheme.code, state, result.version.number))
     return 0

@@ -31,7 +31,8 @@ class _Discard(Exception):
 def draft_version(content: dict[str, Any], source: str) -> Iterator[SchemeVersion]:
     """Yield the parsed scheme `content` as an unsaved-in-effect next version of its scheme.
 
-    Refused when no version of the scheme is loaded (there is nothing in force to compare with).
+    The draft keeps the office of the version in force. Refused when no version of the scheme
+    is loaded (there is nothing in force to compare with).
     """
     code = content["scheme"]["code"]
     scheme = Scheme.objects.filter(code=code).first()
@@ -48,7 +49,8 @@ def draft_version(content: dict[str, Any], source: str) -> Iterator[SchemeVersio
         )
     try:
         with transaction.atomic():
-            yield _create_version(scheme, latest.number + 1, content, content_hash(content), source)
+            number, digest = latest.number + 1, content_hash(content)
+            yield _create_version(scheme, number, content, digest, source, latest.office_unit_id)
             raise _Discard
     except _Discard:
         pass

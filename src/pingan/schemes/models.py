@@ -44,7 +44,11 @@ class Scheme(models.Model):
 
 
 class SchemeVersion(BilingualName, models.Model):
-    """One version of a scheme, as loaded from TOML; never changed after loading."""
+    """One version of a scheme, as loaded from TOML; never changed after loading.
+
+    A version bound to an office unit evaluates only the units below that unit; several
+    schemes are in force at once, one per office.
+    """
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -58,6 +62,17 @@ class SchemeVersion(BilingualName, models.Model):
     period = models.CharField(_("scoring period"), max_length=8, default="quarter")
     tiers = models.JSONField(_("tier lines"))
     star_bands = models.JSONField(_("star bands"))
+    office_unit = models.ForeignKey(
+        "units.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="office_scheme_versions",
+        verbose_name=_("office"),
+        help_text=_(
+            "the unit whose office runs the scheme over its subtree; empty: the top office"
+        ),
+    )
     loaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
+from pingan.core.problems import InputRefused, Problem
 from pingan.schemes.models import ClassIndicator, Scheme, SchemeClass, SchemeVersion
 
 DOMAIN_NAMES = {
@@ -45,10 +46,32 @@ def dropped_class_codes(scheme_code: str) -> set[str]:
 
 
 def current_version(code: str | None = None) -> SchemeVersion | None:
-    """The latest version of the named scheme, or of the first scheme loaded when no code is given."""
+    """The latest version of the named scheme, or when no code is given of the top office's
+    scheme: the first scheme loaded whose latest version is bound to no office (the first
+    scheme loaded when every one is bound to an office).
+    """
     schemes = Scheme.objects.order_by("pk")
-    scheme = schemes.filter(code=code).first() if code else schemes.first()
-    return scheme.latest_version() if scheme else None
+    if code:
+        scheme = schemes.filter(code=code).first()
+        return scheme.latest_version() if scheme else None
+    first: SchemeVersion | None = None
+    for scheme in schemes:
+        latest = scheme.latest_version()
+        if latest is not None and latest.office_unit_id is None:
+            return latest
+        first = first or latest
+    return first
+
+
+def versions_in_force() -> list[SchemeVersion]:
+    """The latest version of every scheme, one per office or several, in loading order."""
+    versions = (s.latest_version() for s in Scheme.objects.order_by("pk"))
+    return [v for v in versions if v is not None]
+
+
+def office_versions(office_unit_ids: set[int]) -> list[SchemeVersion]:
+    """The schemes in force bound to one of the given office units, in loading order."""
+    return [v for v in versions_in_force() if v.office_unit_id in office_unit_ids]
 
 
 def get_version(code: str, number: int | None = None) -> SchemeVersion | None:
@@ -183,3 +206,25 @@ def completeness_policy(version: SchemeVersion) -> str:
     Versions loaded before the setting existed withhold.
     """
     return str(version.content.get("completeness", {}).get("policy", "withhold"))
+
+
+def office_unit_id(code: str) -> int:
+    """The id of the unit of this code, to bind a scheme to its office; refused when unknown.
+
+    Units sit beside schemes (they read schemes), so the unit model is reached through the
+    binding's foreign key rather than imported.
+    """
+    units = SchemeVersion._meta.get_field("office_unit").related_model
+    found = units._default_manager.filter(code=code).values_list("pk", flat=True).first()  # type: ignore[union-attr]
+    if found is None:
+        raise InputRefused([Problem(None, "office", _("unknown unit %(code)s") % {"code": code})])
+    return int(found)
+
+
+def scheme_office(scheme_code: str) -> tuple[int | None, list[str]]:
+    """The office unit id the scheme's latest version is bound to (None: the top office) and
+    its class codes in scheme order."""
+    version = current_version(scheme_code)
+    if version is None:
+        return None, []
+    return version.office_unit_id, [c["code"] for c in version.content["classes"]]

@@ -36,24 +36,32 @@ class LoadResult:
     created: bool
 
 
-def load_scheme(*, actor: Actor, source: str) -> LoadResult:
-    """Load a scheme file, making a new version only when its content changed."""
+def load_scheme(*, actor: Actor, source: str, office_unit_id: int | None = None) -> LoadResult:
+    """Load a scheme file, making a new version only when its content or its office changed.
+
+    `office_unit_id` binds the version to the office of that unit: the scheme then evaluates
+    only the units below it (None: the top office, over every unit). The units app refuses a
+    binding whose classes or linked units lie outside the office (its scheme subscriber).
+    """
     require(actor, "schemes.load")
     content = parse_scheme(source)
     digest = content_hash(content)
     with transaction.atomic():
         scheme, _created = Scheme.objects.get_or_create(code=content["scheme"]["code"])
         latest = scheme.latest_version()
-        if latest is not None and latest.content_hash == digest:
+        if (
+            latest is not None
+            and latest.content_hash == digest
+            and latest.office_unit_id == office_unit_id
+        ):
             return LoadResult(latest, False)
-        version = _create_version(
-            scheme, (latest.number + 1) if latest else 1, content, digest, source
-        )
+        number = (latest.number + 1) if latest else 1
+        version = _create_version(scheme, number, content, digest, source, office_unit_id)
         record_event(
             actor=actor,
             event=Event.SCHEMES_SCHEME_LOAD,
             obj=version,
-            detail={"scheme": scheme.code, "version": version.number},
+            detail=_load_detail(scheme.code, version),
         )
         events.publish(
             events.SCHEME_CHANGED,
@@ -63,12 +71,26 @@ def load_scheme(*, actor: Actor, source: str) -> LoadResult:
     return LoadResult(version, True)
 
 
+def _load_detail(code: str, version: SchemeVersion) -> dict[str, Any]:
+    """The audit detail of a load: scheme and version, and the office unit when bound."""
+    detail: dict[str, Any] = {"scheme": code, "version": version.number}
+    if version.office_unit_id is not None:
+        detail["office_unit"] = version.office_unit_id
+    return detail
+
+
 def _create_version(
-    scheme: Scheme, number: int, content: dict[str, Any], digest: str, source: str
+    scheme: Scheme,
+    number: int,
+    content: dict[str, Any],
+    digest: str,
+    source: str,
+    office_unit_id: int | None = None,
 ) -> SchemeVersion:
     header = content["scheme"]
     version = SchemeVersion.objects.create(
         scheme=scheme,
+        office_unit_id=office_unit_id,
         number=number,
         name_zh=header["name_zh"],
         name_en=header["name_en"],

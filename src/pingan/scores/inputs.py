@@ -65,7 +65,12 @@ def class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str)
     """Everything the engine needs of one class for one period."""
     window = period_window(period, int(version.content["relative"]["window"]))
     first, last = period_bounds(period)
-    units = evaluated_units(class_codes=[scheme_class.code], first=first, last=last)
+    units = evaluated_units(
+        class_codes=[scheme_class.code],
+        first=first,
+        last=last,
+        office_unit_id=version.office_unit_id,
+    )
     every = class_rules(scheme_class)
     rules = [r for r in every if kind_of(r) != "rate"]
     rate_rules = [r for r in every if kind_of(r) == "rate"]

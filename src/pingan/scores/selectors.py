@@ -10,8 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from pingan.core.access.actor import Actor
-from pingan.core.access.permissions import require, unit_scoped
-from pingan.core.access.roles import Role
+from pingan.core.access.permissions import require, scope_unit_ids
 from pingan.core.periods import period_months, period_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
@@ -118,9 +117,8 @@ HISTORY_QUARTERS = 8
 def visible_unit_ids(actor: Actor) -> set[int] | None:
     """Units whose results the actor may see: None for everyone's (the office), else their own units and those below."""
     require(actor, "scores.view")
-    if not unit_scoped(actor, "scores.view"):
-        return None
-    return subtree_ids(actor.unit_ids(Role.UNIT_VIEWER))
+    scope = scope_unit_ids(actor, "scores.view")
+    return None if scope is None else subtree_ids(scope)
 
 
 def scoped_results(

@@ -16,8 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pingan.core.access.actor import Actor
-from pingan.core.access.permissions import require, unit_scoped
-from pingan.core.access.roles import Role
+from pingan.core.access.permissions import require, scope_unit_ids
 from pingan.engine.warning_rate import EffectiveRate, effective_rate
 from pingan.matters.models import Category
 from pingan.schemes.models import Indicator
@@ -38,9 +37,8 @@ from pingan.warnings.models import (
 
 def _scoped(actor: Actor, action: str, queryset: QuerySet, field: str) -> QuerySet:  # type: ignore[type-arg]
     require(actor, action)
-    if unit_scoped(actor, action):
-        return queryset.filter(in_subtree(actor.unit_ids(Role.UNIT_VIEWER), field=field))
-    return queryset
+    scope = scope_unit_ids(actor, action)
+    return queryset if scope is None else queryset.filter(in_subtree(scope, field=field))
 
 
 def visible_warnings(

@@ -1,4 +1,4 @@
-"""URLs of the shell: the home page, at the root of the site."""
+"""URLs of the shell: the home page, at the root of the site, and the offices' roll-ups."""
 
 from django.urls import path
 
@@ -6,4 +6,8 @@ from pingan.web import views
 
 app_name = "web"
 URL_PREFIX = ""
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("offices/<str:code>/", views.office_rollup, name="office-rollup"),
+    path("offices/<str:code>/export.csv", views.office_rollup_csv, name="office-rollup-csv"),
+]

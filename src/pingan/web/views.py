@@ -1,13 +1,15 @@
-"""Views of the shell: the home page of each role."""
+"""Views of the shell: the home page of each role, and the roll-up of an office."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import public, requires
+from pingan.core.periods import period_months
+from pingan.web import rollup
 from pingan.web.home import home_cards, home_panels
 
 
@@ -67,3 +69,34 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _error_page(request, 500, _("Server error"), text)
     except Exception:  # the layout itself may be what fails: answer plainly then
         return HttpResponse(str(text), status=500, content_type="text/plain; charset=utf-8")
+
+
+def _office_rollup(request: HttpRequest, code: str) -> rollup.Rollup:
+    """The roll-up asked for: the office at unit `code`, the period of `?period=` when valid."""
+    period = request.GET.get("period", "").strip()
+    try:
+        period_months(period)
+    except ValueError:
+        period = ""
+    found = rollup.office_rollup(actor=actor_from_request(request), office_code=code, period=period)
+    if found is None:
+        raise Http404(_("No such unit."))
+    return found
+
+
+@requires("scores.view")
+def office_rollup(request: HttpRequest, code: str) -> HttpResponse:
+    """The roll-up of an office: per unit below it, reporting, matters and tiers of a period."""
+    return render(request, "web/rollup.html", {"rollup": _office_rollup(request, code)})
+
+
+@requires("scores.view")
+def office_rollup_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The roll-up of an office as CSV."""
+    found = _office_rollup(request, code)
+    response = HttpResponse(rollup.rollup_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rollup-%s-%s.csv"' % (
+        found.office.code,
+        found.period,
+    )
+    return response

@@ -12,8 +12,8 @@ from functools import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from pingan.core.access.actor import Actor
-from pingan.core.access.roles import Role
+from pingan.core.access.actor import Actor, Grant
+from pingan.core.access.roles import UNIT_ROLES, Role
 from pingan.core.discovery import app_modules
 
 READ_ALL = frozenset({Role.ANALYST, Role.OFFICE_HEAD, Role.LEADER})
@@ -63,9 +63,30 @@ def require_body(actor: Actor, action: str, body_id: int) -> None:
 UNIT_SCOPED_ROLES = frozenset({Role.UNIT_VIEWER, Role.HANDLER})
 
 
+def _office_wide(grant: Grant, roles: frozenset[str]) -> bool:
+    """Whether the grant allows one of `roles` everywhere: an office role held without a unit.
+
+    An office role (analyst, office head, leader, reviewer …) granted at a unit is the office
+    of that unit: it reaches the unit's subtree only. Roles that always name a unit keep their
+    own rules (viewers and handlers are scoped by the unit; the others by their app).
+    """
+    if grant.role not in roles or grant.role in UNIT_SCOPED_ROLES:
+        return False
+    return grant.unit_id is None or grant.role in UNIT_ROLES
+
+
 def unit_scoped(actor: Actor, action: str) -> bool:
     """Whether the actor may do `action` only for their own units (and those below them)."""
-    return not actor.roles & (allowed_roles(action) - UNIT_SCOPED_ROLES)
+    roles = allowed_roles(action)
+    return not any(_office_wide(g, roles) for g in actor.grants)
+
+
+def scope_unit_ids(actor: Actor, action: str) -> frozenset[int] | None:
+    """The units whose subtrees bound `action` for the actor; None when it is held everywhere."""
+    if not unit_scoped(actor, action):
+        return None
+    roles = allowed_roles(action)
+    return frozenset(g.unit_id for g in actor.grants if g.unit_id is not None and g.role in roles)
 
 
 def require_unit(
