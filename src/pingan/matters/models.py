@@ -362,7 +362,11 @@ class Attachment(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app reminder to a handler or an escalation notice to the leadership about an overdue matter."""
+    """An in-app reminder to a handler or an escalation notice to the leadership about an overdue matter.
+
+    Escalations climb the unit tree one office a working day: the parent unit's office first,
+    then the one above it, up to the top office (`unit` empty when the tree has no unit above).
+    """
 
     REMINDER = "reminder"
     ESCALATION = "escalation"
@@ -373,6 +377,15 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     recipient_role = models.CharField(max_length=32, blank=True)
+    unit = models.ForeignKey(
+        "units.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("office"),
+        help_text=_("the unit whose office an escalation goes to; empty: the top office"),
+    )
     created_at = models.DateTimeField()
     due = models.DateField()
 
@@ -382,7 +395,8 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["matter", "kind", "due"], name="matters_notice_once_per_deadline"
+                fields=["matter", "kind", "due", "unit"],
+                name="matters_notice_once_per_deadline_and_office",
             ),
         ]
 

@@ -144,11 +144,21 @@ def next_ladder_step(matter: Matter) -> LadderStep | None:
     return LadderStep.objects.filter(ladder=matter.ladder, step=matter.ladder_step + 1).first()
 
 
+ESCALATION_READERS = frozenset({Role.DISPATCHER, Role.LEADER, Role.OFFICE_HEAD})
+"""Roles that read escalation notices (all of them, or those of their own units' offices)."""
+
+
 def notices_for(*, actor: Actor) -> QuerySet[Notice]:
-    """Reminders addressed to the actor and, for the centre and leadership, escalation notices."""
+    """Reminders addressed to the actor and, for the centre and leadership, escalation notices:
+    every one for those holding the role without a unit, else those sent to the offices of
+    their units and of the units below them."""
     query = Q(recipient_id=actor.user_id) if actor.user_id else Q(pk__in=[])
-    if actor.roles & {Role.DISPATCHER, Role.LEADER, Role.OFFICE_HEAD}:
+    offices = [g for g in actor.grants if g.role in ESCALATION_READERS]
+    if any(g.unit_id is None for g in offices):
         query |= Q(kind=Notice.ESCALATION)
+    elif offices:
+        below = in_subtree({g.unit_id for g in offices if g.unit_id is not None}, "unit_id")
+        query |= Q(below, kind=Notice.ESCALATION)
     return Notice.objects.filter(query).select_related("matter")
 
 

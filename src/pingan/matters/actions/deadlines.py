@@ -1,4 +1,5 @@
-"""Deadlines: overdue flags, reminders, escalation to the leadership, and the periodic job running them."""
+"""Deadlines: overdue flags, reminders, escalation up the unit tree office by office, and the
+periodic job running them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pingan.matters.actions.personal_data import purge_personal_data
 from pingan.matters.actions.summaries import summary_if_due
 from pingan.matters.models import Matter, Notice, Status
 from pingan.matters.workdays import add_working_days
+from pingan.units.tree import ancestors_of
 
 
 def flag_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
@@ -62,16 +64,93 @@ def send_reminders(*, actor: Actor, now: dt.datetime | None = None) -> int:
 
 
 def escalate_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
-    """Tell the leadership about every overdue matter (once per deadline)."""
+    """Escalate every overdue matter up its unit's tree, once per office and deadline.
+
+    The office of the responsible unit's parent hears of it at once; for each working day the
+    matter stays overdue after that, the office one level further up (village → township →
+    county → city …, at any depth), up to the top. Returns how many notices were made.
+    """
     require(actor, "matters.jobs")
     now = current(now)
-    candidates = Matter.objects.filter(overdue=True).exclude(
-        notices__kind=Notice.ESCALATION, notices__due=F("handle_due")
+    matters = list(Matter.objects.filter(overdue=True, handle_due__isnull=False).order_by("pk"))
+    chains = ancestors_of(m.responsible_unit_id or m.place_unit_id for m in matters)
+    sent = _escalations_sent(matters)
+    count = 0
+    for matter in matters:
+        ladder = chains.get(matter.responsible_unit_id or matter.place_unit_id) or (None,)
+        already = sent.get(matter.pk, {})
+        first = min(already.values(), default=local_date(now))
+        for unit_id in _offices_reached(ladder, first, local_date(now)):
+            if unit_id not in already:
+                _escalate(actor, matter, unit_id, unit_id == ladder[-1], now)
+                count += 1
+    return count
+
+
+def _escalations_sent(matters: list[Matter]) -> dict[int, dict[int | None, dt.date]]:
+    """Per matter, the offices its current deadline was escalated to, with the day of each."""
+    sent: dict[int, dict[int | None, dt.date]] = {}
+    due = {m.pk: m.handle_due for m in matters}
+    rows = Notice.objects.filter(kind=Notice.ESCALATION, matter_id__in=list(due)).values_list(
+        "matter_id", "unit_id", "due", "created_at"
     )
-    return _notify(actor, candidates, Notice.ESCALATION, now)
+    for matter_id, unit_id, notice_due, created_at in rows:
+        if notice_due == due[matter_id]:
+            sent.setdefault(matter_id, {})[unit_id] = local_date(created_at)
+    return sent
+
+
+def _offices_reached(
+    ladder: tuple[int | None, ...], first: dt.date, today: dt.date
+) -> tuple[int | None, ...]:
+    """The offices of the ladder an escalation first made on `first` has reached by `today`:
+    the first at once, one more for each working day since."""
+    reached = 1
+    while reached < len(ladder) and add_working_days(first, reached) <= today:
+        reached += 1
+    return ladder[:reached]
+
+
+def _escalate(
+    actor: Actor, matter: Matter, unit_id: int | None, top: bool, now: dt.datetime
+) -> None:
+    """One escalation notice to the office of `unit_id`, audited, mailed after the commit."""
+    assert matter.handle_due is not None  # only matters with a deadline are escalated
+    with transaction.atomic():
+        Notice.objects.create(
+            matter=matter,
+            kind=Notice.ESCALATION,
+            due=matter.handle_due,
+            created_at=now,
+            recipient=None,
+            recipient_role=Role.LEADER,
+            unit_id=unit_id,
+        )
+        Matter.objects.filter(pk=matter.pk).update(escalated_at=now)
+        record_event(
+            actor=actor,
+            event=Event.MATTERS_MATTER_ESCALATE,
+            obj=matter,
+            detail={"due": str(matter.handle_due), "office_unit": unit_id},
+        )
+        addresses = _office_addresses(unit_id, top)
+        transaction.on_commit(functools.partial(_mail_notice, matter, Notice.ESCALATION, addresses))
+
+
+def _office_addresses(unit_id: int | None, top: bool) -> list[str]:
+    """Mail addresses of the leaders and office heads granted at the unit; at the top of the
+    ladder also of those holding the role without a unit (the top office)."""
+    roles = [Role.LEADER, Role.OFFICE_HEAD] if unit_id is not None else [Role.LEADER]
+    here = Q(unit_id=unit_id, role__in=roles) if unit_id is not None else Q(pk__in=[])
+    if top:
+        here |= Q(role=Role.LEADER, unit__isnull=True)
+    user_ids = RoleAssignment.objects.filter(here).values_list("user_id", flat=True)
+    users = User.objects.filter(pk__in=user_ids, is_active=True)
+    return sorted({u.email for u in users if u.email})
 
 
 def _notify(actor: Actor, candidates: Any, kind: str, now: dt.datetime) -> int:
+    """A reminder to the named handler of each candidate matter, audited, mailed after the commit."""
     count = 0
     for matter in candidates.filter(handle_due__isnull=False):
         with transaction.atomic():
@@ -80,36 +159,21 @@ def _notify(actor: Actor, candidates: Any, kind: str, now: dt.datetime) -> int:
                 kind=kind,
                 due=matter.handle_due,
                 created_at=now,
-                recipient=matter.handler if kind == Notice.REMINDER else None,
-                recipient_role="" if kind == Notice.REMINDER else Role.LEADER,
+                recipient=matter.handler,
+                recipient_role="",
             )
-            field = "reminded_at" if kind == Notice.REMINDER else "escalated_at"
-            Matter.objects.filter(pk=matter.pk).update(**{field: now})
+            Matter.objects.filter(pk=matter.pk).update(reminded_at=now)
             record_event(
                 actor=actor,
-                event=(
-                    Event.MATTERS_MATTER_REMIND
-                    if kind == Notice.REMINDER
-                    else Event.MATTERS_MATTER_ESCALATE
-                ),
+                event=Event.MATTERS_MATTER_REMIND,
                 obj=matter,
                 detail={"due": str(matter.handle_due)},
             )
-            addresses = _notice_addresses(matter, kind)
+            handler = matter.handler
+            addresses = [handler.email] if handler is not None and handler.email else []
             transaction.on_commit(functools.partial(_mail_notice, matter, kind, addresses))
         count += 1
     return count
-
-
-def _notice_addresses(matter: Matter, kind: str) -> list[str]:
-    if kind == Notice.REMINDER:
-        users = [matter.handler] if matter.handler else []
-    else:
-        leader_ids = RoleAssignment.objects.filter(role=Role.LEADER).values_list(
-            "user_id", flat=True
-        )
-        users = list(User.objects.filter(pk__in=leader_ids, is_active=True))
-    return sorted({u.email for u in users if u is not None and u.email})
 
 
 def _mail_notice(matter: Matter, kind: str, addresses: list[str]) -> None:
