@@ -1,9 +1,11 @@
-"""The vectorised EARS and CUSUM equal a plain month-by-month computation of each series.
+"""The vectorised detectors equal a plain computation of each series.
 
 The reference below follows the formulas of ``pingan.engine.detection.ears`` and ``cusum`` one
 series and one month at a time (mean and sample standard deviation of the observed baseline
 values, the C3 sum, the CUSUM recursion with its restart); the detectors compute the same from
-running sums over every series at once, in chunks.
+running sums over every series at once, in chunks. Farrington and Noufaily fit every series of
+a batch at once: a series' result must not depend on the batch it is fitted in, and the batched
+quasi-Poisson fit must equal a plain IRLS of that series alone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pytest
 from scipy import stats
 
 from pingan.engine.detection import CHUNK, detect
+from pingan.engine.detection._glm import fit_quasi_poisson
 from pingan.engine.detection.cusum import decision_interval
+from pingan.engine.detection.noufaily import noufaily_design
 
 ALPHA = 0.01
 Z = float(stats.norm.ppf(1.0 - ALPHA))
@@ -118,3 +122,63 @@ def test_chunks_do_not_change_any_result(name: str) -> None:
             assert np.array_equal(
                 getattr(whole, field)[rows], getattr(alone, field), equal_nan=True
             ), field
+
+
+def _seasonal(rows: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(2.0, 2.0, (rows, 1)) * (1 + 0.3 * np.sin(np.arange(60) * np.pi / 6))
+    counts = rng.poisson(rate).astype(np.float64)
+    hit = rng.random(counts.shape) < 0.03
+    counts[hit] += rng.poisson(10, int(hit.sum()))
+    counts[rng.random(counts.shape) < 0.02] = np.nan
+    return counts
+
+
+@pytest.mark.parametrize("name", ["farrington", "noufaily"])
+def test_batched_fits_equal_one_series_at_a_time(name: str) -> None:
+    counts = _seasonal(300, seed=15)
+    months = [45, 59]
+    batched = detect(name, counts, alpha=ALPHA, periods=months)
+    assert batched.alarm[:, months].any()
+    for row in range(counts.shape[0]):
+        alone = detect(name, counts[row : row + 1], alpha=ALPHA, periods=months)
+        for field in ("expected", "upper"):
+            np.testing.assert_allclose(
+                getattr(batched, field)[row, months],
+                getattr(alone, field)[0, months],
+                rtol=1e-8,
+                atol=1e-12,
+            )
+        assert batched.alarm[row].tolist() == alone.alarm[0].tolist()
+
+
+def _irls_one(design: np.ndarray, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """A plain Poisson IRLS for one series with ``numpy.linalg.solve``."""
+    mu = y + 0.1
+    eta = np.log(mu)
+    beta = np.zeros(design.shape[1])
+    for _ in range(100):
+        working = weights * mu
+        z = eta + (y - mu) / mu
+        new = np.linalg.solve(design.T @ (working[:, None] * design), design.T @ (working * z))
+        done = np.abs(new - beta).max() < 1e-13 * (np.abs(new).max() + 1.0)
+        beta, eta = new, design @ new
+        mu = np.exp(eta)
+        if done:
+            break
+    return beta
+
+
+def test_batched_quasi_poisson_fit_equals_a_plain_fit_of_each_series() -> None:
+    offsets, design = noufaily_design(3, 2, 6, 3)
+    counts = _seasonal(300, seed=16)[:, 59 + offsets] + 1.0  # every level has counts
+    prior = np.isfinite(counts).astype(np.float64)
+    weights = prior * np.random.default_rng(17).uniform(0.2, 1.0, counts.shape)
+    first = fit_quasi_poisson(design, np.nan_to_num(counts), prior)
+    refit = fit_quasi_poisson(design, np.nan_to_num(counts), weights, start=first)
+    for row in range(counts.shape[0]):
+        y = np.nan_to_num(counts[row])
+        plain = _irls_one(design, y, prior[row])
+        np.testing.assert_allclose(first.beta[row], plain, rtol=1e-8, atol=1e-10)
+        plain = _irls_one(design, y, weights[row])
+        np.testing.assert_allclose(refit.beta[row], plain, rtol=1e-8, atol=1e-10)

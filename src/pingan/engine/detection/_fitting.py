@@ -40,7 +40,7 @@ def _fit_reweighted(
     phi_first = np.maximum(np.nan_to_num(first.dispersion, nan=1.0), 1.0)
     residuals = anscombe_residuals(y, first, phi_first, hat_values(design, first, prior))
     weights = outbreak_weights(residuals, prior, threshold)
-    final = fit_quasi_poisson(design, y, weights)
+    final = fit_quasi_poisson(design, y, weights, start=first)
     raw = np.nan_to_num(final.dispersion, nan=1.0)
     x0 = np.zeros(design.shape[1])
     x0[0] = 1.0

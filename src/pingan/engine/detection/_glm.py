@@ -3,8 +3,10 @@
 All series of a batch share the design matrix ``X`` (n, p) - the baseline of a month has the same
 layout for every series - and differ in their counts ``Y`` (S, n) and prior weights (S, n); a
 missing count has prior weight 0. Each IRLS step solves the S weighted normal equations
-``X' W_s X beta_s = X' W_s z_s`` together with ``numpy.linalg.solve`` (``X'WX`` of all series
-is one matrix product of the weights with the row outer products of ``X``); a series stops iterating
+``X' W_s X beta_s = X' W_s z_s`` together (``X'WX`` of all series is one matrix product of the
+weights with the row outer products of ``X``); the small symmetric systems (p <= 5 unknowns) are
+solved by an LDL' factorisation written out element by element, each step one vector operation
+over all S series, far cheaper than S separate LAPACK calls; a series stops iterating
 when no coefficient moves by more than 1e-8 relative to the largest one, at most 25 steps. Starting values ``mu = y + 0.1`` as in R's ``poisson()`` family.
 """
 
@@ -49,23 +51,87 @@ def _normal_matrix(outer: FloatArray, weights: FloatArray, p: int) -> FloatArray
     return np.asarray(matrix + RIDGE * np.eye(p), dtype=np.float64)
 
 
-def fit_quasi_poisson(design: FloatArray, counts: FloatArray, prior: FloatArray) -> GlmFit:
+def _ldl(matrix: FloatArray) -> tuple[list[list[FloatArray]], list[FloatArray]]:
+    """LDL' factors of the symmetric (S, p, p) ``matrix``: unit lower ``L[i][k]``, diagonal
+    ``D[j]``, each an (S,) vector (no square roots, so a nearly singular system stays finite)."""
+    p = matrix.shape[1]
+    a = [[np.ascontiguousarray(matrix[:, i, j]) for j in range(p)] for i in range(p)]
+    low: list[list[FloatArray]] = [[np.ones(0)] * p for _ in range(p)]
+    diag: list[FloatArray] = []
+    for j in range(p):
+        d = a[j][j].copy()
+        for k in range(j):
+            d -= low[j][k] * low[j][k] * diag[k]
+        diag.append(d)
+        for i in range(j + 1, p):
+            v = a[i][j].copy()
+            for k in range(j):
+                v -= low[i][k] * low[j][k] * diag[k]
+            low[i][j] = v / d
+    return low, diag
+
+
+def _ldl_solve(
+    low: list[list[FloatArray]], diag: list[FloatArray], rhs: list[FloatArray]
+) -> list[FloatArray]:
+    """Solve ``L D L' x = rhs`` for the factors of ``_ldl`` (rhs: p vectors of shape (S,))."""
+    p = len(diag)
+    y: list[FloatArray] = []
+    for i in range(p):
+        v = rhs[i].copy()
+        for k in range(i):
+            v -= low[i][k] * y[k]
+        y.append(v)
+    x: list[FloatArray] = [np.ones(0)] * p
+    for i in range(p - 1, -1, -1):
+        v = y[i] / diag[i]
+        for k in range(i + 1, p):
+            v -= low[k][i] * x[k]
+        x[i] = v
+    return x
+
+
+def solve_symmetric(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve the S symmetric systems ``matrix[s] x[s] = rhs[s]`` ((S, p, p), (S, p))."""
+    low, diag = _ldl(matrix)
+    return np.stack(_ldl_solve(low, diag, list(rhs.T)), axis=1)
+
+
+def invert_symmetric(matrix: FloatArray) -> FloatArray:
+    """The inverses of the S symmetric (S, p, p) matrices."""
+    low, diag = _ldl(matrix)
+    n_series, p = matrix.shape[:2]
+    zero, one = np.zeros(n_series), np.ones(n_series)
+    columns = [_ldl_solve(low, diag, [one if i == j else zero for i in range(p)]) for j in range(p)]
+    return np.stack([np.stack(col, axis=1) for col in columns], axis=2)
+
+
+def fit_quasi_poisson(
+    design: FloatArray, counts: FloatArray, prior: FloatArray, start: GlmFit | None = None
+) -> GlmFit:
     """Fit ``log E[y] = X beta`` with prior weights to every row of ``counts`` at once.
 
-    Rows whose weighted counts are all 0 have no finite fit; callers handle them beforehand.
+    ``start``, a fit of the same design to the same counts (with other weights), starts the
+    iterations from its coefficients: a refit whose weights did not change then stops after one
+    step. Rows whose weighted counts are all 0 have no finite fit; callers handle them beforehand.
     """
     p = design.shape[1]
     outer = _outer_rows(design)
     y = np.where(prior > 0, counts, 0.0)
-    mu = y + 0.1
-    eta = np.log(mu)
-    beta = np.zeros((y.shape[0], p))
+    if start is None:
+        mu = y + 0.1
+        eta = np.log(mu)
+        beta = np.zeros((y.shape[0], p))
+    else:
+        beta = start.beta.copy()
+        eta = _product(beta, design.T)
+        mu = np.exp(eta)
     rows: slice | np.ndarray = slice(None)
     for _ in range(MAX_ITERATIONS):
         working = prior[rows] * mu[rows]
         z = eta[rows] + (y[rows] - mu[rows]) / mu[rows]
         matrix = _normal_matrix(outer, working, p)
-        new = np.linalg.solve(matrix, _product(working * z, design)[..., None])[..., 0]
+        new = solve_symmetric(matrix, _product(working * z, design))
         moving = np.abs(new - beta[rows]).max(axis=1) > TOLERANCE * (np.abs(new).max(axis=1) + 0.1)
         beta[rows] = new
         eta[rows] = _product(np.asarray(new, dtype=np.float64), design.T)
@@ -74,7 +140,7 @@ def fit_quasi_poisson(design: FloatArray, counts: FloatArray, prior: FloatArray)
             break
         if not moving.all():
             rows = np.arange(y.shape[0])[rows][moving]
-    inverse = np.asarray(np.linalg.inv(_normal_matrix(outer, prior * mu, p)), dtype=np.float64)
+    inverse = invert_symmetric(_normal_matrix(outer, prior * mu, p))
     n_used = (prior > 0).sum(axis=1)
     residual_df = (n_used - p).astype(np.float64)
     pearson = (prior * (y - mu) ** 2 / mu).sum(axis=1)

@@ -27,34 +27,70 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from .._types import FloatArray
+from .._types import BoolArray, FloatArray
 from ._fitting import predict, recent_total
 from ._result import Detection
 from .farrington import BATCH, Threshold, _decide, _empty, _months, _store
+
+
+def _nb_parameters(mu: FloatArray, phi: FloatArray) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """Overdispersed mask and negative-binomial ``size``, ``prob`` of mean mu, variance phi mu."""
+    over = phi > 1.0
+    size = np.where(over, mu / np.where(over, phi - 1.0, 1.0), 1.0)
+    return over, size, size / (size + mu)
+
+
+def _quantile(q: float, mu: FloatArray, phi: FloatArray) -> FloatArray:
+    """The ``q`` quantile, negative binomial where ``phi > 1`` and Poisson elsewhere (each
+    distribution evaluated only on its own series)."""
+    over, size, prob = _nb_parameters(mu, phi)
+    out = np.empty(mu.shape)
+    out[over] = stats.nbinom.ppf(q, size[over], prob[over])
+    out[~over] = stats.poisson.ppf(q, mu[~over])
+    return out
+
+
+def _tail(obs: FloatArray, mu: FloatArray, phi: FloatArray) -> FloatArray:
+    """``P(Y >= obs)`` under the same distributions."""
+    over, size, prob = _nb_parameters(mu, phi)
+    out = np.empty(mu.shape)
+    out[over] = stats.nbinom.sf(obs[over] - 1, size[over], prob[over])
+    out[~over] = stats.poisson.sf(obs[~over] - 1, mu[~over])
+    return out
+
+
+def _plugin_mean(eta: FloatArray, se_eta: ArrayLike, alpha: float, muan: bool) -> FloatArray:
+    if not muan:
+        return np.asarray(np.exp(eta), dtype=np.float64)
+    z = float(stats.norm.ppf(1.0 - alpha))
+    return np.asarray(np.exp(eta + z * np.asarray(se_eta, dtype=np.float64)), dtype=np.float64)
 
 
 def noufaily_threshold(
     eta: ArrayLike, se_eta: ArrayLike, phi: ArrayLike, alpha: float, y: ArrayLike, *, muan: bool
 ) -> Threshold:
     """Negative-binomial (or Poisson) bounds for log-scale predictions ``eta``."""
-    eta_arr = np.asarray(eta, dtype=np.float64)
-    z = float(stats.norm.ppf(1.0 - alpha))
-    mu = np.exp(eta_arr + z * np.asarray(se_eta, dtype=np.float64)) if muan else np.exp(eta_arr)
+    eta_arr = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+    mu = _plugin_mean(eta_arr, se_eta, alpha, muan)
     phi_arr = np.broadcast_to(np.asarray(phi, dtype=np.float64), mu.shape)
     obs = np.broadcast_to(np.asarray(y, dtype=np.float64), mu.shape)
-    over = phi_arr > 1.0
-    size = np.where(over, mu / np.where(over, phi_arr - 1.0, 1.0), 1.0)
-    prob = size / (size + mu)
-    nb_lo, nb_hi = stats.nbinom.ppf(alpha, size, prob), stats.nbinom.ppf(1 - alpha, size, prob)
-    po_lo, po_hi = stats.poisson.ppf(alpha, mu), stats.poisson.ppf(1 - alpha, mu)
-    nb_p = stats.nbinom.sf(obs - 1, size, prob)
-    po_p = stats.poisson.sf(obs - 1, mu)
-    lower = np.where(over, nb_lo, po_lo).astype(np.float64)
-    upper = np.where(over, nb_hi, po_hi).astype(np.float64)
-    p = np.where(over, nb_p, po_p).astype(np.float64)
+    lower, upper = _quantile(alpha, mu, phi_arr), _quantile(1 - alpha, mu, phi_arr)
+    p = _tail(obs, mu, phi_arr)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = (obs - np.exp(eta_arr)) / (upper - np.exp(eta_arr))
-    return Threshold(lower, upper, p, score)
+    shape = np.shape(eta)
+    return Threshold(lower.reshape(shape), upper.reshape(shape), p.reshape(shape),
+                     score.reshape(shape))  # fmt: skip
+
+
+def _upper_and_score(
+    eta: FloatArray, se_eta: FloatArray, phi: FloatArray, alpha: float, y: FloatArray, muan: bool
+) -> tuple[FloatArray, FloatArray]:
+    """The upper bound and score of ``noufaily_threshold`` alone (what the detector uses)."""
+    upper = _quantile(1 - alpha, _plugin_mean(eta, se_eta, alpha, muan), phi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = (y - np.exp(eta)) / (upper - np.exp(eta))
+    return upper, score
 
 
 def season_levels(
@@ -106,16 +142,14 @@ def noufaily(
                 design, block[:, t + offsets], threshold=reweight_threshold, min_points=min_points
             )
             y = block[:, t]
-            th = noufaily_threshold(
+            upper, score = _upper_and_score(
                 np.where(pred.usable, pred.eta, 0.0),
                 np.nan_to_num(pred.se_eta),
                 np.nan_to_num(pred.phi, nan=1.0),
                 alpha,
                 np.nan_to_num(y),
-                muan=muan,
+                muan,
             )
-            _store(
-                result, rows, t, pred.usable, pred.all_zero, np.exp(pred.eta), th.upper, th.score
-            )
+            _store(result, rows, t, pred.usable, pred.all_zero, np.exp(pred.eta), upper, score)
             _decide(result, rows, t, y, recent_total(block, t, limit_periods) >= limit_cases)
     return result
