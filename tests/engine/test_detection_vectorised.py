@@ -116,7 +116,8 @@ def test_cusum_equals_the_series_by_series_computation() -> None:
 def test_chunks_do_not_change_any_result(name: str) -> None:
     counts = _counts(CHUNK + 37, 30, seed=14)
     whole = detect(name, counts, alpha=ALPHA)
-    for rows in (slice(0, 5), slice(CHUNK - 3, CHUNK + 4), slice(CHUNK + 30, CHUNK + 37)):
+    assert np.isnan(counts[2]).any()  # one series alone, with a missing month
+    for rows in (slice(0, 5), slice(2, 3), slice(CHUNK - 3, CHUNK + 4), slice(CHUNK + 30, None)):
         alone = detect(name, counts[rows], alpha=ALPHA)
         for field in ("expected", "upper", "statistic", "alarm"):
             assert np.array_equal(

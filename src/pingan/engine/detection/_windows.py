@@ -38,8 +38,9 @@ def _window_count(n_periods: int, length: int, lag: int) -> FloatArray:
 
 def window_mean(
     counts: FloatArray, length: int, lag: int, min_values: int
-) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Trailing window sum, number of observed values and the mask of enough values."""
+) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
+    """Trailing window sum, number of observed values, the mask of enough values (n and the
+    mask of shape (1, T) when nothing is missing) and the counts with NaN read as 0."""
     if np.isnan(counts).any():
         observed = np.isfinite(counts)
         filled = np.where(observed, counts, 0.0)
@@ -48,13 +49,13 @@ def window_mean(
         filled = counts
         n = _window_count(counts.shape[1], length, lag)
     total = _window_sum(filled, length, lag)
-    return total, n, n >= max(min_values, 2)
+    return total, n, n >= max(min_values, 2), filled
 
 
 def trailing_mean(counts: FloatArray, length: int, lag: int, min_values: int) -> FloatArray:
     """Mean of the trailing window of ``length`` periods ending ``lag`` periods before each t,
     skipping NaN; NaN with fewer than ``min_values`` observed values."""
-    total, n, enough = window_mean(counts, length, lag, min_values)
+    total, n, enough, _ = window_mean(counts, length, lag, min_values)
     mean = np.divide(total, np.where(enough, n, 2.0), out=total)
     _blank(mean, enough)
     return mean
@@ -67,8 +68,7 @@ def trailing_moments(
     ending ``lag`` periods before each t, skipping NaN; NaN with fewer than ``min_values``
     observed values. Computed from running sums, O(n_series x n_periods) in time and memory.
     """
-    total, n, enough = window_mean(counts, length, lag, min_values)
-    filled = np.nan_to_num(counts) if n.shape[0] > 1 else counts
+    total, n, enough, filled = window_mean(counts, length, lag, min_values)
     squares = _window_sum(filled * filled, length, lag)
     safe_n = np.where(enough, n, 2.0)
     mean = np.divide(total, safe_n, out=total)
