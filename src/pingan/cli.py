@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from pingan.core.discovery import app_modules
 from pingan.core.problems import Conflict, InputRefused
@@ -52,51 +51,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    return serve(args.port, worker=not args.no_worker)
+    return serve(args.port, worker=not args.no_worker, workers=args.workers)
 
 
-def max_request_body() -> int:
-    """The largest request body the server reads (bytes): four times PINGAN_MAX_UPLOAD_MB.
+def serve(port: int, *, worker: bool = True, workers: int | None = None) -> int:
+    """Serve the site until stopped (`pingan.web.serving`: gunicorn processes or waitress)."""
+    from pingan.web.serving import serve as run_server  # local import: only after django.setup()
 
-    Bodies up to that size reach pingan, which refuses a file over the limit with its own message;
-    anything larger is cut off by the server before it is buffered.
-    """
-    from django.conf import settings
-
-    return int(4 * settings.PINGAN_MAX_UPLOAD_MB * 1024 * 1024)
-
-
-def serve(port: int, *, worker: bool = True) -> int:
-    """Serve the site with waitress on 127.0.0.1 (static files through WhiteNoise).
-
-    With `worker`, the job worker runs in a thread of the same process. A client that resets its
-    connection during a response must never stop the server, so a broken pipe is an error on that
-    one connection (SIGPIPE ignored), not a signal that ends the process. Port 0 picks a free
-    port; the line naming the address is printed once the socket is bound.
-    """
-    from contextlib import nullcontext
-
-    from waitress.server import create_server
-
-    from pingan.core.jobs import worker_thread  # local import: only after django.setup()
-    from pingan.wsgi import application  # local import: only after django.setup()
-
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    host = os.environ.get("PINGAN_BIND", "127.0.0.1")
-    server: Any = create_server(
-        application, host=host, port=port, threads=8, max_request_body_size=max_request_body()
-    )
-    with worker_thread() if worker else nullcontext():
-        print(
-            "pingan: http://%s:%s/  (Ctrl+C to stop)"
-            % (host, getattr(server, "effective_port", port)),
-            flush=True,
-        )
-        if worker:
-            print("pingan: job worker running beside the web server", flush=True)
-        server.run()
-    return 0
+    return run_server(port, worker=worker, workers=workers)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -180,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve_p.add_argument("--port", type=int, default=8000)
     serve_p.add_argument(
         "--no-worker", action="store_true", help="do not run the job worker beside the web server"
+    )
+    serve_p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="web processes (default: the number of cores; 1 serves with waitress in one process)",
     )
     serve_p.set_defaults(func=cmd_serve, serves=True)
 

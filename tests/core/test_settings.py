@@ -44,6 +44,14 @@ def test_postgresql_url_switches_engine(monkeypatch, tmp_path):
         "clerk",
     )
     assert "OPTIONS" not in config or "init_command" not in config["OPTIONS"]
+    assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (300, True)
+
+
+def test_postgresql_connection_age_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PINGAN_HOME", str(tmp_path))
+    monkeypatch.setenv("PINGAN_DATABASE_URL", "postgresql://clerk@db.example:5433/pingan")
+    monkeypatch.setenv("PINGAN_CONN_MAX_AGE", "0")
+    assert database.database_settings()["CONN_MAX_AGE"] == 0
 
 
 def test_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):

@@ -12,6 +12,9 @@ from pingan.core.home import pingan_home, private_file
 
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 
+CONN_MAX_AGE = 300
+"""Seconds a PostgreSQL connection is kept for the next request (PINGAN_CONN_MAX_AGE overrides)."""
+
 
 def database_settings() -> dict[str, Any]:
     """Return Django's DATABASES['default'] for the configured URL.
@@ -19,6 +22,10 @@ def database_settings() -> dict[str, Any]:
     SQLite runs in WAL mode with synchronous=FULL, foreign keys on and IMMEDIATE write
     transactions, so two writers queue instead of failing half-way. A new SQLite database file is
     created with mode 0600 (its WAL and shared-memory files follow).
+
+    A PostgreSQL connection is persistent: each web process or thread keeps its own for
+    `CONN_MAX_AGE` seconds and checks it is still alive before reusing it (after a database
+    restart the request gets a new connection instead of an error).
     """
     url = os.environ.get("PINGAN_DATABASE_URL") or "sqlite:///" + str(
         pingan_home() / "pingan.sqlite3"
@@ -33,5 +40,8 @@ def database_settings() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("PINGAN_CONN_MAX_AGE", str(CONN_MAX_AGE)))
+        config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = False
     return config

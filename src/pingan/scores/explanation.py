@@ -7,91 +7,135 @@ from typing import Any
 
 import numpy as np
 
-from pingan.core.periods import period_months
 from pingan.engine.compute import ClassResult
 from pingan.schemes.models import ClassIndicator
-from pingan.scores.models import CellStatus, Deduction, QuarterResult
+from pingan.scores.models import CellStatus
 
 KIND_ROW = "kind"
 """The `month` of the row carrying a rate, per-population or change deduction."""
 
 
-def explanation(
-    stored: QuarterResult,
-    i: int,
-    k: int,
+COLUMNS = (
+    "result_id",
+    "indicator_code",
+    "month",
+    "count",
+    "deduction",
+    "figure_id",
+    "status",
+    "imputed",
+)
+"""The columns of a deduction row, in the order `deduction_rows` gives them."""
+
+
+def deduction_rows(
+    result_ids: Sequence[int],
+    months: Sequence[str],
     rules: Sequence[ClassIndicator],
     quarter_counts: np.ndarray,
     figure_ids: np.ndarray,
     result: ClassResult,
     rate_codes: Sequence[str] = (),
-) -> list[Deduction]:
-    """Per indicator and month: count × deduction; a cap adds one row taking back the excess.
+) -> list[tuple[Any, ...]]:
+    """Every unit's explanation rows (`COLUMNS`), built over whole arrays, in the stored order.
 
-    `i` is the unit's row in the class's arrays and `k` its row among the scored units. A missing
-    cell is a row with no count (and no deduction); an imputed cell carries the value used.
+    Per unit and indicator: one row per month (count × deduction; a missing cell has no count and
+    no deduction, an imputed cell carries the value used, a month the unit was not open is
+    "closed"), then the cap row taking back the excess (month "cap") or, for a per-population or
+    change indicator of a scored unit, its deduction (month "kind"); then a scored unit's survey
+    rate deductions (month "kind"). `result_ids` are the stored results in the class's unit order.
     """
-    months = period_months(stored.run.period)
     completeness = result.completeness
-    scored = bool(completeness.scored[i])
-    rows = []
-    for j, rule in enumerate(rules):
-        uncapped = 0.0
-        for m, month in enumerate(months):
-            count = quarter_counts[i, j, m]
-            status = CellStatus.REPORTED
-            imputed = None
-            value = 0.0 if np.isnan(count) else float(count) * rule.deduction
-            if completeness.imputed[i, j, m]:
-                status = CellStatus.IMPUTED
-                imputed = round(float(completeness.counts[i, j, m]), 6)
-                value = float(completeness.counts[i, j, m]) * rule.deduction
-            elif completeness.missing[i, j, m]:
-                status = CellStatus.MISSING
-            elif np.isnan(count):
-                status = CellStatus.CLOSED
-            uncapped += value
-            rows.append(
-                Deduction(
-                    result=stored,
-                    indicator_code=rule.indicator.code,
-                    month=month,
-                    count=None if np.isnan(count) else int(count),
-                    deduction=round(value, 6),
-                    figure_id=int(figure_ids[i, j, m]) or None,
-                    status=status,
-                    imputed=imputed,
-                )
-            )
-        capped = float(result.absolute.deductions[k, j]) if scored else uncapped
-        if rule.indicator.kind in ("per_population", "change"):
-            if scored:
-                rows.append(_kind_row(stored, rule.indicator.code, capped))
-            continue
-        if uncapped - capped > 1e-9:
-            rows.append(
-                Deduction(
-                    result=stored,
-                    indicator_code=rule.indicator.code,
-                    month="cap",
-                    count=None,
-                    deduction=round(capped - uncapped, 6),
-                )
-            )
-    if scored and result.kinds is not None:
-        for r, code in enumerate(rate_codes):
-            rows.append(_kind_row(stored, code, float(result.kinds.rates.deduction[k, r])))
-    return rows
-
-
-def _kind_row(stored: QuarterResult, code: str, deduction: float) -> Deduction:
-    return Deduction(
-        result=stored,
-        indicator_code=code,
-        month=KIND_ROW,
-        count=None,
-        deduction=round(deduction, 6),
+    scored = np.asarray(completeness.scored, dtype=bool)
+    position = np.cumsum(scored) - 1
+    weights = np.array([float(r.deduction) for r in rules], dtype=np.float64)
+    reported = ~np.isnan(quarter_counts)
+    imputed = np.asarray(completeness.imputed, dtype=bool)
+    value = np.where(reported, np.nan_to_num(quarter_counts) * weights[None, :, None], 0.0)
+    value = np.where(imputed, completeness.counts * weights[None, :, None], value)
+    status = np.full(quarter_counts.shape, CellStatus.REPORTED.value, dtype=object)
+    status[~reported] = CellStatus.CLOSED.value
+    status[np.asarray(completeness.missing, dtype=bool) & ~imputed] = CellStatus.MISSING.value
+    status[imputed] = CellStatus.IMPUTED.value
+    uncapped = value.sum(axis=2)
+    capped = uncapped.copy()
+    if scored.any():
+        capped[scored] = np.asarray(result.absolute.deductions, dtype=np.float64)[: scored.sum()]
+    kind_column = np.array([r.indicator.kind in ("per_population", "change") for r in rules])
+    extra_deduction = np.where(kind_column[None, :], capped, capped - uncapped)
+    extra_present = np.where(kind_column[None, :], scored[:, None], uncapped - capped > 1e-9)
+    rates = (
+        np.asarray(result.kinds.rates.deduction, dtype=np.float64)
+        if result.kinds is not None and rate_codes and scored.any()
+        else np.zeros((0, len(rate_codes)))
     )
+    return _assemble(
+        result_ids,
+        [r.indicator.code for r in rules],
+        list(months),
+        (quarter_counts, reported, value, figure_ids, status, imputed, completeness.counts),
+        (extra_deduction, extra_present, kind_column),
+        (list(rate_codes), rates, scored, position),
+    )
+
+
+def _assemble(
+    result_ids: Sequence[int],
+    codes: list[str],
+    months: list[str],
+    cells: tuple[np.ndarray, ...],
+    extras: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rates: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
+) -> list[tuple[Any, ...]]:
+    """The rows in stored order: per unit, per indicator its months then its extra row; then rates."""
+    counts, reported, value, figure_ids, status, imputed, used = cells
+    extra_deduction, extra_present, kind_column = extras
+    rate_codes, rate_deduction, scored, position = rates
+    count_list = np.where(reported, np.nan_to_num(counts), 0).astype(np.int64).tolist()
+    reported_list = reported.tolist()
+    value_list = value.tolist()
+    figure_list = figure_ids.tolist()
+    status_list = status.tolist()
+    imputed_list = imputed.tolist()
+    used_list = used.tolist()
+    extra_list = extra_deduction.tolist()
+    present_list = extra_present.tolist()
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
+    for i, result_id in enumerate(result_ids):
+        for j, code in enumerate(codes):
+            for m, month in enumerate(months):
+                add(
+                    (
+                        result_id,
+                        code,
+                        month,
+                        count_list[i][j][m] if reported_list[i][j][m] else None,
+                        round(value_list[i][j][m], 6),
+                        figure_list[i][j][m] or None,
+                        status_list[i][j][m],
+                        round(used_list[i][j][m], 6) if imputed_list[i][j][m] else None,
+                    )
+                )
+            if present_list[i][j]:
+                month = KIND_ROW if kind_column[j] else "cap"
+                add((result_id, code, month, None, round(extra_list[i][j], 6), None, "", None))
+        if scored[i] and len(rate_deduction):
+            k = int(position[i])
+            for r, code in enumerate(rate_codes):
+                add(
+                    (
+                        result_id,
+                        code,
+                        KIND_ROW,
+                        None,
+                        round(float(rate_deduction[k, r]), 6),
+                        None,
+                        "",
+                        None,
+                    )
+                )
+    return rows
 
 
 def _number(value: float) -> float | None:

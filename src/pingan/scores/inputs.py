@@ -24,6 +24,7 @@ from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
 from pingan.engine.groups import ClassKinds, Group
 from pingan.engine.kinds import ChangeRule, PerPopulationRule, RateRule
+from pingan.reporting.arrays import approved_arrays
 from pingan.reporting.selectors import approved_values
 from pingan.reporting.surveys import survey_samples
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
@@ -77,8 +78,10 @@ def class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str)
     codes = [r.indicator.code for r in rules]
     months = [m for p in window for m in period_months(p)]
     per = len(period_months(period))
-    values = approved_values(indicator_codes=codes, unit_ids=[u.pk for u in units], months=months)
-    monthly, figure_ids = _place_values(values, units, codes, months, per)
+    monthly, all_ids = approved_arrays(
+        indicator_codes=codes, unit_ids=[u.pk for u in units], months=months
+    )
+    figure_ids = np.ascontiguousarray(all_ids[:, :, len(months) - per :])
     window_counts = monthly.reshape(len(units), len(codes), len(window), per).sum(axis=3)
     exposure, covariates = _covariates(scheme_class, units, window)
     kinds = _kinds(version, scheme_class, period, units, rules, rate_rules, exposure[:, -1])
@@ -286,28 +289,6 @@ def _open_months(units: list[OrgUnit], months: list[str]) -> np.ndarray:
     return np.array(
         [[u.is_open_during(first, last) for first, last in bounds] for u in units], dtype=bool
     ).reshape(len(units), len(months))
-
-
-def _place_values(
-    values: dict[tuple[int, str, str], tuple[int, int]],
-    units: list[OrgUnit],
-    codes: list[str],
-    months: list[str],
-    per: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly counts (U, C, M; NaN where never approved) and the figure ids of the period's months."""
-    unit_index = {u.pk: i for i, u in enumerate(units)}
-    code_index = {c: j for j, c in enumerate(codes)}
-    month_index = {m: k for k, m in enumerate(months)}
-    monthly = np.full((len(units), len(codes), len(months)), np.nan)
-    figure_ids = np.zeros((len(units), len(codes), per), dtype=np.int64)
-    first_of_period = len(months) - per
-    for (unit_id, code, month), (value, figure_id) in values.items():
-        i, j, k = unit_index[unit_id], code_index[code], month_index[month]
-        monthly[i, j, k] = value
-        if k >= first_of_period:
-            figure_ids[i, j, k - first_of_period] = figure_id
-    return monthly, figure_ids
 
 
 def _covariates(

@@ -21,14 +21,21 @@ from pingan.audit.services import record_event
 from pingan.core import events
 from pingan.core.access.actor import Actor, job_actor
 from pingan.core.access.permissions import require
-from pingan.core.periods import period_kind, period_of, shift_period, year_before
+from pingan.core.periods import (
+    period_kind,
+    period_months,
+    period_of,
+    shift_period,
+    year_before,
+)
 from pingan.core.problems import InputRefused, Problem
 from pingan.engine import METHOD, linked
 from pingan.engine.compute import ClassResult
 from pingan.reporting.models import Submission
 from pingan.schemes.models import SchemeVersion
 from pingan.schemes.selectors import current_version, scheme_period
-from pingan.scores.explanation import explanation, result_detail
+from pingan.scores.bulk import insert_rows
+from pingan.scores.explanation import COLUMNS, deduction_rows, result_detail
 from pingan.scores.inputs import ClassInputs, class_inputs, compute
 from pingan.scores.models import (
     Deduction,
@@ -271,19 +278,18 @@ def _store_class(
             row.quarter_to_date = [_finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]]
         rows.append(row)
     stored = QuarterResult.objects.bulk_create(rows)
-    Deduction.objects.bulk_create(
-        d
-        for i, r in enumerate(stored)
-        for d in explanation(
-            r,
-            i,
-            int(position[i]),
+    insert_rows(
+        Deduction._meta.db_table,
+        COLUMNS,
+        deduction_rows(
+            [r.pk for r in stored],
+            period_months(run.period),
             inputs.rules,
             inputs.quarter_counts,
             inputs.figure_ids,
             result,
             [rule.indicator.code for rule in inputs.rate_rules],
-        )
+        ),
     )
 
 
