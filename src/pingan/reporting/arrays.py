@@ -51,7 +51,7 @@ def approved_arrays(
     return values, figure_ids
 
 
-def _select(indicator_codes: list[str], submission_ids: list[int]) -> tuple[str, list[object]]:
+def _select(indicator_codes: list[str], submission_ids: list[int]) -> tuple[str, list[str]]:
     """The query of (unit, column, submission, value, figure) as bigints, and its parameters."""
     case = " ".join("WHEN %s THEN " + str(j) for j in range(len(indicator_codes)))
     table = Figure._meta.db_table
