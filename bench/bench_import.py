@@ -1,12 +1,13 @@
 """Benchmark: import 1,000,000 figure rows with full validation, as `pingan figures import --approve` does.
 
-Run: `uv run python bench/bench_import.py [--units 1400 --indicators 60 --months 12] [--no-postgres]`
+Run: `uv run python bench/bench_import.py [--units 1400 --indicators 60 --months 12] [--no-postgres] [--no-sqlite]`
 
 Builds a synthetic scheme (one class, 60 indicators owned by 12 bodies) and 1,400 units in a temporary
 PINGAN_HOME, writes the figures CSV in export form, then times, in one run:
   1. the sqlite3 shell's own `.import` of the same file into a bare table (the yardstick);
   2. the import through `pingan.reporting.bulk_load.import_figures(approve=True)` into file-backed SQLite;
-  3. the same import into a scratch PostgreSQL database (created, migrated, dropped).
+  3. the same import into a scratch PostgreSQL database (created, migrated, dropped), and there a
+     plain `COPY` of the same CSV into a bare table of the same four columns (the PostgreSQL yardstick).
 Each database import runs in a fresh Python process so that Django settings are not shared.
 """
 
@@ -117,6 +118,30 @@ def sqlite_shell_import(csv_path: Path, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
+def postgres_copy(csv_path: Path, url: str) -> float:
+    """Seconds a plain `COPY … FROM STDIN (FORMAT csv, HEADER)` of the file takes into an equivalent bare table."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "CREATE TABLE bare_figures (unit_code text, indicator_code text, period text, value integer)"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with (
+            conn.cursor() as cursor,
+            cursor.copy("COPY bare_figures FROM STDIN (FORMAT csv, HEADER)") as copy,
+            csv_path.open("rb") as source,
+        ):
+            while block := source.read(1 << 20):
+                copy.write(block)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bare_figures")
+        conn.commit()
+    return seconds
+
+
 def run_worker(args: argparse.Namespace) -> None:
     """In a fresh process: migrate, load the scheme and units, then time the import."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "pingan.settings.production"
@@ -186,9 +211,10 @@ def postgres_import(
     try:
         home = workdir / "pg-home"
         home.mkdir()
-        return timed_import(
-            PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, home, csv_path, scheme, units
-        )
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+        result = timed_import(url, home, csv_path, scheme, units)
+        result["copy"] = postgres_copy(csv_path, url)
+        return result
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS %s" % name)
@@ -201,6 +227,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--scheme", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -221,21 +248,23 @@ def main() -> None:
         )
         shell = sqlite_shell_import(csv_path, workdir)
         print("sqlite3 shell .import into a bare table: %.2f s" % shell)
-        home = workdir / "sqlite-home"
-        home.mkdir()
-        sqlite = timed_import(
-            "sqlite:///" + str(home / "pingan.sqlite3"), home, csv_path, scheme, args.units
-        )
-        print(
-            "pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s  ratio %.2f  (%d approved versions)"
-            % (sqlite["seconds"], sqlite["seconds"] / shell, sqlite["submissions"])
-        )
+        if not args.no_sqlite:
+            home = workdir / "sqlite-home"
+            home.mkdir()
+            sqlite = timed_import(
+                "sqlite:///" + str(home / "pingan.sqlite3"), home, csv_path, scheme, args.units
+            )
+            print(
+                "pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s  ratio %.2f  (%d approved versions)"
+                % (sqlite["seconds"], sqlite["seconds"] / shell, sqlite["submissions"])
+            )
         if not args.no_postgres:
             pg = postgres_import(workdir, csv_path, scheme, args.units)
             if pg is not None:
+                print("plain COPY into a bare table, PostgreSQL: %.2f s" % pg["copy"])
                 print(
-                    "pingan import, PostgreSQL: %.2f s  ratio %.2f"
-                    % (pg["seconds"], pg["seconds"] / shell)
+                    "pingan import, PostgreSQL: %.2f s  ratio to COPY %.2f  (to the sqlite3 shell %.2f)"
+                    % (pg["seconds"], pg["seconds"] / pg["copy"], pg["seconds"] / shell)
                 )
         print(
             "machine: %s, %s, %d cores, Python %s"
