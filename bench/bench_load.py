@@ -1,0 +1,136 @@
+"""Benchmark: the locust scenario (bench/locustfile.py) against a served pingan, for 1, 10 and 50 users.
+
+Run against a built demo (`pingan demo --no-serve` with the same PINGAN_HOME and database):
+
+    PINGAN_HOME=… PINGAN_DATABASE_URL=… uv run python bench/bench_load.py \
+        [--users 1,10,50] [--run-time 60s] [--port 8765] [--workers N]
+
+Starts `pingan serve` on the port (with `--workers N` when given and the command has it), issues an
+Open311 API key, runs locust headless and bounded (`--run-time`) for each user count, and prints one
+Markdown table row per run: requests/s, p50/p95/p99 (ms), failures, and `uptime`'s load before and
+after the run (the machine is shared). The server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_average() -> str:
+    """The 1-minute load average from /proc/loadavg."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def pingan(*args: str) -> str:
+    """Run a pingan command in the configured environment and return its output."""
+    done = subprocess.run(
+        ["uv", "run", "pingan", *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def start_server(port: int, workers: int | None) -> subprocess.Popen[bytes]:
+    """Start `pingan serve` in its own process group and wait until it answers."""
+    command = ["uv", "run", "pingan", "serve", "--port", str(port)]
+    if workers:
+        command += ["--workers", str(workers)]
+    log = open(Path(tempfile.gettempdir()) / ("pingan-serve-%d.log" % port), "wb")  # noqa: SIM115 - kept open for the server's life
+    server = subprocess.Popen(command, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/login/" % port, timeout=60)  # noqa: S310 - a local http URL
+            return server
+        except urllib.error.HTTPError as error:
+            raise SystemExit("pingan serve answered /login/ with %s" % error.code) from None
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if server.poll() is not None:
+                raise SystemExit("pingan serve exited with %s" % server.returncode) from None
+            time.sleep(0.5)
+    raise SystemExit("pingan serve did not answer within 5 minutes")
+
+
+def run_locust(port: int, users: int, run_time: str, api_key: str, out: Path) -> dict[str, str]:
+    """Run the scenario for `users` users and return locust's aggregated statistics row."""
+    prefix = out / ("u%d" % users)
+    env = {**os.environ, "PINGAN_BENCH_API_KEY": api_key}
+    subprocess.run(
+        [
+            "uv",
+            "run",
+            "locust",
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "--run-time",
+            run_time,
+            "--host",
+            "http://127.0.0.1:%d" % port,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+        ],
+        env=env,
+        check=False,
+    )
+    with open(str(prefix) + "_stats.csv", encoding="utf-8") as stats:
+        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+
+
+def main() -> None:
+    """Serve, run every user count, print the table, stop the server."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", default="1,10,50")
+    parser.add_argument("--run-time", default="60s")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    api_key = pingan("apikey", "create", "bench-load-%d" % os.getpid()).strip().splitlines()[-1]
+    server = start_server(args.port, args.workers)
+    out = Path(tempfile.mkdtemp(prefix="pingan-load-"))
+    print(
+        "| users | requests | req/s | p50 ms | p95 ms | p99 ms | failures | load before → after |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    try:
+        for users in [int(n) for n in args.users.split(",")]:
+            before = load_average()
+            row = run_locust(args.port, users, args.run_time, api_key, out)
+            print(
+                "| %d | %s | %.1f | %s | %s | %s | %s | %s → %s |"
+                % (
+                    users,
+                    row["Request Count"],
+                    float(row["Requests/s"]),
+                    row["50%"],
+                    row["95%"],
+                    row["99%"],
+                    row["Failure Count"],
+                    before,
+                    load_average(),
+                ),
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    print("per-request statistics: %s" % out, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
