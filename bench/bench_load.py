@@ -128,7 +128,11 @@ def main() -> None:
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     print("per-request statistics: %s" % out, file=sys.stderr)
 
 
