@@ -397,6 +397,28 @@ def pending(task: Task[Any, Any]) -> list[dict[str, Any]]:
     return [dict(row.args_kwargs.get("kwargs", {})) for row in rows]
 
 
+def pending_since(task: Task[Any, Any]) -> list[tuple[dt.datetime, dict[str, Any]]]:
+    """When each waiting or running job of `task` was enqueued, with its keyword arguments."""
+    rows = DBTaskResult.objects.filter(
+        task_path=task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("enqueued_at", "args_kwargs")
+    return [(at, dict(kwargs.get("kwargs", {}))) for at, kwargs in rows]
+
+
+def waiting_locked(task: Task[Any, Any]) -> list[dict[str, Any]]:
+    """The keyword arguments of the jobs of `task` not yet started, locked until this transaction ends.
+
+    A worker skips a locked job (`SKIP LOCKED` on PostgreSQL; on SQLite the writer of this
+    transaction is the only one), so a job found here starts only after the caller's change
+    commits: the caller may rely on it instead of enqueueing the same work again.
+    """
+    rows = DBTaskResult.objects.select_for_update().filter(
+        task_path=task.module_path, status=TaskResultStatus.READY
+    )
+    return [dict(r.get("kwargs", {})) for r in rows.values_list("args_kwargs", flat=True)]
+
+
 def retry_failed() -> int:
     """Put every failed job back in the queue for a fresh round of attempts; their count."""
     count = 0

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require, scope_unit_ids
+from pingan.core.jobs import pending_since
 from pingan.core.periods import period_months, period_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
@@ -28,6 +29,7 @@ from pingan.scores.models import (
     ScoreRun,
     UnitBoundary,
 )
+from pingan.scores.tasks import recompute
 from pingan.units.models import OrgUnit
 from pingan.units.selectors import require_unit_in_scope
 from pingan.units.tree import subtree_ids
@@ -442,3 +444,16 @@ def latest_final_tiers(unit_ids: list[int], today: dt.date) -> tuple[str, dict[i
         return "", {}
     tiers = run.results.filter(unit_id__in=unit_ids).exclude(tier="").values_list("unit_id", "tier")
     return period, dict(tiers)
+
+
+def recomputing_since(period: str) -> dt.datetime | None:
+    """Since when a recomputation owed for `period` waits or runs (None when none is owed).
+
+    A `recompute` job covers the quarters it names and every later computed one.
+    """
+    times = [
+        at
+        for at, kwargs in pending_since(recompute)
+        if kwargs.get("quarters") and period >= min(kwargs["quarters"])
+    ]
+    return min(times) if times else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pingan.core.jobs import enqueue, pending, task
+from pingan.core.jobs import enqueue, pending, task, waiting_locked
 from pingan.core.periods import period_of
 from pingan.schemes.selectors import current_version, scheme_period
 from pingan.scores.models import ScoreRun
@@ -32,8 +32,18 @@ def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
     version = current_version(None)
     kind = scheme_period(version) if version is not None else "quarter"
     quarters = sorted({period_of(m, kind) for m in months})
-    if quarters:
+    if quarters and not _already_waiting(quarters):
         enqueue(recompute, quarters=quarters, reason=reason)
+
+
+def _already_waiting(quarters: list[str]) -> bool:
+    """True when a recomputation not yet started covers `quarters`: repeated approvals merge.
+
+    The waiting job is locked until the approval commits, so it reads the approved figures.
+    """
+    return any(
+        set(quarters) <= set(kwargs.get("quarters", ())) for kwargs in waiting_locked(recompute)
+    )
 
 
 def inputs_of_computed_quarters_changed(*, reason: str, **_payload: Any) -> None:

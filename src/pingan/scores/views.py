@@ -107,6 +107,7 @@ class Selection:
     provisional: bool = False
     final_on: dt.date | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    recomputing_since: dt.datetime | None = None
 
     def query(self, **extra: str) -> str:
         """The query string selecting this quarter and class (plus `extra`)."""
@@ -161,6 +162,7 @@ def _selection(request: HttpRequest) -> Selection:
         provisional=period in provisional,
         final_on=selectors.final_on(period, deadline_day) if period in provisional else None,
         choices=tuple((p, provisional_text(p) if p in provisional else p) for p in periods),
+        recomputing_since=selectors.recomputing_since(period) if run else None,
     )
 
 
