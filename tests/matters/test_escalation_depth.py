@@ -125,3 +125,27 @@ def test_a_matter_of_the_top_unit_goes_to_the_top_office(db, make_user):
     with timezone.override(ZONE):
         assert deadlines.escalate_overdue(actor=job_actor("test"), now=at("2025-09-03")) == 1
     assert _offices() == ["-"]
+
+
+def test_a_centre_granted_at_a_unit_sees_the_matters_of_its_subtree_only(overdue, make_user):
+    chain, matter = overdue
+    sibling = OrgUnit.objects.create(code="X4", name_zh="邻村", parent=chain[3], level=4)
+    Matter.objects.create(
+        number="M-X4",
+        category=matter.category,
+        grade=matter.grade,
+        description="x",
+        place_unit=sibling,
+        responsible_unit=sibling,
+        channel=Channel.PHONE,
+        public_token="token-X4",
+        received_at=at("2025-08-25"),
+    )
+
+    def numbers(user) -> list[str]:
+        actor = actor_for_user(user, channel="web")
+        return sorted(m.number for m in selectors.visible_matters(actor=actor))
+
+    assert numbers(make_user("dispatcher", unit="T4")) == ["M-T6"]
+    assert numbers(make_user("dispatcher", unit="T3")) == ["M-T6", "M-X4"]
+    assert numbers(make_user("dispatcher")) == ["M-T6", "M-X4"]

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import translation
 
+from pingan.cli import main
 from pingan.core.access.actor import actor_for_user
 from pingan.core.problems import InputRefused
 from pingan.reporting.bulk_load import import_figures
@@ -173,7 +174,7 @@ def test_an_unknown_office_code_is_refused(db):
     with pytest.raises(InputRefused) as refused:
         office_unit_id("NOPE")
     assert [(p.column, p.reason) for p in refused.value.problems] == [
-        ("office", "unknown unit NOPE")
+        ("--office", "unknown unit NOPE")
     ]
 
 
@@ -269,3 +270,18 @@ def test_the_roll_up_page_and_its_csv(offices, make_user):
     )
     assert client.get("/offices/S1/").status_code == 403
     assert client.get("/offices/S1/export.csv").status_code == 403
+
+
+def test_the_command_line_binds_a_scheme_to_an_office_and_shows_it(offices, tmp_path, capsys):
+    path = tmp_path / "county.toml"
+    path.write_text(township_scheme("county_d1"), encoding="utf-8")
+    assert main(["scheme", "load", str(path), "--office", "D1"]) == 0
+    assert main(["scheme", "show", "county_d1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        "county_d1: loaded as new version 1",
+        "county_d1 v1  乡镇方案",
+        "office: D1",
+    ]
+    assert main(["scheme", "load", str(path), "--office", "NOPE"]) == 1
+    assert "第 --office 列：未知单位 NOPE" in capsys.readouterr().err

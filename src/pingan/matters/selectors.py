@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.models import ApiCredential, CredentialKind, RoleAssignment, User
 from pingan.accounts.selectors import credentials
 from pingan.core.access.actor import Actor
-from pingan.core.access.permissions import can, require
+from pingan.core.access.permissions import can, require, scope_unit_ids
 from pingan.core.access.roles import Role
 from pingan.matters import crypto
 from pingan.matters.due import pending_due
@@ -47,14 +47,16 @@ COUNTED = ~Q(status=Status.MERGED)
 
 
 def visible_matters(*, actor: Actor) -> QuerySet[Matter]:
-    """The matters the actor may see: all for the centre, their units' matters for handlers, none otherwise."""
+    """The matters the actor may see: all for the centre, their units' matters for handlers and
+    for a centre granted at a unit (the centre of that unit's office), none otherwise."""
     require(actor, "matters.view")
     base = Matter.objects.select_related(
         "category", "grade", "place_unit", "responsible_unit", "handler"
     )
-    if Role.DISPATCHER in actor.roles:
+    scope = scope_unit_ids(actor, "matters.view")
+    if scope is None:
         return base
-    return base.filter(in_subtree(actor.unit_ids(Role.HANDLER), field="responsible_unit_id"))
+    return base.filter(in_subtree(scope, field="responsible_unit_id"))
 
 
 def matter_for(*, actor: Actor, matter_id: int) -> Matter:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pingan.core.access.actor import command_line_actor
 from pingan.core.tabular import read_path, utf8_text
-from pingan.schemes.selectors import get_version, office_unit_id, scheme_as_dict
+from pingan.schemes.selectors import get_version, office_code, office_unit_id, scheme_as_dict
 from pingan.schemes.services import load_scheme
 
 
@@ -53,6 +53,8 @@ def cmd_scheme_show(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
     print("%s v%d  %s" % (data["code"], data["version"], data["name"]))
+    if version.office_unit_id is not None:
+        print("office: %s" % office_code(version))
     print("tiers: %s   stars: %s   period: %s" % (data["tiers"], data["stars"], data["period"]))
     for domain in data["domains"]:
         print(

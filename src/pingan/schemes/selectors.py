@@ -217,7 +217,7 @@ def office_unit_id(code: str) -> int:
     units = SchemeVersion._meta.get_field("office_unit").related_model
     found = units._default_manager.filter(code=code).values_list("pk", flat=True).first()  # type: ignore[union-attr]
     if found is None:
-        raise InputRefused([Problem(None, "office", _("unknown unit %(code)s") % {"code": code})])
+        raise InputRefused([Problem(None, "--office", _("unknown unit %(code)s") % {"code": code})])
     return int(found)
 
 
@@ -228,3 +228,9 @@ def scheme_office(scheme_code: str) -> tuple[int | None, list[str]]:
     if version is None:
         return None, []
     return version.office_unit_id, [c["code"] for c in version.content["classes"]]
+
+
+def office_code(version: SchemeVersion) -> str:
+    """The code of the unit whose office the version is bound to ("" for the top office)."""
+    office = version.office_unit
+    return str(office.code) if office is not None else ""  # type: ignore[attr-defined]
