@@ -4,44 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can, require
-from pingan.core.access.roles import Role
 from pingan.core.panels import Panel
 from pingan.matters import selectors
-from pingan.matters.models import OPEN_STATUSES, Matter, Status
+from pingan.matters.models import OPEN_STATUSES, Matter
 
 QUEUE_LENGTH = 10
-CENTRE_STEPS = (Status.RECEIVED, Status.FEEDBACK, Status.RETURNED)
-UNIT_STEPS = (Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS)
-
-
-def to_do(actor: Actor) -> QuerySet[Matter]:
-    """Open matters waiting for the actor's step, soonest deadline first (no deadline last).
-
-    The centre's step: dispatch what was received, review feedback, re-dispatch what a unit
-    returned. A handler's: sign for, work on and feed back what was dispatched to their units.
-    """
-    steps: set[str] = set()
-    if Role.DISPATCHER in actor.roles:
-        steps.update(CENTRE_STEPS)
-    if Role.HANDLER in actor.roles:
-        steps.update(UNIT_STEPS)
-    return (
-        selectors.visible_matters(actor=actor)
-        .filter(status__in=sorted(steps))
-        .annotate(due=Coalesce("handle_due", "sign_due"))
-        .order_by(F("due").asc(nulls_last=True), "received_at", "pk")
-    )
 
 
 def queue(actor: Actor) -> dict[str, Any]:
-    """The first matters of the actor's to-do queue and how many there are in all."""
-    waiting = to_do(actor)
+    """The first matters of the actor's to-do list (`selectors.todo_matters`, the rule of the
+    to-do page) and how many there are in all."""
+    waiting = selectors.todo_matters(actor=actor)
     return {
         "matters": list(waiting[:QUEUE_LENGTH]),
         "total": waiting.count(),

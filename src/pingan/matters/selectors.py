@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateField, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can, require, scope_unit_ids
 from pingan.core.access.roles import Role
 from pingan.matters import crypto
-from pingan.matters.due import pending_due
+from pingan.matters.due import RUNNING
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import (
     OPEN_STATUSES,
@@ -197,23 +197,45 @@ def similar_open_matters(
     return list(query.order_by("-received_at", "-pk")[:limit])
 
 
-def todo_matters(*, actor: Actor) -> list[Matter]:
-    """The actor's open work, earliest deadline first (no deadline last).
+def todo_matters(*, actor: Actor) -> QuerySet[Matter]:
+    """The actor's open work, earliest running deadline first (no deadline last): the one rule of
+    both the to-do page and the home page's queue panel.
 
-    A handler: the matters with their units (named to them or to nobody in particular). The centre:
-    matters waiting for it (received, returned, feedback to review).
+    A handler: the matters with their units (named to them or to nobody in particular) waiting
+    for the unit's step (sign for, work on, feed back). The centre: matters waiting for it
+    (received, returned, feedback to review). The deadline is `due.pending_due` in SQL.
     """
     require(actor, "matters.view")
     mine = Q(pk__in=[])
     if Role.HANDLER in actor.roles:
         scope = in_subtree(actor.unit_ids(Role.HANDLER), field="responsible_unit_id")
         named = Q(handler_id=actor.user_id) | Q(handler__isnull=True)
-        mine |= scope & named & Q(status__in=WITH_UNIT_STATUSES - {Status.FEEDBACK})
+        mine |= scope & named & Q(status__in=sorted(WITH_UNIT_STATUSES - {Status.FEEDBACK}))
     if Role.DISPATCHER in actor.roles:
         mine |= Q(status__in=[Status.RECEIVED, Status.RETURNED, Status.FEEDBACK])
-    matters = list(visible_matters(actor=actor).filter(mine))
-    far = dt.date.max
-    return sorted(matters, key=lambda m: (pending_due(m) or far, m.received_at, m.pk))
+    return (
+        visible_matters(actor=actor)
+        .filter(mine)
+        .annotate(running_due=_running_due())
+        .order_by(F("running_due").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
+def _running_due() -> Case:
+    """`due.pending_due` as an SQL expression: the handling deadline while the matter runs, or
+    the sign-for deadline when that comes first on a matter not yet signed for."""
+    dispatched = Q(status=Status.DISPATCHED)
+    return Case(
+        When(dispatched & Q(handle_due__isnull=True), then=F("sign_due")),
+        When(dispatched & Q(sign_due__isnull=True), then=F("handle_due")),
+        When(
+            dispatched & Q(sign_due__lt=F("handle_due")),
+            then=F("sign_due"),
+        ),
+        When(status__in=sorted(RUNNING), then=F("handle_due")),
+        default=Value(None),
+        output_field=DateField(),
+    )
 
 
 def active_categories() -> QuerySet[Category]:

@@ -1,0 +1,68 @@
+"""One to-do rule: the home page's queue panel counts and lists exactly the to-do page's matters."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from pingan.matters import home, selectors
+from pingan.matters.actions import workflow
+from tests.matters.conftest import at
+
+
+@pytest.fixture
+def spread(people, new_matter, units):
+    """One matter at the centre, and three at BZ01: named to h1, to h1b, and to nobody."""
+    dispatcher = people["dispatcher"][1]
+    received = new_matter(now=at("2025-09-01", 9))
+    named = {}
+    for handler, day in (
+        ("handler", "2025-09-02"),
+        ("colleague", "2025-09-03"),
+        (None, "2025-09-04"),
+    ):
+        matter = new_matter(now=at(day, 9))
+        handler_id = people[handler][0].pk if handler else None
+        workflow.dispatch(actor=dispatcher, matter_id=matter.pk, unit_id=units["BZ01"].pk,
+                          handler_id=handler_id, now=at(day, 10))  # fmt: skip
+        named[handler] = matter
+    return received, named
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [("handler", ["handler", None]), ("colleague", ["colleague", None]), ("other", [])],
+)
+def test_a_handlers_panel_and_to_do_page_list_the_same_matters(
+    client, people, spread, person, expected
+):
+    _received, named = spread
+    user, actor = people[person]
+    client.force_login(user)
+    page = [m.number for m in client.get(reverse("matters:todo")).context["matters"]]
+    panel = home.queue(actor)
+    assert page == [named[key].number for key in expected]
+    assert [m.number for m in panel["matters"]] == page
+    assert panel["total"] == len(page)
+
+
+@pytest.mark.django_db
+def test_the_centres_panel_and_to_do_page_list_the_same_matters(client, people, spread):
+    received, _named = spread
+    user, actor = people["dispatcher"]
+    client.force_login(user)
+    page = [m.number for m in client.get(reverse("matters:todo")).context["matters"]]
+    assert page == [received.number]
+    assert [m.number for m in home.queue(actor)["matters"]] == page
+    assert home.queue(actor)["total"] == 1
+
+
+@pytest.mark.django_db
+def test_the_panel_counts_every_matter_of_the_list_beyond_the_first_ten(people, new_matter):
+    actor = people["dispatcher"][1]
+    for day in range(1, 13):
+        new_matter(now=at("2025-09-%02d" % day, 9))
+    panel = home.queue(actor)
+    assert len(panel["matters"]) == home.QUEUE_LENGTH == 10
+    assert panel["total"] == selectors.todo_matters(actor=actor).count() == 12
