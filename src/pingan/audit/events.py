@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     REPORTING_SUBMISSION_RETURN = "reporting.submission.return", _("Submission returned")
     REPORTING_SUBMISSION_WITHDRAW = "reporting.submission.withdraw", _("Submission withdrawn")
     REPORTING_SUBMISSION_SUPERSEDE = "reporting.submission.supersede", _("Submission superseded")
+    REPORTING_SUBMISSION_COMMENT = "reporting.submission.comment", _("Comment on a submission")
     REPORTING_REMINDER_SEND = "reporting.reminder.send", _("Reporting reminders sent")
     REPORTING_FIGURES_IMPORT = "reporting.figures.import", _("Figures imported")
     REPORTING_FIGURES_EXPORT = "reporting.figures.export", _("Figures exported")

@@ -154,6 +154,7 @@ class Step(models.TextChoices):
     RETURN = "return", _("Returned")
     WITHDRAW = "withdraw", _("Withdrawn")
     SUPERSEDE = "supersede", _("Superseded")
+    COMMENT = "comment", _("Comment")
 
 
 SIGNING_STEPS = (Step.SUBMIT, Step.REVIEW, Step.APPROVE, Step.RECEIVE)

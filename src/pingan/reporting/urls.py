@@ -23,4 +23,5 @@ urlpatterns = [
     path("s/<int:submission_id>/approve/", views.approve, name="approve"),
     path("s/<int:submission_id>/receive/", views.receive, name="receive"),
     path("s/<int:submission_id>/return/", views.return_view, name="return"),
+    path("s/<int:submission_id>/comment/", views.comment, name="comment"),
 ]
