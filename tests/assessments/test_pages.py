@@ -14,6 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from pingan.assessments.actions import follow_up, workflow
+from pingan.assessments.actions.exports import BREAKDOWNS
 from pingan.assessments.models import Assessment, Measure, Notice
 from pingan.cli import main
 from pingan.core.access.actor import job_actor
@@ -137,12 +138,18 @@ def test_statistics_page_and_exports_agree_with_a_direct_count(people):
     assert {k: v for k, v in got.items() if k[0] != "total" or k[1] == "concluded"} == expected
     book = load_workbook(
         io.BytesIO(
-            leader.get("/assessments/statistics/export/?quarter=%s&format=xlsx" % quarter).content
+            leader.get(
+                "/assessments/statistics/export/?quarter=%s&format=xlsx" % quarter,
+                HTTP_ACCEPT_LANGUAGE="en",
+            ).content
         )
     )
+    assert book.active.title == quarter
     sheet = [list(r) for r in book.active.iter_rows(values_only=True)]
-    assert sheet[0] == ["quarter", "breakdown", "code", "name", "count"]
-    assert {(r[1], r[2]): r[4] for r in sheet[1:] if r[4]} == got
+    assert sheet[0] == ["Quarter", "Breakdown", "Code", "Name", "Count"]
+    words = {str(label): code for code, label in BREAKDOWNS.items()}
+    assert {(words[r[1]], r[2]): r[4] for r in sheet[1:] if r[4]} == got
+    assert rows[0]["breakdown_name"] == "按类别"
 
 
 def test_the_export_command(people, capsys):

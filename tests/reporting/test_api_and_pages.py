@@ -162,9 +162,9 @@ def test_analyst_downloads_the_export_and_it_is_audited(staff, approved):
     )
     assert response.status_code == 200
     assert response.content.decode().splitlines()[:3] == [
-        "unit_code,indicator_code,period,value",
-        "A1,criminal,2026-09,1",
-        "A1,public_security,2026-09,1",
+        "unit_code,indicator_code,period,value,unit_name,indicator_name",
+        "A1,criminal,2026-09,1,甲区,Criminal cases",
+        "A1,public_security,2026-09,1,甲区,Public-security (administrative) cases",
     ]
     assert AuditRecord.objects.filter(event="reporting.figures.export").count() == 1
     assert _client(staff["clerk"].user).get(reverse("reporting:export")).status_code == 403

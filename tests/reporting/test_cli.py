@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from openpyxl import load_workbook
 
 from pingan.cli import main
 from pingan.reporting.models import Figure, Kind, Status, Submission
@@ -20,6 +21,18 @@ C1,criminal,2026-08,1
 A1,criminal,2026-09,4
 A1,public_security,2026-09,0
 """
+
+UNIT_NAMES = {"A1": "甲区", "A2": "乙区", "B1": "某局", "C1": "某医院"}
+INDICATOR_NAMES = {
+    "criminal": "Criminal cases",
+    "public_security": "Public-security (administrative) cases",
+    "petition_unlawful": "Unlawful petitioning acts",
+}
+# The export: the four columns as imported, then the unit's and the indicator's names.
+EXPORTED = "unit_code,indicator_code,period,value,unit_name,indicator_name\n" + "".join(
+    "%s,%s,%s\n" % (line, UNIT_NAMES[line.split(",")[0]], INDICATOR_NAMES[line.split(",")[1]])
+    for line in GOOD.splitlines()[1:]
+)
 
 BAD = (
     GOOD.replace("A2,public_security,2026-08,5", "A2,public_security,2026-08,-5").replace(
@@ -46,12 +59,14 @@ def test_bad_file_exits_1_listing_every_problem_and_writes_nothing(city, tmp_pat
     assert (Submission.objects.count(), Figure.objects.count()) == (0, 0)
 
 
-def test_fixed_file_imports_and_exports_back_identically(city, tmp_path, score_calls):
+def test_fixed_file_imports_and_exports_back_with_names(city, tmp_path, score_calls, capsys):
     source, out = tmp_path / "good.csv", tmp_path / "out.csv"
     source.write_bytes(GOOD.encode("utf-8"))
     assert main(["figures", "import", str(source), "--approve", "--reason", "load 2026"]) == 0
     assert main(["figures", "export", "--from", "2026-08", "--to", "2026-09", "-o", str(out)]) == 0
-    assert out.read_bytes() == GOOD.encode("utf-8")
+    assert out.read_bytes() == EXPORTED.encode("utf-8")
+    assert main(["figures", "import", str(out), "--approve", "--reason", "again"]) == 0
+    assert "0 approved versions, 0 corrections, 3 unchanged" in capsys.readouterr().out
     assert sorted(
         Submission.objects.values_list("body__code", "month", "status", "kind", "is_current")
     ) == [
@@ -119,3 +134,9 @@ def test_xlsx_export_imports_back_unchanged(city, tmp_path, capsys):
     )
     assert main(["figures", "import", str(out), "--approve", "--reason", "again"]) == 0
     assert "0 approved versions, 0 corrections, 3 unchanged" in capsys.readouterr().out
+    sheet = load_workbook(out).active
+    assert sheet.title == "2026-08 – 2026-09"
+    assert [c.value for c in sheet[1]] == [
+        "Unit code", "Indicator code", "Month", "Value", "Unit", "Indicator",
+    ]  # fmt: skip
+    assert [c.value for c in sheet[2]] == ["A1", "criminal", "2026-08", 3, "甲区", "Criminal cases"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from pingan.scores.models import ScoreRun
 from tests.scores.test_views import results  # noqa: F401 - the hand-made results, shared with the page tests
@@ -118,7 +121,22 @@ def test_export_in_the_scores_format(results, api):  # noqa: F811
     lines = response.content.decode().splitlines()
     assert (
         lines[0]
-        == "unit_code,unit_name,class,period,absolute_score,relative_score,rank,rank_low,rank_high,tier,stars,funnel_flag,veto,complete,provisional"
+        == "unit_code,unit_name,class,period,absolute_score,relative_score,rank,rank_low,rank_high,tier,stars,funnel_flag,veto,complete,provisional,tier_name,funnel_flag_name"
     )
-    assert lines[1] == "BZ03,Huimin County,A,2026Q2,96.50,91.25,1,1,2,,5,,false,true,false"
+    assert lines[1] == "BZ03,Huimin County,A,2026Q2,96.50,91.25,1,1,2,,5,,false,true,false,,"
     assert api("handler", unit="BZ01").get("/api/scores/periods/2026Q2/results").status_code == 403
+
+
+@pytest.mark.django_db
+def test_xlsx_export_is_headed_in_the_readers_language_with_scores_as_numbers(results, api):  # noqa: F811
+    client = api("system_admin")
+    data = client.get(
+        "/api/scores/periods/2026Q2/export?format=xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "2026Q2"
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["单位代码", "单位", "类别", "季度", "绝对得分", "相对得分"]
+    first = [c.value for c in sheet[2]]
+    assert first[:6] == ["BZ03", "惠民县", "A", "2026Q2", 96.5, 91.25]
+    assert first[-3:] == ["否", "是", "否"]

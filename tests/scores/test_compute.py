@@ -95,6 +95,8 @@ def test_absolute_scores_equal_an_independent_recomputation(approved, capsys, mo
         "veto",
         "complete",
         "provisional",
+        "tier_name",
+        "funnel_flag_name",
     ]
     rules = {c["code"]: {i["code"]: i for i in c["indicators"]} for c in scheme["classes"]}
     totals: dict[tuple[str, str], int] = {}

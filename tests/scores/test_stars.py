@@ -67,9 +67,11 @@ def test_exports_hold_the_same_rows(published):
         for n, s in zip(names("I01", "I02", "I03", "I04"), ["5", "4", "4", "4"], strict=True)
     ]
     assert list(rows[0]) == ["period", "class", "class_name", "unit_name", "stars"]
-    sheet = load_workbook(io.BytesIO(client.get(PUBLIC[:-1] + ".xlsx").content)).active
+    xlsx = client.get(PUBLIC[:-1] + ".xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    sheet = load_workbook(io.BytesIO(xlsx)).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0] == ["period", "class", "class_name", "unit_name", "stars"]
+    assert sheet.title == rows[0]["period"]
+    assert values[0] == ["季度", "类别代码", "类别", "单位", "星级"]
     assert [(v[3], int(v[4])) for v in values[1:]] == [
         (r["unit_name"], int(r["stars"])) for r in rows
     ]

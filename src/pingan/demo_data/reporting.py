@@ -13,7 +13,8 @@ from pingan.core.access.roles import Role
 from pingan.demo_data.accounts import DEMO_PASSWORD
 from pingan.demo_data.generate import monthly_counts
 from pingan.demo_data.warnings import with_outbreaks
-from pingan.reporting import bulk_load, figures_file, filling, submissions
+from pingan.reporting import bulk_load, filling, submissions
+from pingan.reporting.figure_columns import FIGURE_COLUMNS
 from pingan.reporting.models import Submission
 from pingan.schemes.models import ReportingBody, SchemeVersion
 
@@ -93,7 +94,7 @@ def gap_month(history: list[str]) -> str:
 def _csv(rows: list[tuple[str, str, str, int]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(figures_file.FIGURE_COLUMNS)
+    writer.writerow(FIGURE_COLUMNS)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 

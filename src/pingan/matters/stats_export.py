@@ -3,14 +3,12 @@ in the reader's language, numbers as numbers, rates as percentages, a named shee
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.core.exports import rows_to_bytes
-from pingan.core.text import spreadsheet_cell
 from pingan.matters.statistics import Statistics, Tally
 
 COUNTS = ("received", "in_scope", "dispatched", "closed", "closed_on_time", "open_overdue",
@@ -63,27 +61,22 @@ def _row(kind: str, code: str, name: str, tally: Tally) -> dict[str, Any]:
 
 
 def statistics_csv(result: Statistics) -> bytes:
-    """CSV for machines: English column codes, grouping codes, rates as fractions 0–1."""
-    return rows_to_bytes(statistics_rows(result), COLUMNS, "csv")
+    """CSV for machines: English column codes, grouping codes, rates as fractions 0–1; the
+    grouping's name is appended as `grouping_name`."""
+    rows = [
+        {**row, "grouping_name": str(GROUPINGS[row["grouping"]])} for row in statistics_rows(result)
+    ]
+    return rows_to_bytes(rows, (*COLUMNS, "grouping_name"), "csv")
 
 
 def statistics_xlsx(result: Statistics) -> bytes:
     """XLSX for people: translated headers and groupings, rates formatted as percentages."""
-    from openpyxl import Workbook  # local import: openpyxl loads slowly and only exports need it
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Matter statistics")[:31]
-    sheet.append([str(HEADERS[c]) for c in COLUMNS])
-    for row in statistics_rows(result):
-        row = {**row, "grouping": str(GROUPINGS[row["grouping"]])}
-        sheet.append([spreadsheet_cell(row[c]) for c in COLUMNS])
-    percent_columns = [COLUMNS.index(r) + 1 for r in RATES]
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if cell.column in percent_columns:
-                cell.number_format = "0.0%"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [{**row, "grouping": str(GROUPINGS[row["grouping"]])} for row in statistics_rows(result)]
+    return rows_to_bytes(
+        rows,
+        COLUMNS,
+        "xlsx",
+        headers=HEADERS,
+        sheet=_("Matter statistics"),
+        number_formats=dict.fromkeys(RATES, "0.0%"),
+    )

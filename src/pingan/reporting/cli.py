@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pingan.core.cli import add_format
@@ -51,7 +52,11 @@ def cmd_figures_export(args: argparse.Namespace) -> int:
             print("pingan: %s must be a month YYYY-MM" % option, file=sys.stderr)
             return 2
     data = export_figures(
-        actor=command_line_actor(), first=args.first, last=args.last, fmt=args.format
+        actor=command_line_actor(),
+        first=args.first,
+        last=args.last,
+        fmt=args.format,
+        language=os.environ.get("PINGAN_LANGUAGE", "zh-hans"),
     )
     write_output(data, args.output)
     return 0

@@ -204,11 +204,17 @@ def submission_events(submission: Submission) -> list[SubmissionEvent]:
 # ---------------------------------------------------------------- export
 
 
-def export_rows(*, actor: Actor, first: str, last: str) -> list[dict[str, Any]]:
-    """Current approved figures of the months, sorted by period, unit code and indicator scheme order."""
+def export_rows(
+    *, actor: Actor, first: str, last: str, language: str = "zh-hans"
+) -> list[dict[str, Any]]:
+    """Current approved figures of the months, sorted by period, unit code and indicator scheme
+    order, with the unit's and the indicator's names in `language` beside the codes."""
     require(actor, "figures.export")
     version = current_version()
-    order = dict(version.indicators.values_list("code", "position")) if version else {}
+    indicators = list(version.indicators.all()) if version else []
+    order = {i.code: i.position for i in indicators}
+    indicator_names = {i.code: i.display_name(language) for i in indicators}
+    unit_names = {u.code: u.display_name(language) for u in OrgUnit.objects.all()}
     months = periods.month_range(first, last)
     submissions = dict(
         Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month")
@@ -222,7 +228,15 @@ def export_rows(*, actor: Actor, first: str, last: str) -> list[dict[str, Any]]:
     ]
     rows.sort()
     return [
-        {"unit_code": u, "indicator_code": c, "period": m, "value": v} for m, u, _o, c, v in rows
+        {
+            "unit_code": u,
+            "indicator_code": c,
+            "period": m,
+            "value": v,
+            "unit_name": unit_names.get(u, ""),
+            "indicator_name": indicator_names.get(c, ""),
+        }
+        for m, u, _o, c, v in rows
     ]
 
 

@@ -12,8 +12,9 @@ from itertools import count
 from django.utils.translation import gettext as _
 
 from pingan.core.problems import Problem
-from pingan.core.tabular import iter_records, read_header
+from pingan.core.tabular import read_header
 from pingan.reporting.cells import parse_value
+from pingan.reporting.figure_columns import NAME_COLUMNS, figure_file_records
 from pingan.reporting.models import SurveySample
 from pingan.schemes.models import Indicator
 from pingan.schemes.selectors import current_version
@@ -38,8 +39,10 @@ def rate_codes() -> set[str]:
 def survey_sizes(data: bytes) -> tuple[list[Problem], list[SampleRow]]:
     """Problems of the sample sizes of a figures file and its (unit, indicator, month, n) rows."""
     rates = rate_codes()
-    records = iter_records(data)
-    header = read_header(records, required=COLUMNS, optional=[SAMPLE_COLUMN], extra_ok=False)
+    records = figure_file_records(data)
+    header = read_header(
+        records, required=COLUMNS, optional=[SAMPLE_COLUMN, *NAME_COLUMNS], extra_ok=False
+    )
     if SAMPLE_COLUMN not in header and not rates:
         return [], []
     where = {name: header.index(name) for name in header}

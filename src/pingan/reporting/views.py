@@ -23,7 +23,15 @@ from pingan.core.exports import FORMATS
 from pingan.core.limits import check_size
 from pingan.core.problems import Conflict, InputRefused
 from pingan.core.refusals import Outcome, refusals_as_messages
-from pingan.reporting import deadlines, drafts, figures_file, filling, selectors, submissions
+from pingan.reporting import (
+    comments,
+    deadlines,
+    drafts,
+    figures_file,
+    filling,
+    selectors,
+    submissions,
+)
 from pingan.reporting.grid import grid
 from pingan.reporting.models import Kind, Status, Submission
 from pingan.reporting.naming import Names
@@ -113,6 +121,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_return": item.status in (Status.SUBMITTED, Status.REVIEWED)
         and _may(actor, "reporting.return", item),
         "can_correct": item.is_current and _may(actor, "reporting.fill", item),
+        "can_comment": _may(actor, "reporting.return", item),
         "due_on": deadlines.due_on(deadlines.deadline(item.month, version.deadline_day)),
         "language": language,
     }
@@ -312,6 +321,22 @@ withdraw = require_POST(requires("reporting.fill")(_step(submissions.withdraw, n
 review = require_POST(requires("reporting.review")(_step(submissions.review)))
 approve = require_POST(requires("reporting.approve")(_step(submissions.approve)))
 receive = require_POST(requires("reporting.receive")(_step(submissions.receive)))
+
+
+@require_POST
+@requires("reporting.return")
+def comment(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Reviewer or approver: add a comment to the submission's history, at any step."""
+    actor = actor_from_request(request)
+    with _refusals(request, also=(PermissionDenied,)) as outcome:
+        comments.add_comment(
+            actor=actor, submission_id=submission_id, text=request.POST.get("comment", "")
+        )
+    if outcome.ok:
+        messages.success(request, _("Comment added to the history."))
+    return redirect("reporting:submission", submission_id=submission_id)
+
+
 return_view = require_POST(
     requires("reporting.return")(_step(submissions.return_submission, needs_reason=True))
 )
@@ -405,7 +430,9 @@ def export(request: HttpRequest) -> HttpResponse:
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     response = HttpResponse(
-        figures_file.export_figures(actor=actor, first=first, last=last, fmt=fmt),
+        figures_file.export_figures(
+            actor=actor, first=first, last=last, fmt=fmt, language=get_language() or "zh-hans"
+        ),
         content_type=content_types[fmt],
     )
     response["Content-Disposition"] = 'attachment; filename="figures-%s-%s.%s"' % (first, last, fmt)

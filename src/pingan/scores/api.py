@@ -11,9 +11,8 @@ from ninja import Router, Schema
 
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.permissions import require
-from pingan.core.exports import rows_to_bytes
 from pingan.scores import selectors
-from pingan.scores.export import SCORE_COLUMNS, explanation_rows, export_rows
+from pingan.scores.export import explanation_rows, export_file, export_rows
 from pingan.scores.formats import score_text
 from pingan.scores.models import QuarterResult, ScoreRun
 
@@ -280,7 +279,7 @@ def export(request: HttpRequest, period: str, format: str = "csv") -> HttpRespon
         raise Http404("unknown format %s" % format)
     rows = export_rows(actor=actor, run=_run(period), language=get_language())
     response = HttpResponse(
-        rows_to_bytes(rows, SCORE_COLUMNS, format), content_type=EXPORT_TYPES[format]
+        export_file(rows, format, sheet=period), content_type=EXPORT_TYPES[format]
     )
     response["Content-Disposition"] = 'attachment; filename="scores-%s.%s"' % (period, format)
     return response

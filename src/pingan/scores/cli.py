@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pingan.core.cli import add_format
-from pingan.core.exports import rows_to_bytes, write_output
+from pingan.core.exports import write_output
 from pingan.core.periods import parse_quarter
 from pingan.core.problems import InputRefused, Problem
 
@@ -130,14 +130,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     # local import: the export loads when the command runs, not for every `pingan` invocation
     from pingan.core.access.actor import command_line_actor
-    from pingan.scores.export import SCORE_COLUMNS, export_rows
+    from pingan.scores.export import export_file, export_rows
 
     rows = export_rows(
         actor=command_line_actor(),
         run=_current_run(args.period),
         language=os.environ.get("PINGAN_LANGUAGE", "zh-hans"),
     )
-    write_output(rows_to_bytes(rows, SCORE_COLUMNS, args.format), args.output)
+    write_output(export_file(rows, args.format, sheet=args.period), args.output)
     return 0
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pingan.audit.events import Event
 from pingan.audit.services import record_export
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
+from pingan.core.exports import rows_to_bytes
+from pingan.scores.charts import tier_label
 from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import QuarterResult, ScoreRun
+from pingan.scores.presentation import FLAG_LABELS
 from pingan.scores.selectors import results_for, run_is_provisional
 
 SCORE_COLUMNS = [
@@ -28,7 +34,28 @@ SCORE_COLUMNS = [
     "veto",
     "complete",
     "provisional",
+    "tier_name",
+    "funnel_flag_name",
 ]
+# The XLSX for people: the codes' columns shown in words, numbers as numbers, no name columns.
+XLSX_COLUMNS = SCORE_COLUMNS[:-2]
+XLSX_HEADERS = {
+    "unit_code": gettext_lazy("Unit code"),
+    "unit_name": gettext_lazy("Unit"),
+    "class": gettext_lazy("Class"),
+    "period": gettext_lazy("Quarter"),
+    "absolute_score": gettext_lazy("Absolute score"),
+    "relative_score": gettext_lazy("Relative score"),
+    "rank": gettext_lazy("Rank"),
+    "rank_low": gettext_lazy("Rank, low end of 95% interval"),
+    "rank_high": gettext_lazy("Rank, high end of 95% interval"),
+    "tier": gettext_lazy("Tier"),
+    "stars": gettext_lazy("Stars"),
+    "funnel_flag": gettext_lazy("Funnel flag"),
+    "veto": gettext_lazy("One-vote veto"),
+    "complete": gettext_lazy("Fully reported"),
+    "provisional": gettext_lazy("Provisional"),
+}
 
 
 def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> list[dict[str, Any]]:
@@ -55,6 +82,8 @@ def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> li
             "veto": flag_text(r.veto),
             "complete": flag_text(r.complete),
             "provisional": provisional,
+            "tier_name": tier_label(r.tier) if r.tier else "",
+            "funnel_flag_name": str(FLAG_LABELS.get(r.funnel_flag, r.funnel_flag)),
         }
         for r in results_for(run)
     ]
@@ -66,6 +95,40 @@ def export_rows(*, actor: Actor, run: ScoreRun, language: str = "zh-hans") -> li
         detail={"period": run.period},
     )
     return rows
+
+
+def export_file(rows: list[dict[str, Any]], fmt: str, *, sheet: str) -> bytes:
+    """The rows as a file: CSV and JSON in the scores format (codes, then their names); XLSX for
+    people, headed in their language, codes shown in words and scores stored as numbers."""
+    if fmt != "xlsx":
+        return rows_to_bytes(rows, SCORE_COLUMNS, fmt)
+    people = [
+        {
+            **row,
+            "absolute_score": _number(row["absolute_score"]),
+            "relative_score": _number(row["relative_score"]),
+            "tier": row["tier_name"],
+            "funnel_flag": row["funnel_flag_name"],
+            **{c: _yes_no(row[c]) for c in ("veto", "complete", "provisional")},
+        }
+        for row in rows
+    ]
+    return rows_to_bytes(
+        people,
+        XLSX_COLUMNS,
+        "xlsx",
+        headers=XLSX_HEADERS,
+        sheet=sheet,
+        number_formats={"absolute_score": "0.00", "relative_score": "0.00"},
+    )
+
+
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
+def _yes_no(flag: str) -> str:
+    return str(_("yes") if flag == "true" else _("no"))
 
 
 def _blank(value: int | None) -> int | None:

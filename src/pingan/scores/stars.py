@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.audit.events import Event
 from pingan.audit.services import record_event
@@ -29,6 +30,14 @@ from pingan.scores.models import PublishedStar, ScoreRun, StarPublication
 from pingan.scores.selectors import is_provisional
 
 EXPORT_COLUMNS = ["period", "class", "class_name", "unit_name", "stars"]
+# The XLSX headings, in the reader's language (CSV keeps the column codes).
+EXPORT_HEADERS = {
+    "period": gettext_lazy("Quarter"),
+    "class": gettext_lazy("Class code"),
+    "class_name": gettext_lazy("Class"),
+    "unit_name": gettext_lazy("Unit"),
+    "stars": gettext_lazy("Stars"),
+}
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,14 @@ def star_list_download(request: HttpRequest, scheme: str, period: str, fmt: str)
     publication = _published(scheme, period)
     rows = stars.star_rows(publication, _language())
     response = HttpResponse(
-        rows_to_bytes(rows, stars.EXPORT_COLUMNS, fmt), content_type=CONTENT_TYPES[fmt]
+        rows_to_bytes(
+            rows,
+            stars.EXPORT_COLUMNS,
+            fmt,
+            headers=stars.EXPORT_HEADERS,
+            sheet=publication.period,
+        ),
+        content_type=CONTENT_TYPES[fmt],
     )
     response["Content-Disposition"] = 'attachment; filename="stars-%s-%s.%s"' % (
         publication.scheme.code,

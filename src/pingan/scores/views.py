@@ -261,7 +261,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
             "change_year": r.change_year,
             "veto": yes_no(r.veto), "complete": yes_no(r.complete), "provisional": yes_no(selection.provisional),
             "key_management": yes_no(r.unit_id in marked),
-            "funnel_flag": r.funnel_flag,
+            "funnel_flag": str(FLAG_LABELS.get(r.funnel_flag, r.funnel_flag)),
         }
         for r in results
     ]  # fmt: skip

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.assessments.statistics import COLUMNS, export_rows, quarter_figures
 from pingan.audit.events import Event
@@ -13,6 +16,21 @@ from pingan.core.access.permissions import require
 from pingan.core.exports import rows_to_bytes
 from pingan.core.periods import parse_quarter
 from pingan.core.problems import InputRefused, Problem
+
+BREAKDOWNS = {
+    "category": gettext_lazy("By category"),
+    "department": gettext_lazy("By department"),
+    "conclusion": gettext_lazy("By conclusion"),
+    "risk_level": gettext_lazy("By risk level"),
+    "total": gettext_lazy("Totals"),
+}
+HEADERS = {
+    "quarter": gettext_lazy("Quarter"),
+    "breakdown": gettext_lazy("Breakdown"),
+    "code": gettext_lazy("Code"),
+    "name": gettext_lazy("Name"),
+    "count": gettext_lazy("Count"),
+}
 
 
 def export_statistics(*, actor: Actor, quarter: str, fmt: str, language: str = "zh-hans") -> bytes:
@@ -40,4 +58,15 @@ def export_statistics(*, actor: Actor, quarter: str, fmt: str, language: str = "
             object_id=quarter,
             detail={"format": fmt, "rows": len(rows)},
         )
-    return rows_to_bytes(rows, COLUMNS, fmt)
+    return statistics_file(rows, fmt, quarter=quarter)
+
+
+def statistics_file(rows: list[dict[str, Any]], fmt: str, *, quarter: str) -> bytes:
+    """CSV for machines (codes, then the breakdown's name appended); XLSX for people: headed in
+    their language, the breakdown in words, counts as numbers, on a sheet named for the quarter."""
+    for row in rows:
+        row["breakdown_name"] = str(BREAKDOWNS.get(row["breakdown"], row["breakdown"]))
+    if fmt == "csv":
+        return rows_to_bytes(rows, [*COLUMNS, "breakdown_name"], fmt)
+    people = [{**row, "breakdown": row["breakdown_name"]} for row in rows]
+    return rows_to_bytes(people, COLUMNS, fmt, headers=HEADERS, sheet=quarter)
