@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.models import RoleAssignment, User
 from pingan.core.access.roles import Role
+from pingan.core.bilingual import local_label
 from pingan.core.text import validate_single_line
 
 
@@ -84,7 +85,9 @@ def scope_choice(field: str, label: Any, *order_by: str) -> forms.ModelChoiceFie
     queryset = related._default_manager.all()
     if order_by:
         queryset = queryset.order_by(*order_by)
-    return forms.ModelChoiceField(label=label, queryset=queryset, required=False)
+    choice = forms.ModelChoiceField(label=label, queryset=queryset, required=False)
+    choice.label_from_instance = local_label  # type: ignore[method-assign]
+    return choice
 
 
 class GrantRoleForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,17 @@ def readable(records: list[AuditRecord]) -> list[dict[str, Any]]:
                 "role": Role(r.actor_role).label if r.actor_role in Role.values else r.actor_role,
                 "channel": CHANNEL_LABELS.get(r.channel, r.channel),
                 "outcome": OUTCOME_LABELS.get(r.outcome, r.outcome),
+                "object": object_label(r.object_type),
             }
         )
     return rows
+
+
+def object_label(object_type: str) -> str:
+    """The kind of object a record names, in words: the model's name for an `app.model` label,
+    the stored text otherwise (e.g. a file or an export)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)

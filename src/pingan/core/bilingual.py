@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 
 class BilingualName:
     """Mixin for models with `name_zh` and `name_en`: the name to show in a language."""
@@ -12,3 +14,13 @@ class BilingualName:
     def display_name(self, language: str) -> str:
         """The English name when English is asked for and there is one; the Chinese name otherwise."""
         return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+def local_label(obj: object) -> str:
+    """An object's name in the active language: `display_name` when it has one, else `str()`.
+
+    Used where a choice or a cell names a stored object (form options, table cells)."""
+    show = getattr(obj, "display_name", None)
+    if callable(show):
+        return str(show(get_language() or "zh-hans"))
+    return str(obj)

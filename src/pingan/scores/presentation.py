@@ -25,6 +25,59 @@ FLAG_LABELS = {
 }
 
 
+FIT_METHODS = {
+    "glm": gettext_lazy("Poisson regression on the covariates"),
+    "fallback": gettext_lazy("pooled rate (fallback)"),
+}
+FIT_REASONS = {
+    "no covariates": gettext_lazy("no covariates"),
+    "covariates missing": gettext_lazy("covariates missing"),
+    "all counts zero": gettext_lazy("all counts zero"),
+    "fewer observations than parameters + 2": gettext_lazy("too few observations"),
+    "non-finite prediction": gettext_lazy("the fit gave no finite prediction"),
+    "degenerate fit (extreme expected counts)": gettext_lazy("degenerate fit"),
+    "did not converge": gettext_lazy("the fit did not converge"),
+}
+RANK_METHODS = {
+    "lattice": gettext_lazy("exact law of the deduction"),
+    "poisson": gettext_lazy("Poisson draws"),
+    "custom": gettext_lazy("the scheme's own score"),
+}
+
+
+def class_notes(run: ScoreRun, class_code: str) -> dict[str, Any]:
+    """The run's notes on a class in words (indicator names read only when there are fits)."""
+    notes: dict[str, Any] = run.notes.get(class_code, {})
+    if not notes.get("fits"):
+        return notes
+    return fit_notes(notes, selectors.indicator_names(run.version, get_language() or "zh-hans"))
+
+
+def fit_notes(notes: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A run's notes on a class in words: indicator names (`names`: code → name), the fitting
+    method, the reason for a fallback and the rank sampler in the reader's language."""
+    fits = [
+        {
+            "indicator": names.get(f.get("indicator", ""), f.get("indicator", "")),
+            "method": str(FIT_METHODS.get(f.get("method", ""), f.get("method", ""))),
+            "reason": _reason_text(f.get("reason", "")),
+        }
+        for f in notes.get("fits", [])
+    ]
+    method = notes.get("rank_method", "")
+    return {**notes, "fits": fits, "rank_method": str(RANK_METHODS.get(method, method))}
+
+
+def _reason_text(reason: str) -> str:
+    if reason in FIT_REASONS:
+        return str(FIT_REASONS[reason])
+    if reason.startswith("fewer than "):
+        return _("too few units with an exposure")
+    if reason.startswith("fit failed"):
+        return _("the fit failed")
+    return reason
+
+
 def change_text(value: float | None) -> str:
     """A signed change of score ("+1.50", "−2.00"), or an em dash when there is nothing to compare."""
     if value is None:

@@ -311,8 +311,11 @@ def figure_submissions(figure_ids: list[int]) -> dict[int, int]:
     return dict(Figure.objects.filter(pk__in=figure_ids).values_list("pk", "submission_id"))
 
 
-def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
-    """Per indicator: months of the quarter with an approved figure, of those expected (months the unit was open)."""
+def unit_completeness(
+    result: QuarterResult, names: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Per indicator: months of the quarter with an approved figure, of those expected (months
+    the unit was open), with the indicator's name from `names` (code → name) when given."""
     counts: dict[str, list[int]] = {}
     for code, status in (
         result.deductions.exclude(month="cap")
@@ -323,13 +326,19 @@ def unit_completeness(result: QuarterResult) -> list[dict[str, Any]]:
         reported[1] += status != CellStatus.CLOSED
         reported[0] += status == CellStatus.REPORTED
     return [
-        {"indicator_code": code, "reported": r, "expected": e} for code, (r, e) in counts.items()
+        {
+            "indicator_code": code,
+            "name": (names or {}).get(code, code),
+            "reported": r,
+            "expected": e,
+        }
+        for code, (r, e) in counts.items()
     ]
 
 
-def boundary_codes() -> list[str]:
-    """Codes of the units that have a stored boundary."""
-    return list(UnitBoundary.objects.order_by("unit__code").values_list("unit__code", flat=True))
+def boundary_units() -> list[OrgUnit]:
+    """The units that have a stored boundary, in code order (pages show their names)."""
+    return [b.unit for b in UnitBoundary.objects.select_related("unit").order_by("unit__code")]
 
 
 def runs_of(version: Any) -> dict[str, ScoreRun]:

@@ -34,6 +34,7 @@ from pingan.scores.domains import analyse
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
     FLAG_LABELS,
+    class_notes,
     decomposition,
     provisional_text,
     row,
@@ -222,7 +223,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "can_whatif": can(actor, "scores.whatif"),
             "can_domains": can(actor, "scores.domains"),
             "can_publish": can(actor, "scores.publish_stars"),
-            "notes": selection.run.notes.get(selection.class_code, {}),
+            "notes": class_notes(selection.run, selection.class_code),
         }
     return render(request, "scores/overview.html", context)
 
@@ -347,7 +348,9 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
             for h in scored_history
         ],
         "decomposition": decomposition(actor, unit, result, run, language),
-        "completeness": selectors.unit_completeness(result),
+        "completeness": selectors.unit_completeness(
+            result, selectors.indicator_names(run.version, language)
+        ),
         "missing_cells": selectors.missing_cells([result], run.version, language)[result.pk],
         "funnel": selectors.funnel_data(run, result.class_code, {unit.pk}, language),
         "warnings": warnings_of(result, mark, provisional=selection.provisional),
@@ -401,7 +404,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
         for point in data["points"]:
             point["flag_label"] = str(FLAG_LABELS.get(point["flag"], ""))
             point["tier_label"] = tier_label(point["tier"])
-        context |= {"funnel": data, "notes": selection.run.notes.get(selection.class_code, {})}
+        notes = class_notes(selection.run, selection.class_code)
+        context |= {"funnel": data, "notes": notes}
     return render(request, "scores/funnel.html", context)
 
 
@@ -453,7 +457,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scores/boundaries.html",
-        {"problems": problems, "stored": selectors.boundary_codes()},
+        {"problems": problems, "stored": selectors.boundary_units()},
     )
 
 
