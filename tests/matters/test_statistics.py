@@ -212,3 +212,30 @@ def test_daily_summary_document_lists_overdue_matters_in_a_table(people, septemb
     ]
     assert [c.text for c in attention.rows[1].cells][0::4] == [number, "滨城区"]
     assert attention.rows[1].cells[6].text == "逾期"
+
+
+@pytest.mark.django_db
+def test_daily_summary_document_in_english_shows_the_stored_english_names(people, september):
+    import io
+
+    from django.utils import translation
+    from docx import Document
+
+    from pingan.matters.summary import summary_docx
+
+    summary = summaries.generate_daily_summary(
+        actor=people["dispatcher"][1], day=dt.date(2025, 9, 1)
+    )
+    assert summary.content["names_en"]["噪音扰民"] == "Noise"
+    with translation.override("en"):
+        document = Document(io.BytesIO(summary_docx(summary.content)))
+    _counts, categories, attention = document.tables
+    assert [c.text for c in categories.rows[1].cells] == ["Noise", "5"]
+    assert [c.text for c in attention.rows[1].cells][0::4] == [
+        september["C"].number,
+        "Bincheng District",
+    ]
+    stored_before = {k: v for k, v in summary.content.items() if k != "names_en"}
+    with translation.override("en"):
+        document = Document(io.BytesIO(summary_docx(stored_before)))
+    assert [c.text for c in document.tables[1].rows[1].cells] == ["噪音扰民", "5"]

@@ -104,8 +104,6 @@ EXEMPT = {
     "/matters/settings/": "the catalogue editor edits the codes and both stored names",
     "/reporting/s/{draft}/template.xlsx": "the entry template: its code columns and code row are "
     "read back on upload; the Chinese headings stand beside them",
-    "/matters/summaries/%s.docx" % SUMMARY_DAY: "the daily summary stores the category names it "
-    "was generated with (Chinese); not yet kept in both languages",
 }
 # The role that walks pages of an action, in this order of preference, with its scope.
 PREFERENCE = ["analyst", "office_head", "system_admin", "dispatcher", "reviewer", "clerk",

@@ -215,9 +215,12 @@ def daily_summary_content(day: dt.date) -> dict[str, Any]:
 
     received = between("received_at")
     by_category: dict[str, int] = defaultdict(int)
-    for name in received.values_list("category__name_zh", flat=True):
+    english: dict[str, str] = {}
+    for name, name_en in received.values_list("category__name_zh", "category__name_en"):
         by_category[name] += 1
+        english[name] = name_en
     open_now = Matter.objects.filter(status__in=OPEN_STATUSES, received_at__lt=end)
+    attention = _attention_rows(open_now, english)
     return {
         "day": day.isoformat(),
         "received": received.count(),
@@ -233,7 +236,9 @@ def daily_summary_content(day: dt.date) -> dict[str, Any]:
         "overdue_numbers": list(
             open_now.filter(overdue=True).order_by("number").values_list("number", flat=True)[:50]
         ),
-        "attention": _attention_rows(open_now),
+        "attention": attention,
+        # The English names of the stored Chinese ones, for the document read in English.
+        "names_en": {zh: en for zh, en in sorted(english.items()) if zh and en and zh != en},
     }
 
 
@@ -244,13 +249,18 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _attention_rows(open_now: QuerySet[Matter]) -> list[dict[str, Any]]:
-    """Open matters that are overdue or escalated: number, category, grade, place, unit, due date (no personal data)."""
-    matters = (
+def _attention_rows(open_now: QuerySet[Matter], english: dict[str, str]) -> list[dict[str, Any]]:
+    """Open matters that are overdue or escalated: number, category, grade, place, unit, due date
+    (no personal data); the English names of the Chinese ones are added to `english`."""
+    matters = list(
         open_now.filter(Q(overdue=True) | Q(escalated_at__isnull=False))
         .select_related("category", "grade", "place_unit", "responsible_unit")
         .order_by("number")[:ATTENTION_LIMIT]
     )
+    for m in matters:
+        for named in (m.category, m.grade, m.place_unit, m.responsible_unit):
+            if named is not None:
+                english[named.name_zh] = named.name_en
     return [
         {
             "number": m.number,

@@ -10,10 +10,11 @@ personal data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from pingan.core.documents import docx
 from pingan.core.documents.model import (
@@ -53,6 +54,15 @@ def _state(row: dict[str, Any]) -> str:
     return "，".join(notes) or "—"
 
 
+def _named(content: dict[str, Any]) -> Callable[[str], str]:
+    """A stored Chinese name in the reader's language: the English name the summary stored with
+    it when the document is read in English (summaries generated before that keep Chinese)."""
+    english = content.get("names_en") or {}
+    if not (get_language() or "").startswith("en"):
+        return lambda name: name
+    return lambda name: english.get(name) or name
+
+
 def _attention(content: dict[str, Any]) -> list[Block]:
     rows = content.get("attention")
     if rows is None:  # a summary stored before the table existed: its overdue numbers
@@ -66,6 +76,7 @@ def _attention(content: dict[str, Any]) -> list[Block]:
         ]
     if not rows:
         return [Text(_("None."))]
+    named = _named(content)
     return [
         Table(
             headers=(
@@ -80,10 +91,10 @@ def _attention(content: dict[str, Any]) -> list[Block]:
             rows=tuple(
                 (
                     r["number"],
-                    r.get("category", ""),
-                    r.get("grade", ""),
-                    r.get("place", ""),
-                    r.get("responsible", "") or "—",
+                    named(r.get("category", "")),
+                    named(r.get("grade", "")),
+                    named(r.get("place", "")),
+                    named(r.get("responsible", "")) or "—",
                     r.get("due", "") or "—",
                     _state(r),
                 )
@@ -111,7 +122,9 @@ def summary_document(content: dict[str, Any]) -> OfficialDocument:
             [
                 Table(
                     headers=(_("Category"), _("Count")),
-                    rows=tuple((name, str(count)) for name, count in categories.items()),
+                    rows=tuple(
+                        (_named(content)(name), str(count)) for name, count in categories.items()
+                    ),
                     left=frozenset({0}),
                 )
             ]
