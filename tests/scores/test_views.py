@@ -195,7 +195,10 @@ def test_unit_page_shows_scores_decomposition_and_warnings(results, login):
         ["Criminal cases", "2026-05", "missing", "0.00", ""],
         ["Mass incidents", "2026-06", "6", "12.00", ""],
     ]
-    assert table_rows(html, "completeness") == [["criminal", "1 / 2"], ["mass_incident", "1 / 1"]]
+    assert table_rows(html, "completeness") == [
+        ["Criminal cases", "1 / 2"],
+        ["Mass incidents", "1 / 1"],
+    ]
     assert response.context["warnings"] == ["Warning tier: yellow"]
     assert response.context["history"] == [
         {"period": "2026Q1", "label": "2026Q1", "absolute": 87.0, "relative": 93.12, "rank": 2},
