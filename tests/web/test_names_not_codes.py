@@ -52,6 +52,8 @@ PARAMS = {
     "route": lambda w: "phone",
     "day": lambda w: SUMMARY_DAY,
 }
+# Parameters that mean another thing under a route prefix (an office's code is a unit code).
+PARAMS_UNDER = {"offices/": {"code": lambda w: "BZ"}}
 # Query strings a page needs to show something, or the variants of a download.
 QUERIES = {
     "reporting/export/": [
@@ -256,12 +258,16 @@ def walk_paths(world) -> tuple[list[tuple[str, str, str]], set[str]]:
             skipped.add(route)
             continue
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        given = dict(PARAMS)
+        for prefix, special in PARAMS_UNDER.items():
+            if route.startswith(prefix):
+                given.update(special)
         values = [{}]
         for param in params:
             if param == "fmt":
                 values = [{**v, "fmt": f} for v in values for f in FORMATS.get(route, [])]
-            elif param in PARAMS:
-                values = [{**v, param: PARAMS[param](world)} for v in values]
+            elif param in given:
+                values = [{**v, param: given[param](world)} for v in values]
             else:
                 skipped.add(route)
                 values = []
