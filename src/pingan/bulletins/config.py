@@ -1,12 +1,15 @@
 """The issuing office's particulars printed on the bulletin, with defaults for the demo city.
 
 Each value may be set by an environment variable or, in a settings module, by the dict
-`PINGAN_BULLETIN` with the same keys in lower case (the environment wins).
+`PINGAN_BULLETIN` with the same keys in lower case (the environment wins), then by the
+`[bulletin]` section of the scheme whose results the bulletin prints (each built-in scheme
+names its own office and document-number prefix); the defaults are Binzhou's.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,11 +51,15 @@ class Issuer:
         return "%s〔%d〕　号" % (self.number_prefix, year)
 
 
-def issuer() -> Issuer:
-    """The configured issuing office (environment, then settings, then the defaults)."""
+def issuer(scheme: Mapping[str, str] | None = None) -> Issuer:
+    """The issuing office: environment, then settings, then the scheme's `[bulletin]`, then defaults.
+
+    ``scheme`` is the `bulletin` part of the scheme version's content (None or {} without one).
+    """
     configured = getattr(settings, "PINGAN_BULLETIN", {}) or {}
+    own = scheme or {}
     values = {
-        key: os.environ.get(ENVIRONMENT[key]) or configured.get(key) or default
+        key: os.environ.get(ENVIRONMENT[key]) or configured.get(key) or own.get(key) or default
         for key, default in DEFAULTS.items()
     }
     return Issuer(**values)

@@ -180,6 +180,8 @@ def bulletin_blocks(content: BulletinContent) -> list[Block]:
             Heading(2, _("Units not fully reported (未完整上报单位)")),
             *_lines(content.withheld, ""),
         ]
+    if content.pairs:
+        blocks += [Heading(2, _("Linked units (同奖同罚)")), *_lines(content.pairs, "")]
     blocks += [Heading(1, _("Notable changes on the previous quarter")), *_changes(content)]
     blocks += [
         Heading(1, _("Units under key management")),

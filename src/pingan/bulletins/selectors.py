@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from pingan.bulletins.config import Issuer, issuer
 from pingan.bulletins.models import Bulletin, Status
+from pingan.bulletins.pairs import pair_lines
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
+from pingan.core.period_labels import kind_of, period_label
 from pingan.core.periods import parse_quarter
 from pingan.scores.models import QuarterResult, ScoreChange, ScoreRun
 from pingan.scores.selectors import key_managed_unit_ids, results_for, withheld_units
@@ -47,7 +49,9 @@ def tier_text(tier: str) -> str:
 
 
 def quarter_text(period: str) -> str:
-    """A quarter written out, e.g. 2026年第三季度."""
+    """A period written out: a quarter 2026年第三季度, a month 2026年10月, a year 2026年."""
+    if kind_of(period) != "quarter" or not period:
+        return period_label(period)
     year, quarter = parse_quarter(period)
     names = [_("first quarter"), _("second quarter"), _("third quarter"), _("fourth quarter")]
     return _("%(year)s, %(quarter)s") % {"year": year, "quarter": names[quarter - 1]}
@@ -160,6 +164,7 @@ class BulletinContent:
     requirements: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
+    pairs: list[str] = field(default_factory=list)
 
     @property
     def edition_text(self) -> str:
@@ -447,7 +452,7 @@ def bulletin_content(
     period_text = quarter_text(run.period)
     rises, falls = _changes(results, class_names, language)
     keyed = key_managed_unit_ids()
-    office = issuer()
+    office = issuer(run.version.content.get("bulletin"))
     return BulletinContent(
         period=run.period,
         quarter=period_text,
@@ -481,4 +486,5 @@ def bulletin_content(
         requirements=OwnText.paragraphs(own.requirements) if own else [],
         attachments=OwnText.paragraphs(own.attachments) if own else [],
         withheld=_withheld(run, class_names, language),
+        pairs=pair_lines(every, language),
     )

@@ -30,8 +30,9 @@ from pingan.core.access.permissions import require
 from pingan.core.documents import docx, glyphs
 from pingan.core.documents.model import OfficialDocument
 from pingan.core.documents.pdf import docx_to_pdf
-from pingan.core.periods import parse_quarter
+from pingan.core.period_labels import period_problem
 from pingan.core.problems import Conflict, InputRefused, Problem
+from pingan.schemes.selectors import current_version
 from pingan.scores.models import ScoreRun
 from pingan.scores.selectors import current_run, final_on, run_is_provisional
 
@@ -54,12 +55,11 @@ class Rendered:
 
 
 def _checked_period(period: str) -> str:
-    try:
-        parse_quarter(period)
-    except ValueError:
-        raise InputRefused(
-            [Problem(None, "period", _("not a quarter of the form YYYYQn"))]
-        ) from None
+    """The period, refused unless it is of the kind (month, quarter, year) of the scheme in force."""
+    version = current_version(None)
+    problem = period_problem(period, version.period if version is not None else "quarter")
+    if problem:
+        raise InputRefused([Problem(None, "period", problem)])
     return period
 
 
@@ -340,7 +340,9 @@ def issue(*, actor: Actor, bulletin_id: int, language: str = "zh-hans") -> Bulle
                 content = selectors.bulletin_content(
                     run=draft.run,
                     edition=draft.edition,
-                    doc_number=issuer().document_number(year, serial),
+                    doc_number=issuer(draft.run.version.content.get("bulletin")).document_number(
+                        year, serial
+                    ),
                     is_draft=False,
                     date=timezone.localtime(now).date(),
                     errata_since=since,

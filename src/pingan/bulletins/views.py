@@ -18,7 +18,7 @@ from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
 from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version
-from pingan.scores.presentation import provisional_text
+from pingan.scores.presentation import choice_label
 from pingan.scores.selectors import clock, computed_periods, is_provisional
 from pingan.scores.views import default_quarter
 
@@ -31,7 +31,7 @@ def _period_choices(periods: list[str]) -> list[tuple[str, str]]:
     """Quarters with results, a provisional one labelled so (it cannot be drafted)."""
     version = current_version()
     deadline_day = version.deadline_day if version is not None else 5
-    return [(p, provisional_text(p) if is_provisional(p, deadline_day) else p) for p in periods]
+    return [(p, choice_label(p, is_provisional(p, deadline_day))) for p in periods]
 
 
 @requires("bulletins.view")

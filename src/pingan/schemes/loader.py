@@ -37,7 +37,9 @@ SECTIONS = {
     "special",
     "links",
     "warnings",
+    "bulletin",
 }
+BULLETIN_KEYS = ("issuer", "number_prefix", "main_to", "copy_to")
 TIER_NAMES = ("yellow", "orange", "red")
 POLICIES = ("withhold", "impute")
 
@@ -95,6 +97,21 @@ def _optional_sections(
     links = groups.links(check, raw.get("links"), {c["code"] for c in content["classes"]})
     if links is not None:
         content["links"] = links
+    if "bulletin" in raw:
+        content["bulletin"] = _bulletin(check, raw["bulletin"])
+
+
+def _bulletin(check: Checker, table: Any) -> dict[str, str]:
+    """The issuing office printed on the scheme's bulletins: issuer, number prefix, lists."""
+    if not isinstance(table, dict):
+        check.fail("bulletin", _("must be a table"))
+        return {}
+    for key in sorted(set(table) - set(BULLETIN_KEYS)):
+        check.fail("bulletin." + key, _("unknown key"))
+    values = {
+        key: check.text(table, key, "bulletin.", required=False, limit=200) for key in BULLETIN_KEYS
+    }
+    return {key: value for key, value in values.items() if value}
 
 
 def content_hash(content: dict[str, Any]) -> str:

@@ -11,6 +11,8 @@ from pingan.schemes.selectors import DOMAIN_NAMES
 from pingan.scores.charts import tier_label
 from pingan.scores.formats import score_text
 from pingan.scores.models import QuarterResult
+from pingan.scores.selectors import unit_by_code
+from pingan.units.models import OrgUnit
 
 
 def _name(item: dict[str, Any], english: bool) -> str:
@@ -112,6 +114,16 @@ def domain_rows(result: QuarterResult) -> list[dict[str, str]]:
         }
         for code, d in result.detail.get("domains", {}).items()
     ]
+
+
+def pair_of(unit: OrgUnit, version: SchemeVersion | None, language: str) -> dict[str, str]:
+    """The unit's linked partner by its scheme's pairs (同奖同罚), shown whatever befell either."""
+    pairs = (version.content.get("links") or {}).get("pairs", []) if version else []
+    code = next((b if a == unit.code else a for a, b in pairs if unit.code in (a, b)), None)
+    partner = unit_by_code(code) if code else None
+    if partner is None:
+        return {"linked": "", "linked_code": ""}
+    return {"linked": partner.display_name(language), "linked_code": partner.code}
 
 
 def extras(result: QuarterResult, version: SchemeVersion, language: str) -> dict[str, Any]:

@@ -12,16 +12,19 @@ units whose deduction in the domain rose most against the previous quarter.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
-from pingan.core.periods import shift_quarter
+from pingan.core.period_labels import period_label
+from pingan.core.periods import shift_period
 from pingan.schemes.models import Indicator, SchemeVersion
+from pingan.scores.charts import tier_label
+from pingan.scores.formats import score_text
 from pingan.scores.models import Deduction, QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 
@@ -47,12 +50,22 @@ def domain_name(code: str) -> str:
 
 @dataclass(frozen=True)
 class DomainAnalysis:
-    """The analysis of one quarter: ``domains`` in scheme order, each a dict for the page."""
+    """The analysis of one quarter: ``domains`` in scheme order, each a dict for the page.
+
+    ``stored`` holds the domain sub-indices as the computation stored them, one row per unit of
+    the class (see :func:`stored_subindices`).
+    """
 
     period: str
     periods: list[str]
     domains: list[dict[str, Any]]
     total: float
+    stored: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        """The trend's periods as people read them ("2026年10月", "2026年", "2026Q3")."""
+        return [period_label(p) for p in self.periods]
 
 
 def analyse(
@@ -80,7 +93,7 @@ def analyse(
     scored = _scored_counts(list(runs.values()), class_code)
     by_run = {pk: p for p, pk in runs.items()}
     per = {(by_run[run], unit, d): v for (run, unit, d), v in sums.items()}
-    previous = shift_quarter(period, -1)
+    previous = shift_period(period, -1)
     totals = {d: sum(v for (p, _u, dd), v in per.items() if p == period and dd == d) for d in order}
     total = sum(totals.values())
     worsened = _worsened(per, period, previous, order)
@@ -108,7 +121,57 @@ def analyse(
                 ],
             }
         )
-    return DomainAnalysis(period, periods, domains, round(total, 2))
+    stored = stored_subindices(runs.get(period), class_code, order, language)
+    return DomainAnalysis(period, periods, domains, round(total, 2), stored)
+
+
+def stored_subindices(
+    run_id: int | None, class_code: str | None, order: list[str], language: str
+) -> list[dict[str, Any]]:
+    """Per unit of the run (and class), each domain's stored sub-index: score, tier, rank interval.
+
+    Values are read as stored with the result, never recomputed. A withheld unit has no
+    sub-index ("—"); its completeness says why. Empty when the scheme computes no sub-indices.
+    """
+    if run_id is None:
+        return []
+    results = QuarterResult.objects.filter(run_id=run_id).select_related("unit")
+    if class_code:
+        results = results.filter(class_code=class_code)
+    rows: list[dict[str, Any]] = []
+    stored_any = False
+    for r in results.order_by(F("rank").asc(nulls_last=True), "unit__code"):
+        stored = r.detail.get("domains", {})
+        stored_any = stored_any or bool(stored)
+        cells = [_cell(stored.get(code)) for code in order]
+        rows.append(
+            {
+                "code": r.unit.code,
+                "unit": r.unit.display_name(language),
+                "completeness": _completeness(r),
+                "cells": cells,
+            }
+        )
+    return rows if stored_any else []
+
+
+def _cell(item: dict[str, Any] | None) -> dict[str, str]:
+    if item is None or item.get("score") is None:
+        return {"score": "—", "tier": "", "tier_label": "", "interval": ""}
+    return {
+        "score": score_text(float(item["score"])),
+        "tier": str(item["tier"] or "none"),
+        "tier_label": str(tier_label(item["tier"])),
+        "interval": "%s (%s–%s)" % (item["rank"], item["rank_low"], item["rank_high"]),
+    }
+
+
+def _completeness(result: QuarterResult) -> str:
+    if result.absolute_score is None:
+        return str(_("withheld (figures missing)"))
+    if not result.complete:
+        return str(_("%(n)d cells imputed") % {"n": result.imputed_cells})
+    return str(_("complete"))
 
 
 def _domain_sums(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can
+from pingan.core.period_labels import period_label
 from pingan.scores import selectors
 from pingan.scores.charts import sparkline_svg, tier_label
 from pingan.scores.formats import score_text
@@ -104,6 +105,12 @@ def stars_text(stars: int | None, most: int) -> str:
 def provisional_text(period: str) -> str:
     """A quarter's label marked provisional, e.g. "2026Q4 (provisional)"."""
     return _("%(period)s (provisional)") % {"period": period}
+
+
+def choice_label(period: str, provisional: bool) -> str:
+    """A period as a picker shows it: "2026年10月", "2026年", "2026Q3", marked when provisional."""
+    label = period_label(period)
+    return provisional_text(label) if provisional else label
 
 
 def row(

@@ -466,3 +466,8 @@ def recomputing_since(period: str) -> dt.datetime | None:
         if kwargs.get("quarters") and period >= min(kwargs["quarters"])
     ]
     return min(times) if times else None
+
+
+def unit_by_code(code: str) -> OrgUnit | None:
+    """The unit of that code, or None."""
+    return OrgUnit.objects.filter(code=code).first()

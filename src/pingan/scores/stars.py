@@ -22,7 +22,7 @@ from pingan.audit.events import Event
 from pingan.audit.services import record_event
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
-from pingan.core.periods import parse_quarter
+from pingan.core.period_labels import period_problem
 from pingan.core.problems import InputRefused, Problem
 from pingan.schemes.models import SchemeVersion
 from pingan.schemes.selectors import current_version
@@ -97,12 +97,10 @@ def _refused(reason: str) -> InputRefused:
 
 
 def _publishable_run(version: SchemeVersion | None, period: str) -> ScoreRun:
-    try:
-        parse_quarter(period)
-    except ValueError:
-        raise _refused(_("not a quarter of the form YYYYQn")) from None
     if version is None:
         raise _refused(_("no scheme is loaded"))
+    if problem := period_problem(period, version.period):
+        raise _refused(problem)
     if is_provisional(period, version.deadline_day):
         raise _refused(_("%(p)s is provisional: only final quarters are published") % {"p": period})
     if StarPublication.objects.filter(scheme=version.scheme, period=period).exists():

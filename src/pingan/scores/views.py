@@ -23,20 +23,21 @@ from pingan.core.access.actor import Actor, actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
 from pingan.core.exports import rows_to_bytes
+from pingan.core.period_labels import kind_of, period_label, period_words
 from pingan.core.problems import InputRefused
 from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version, version_classes
 from pingan.scores import selectors, services
-from pingan.scores.assessments_view import extras
+from pingan.scores.assessments_view import extras, pair_of
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
 from pingan.scores.domains import analyse
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
     FLAG_LABELS,
+    choice_label,
     class_notes,
     decomposition,
-    provisional_text,
     row,
     warnings_of,
 )
@@ -114,6 +115,16 @@ class Selection:
         """The query string selecting this quarter and class (plus `extra`)."""
         return urlencode({"quarter": self.period, "class": self.class_code, **extra})
 
+    @property
+    def label(self) -> str:
+        """The period shown, as people read it ("2026年10月", "2026年", "2026Q3")."""
+        return period_label(self.period)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The page's words for the period kind: picker label and the two change columns."""
+        return period_words(kind_of(self.period))
+
 
 def _scoped_selection(request: HttpRequest, scope: set[int] | None) -> Selection:
     """The selection; a unit viewer who names no class gets the class of their own units."""
@@ -162,7 +173,7 @@ def _selection(request: HttpRequest) -> Selection:
         classes,
         provisional=period in provisional,
         final_on=selectors.final_on(period, deadline_day) if period in provisional else None,
-        choices=tuple((p, provisional_text(p) if p in provisional else p) for p in periods),
+        choices=tuple((p, choice_label(p, p in provisional)) for p in periods),
         recomputing_since=selectors.recomputing_since(period) if run else None,
     )
 
@@ -318,6 +329,7 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
         "mark": mark,
         "can_mark": can(actor, "scores.mark"),
         "office": selectors.visible_unit_ids(actor) is None,
+        **pair_of(unit, run.version if run else current_version(), language),
     }
     if run is None or result is None:
         return render(request, "scores/unit.html", context)
@@ -338,9 +350,9 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
         "history": [
             {
                 "period": h.run.period,
-                "label": provisional_text(h.run.period)
-                if selectors.is_provisional(h.run.period, deadline_day)
-                else h.run.period,
+                "label": choice_label(
+                    h.run.period, selectors.is_provisional(h.run.period, deadline_day)
+                ),
                 "absolute": round(float(h.absolute_score or 0.0), 2),
                 "relative": round(h.relative_score or 0.0, 2),
                 "rank": h.rank,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
-from pingan.core.periods import parse_quarter
+from pingan.core.period_labels import period_problem
 from pingan.core.problems import InputRefused, Problem
 from pingan.engine.sensitivity import rank_ranges
 from pingan.schemes.drafts import draft_version
@@ -146,14 +146,9 @@ def _check_periods(periods: list[str], in_force: SchemeVersion | None) -> None:
     if not periods:
         problems.append(Problem(None, "period", _("choose at least one final quarter")))
     for period in periods:
-        try:
-            parse_quarter(period)
-        except ValueError:
-            problems.append(
-                Problem(
-                    None, "period", _("%(p)s: not a quarter of the form YYYYQn") % {"p": period}
-                )
-            )
+        problem = period_problem(period, in_force.period if in_force else "quarter")
+        if problem:
+            problems.append(Problem(None, "period", "%s: %s" % (period, problem)))
             continue
         if in_force is not None and is_provisional(period, in_force.deadline_day):
             problems.append(
