@@ -278,13 +278,18 @@ def _absolute_ranks(
     rates: _Rates, scheme: Scheme, draws: int, seed: int, offset: FloatArray
 ) -> tuple[Ranks, str]:
     plan = _plan(rates, scheme)
-    if offset.any():
-        plan = _Plan(plan.pooled, plan.constant + offset, plan.individual)
-    step = _lattice_step(scheme, offset)
-    if step is None:
+    fine = _lattice_step(scheme, offset)
+    step = _lattice_step(scheme)
+    if fine is None or step is None:
+        if offset.any():
+            plan = _Plan(plan.pooled, plan.constant + offset, plan.individual)
         rng = np.random.default_rng(seed)
         return _drawn_ranks(rates, plan, scheme, draws, rng), "poisson"
-    levels = round(scheme.base / step)
+    # The random deduction lies on the weights' lattice (step); the fixed offsets only shift
+    # it, so its law is computed on that coarser lattice and the offsets join on the fine one.
+    levels, ratio = round(scheme.base / fine), round(step / fine)
+    coarse = round(scheme.base / step)
+    offset_steps = np.rint(offset / fine).astype(np.int32)
     n_units = rates.mean.shape[0]
     width = max(64, min(SUB_BLOCK, BLOCK_CELLS // levels))
     starts = range(0, n_units, width)
@@ -293,10 +298,11 @@ def _absolute_ranks(
 
     def block(start: int, seq: np.random.SeedSequence) -> None:
         stop = min(start + width, n_units)
-        pooled = _pooled_law(rates, plan, scheme, step, levels, start, stop)
+        pooled = _pooled_law(rates, plan, scheme, step, coarse, start, stop)
         pmf = _with_capped(pooled, plan, start, stop, scheme, step)
         constant = np.rint(plan.constant[start:stop] / step).astype(np.int32)
-        deduction[:, start:stop] = _sample(pmf, draws, np.random.default_rng(seq)) + constant
+        drawn = _sample(pmf, draws, np.random.default_rng(seq)) + constant
+        deduction[:, start:stop] = drawn * ratio + offset_steps[start:stop]
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(block, starts, seeds))
