@@ -22,7 +22,7 @@ class Bulletin(models.Model):
     the database (triggers); re-issuing makes a new edition that keeps the document number.
     """
 
-    period = models.CharField(_("quarter"), max_length=6, db_index=True)
+    period = models.CharField(_("quarter"), max_length=7, db_index=True)
     edition = models.PositiveSmallIntegerField(_("edition"), default=1)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT

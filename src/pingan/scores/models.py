@@ -202,7 +202,7 @@ class StarPublication(models.Model):
     scheme = models.ForeignKey(
         "schemes.Scheme", on_delete=models.PROTECT, related_name="star_publications"
     )
-    period = models.CharField(_("quarter"), max_length=6)
+    period = models.CharField(_("quarter"), max_length=7)
     run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="star_publications")
     published_at = models.DateTimeField(_("published at"))
 
