@@ -238,3 +238,35 @@ def _reverse_or_blank(name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return ""
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no cell of a download for people, in their language."""
+    return str(_("yes") if value else _("no"))
+
+
+def chart_labels(*, provisional: bool = False) -> dict[str, str]:
+    """Texts the chart script shows, in the current language.
+
+    ``provisional`` (the quarter shown is still running): every chart is titled and
+    watermarked "Provisional" (暂定); otherwise that label is empty.
+    """
+    return {
+        "provisional": _("Provisional") if provisional else "",
+        "absolute": _("Absolute score"),
+        "relative": _("Relative score"),
+        "quarter": _("Quarter"),
+        "ratio": _("Ratio observed / expected"),
+        "expected": _("Expected weighted incidents"),
+        "observed": _("Weighted incidents"),
+        "units": _("Units"),
+        "exact_95": _("exact limits at 95%"),
+        "exact_998": _("exact limits at 99.8%"),
+        "adjusted_95": _("over-dispersion adjusted limits at 95%"),
+        "adjusted_998": _("over-dispersion adjusted limits at 99.8%"),
+        "target": _("Target ratio 1"),
+        "tier": _("Tier"),
+        "score": _("Absolute score"),
+        "rank": _("Rank"),
+        "flag": _("Funnel flag"),
+    }

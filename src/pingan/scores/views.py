@@ -35,11 +35,13 @@ from pingan.scores.domains import analyse
 from pingan.scores.models import ScoreRun
 from pingan.scores.presentation import (
     FLAG_LABELS,
+    chart_labels,
     choice_label,
     class_notes,
     decomposition,
     row,
     warnings_of,
+    yes_no,
 )
 from pingan.units.models import OrgUnit
 
@@ -63,38 +65,6 @@ EXPORT_HEADERS = {
     "key_management": gettext_lazy("Key management"), "funnel_flag": gettext_lazy("Funnel flag"),
 }  # fmt: skip
 SCORE_NUMBERS = ("absolute_score", "relative_score", "change_prev", "change_year")
-
-
-def yes_no(value: bool) -> str:
-    """A yes/no cell of a download for people, in their language."""
-    return str(_("yes") if value else _("no"))
-
-
-def chart_labels(*, provisional: bool = False) -> dict[str, str]:
-    """Texts the chart script shows, in the current language.
-
-    ``provisional`` (the quarter shown is still running): every chart is titled and
-    watermarked "Provisional" (暂定); otherwise that label is empty.
-    """
-    return {
-        "provisional": _("Provisional") if provisional else "",
-        "absolute": _("Absolute score"),
-        "relative": _("Relative score"),
-        "quarter": _("Quarter"),
-        "ratio": _("Ratio observed / expected"),
-        "expected": _("Expected weighted incidents"),
-        "observed": _("Weighted incidents"),
-        "units": _("Units"),
-        "exact_95": _("exact limits at 95%"),
-        "exact_998": _("exact limits at 99.8%"),
-        "adjusted_95": _("over-dispersion adjusted limits at 95%"),
-        "adjusted_998": _("over-dispersion adjusted limits at 99.8%"),
-        "target": _("Target ratio 1"),
-        "tier": _("Tier"),
-        "score": _("Absolute score"),
-        "rank": _("Rank"),
-        "flag": _("Funnel flag"),
-    }
 
 
 @dataclass(frozen=True)
