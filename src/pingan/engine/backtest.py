@@ -123,18 +123,32 @@ def events(final: FloatArray, scope: BoolArray, rule: EventRule) -> BoolArray:
     """E (U, M): some in-scope series of the unit exceeds its own earlier percentile."""
     data = final[:, scope, :]
     out = np.zeros((final.shape[0], final.shape[2]), dtype=bool)
+    q = np.true_divide(rule.percentile, 100.0)
     for s in range(MIN_HISTORY, final.shape[2]):
         past = data[:, :, :s]
-        enough = np.isfinite(past).sum(axis=2) >= MIN_HISTORY
+        count = np.isfinite(past).sum(axis=2)
+        enough = count >= MIN_HISTORY
         if not enough.any():
             continue
-        with np.errstate(all="ignore"):
-            level = np.nanpercentile(
-                np.where(enough[..., None], past, 0.0), rule.percentile, axis=2
-            )
+        level = _percentile_of_finite(past, np.maximum(count, MIN_HISTORY), q)
         above = enough & np.isfinite(data[:, :, s]) & (data[:, :, s] > level)
         out[:, s] = above.any(axis=1)
     return out
+
+
+def _percentile_of_finite(values: FloatArray, count: np.ndarray, q: float) -> FloatArray:
+    """The q-quantile of each row's finite values along the last axis, as `np.nanpercentile` gives
+    it (linear method, the same arithmetic), for rows with `count` ≥ 2 finite values; one sort
+    of the whole block instead of one call per row."""
+    ordered = np.sort(values, axis=-1)  # NaN last
+    virtual = (count - 1) * q
+    previous = np.floor(virtual)
+    gamma = virtual - previous
+    below = previous.astype(np.intp)[..., None]
+    a = np.take_along_axis(ordered, below, axis=-1)[..., 0]
+    b = np.take_along_axis(ordered, below + 1, axis=-1)[..., 0]
+    diff = b - a
+    return np.asarray(np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma))
 
 
 def score(
