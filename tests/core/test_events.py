@@ -14,12 +14,16 @@ from pingan.units.subscribers import (
     refuse_dropping_classes_in_use,
     refuse_links_out_of_class,
 )
+from pingan.warnings import tasks as warning_tasks
 
 
 def test_the_apps_subscribers_are_collected_once_in_a_fixed_order():
     declaring = [label for label, module in app_modules("subscribers")]
     assert declaring == ["units", "scores", "warnings"]
-    assert events._subscribers[events.FIGURES_CHANGED] == [tasks.figures_changed]
+    watches = [tasks.figures_changed, warning_tasks.figures_changed]
+    assert events._subscribers[events.FIGURES_CHANGED] == watches
+    assert events._subscribers[events.SCORES_STORED] == [warning_tasks.scores_stored]
+    assert events._subscribers[events.MATTERS_TICKED] == [warning_tasks.matters_ticked]
     assert events._subscribers[events.SCHEME_CHANGED] == [
         refuse_dropping_classes_in_use,
         refuse_links_out_of_class,
@@ -30,7 +34,7 @@ def test_the_apps_subscribers_are_collected_once_in_a_fixed_order():
         tasks.inputs_of_computed_quarters_changed
     ]
     events.subscribe_discovered()
-    assert events._subscribers[events.FIGURES_CHANGED] == [tasks.figures_changed]
+    assert events._subscribers[events.FIGURES_CHANGED] == watches
 
 
 @pytest.mark.django_db(transaction=True)

@@ -80,7 +80,7 @@ def test_an_approval_owes_its_recompute_in_its_own_transaction(demo_units, binzh
     import_figures(actor=system_actor, data=data, approve=True, reason="history")
     assert jobs.pending(recompute) == [{"quarters": ["2026Q2"], "reason": "figures.import"}]
     assert ScoreRun.objects.count() == 0
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # the recomputation, the figures watch, the index watch
     assert list(ScoreRun.objects.values_list("period", "is_current")) == [("2026Q2", True)]
     assert jobs.pending(recompute) == []
     assert run_owed_jobs() == 0
@@ -94,6 +94,17 @@ def test_a_keyed_job_is_stored_once():
     assert DBTaskResult.objects.count() == 2
     assert run_owed_jobs() == 2
     assert sorted(CALLS) == ["a", "c"]
+
+
+@pytest.mark.django_db
+def test_a_merged_job_is_owed_once_while_it_waits():
+    assert jobs.owe_once(note, text="a") is True
+    assert jobs.owe_once(note, text="a") is False
+    assert jobs.owe_once(note, text="b") is True
+    assert run_owed_jobs() == 2
+    assert jobs.owe_once(note, text="a") is True  # the first one ran: owed again
+    assert run_owed_jobs() == 1
+    assert CALLS == ["a", "b", "a"]
 
 
 def test_slots_every_n_seconds_and_daily():

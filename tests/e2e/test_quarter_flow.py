@@ -36,7 +36,7 @@ def load_quarter_except_police_june(version, tmp_path):
         encoding="utf-8",
     )
     assert main(["figures", "import", str(path), "--approve", "--reason", "earlier months"]) == 0
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # recomputation, figures watch, index watch of 2026Q2
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
 
     sign(page_factory, "reviewer1", submission_url, "审核签署")
     sign(page_factory, "approver1", submission_url, "审定", asks=True)
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # recomputation, figures watch, index watch of the new run
 
     after = QuarterResult.objects.get(run__period="2026Q2", run__is_current=True, unit__code="BZ01")
     assert after.complete is True

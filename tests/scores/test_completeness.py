@@ -31,7 +31,7 @@ def import_rows(tmp_path, rows):
         )
         == 0
     )
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 4  # recomputation, figures watch, index watch of 2026Q1 and Q2
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def approved(demo_units, binzhou, tmp_path):
         )
         == 0
     )
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 4  # recomputation, figures watch, index watch of 2026Q1 and Q2
     return rows
 
 
@@ -222,7 +222,7 @@ def test_a_correction_recomputes_and_records_the_change(approved, tmp_path):
         == 0
     )
     assert ScoreRun.objects.get(period="2026Q2", is_current=True).pk == before.pk
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # recomputation, figures watch, index watch of the new run
     after = ScoreRun.objects.get(period="2026Q2", is_current=True)
     assert after.pk != before.pk and after.supersedes_id == before.pk
     change = ScoreChange.objects.get(run=after, unit__code="BZ01")

@@ -9,13 +9,15 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from pingan.core.jobs import run_owed_jobs
+from pingan.core.jobs import pending, run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.reporting import bulk_load, filling, submissions
 from pingan.reporting.models import Figure
 from pingan.schemes.models import ReportingBody
 from pingan.scores.models import Deduction, ScoreRun
 from pingan.scores.services import stale_quarters
+from pingan.scores.tasks import recompute
+from pingan.warnings.tasks import figures_scan
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
@@ -60,7 +62,7 @@ def june_owed_by_two_bodies(demo_units, binzhou, system_actor, make_user, actor_
     ]
     data = "unit_code,indicator_code,period,value\n" + "".join("%s,%s,%s,%d\n" % r for r in rows)
     bulk_load.import_figures(actor=system_actor, data=data.encode(), approve=True, reason="history")
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # recomputation, figures watch, index watch of 2026Q2
     drafts = {}
     approvers = {}
     for code, body in bodies.items():
@@ -90,9 +92,13 @@ def test_two_bodies_approving_one_month_at_once_both_count(june_owed_by_two_bodi
     assert in_threads(approve("police"), approve("court")) == [302, 302]
     assert ScoreRun.objects.get(period="2026Q2", is_current=True).pk == before.pk
     assert stale_quarters() == ["2026Q2"]
-    # The second approval merges into the first one's waiting recompute when it sees it committed
-    # (one job); when both commit before either sees the other's, each owes its own (two jobs).
-    assert sorted(in_threads(run_owed_jobs, run_owed_jobs)) in ([0, 1], [0, 2], [1, 1])
+    # Approvals merge into a waiting recompute or scan when they see it committed; when both commit
+    # before either sees the other's, each owes its own.
+    recomputes = len(pending(recompute))
+    watches = len(pending(figures_scan))
+    runs = in_threads(run_owed_jobs, run_owed_jobs)
+    # the recomputations (one stores the new run), June's figure watches, the new run's index watch
+    assert sum(runs) == recomputes + watches + 1
     assert stale_quarters() == []
     current = ScoreRun.objects.get(period="2026Q2", is_current=True)
     assert ScoreRun.objects.filter(period="2026Q2").count() == 2

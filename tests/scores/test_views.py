@@ -413,7 +413,7 @@ def test_decomposition_links_to_the_approved_figure_and_its_history(
         encoding="utf-8",
     )
     assert main(["figures", "import", str(path), "--approve", "--reason", "test"]) == 0
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # recomputation, figures watch, index watch of 2026Q2
     response = login("analyst").get("/scores/unit/BZ01/?quarter=2026Q2")
     first = response.context["decomposition"][0]
     figure = Figure.objects.get(pk=first["figure_id"])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.core.jobs import run_owed_jobs
+from pingan.core.access.actor import job_actor
+from pingan.core.jobs import pending, run_owed_jobs
 from pingan.scores.models import QuarterResult
 from pingan.warnings import tasks
 from pingan.warnings.models import Warning
+from pingan.warnings.watch_index import scan_index
 from tests.bulletins.factory import store_run
 
 pytestmark = pytest.mark.django_db
@@ -36,5 +38,7 @@ def test_a_provisional_quarter_never_warns(units):
     store_run("2026Q3")
     run = store_run("2026Q4")  # not ended on the test's date
     tasks.scores_stored(period="2026Q4", run_id=run.pk)
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 0  # the watch waits for the quarter to be final
+    assert pending(tasks.index_scan) == [{"run_id": run.pk}]
+    assert scan_index(actor=job_actor("test"), run_id=run.pk) == 0
     assert not Warning.objects.exists()

@@ -8,6 +8,8 @@ records the outcome. This module adds what the library leaves to its user:
 
 - keyed jobs: a job enqueued with a `key` gets an id derived from it, so the same key can be
   enqueued any number of times, by any number of workers, and is stored once;
+- merged jobs (`owe_once`): a job owed again while the same job (same task and arguments) still
+  waits to start is not stored again, so a burst of changes owes one run;
 - the schedule: the periodic jobs named in `settings.PINGAN_SCHEDULE`, one keyed job per slot,
   each run enqueueing the next slot, so a restarted worker neither skips nor repeats a slot;
 - recovery: a job claimed by a worker process that died (kill -9, power loss) is put back in the
@@ -54,7 +56,7 @@ _KEY_NAMESPACE = uuid.UUID("6d1f3b52-4c1e-4a55-9d0e-0b8a6f1c2e77")
 _next_id: ContextVar[str | None] = ContextVar("pingan_job_id", default=None)
 
 
-__all__ = ["enqueue", "run_owed_jobs", "task"]
+__all__ = ["enqueue", "owe_once", "run_owed_jobs", "task"]
 
 
 class JobFailed(RuntimeError):
@@ -99,6 +101,28 @@ def enqueue(
         return False
     finally:
         _next_id.reset(token)
+    return True
+
+
+def owe_once(task: Task[Any, Any], **kwargs: Any) -> bool:
+    """Record that `task(**kwargs)` is owed unless the same job already waits to start; True if stored.
+
+    Call it inside the transaction of the change that makes the work owed. The waiting row is
+    locked until that transaction ends, so no worker starts it before the change is committed
+    (workers skip locked rows); a job already started does not count, as it may not see the change.
+    """
+    waiting = (
+        DBTaskResult.objects.select_for_update()
+        .filter(
+            task_path=task.module_path,
+            status=TaskResultStatus.READY,
+            args_kwargs={"args": [], "kwargs": kwargs},
+        )
+        .values_list("pk", flat=True)
+    )
+    if list(waiting[:1]):
+        return False
+    task.enqueue(**kwargs)
     return True
 
 

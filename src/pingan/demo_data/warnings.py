@@ -23,13 +23,10 @@ from django.utils import timezone
 
 from pingan.accounts.models import User
 from pingan.core.access.actor import actor_for_user, job_actor
+from pingan.core.jobs import run_owed_jobs
 from pingan.matters.actions import intake
-from pingan.reporting.models import Submission
-from pingan.scores.models import ScoreRun
 from pingan.warnings.actions import lifecycle
 from pingan.warnings.models import Status, Warning
-from pingan.warnings.watch_figures import scan_figures
-from pingan.warnings.watch_index import scan_index
 from pingan.warnings.watch_matters import scan_matters
 
 FIGURE_OUTBREAKS = [
@@ -53,7 +50,11 @@ def with_outbreaks(
 
 
 def build(*, out: IO[str], **_: Any) -> None:
-    """Inject the matter outbreaks, scan yesterday, and walk some warnings to a verdict. Idempotent."""
+    """Inject the matter outbreaks, scan yesterday, and walk some warnings to a verdict. Idempotent.
+
+    The figures and index watches ran as the jobs the approvals and stored quarters owed (the
+    scores builder ran them); only the matter scan of yesterday is run here.
+    """
     if Warning.objects.filter(source="matters").exists():
         out.write("warnings: %d demo warnings already present\n" % Warning.objects.count())
         return
@@ -63,14 +64,7 @@ def build(*, out: IO[str], **_: Any) -> None:
     if centre is None:
         out.write("warnings: demo accounts missing, no matter outbreak\n")
         return
-    history = sorted(
-        set(Submission.objects.filter(is_current=True).values_list("month", flat=True))
-    )
-    scan_figures(actor=job_actor("demo"), months=history, now=now)
-    for run_id in (
-        ScoreRun.objects.filter(is_current=True).order_by("period").values_list("pk", flat=True)
-    ):
-        scan_index(actor=job_actor("demo"), run_id=run_id, now=now)
+    run_owed_jobs()  # the figures and index watches the approvals and stored quarters owe
     _matter_outbreaks(centre, yesterday)
     scan_matters(actor=job_actor("demo"), day=yesterday, now=now)
     _walk(now)

@@ -1,13 +1,14 @@
 """Reactions of warnings to other apps' events: each owes a scan (`tasks`).
 
-The figures and index watches (`tasks.figures_changed`, `tasks.scores_stored`) are not subscribed
-yet: owing them adds jobs that the other apps' tests count; they run through their tasks and
-`pingan demo` for now (docs/warnings.md).
+Approved figures owe the figures watch, a stored quarter's scores owe the index watch (due when
+the quarter is final), and each matters tick owes the daily matter scan and the escalation check.
 """
 
 from pingan.core import events
 from pingan.warnings import tasks
 
 SUBSCRIPTIONS = {
+    events.FIGURES_CHANGED: [tasks.figures_changed],
+    events.SCORES_STORED: [tasks.scores_stored],
     events.MATTERS_TICKED: [tasks.matters_ticked],
 }

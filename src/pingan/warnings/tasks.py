@@ -1,7 +1,9 @@
 """Jobs of the warnings app, owed by other apps' events and run by the job worker.
 
-Each scan is a keyed job, so owing it twice (two ticks of one day, a run stored twice) stores it
-once; the scans themselves attach repeated signals to the open warning of a series.
+Each scan is owed once: the matter scan and the index watch are keyed jobs (two ticks of one day,
+a run stored twice, store one job), and the figures watch is merged (`owe_once`: several
+approvals of the same months before the watch starts owe one scan). The scans themselves attach
+repeated signals to the open warning of a series.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from pingan.core.access.actor import job_actor
-from pingan.core.jobs import enqueue, task
+from pingan.core.jobs import enqueue, owe_once, task
 
 
 @task()
@@ -57,11 +59,21 @@ def matters_ticked(*, now: dt.datetime, **_payload: Any) -> None:
 
 
 def scores_stored(*, run_id: int, **_payload: Any) -> None:
-    """A quarter's scores were stored: owe the index watch of that run."""
-    enqueue(index_scan, key="warnings.index_scan.%d" % run_id, run_id=run_id)
+    """A quarter's scores were stored: owe the index watch of that run, due when the quarter is final.
+
+    A provisional quarter is never watched: its job waits until the reporting deadline of the
+    quarter's last month has passed.
+    """
+    from pingan.warnings.watch_index import final_from_run  # local import: as in matters_scan
+
+    due = final_from_run(run_id)
+    if due is None:
+        return
+    run_after = due if due > timezone.now() else None
+    enqueue(index_scan, key="warnings.index_scan.%d" % run_id, run_after=run_after, run_id=run_id)
 
 
 def figures_changed(*, months: list[str], **_payload: Any) -> None:
-    """Approved figures of `months` changed: owe their watch."""
+    """Approved figures of `months` changed: owe their watch (once while it has not started)."""
     if months:
-        enqueue(figures_scan, months=sorted(months))
+        owe_once(figures_scan, months=sorted(set(months)))

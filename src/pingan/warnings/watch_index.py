@@ -1,5 +1,8 @@
 """The index watcher: a unit entering the orange or red tier, or falling by more than the scheme's
 points against the previous quarter, in a final quarter's stored scores (never a provisional one).
+
+The watch of a stored run is owed when the run is stored and due when its quarter is final; a run
+that a later run of its quarter replaced before the watch ran is not watched.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from pingan.core.access.actor import Actor
 from pingan.core.periods import shift_quarter
 from pingan.schemes.warning_rules import WarningRules, warning_rules
 from pingan.scores.models import QuarterResult, ScoreRun
-from pingan.scores.selectors import run_is_provisional
+from pingan.scores.selectors import final_from, run_is_provisional
 from pingan.warnings.actions.raising import Signal, raise_signal
 from pingan.warnings.levels import index_level
 from pingan.warnings.models import LEVEL_RANK, Level, Source
@@ -56,9 +59,19 @@ def find_index_signals(run: ScoreRun, rules: WarningRules) -> list[Signal]:
     return signals
 
 
+def final_from_run(run_id: int) -> dt.datetime | None:
+    """The instant a stored run's quarter becomes final (None for a period that is not a quarter)."""
+    run = ScoreRun.objects.select_related("version").get(pk=run_id)
+    if "Q" not in run.period:
+        return None
+    return final_from(run.period, run.version.deadline_day)
+
+
 def scan_index(*, actor: Actor, run_id: int, now: dt.datetime | None = None) -> int:
     """Raise (or attach) the index warnings of a stored run; returns the number of signals."""
     run = ScoreRun.objects.select_related("version").get(pk=run_id)
+    if not run.is_current:
+        return 0  # a later run of the quarter was stored: its own job watches it
     signals = find_index_signals(run, warning_rules(run.version))
     for signal in signals:
         raise_signal(actor=actor, signal=signal, now=now)
