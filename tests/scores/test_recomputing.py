@@ -32,7 +32,7 @@ def _approve_quarter(binzhou, tmp_path) -> None:
 @pytest.mark.django_db
 def test_repeated_changes_of_a_quarter_merge_into_the_waiting_job(demo_units, binzhou, tmp_path):
     _approve_quarter(binzhou, tmp_path)
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # the recompute, the figures watch, the new run's index watch
     for reason in ("first", "second"):
         with transaction.atomic():
             events.publish(events.FIGURES_CHANGED, months=["2026-05"], reason=reason)
@@ -49,10 +49,14 @@ def test_pages_say_recomputing_since_until_the_new_run_lands(
     demo_units, binzhou, tmp_path, make_user
 ):
     _approve_quarter(binzhou, tmp_path)
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 3  # the recompute, the figures watch, the new run's index watch
     with transaction.atomic():
         events.publish(events.FIGURES_CHANGED, months=["2026-05"], reason="correction")
-    since = DBTaskResult.objects.filter(status="READY").get().enqueued_at
+    since = (
+        DBTaskResult.objects.filter(status="READY", task_path__endswith=".recompute")
+        .get()
+        .enqueued_at
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(make_user("analyst"), backend="django.contrib.auth.backends.ModelBackend")
     for path in ("/scores/?quarter=2026Q2", "/scores/unit/BZ01/?quarter=2026Q2"):
@@ -61,7 +65,7 @@ def test_pages_say_recomputing_since_until_the_new_run_lands(
         html = response.content.decode()
         assert 'data-testid="recomputing"' in html
         assert "重新计算中（自 %s 起）" % timezone.localtime(since).strftime("%H:%M") in html
-    assert run_owed_jobs() == 1
+    assert run_owed_jobs() == 2  # the recompute (same inputs: no new run) and the figures watch
     for path in ("/scores/?quarter=2026Q2", "/scores/unit/BZ01/?quarter=2026Q2"):
         response = client.get(path)
         assert response.context["selection"].recomputing_since is None
