@@ -12,7 +12,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from pingan.engine.detection import DETECTORS
 
 
 class Source(models.TextChoices):
@@ -108,6 +111,14 @@ class Warning(models.Model):
     def is_open(self) -> bool:
         """Whether the warning is not closed yet."""
         return not self.closed
+
+    @property
+    def detector_label(self) -> str:
+        """The detector's name in the active language ("" when none; the stored word if unknown)."""
+        spec = DETECTORS.get(self.detector)
+        if spec is None:
+            return self.detector
+        return spec.label_en if (get_language() or "").startswith("en") else spec.label_zh
 
 
 class WarningSignal(models.Model):

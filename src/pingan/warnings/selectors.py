@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require, scope_unit_ids
+from pingan.core.bilingual import local_label
 from pingan.engine.warning_rate import EffectiveRate, effective_rate
 from pingan.matters.models import Category
 from pingan.schemes.models import Indicator
@@ -132,7 +133,7 @@ def effective_rates(*, actor: Actor) -> dict[str, list[RateRow] | EffectiveRate]
         total[warning.verdict] += 1
         groups = {
             "level": (warning.level, str(warning.get_level_display())),
-            "unit": (warning.unit.code, warning.unit.name_zh),
+            "unit": (warning.unit.code, local_label(warning.unit)),
             "quarter": (_quarter(warning.raised_at), _quarter(warning.raised_at)),
         }
         for by, (key, label) in groups.items():
