@@ -284,4 +284,4 @@ def test_the_command_line_binds_a_scheme_to_an_office_and_shows_it(offices, tmp_
         "office: D1",
     ]
     assert main(["scheme", "load", str(path), "--office", "NOPE"]) == 1
-    assert "第 --office 列：未知单位 NOPE" in capsys.readouterr().err
+    assert "参数 --office：未知单位 NOPE" in capsys.readouterr().err

@@ -25,6 +25,11 @@ class Problem:
             }
         if self.row is not None:
             return _("row %(row)s: %(reason)s") % {"row": self.row, "reason": self.reason}
+        if self.column and self.column.startswith("-"):
+            return _("option %(option)s: %(reason)s") % {
+                "option": self.column,
+                "reason": self.reason,
+            }
         if self.column:
             return _("column %(column)s: %(reason)s") % {
                 "column": self.column,
