@@ -808,8 +808,29 @@ def test_the_server_reads_at_most_four_times_the_upload_limit(monkeypatch, setti
 
     monkeypatch.setattr(waitress.server, "create_server", create_server)
     settings.PINGAN_MAX_UPLOAD_MB = 3
-    assert cli.serve(8123, worker=False) == 0
+    assert cli.serve(8123, worker=False, workers=1) == 0
     assert (seen["max_request_body_size"], seen["ran"]) == (12 * MB, True)
+
+
+def test_gunicorn_processes_refuse_a_body_over_four_times_the_upload_limit():
+    from pingan.web.serving import body_limited
+
+    calls: list[tuple[str, int]] = []
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return [b"read %d" % int(environ.get("CONTENT_LENGTH") or 0)]
+
+    def start_response(status, headers):
+        calls.append((status, len(headers)))
+
+    limited = body_limited(app, 12 * MB)
+    assert limited({"CONTENT_LENGTH": str(12 * MB)}, start_response) == [b"read %d" % (12 * MB)]
+    assert limited({"CONTENT_LENGTH": str(12 * MB + 1)}, start_response) == [
+        b"413 Request Entity Too Large\n"
+    ]
+    assert limited({}, start_response) == [b"read 0"]
+    assert calls == [("200 OK", 0), ("413 Request Entity Too Large", 2), ("200 OK", 0)]
 
 
 def test_the_command_line_refuses_in_chinese_by_default(world, tmp_path, capsys, monkeypatch):

@@ -60,6 +60,29 @@ def max_request_body() -> int:
     return int(4 * settings.PINGAN_MAX_UPLOAD_MB * 1024 * 1024)
 
 
+def body_limited(app: Any, limit: int) -> Any:
+    """`app` behind a check that answers 413 to a request declaring a body over `limit` bytes.
+
+    Gunicorn has no limit of its own on the request body (waitress's is `max_request_body_size`);
+    Django reads no more than the declared Content-Length, so refusing that is enough.
+    """
+
+    def limited(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            start_response(
+                "413 Request Entity Too Large",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
+            )
+            return [b"413 Request Entity Too Large\n"]
+        return app(environ, start_response)
+
+    return limited
+
+
 def _serve_waitress(host: str, port: int, *, worker: bool) -> int:
     from waitress.server import create_server  # local import: the server of this mode only
 
@@ -111,7 +134,7 @@ def _serve_gunicorn(host: str, port: int, workers: int, *, worker: bool) -> int:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return application
+            return body_limited(application, max_request_body())
 
     connections.close_all()  # forked processes open their own
     job_worker = _start_job_worker() if worker else None
