@@ -43,7 +43,8 @@ def test_a_kill_right_after_a_correction_leaves_the_recompute_owed_and_done_on_t
     assert (result["stale"], result["lost"]) == (["2026Q1"], [])
     assert result["score_while_owed"] == result["before"]
     assert result["check_while_owed"] == 1
-    assert result["restart"] == [0, "jobs run: 1"]
+    # the recompute, the warnings watch of the corrected figures, the new run's index watch
+    assert result["restart"] == [0, "jobs run: 3"]
     assert result["stale_after"] == []
     assert result["after"] == result["expected_after"] != result["before"]
     assert result["check_after"] == 0

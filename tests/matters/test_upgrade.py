@@ -22,7 +22,7 @@ CONSTRAINTS = {
     "grade": "grade_1_to_3",
     "ladderstep": "ladder_step_unique",
     "matter": "satisfaction_1_to_5",
-    "notice": "notice_once_per_deadline",
+    "notice": "notice_once_per_deadline_and_office",  # per office since 0007
 }
 
 
