@@ -14,7 +14,8 @@ from pingan.bulletins.models import Bulletin, Status
 from pingan.cli import main
 from pingan.core.problems import InputRefused
 from pingan.scores import selectors as score_selectors
-from pingan.scores.models import Deduction, QuarterResult
+from pingan.scores.cells import store_rows
+from pingan.scores.models import QuarterResult
 from tests.bulletins.conftest import PERIOD
 from tests.bulletins.factory import store_run
 
@@ -83,14 +84,7 @@ def withhold(run, code):
         tier="",
         complete=False,
     )
-    Deduction.objects.create(
-        result=result,
-        indicator_code="criminal",
-        month="2026-09",
-        count=None,
-        deduction=0.0,
-        status="missing",
-    )
+    store_rows(result, [("criminal", "2026-09", None, 0.0, None, "missing", None)])
 
 
 def test_withheld_units_are_listed_apart_in_the_bulletin(scored, staff):

@@ -10,6 +10,7 @@ from pingan.cli import main
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
 from pingan.schemes.models import Indicator
+from pingan.scores.cells import explanation_cells
 from pingan.scores.formats import score_text
 from tests.conftest import TEST_PASSWORD
 
@@ -111,7 +112,11 @@ def test_clerk_fills_leaders_sign_score_moves(page_factory, demo_units, binzhou,
     after = QuarterResult.objects.get(run__period="2026Q2", run__is_current=True, unit__code="BZ01")
     assert after.complete is True
     assert after.run_id != before.run_id
-    criminal_june = after.deductions.get(indicator_code="criminal", month="2026-06")
+    (criminal_june,) = [
+        c
+        for c in explanation_cells(after)
+        if (c.indicator_code, c.month) == ("criminal", "2026-06")
+    ]
     assert (criminal_june.count, criminal_june.deduction) == (300, 6.0)
     assert after.absolute_score != before.absolute_score
 

@@ -11,6 +11,7 @@ import pytest
 from pingan.cli import main
 from pingan.core.jobs import run_owed_jobs
 from pingan.demo_data.generate import monthly_counts
+from pingan.scores.cells import explanation_cells
 from pingan.scores.models import QuarterResult
 from tests.scores.test_compute import MONTHS, indicators_by_class, run_cli, write_figures
 
@@ -129,7 +130,9 @@ def test_impute_fills_the_gap_with_the_units_own_mean(with_gap, binzhou, system_
     run = compute_period(actor=system_actor, period="2026Q2", reason="impute")
     gap = run.results.get(unit__code="BZ02")
     assert gap.complete is False and gap.imputed_cells == 1 and gap.absolute_score is not None
-    cell = gap.deductions.get(indicator_code="criminal", month="2026-05")
+    (cell,) = [
+        c for c in explanation_cells(gap) if (c.indicator_code, c.month) == ("criminal", "2026-05")
+    ]
     figures = [r[3] for r in with_gap if r[0] == "BZ02" and r[1] == "criminal"]
     assert cell.status == "imputed" and cell.count is None
     assert cell.imputed == pytest.approx(round(sum(figures) / len(figures), 6))

@@ -14,7 +14,8 @@ from pingan.demo_data.generate import monthly_counts
 from pingan.reporting import bulk_load, filling, submissions
 from pingan.reporting.models import Figure
 from pingan.schemes.models import ReportingBody
-from pingan.scores.models import Deduction, ScoreRun
+from pingan.scores.cells import explanation_cells
+from pingan.scores.models import ScoreRun
 from pingan.scores.services import stale_quarters
 from pingan.scores.tasks import recompute
 from pingan.warnings.tasks import figures_scan
@@ -102,11 +103,12 @@ def test_two_bodies_approving_one_month_at_once_both_count(june_owed_by_two_bodi
     assert stale_quarters() == []
     current = ScoreRun.objects.get(period="2026Q2", is_current=True)
     assert ScoreRun.objects.filter(period="2026Q2").count() == 2
-    cited = set(
-        Deduction.objects.filter(result__run=current, month="2026-06").values_list(
-            "figure_id", flat=True
-        )
-    )
+    cited = {
+        c.figure_id
+        for result in current.results.all()
+        for c in explanation_cells(result)
+        if c.month == "2026-06"
+    }
     for code in BODIES:
         figures = set(Figure.objects.filter(submission=drafts[code]).values_list("pk", flat=True))
         assert figures and figures <= cited

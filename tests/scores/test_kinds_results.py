@@ -9,7 +9,8 @@ from pingan.core.problems import InputRefused
 from pingan.reporting.bulk_load import import_figures
 from pingan.reporting.models import SurveySample
 from pingan.schemes.services import load_scheme
-from pingan.scores.models import Deduction, QuarterResult
+from pingan.scores.cells import explanation_cells
+from pingan.scores.models import QuarterResult
 from pingan.scores.services import compute_period
 from pingan.units.services import import_covariates, import_units
 from tests.schemes.mixed import MIXED
@@ -120,11 +121,9 @@ def test_every_kind_special_assessment_and_linked_veto(system_actor):
     } == {"burglary": False}
     assert rows["T1"].detail["domains"]["cases"]["score"] == 97.0
     assert rows["T2"].detail["domains"]["social"]["score"] == 97.0
-    assert list(
-        Deduction.objects.filter(result=rows["T3"], month="kind").values_list(
-            "indicator_code", "deduction"
-        )
-    ) == [("burglary", 3.0), ("criminal", 0.0), ("security", 6.0)]
+    assert [
+        (c.indicator_code, c.deduction) for c in explanation_cells(rows["T3"]) if c.month == "kind"
+    ] == [("burglary", 3.0), ("criminal", 0.0), ("security", 6.0)]
 
 
 @pytest.mark.django_db

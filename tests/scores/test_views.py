@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from scipy import stats
 
 from pingan.audit.models import AuditRecord
-from pingan.scores.models import Deduction, KeyManagementMark, QuarterResult, ScoreRun, UnitBoundary
+from pingan.scores.cells import store_rows
+from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreRun, UnitBoundary
 from pingan.units.models import OrgUnit
 
 PERIOD = "2026Q2"
@@ -47,27 +48,13 @@ def results(demo_units, binzhou):
     make_run(binzhou, "2026Q1", earlier)
     run = make_run(binzhou)
     result = run.results.get(unit__code="BZ01")
-    Deduction.objects.bulk_create(
+    store_rows(
+        result,
         [
-            Deduction(
-                result=result, indicator_code="criminal", month="2026-04", count=3, deduction=0.06
-            ),
-            Deduction(
-                result=result,
-                indicator_code="criminal",
-                month="2026-05",
-                count=None,
-                deduction=0.0,
-                status="missing",
-            ),
-            Deduction(
-                result=result,
-                indicator_code="mass_incident",
-                month="2026-06",
-                count=6,
-                deduction=12.0,
-            ),
-        ]
+            ("criminal", "2026-04", 3, 0.06, None, "", None),
+            ("criminal", "2026-05", None, 0.0, None, "missing", None),
+            ("mass_incident", "2026-06", 6, 12.0, None, "", None),
+        ],
     )
     return run
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
@@ -23,9 +23,10 @@ from pingan.core.access.permissions import require
 from pingan.core.period_labels import period_label
 from pingan.core.periods import shift_period
 from pingan.schemes.models import Indicator, SchemeVersion
+from pingan.scores.cells import indicator_totals
 from pingan.scores.charts import tier_label
 from pingan.scores.formats import score_text
-from pingan.scores.models import Deduction, QuarterResult, ScoreRun
+from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 
 TREND_QUARTERS = 8
@@ -178,17 +179,10 @@ def _domain_sums(
     run_ids: list[int], class_code: str | None, domain_of: dict[str, str]
 ) -> dict[tuple[int, int, str], float]:
     """(run, unit, domain) → deduction of the scored units, from one grouped query."""
-    rows = Deduction.objects.filter(
-        result__run_id__in=run_ids, result__absolute_score__isnull=False
-    )
-    if class_code:
-        rows = rows.filter(result__class_code=class_code)
-    grouped = rows.values_list("result__run_id", "result__unit_id", "indicator_code").annotate(
-        total=Sum("deduction")
-    )
     sums: dict[tuple[int, int, str], float] = defaultdict(float)
-    for run, unit, code, total in grouped:
-        sums[(run, unit, domain_of.get(code, "other"))] += float(total or 0.0)
+    for run, unit, totals in indicator_totals(run_ids, class_code):
+        for code, total in totals.items():
+            sums[(run, unit, domain_of.get(code, "other"))] += float(total)
     return sums
 
 

@@ -1,4 +1,4 @@
-"""The stored explanation of a score: one row per indicator and month, the cap, the gaps."""
+"""The stored explanation of a score, built over whole arrays: every cell, the caps, the gaps."""
 
 from __future__ import annotations
 
@@ -15,20 +15,7 @@ KIND_ROW = "kind"
 """The `month` of the row carrying a rate, per-population or change deduction."""
 
 
-COLUMNS = (
-    "result_id",
-    "indicator_code",
-    "month",
-    "count",
-    "deduction",
-    "figure_id",
-    "status",
-    "imputed",
-)
-"""The columns of a deduction row, in the order `deduction_rows` gives them."""
-
-
-def deduction_rows(
+def explanations(
     result_ids: Sequence[int],
     months: Sequence[str],
     rules: Sequence[ClassIndicator],
@@ -36,14 +23,15 @@ def deduction_rows(
     figure_ids: np.ndarray,
     result: ClassResult,
     rate_codes: Sequence[str] = (),
-) -> list[tuple[Any, ...]]:
-    """Every unit's explanation rows (`COLUMNS`), built over whole arrays, in the stored order.
+) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
+    """Every unit's stored explanation (result id, `cells`, `totals`), built over whole arrays.
 
-    Per unit and indicator: one row per month (count × deduction; a missing cell has no count and
-    no deduction, an imputed cell carries the value used, a month the unit was not open is
+    Per unit and indicator: one cell per month (count × deduction; a missing cell has no count
+    and no deduction, an imputed cell carries the value used, a month the unit was not open is
     "closed"), then the cap row taking back the excess (month "cap") or, for a per-population or
     change indicator of a scored unit, its deduction (month "kind"); then a scored unit's survey
     rate deductions (month "kind"). `result_ids` are the stored results in the class's unit order.
+    The layout is `pingan.scores.cells`.
     """
     completeness = result.completeness
     scored = np.asarray(completeness.scored, dtype=bool)
@@ -69,73 +57,86 @@ def deduction_rows(
         if result.kinds is not None and rate_codes and scored.any()
         else np.zeros((0, len(rate_codes)))
     )
+    grids = {
+        "count": _or_none(np.nan_to_num(quarter_counts).astype(np.int64), reported),
+        "deduction": value.tolist(),
+        "figure": _or_none(figure_ids, figure_ids != 0),
+        "status": status.tolist(),
+        "imputed": _or_none(completeness.counts, imputed, rounded=True),
+    }
+    extra_month = np.where(kind_column, KIND_ROW, "cap").tolist()
     return _assemble(
         result_ids,
-        [r.indicator.code for r in rules],
-        list(months),
-        (quarter_counts, reported, value, figure_ids, status, imputed, completeness.counts),
-        (extra_deduction, extra_present, kind_column),
+        ([r.indicator.code for r in rules], list(months)),
+        grids,
+        (extra_month, extra_deduction.tolist(), extra_present.tolist()),
         (list(rate_codes), rates, scored, position),
     )
 
 
+def _or_none(array: np.ndarray, present: np.ndarray, rounded: bool = False) -> list[Any]:
+    """Nested lists of `array`'s values where `present` (rounded to 10⁻⁶ if asked), None elsewhere."""
+    out = np.full(np.shape(array), None, dtype=object)
+    if rounded:
+        for at in zip(*np.nonzero(present), strict=True):
+            out[at] = round(float(array[at]), 6)
+    else:
+        out[present] = np.asarray(array)[present].astype(object)
+    listed: list[Any] = out.tolist()
+    return listed
+
+
 def _assemble(
     result_ids: Sequence[int],
-    codes: list[str],
-    months: list[str],
-    cells: tuple[np.ndarray, ...],
-    extras: tuple[np.ndarray, np.ndarray, np.ndarray],
+    axes: tuple[list[str], list[str]],
+    grids: dict[str, list[Any]],
+    extras: tuple[list[str], list[Any], list[Any]],
     rates: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
-) -> list[tuple[Any, ...]]:
-    """The rows in stored order: per unit, per indicator its months then its extra row; then rates."""
-    counts, reported, value, figure_ids, status, imputed, used = cells
-    extra_deduction, extra_present, kind_column = extras
+) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
+    """Per unit its cells (deductions rounded to 10⁻⁶) and its per-indicator totals."""
+    codes, months = axes
+    extra_month, extra_deduction, extra_present = extras
     rate_codes, rate_deduction, scored, position = rates
-    count_list = np.where(reported, np.nan_to_num(counts), 0).astype(np.int64).tolist()
-    reported_list = reported.tolist()
-    value_list = value.tolist()
-    figure_list = figure_ids.tolist()
-    status_list = status.tolist()
-    imputed_list = imputed.tolist()
-    used_list = used.tolist()
-    extra_list = extra_deduction.tolist()
-    present_list = extra_present.tolist()
-    rows: list[tuple[Any, ...]] = []
-    add = rows.append
+    out = []
     for i, result_id in enumerate(result_ids):
-        for j, code in enumerate(codes):
-            for m, month in enumerate(months):
-                add(
-                    (
-                        result_id,
-                        code,
-                        month,
-                        count_list[i][j][m] if reported_list[i][j][m] else None,
-                        round(value_list[i][j][m], 6),
-                        figure_list[i][j][m] or None,
-                        status_list[i][j][m],
-                        round(used_list[i][j][m], 6) if imputed_list[i][j][m] else None,
-                    )
-                )
-            if present_list[i][j]:
-                month = KIND_ROW if kind_column[j] else "cap"
-                add((result_id, code, month, None, round(extra_list[i][j], 6), None, "", None))
+        deduction = [[round(v, 6) for v in row] for row in grids["deduction"][i]]
+        extra = [
+            [extra_month[j], round(extra_deduction[i][j], 6)] if extra_present[i][j] else None
+            for j in range(len(codes))
+        ]
+        rest = []
         if scored[i] and len(rate_deduction):
             k = int(position[i])
-            for r, code in enumerate(rate_codes):
-                add(
-                    (
-                        result_id,
-                        code,
-                        KIND_ROW,
-                        None,
-                        round(float(rate_deduction[k, r]), 6),
-                        None,
-                        "",
-                        None,
-                    )
-                )
-    return rows
+            rest = [
+                [code, KIND_ROW, round(float(rate_deduction[k, r]), 6)]
+                for r, code in enumerate(rate_codes)
+            ]
+        cells = {
+            "codes": codes,
+            "months": months,
+            "count": grids["count"][i],
+            "deduction": deduction,
+            "figure": grids["figure"][i],
+            "status": grids["status"][i],
+            "imputed": grids["imputed"][i],
+            "extra": extra,
+            "rest": rest,
+        }
+        out.append((result_id, cells, _totals(codes, deduction, extra, rest)))
+    return out
+
+
+def _totals(
+    codes: list[str], deduction: list[list[float]], extra: list[Any], rest: list[list[Any]]
+) -> dict[str, float]:
+    """Each indicator's deduction over its rows: its months, its extra row; the rates."""
+    totals = {}
+    for j, code in enumerate(codes):
+        total = sum(deduction[j], 0.0)
+        totals[code] = total + extra[j][1] if extra[j] is not None else total
+    for code, _month, value in rest:
+        totals[code] = totals.get(code, 0.0) + value
+    return totals
 
 
 def _number(value: float) -> float | None:

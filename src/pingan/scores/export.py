@@ -12,6 +12,7 @@ from pingan.audit.services import record_export
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.core.exports import rows_to_bytes
+from pingan.scores.cells import explanation_cells
 from pingan.scores.charts import tier_label
 from pingan.scores.formats import flag_text, score_text
 from pingan.scores.models import QuarterResult, ScoreRun
@@ -156,5 +157,5 @@ def explanation_rows(result: QuarterResult) -> list[dict[str, Any]]:
             "status": d.status,
             "imputed": d.imputed,
         }
-        for d in result.deductions.order_by("pk")
+        for d in explanation_cells(result)
     ]

@@ -101,30 +101,29 @@ class CellStatus(models.TextChoices):
     CLOSED = "closed", _("unit not open")
 
 
-class Deduction(models.Model):
-    """One row of a score's explanation: indicator, month, count, deduction, the figure used.
+class Explanation(models.Model):
+    """A result's explanation in one row: every cell of the quarter as arrays, with per-indicator sums.
 
-    `status` says whether the cell was reported, missing, imputed (with the `imputed` value
-    used in place of a count) or not expected because the unit was not open that month.
+    `cells` holds the indicator codes, the months, and per indicator and month the count, the
+    deduction, the approved figure, the cell status (reported "", missing, imputed, closed, or
+    null where the result has no such cell) and the imputed value, then per indicator its
+    extra row (the cap taking back the excess, or a per-population or change deduction), then
+    the survey rates' deductions; `totals` is each indicator's deduction summed over its rows.
+    Only the current runs keep their explanations: a new run drops its predecessor's.
     """
 
-    result = models.ForeignKey(QuarterResult, on_delete=models.CASCADE, related_name="deductions")
-    indicator_code = models.CharField(_("indicator"), max_length=40)
-    month = models.CharField(_("month"), max_length=7)  # "cap" and "kind" rows too
-    count = models.IntegerField(_("count"), null=True)
-    deduction = models.FloatField(_("deduction"))
-    figure_id = models.BigIntegerField(_("approved figure"), null=True)
-    status = models.CharField(
-        _("cell status"), max_length=8, choices=CellStatus.choices, blank=True, default=""
+    result = models.OneToOneField(
+        QuarterResult, on_delete=models.CASCADE, primary_key=True, related_name="explanation"
     )
-    imputed = models.FloatField(_("imputed value"), null=True)
+    cells = models.JSONField(_("cells"))
+    totals = models.JSONField(_("deduction per indicator"), default=dict)
 
     class Meta:
-        verbose_name = _("deduction")
-        verbose_name_plural = _("deductions")
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
 
     def __str__(self) -> str:
-        return f"{self.indicator_code}/{self.month}"
+        return f"{self.result_id}"
 
 
 class ScoreChange(models.Model):

@@ -13,6 +13,7 @@ from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can
 from pingan.core.period_labels import period_label
 from pingan.scores import selectors
+from pingan.scores.cells import explanation_cells
 from pingan.scores.charts import sparkline_svg, tier_label
 from pingan.scores.formats import score_text
 from pingan.scores.models import CellStatus, QuarterResult, ScoreRun
@@ -184,7 +185,7 @@ def decomposition(
 ) -> list[dict[str, Any]]:
     """The rows explaining a score: count × deduction per indicator and month, caps, gaps."""
     names = selectors.indicator_names(run.version, language)
-    deductions = list(result.deductions.order_by("pk"))
+    deductions = explanation_cells(result)
     links = can(actor, "reporting.view")
     submissions = (
         selectors.figure_submissions([d.figure_id for d in deductions if d.figure_id])

@@ -19,11 +19,11 @@ from pingan.reporting.deadlines import deadline, local_zone
 from pingan.reporting.models import Figure
 from pingan.schemes.models import Indicator
 from pingan.schemes.selectors import current_version
+from pingan.scores.cells import explanation_cells, missing_of
 from pingan.scores.charts import tier_label
 from pingan.scores.formats import score_text
 from pingan.scores.models import (
     CellStatus,
-    Deduction,
     KeyManagementMark,
     QuarterResult,
     ScoreRun,
@@ -317,11 +317,11 @@ def unit_completeness(
     """Per indicator: months of the quarter with an approved figure, of those expected (months
     the unit was open), with the indicator's name from `names` (code → name) when given."""
     counts: dict[str, list[int]] = {}
-    for code, status in (
-        result.deductions.exclude(month="cap")
-        .order_by("pk")
-        .values_list("indicator_code", "status")
+    for code, month, status in (
+        (c.indicator_code, c.month, c.status) for c in explanation_cells(result)
     ):
+        if month == "cap":
+            continue
         reported = counts.setdefault(code, [0, 0])
         reported[1] += status != CellStatus.CLOSED
         reported[0] += status == CellStatus.REPORTED
@@ -405,14 +405,17 @@ def missing_cells(
         return {}
     names = indicator_bodies(version, language)
     cells: dict[int, list[dict[str, str]]] = {r.pk: [] for r in results}
-    rows = Deduction.objects.filter(result_id__in=list(cells), status=CellStatus.MISSING).order_by(
-        "result_id", "pk"
-    )
-    for result_id, code, month in rows.values_list("result_id", "indicator_code", "month"):
-        name, body = names.get(code, (code, ""))
-        cells[result_id].append(
-            {"indicator_code": code, "indicator": name, "month": month, "body": body}
-        )
+    for result_id, missing in missing_of(list(cells)).items():
+        for cell in missing:
+            name, body = names.get(cell.indicator_code, (cell.indicator_code, ""))
+            cells[result_id].append(
+                {
+                    "indicator_code": cell.indicator_code,
+                    "indicator": name,
+                    "month": cell.month,
+                    "body": body,
+                }
+            )
     return cells
 
 

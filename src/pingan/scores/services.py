@@ -8,6 +8,7 @@ and a changed input makes a new current run that records which units' results ch
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from typing import Any
 
@@ -35,10 +36,10 @@ from pingan.reporting.models import Submission
 from pingan.schemes.models import SchemeVersion
 from pingan.schemes.selectors import current_version, scheme_period
 from pingan.scores.bulk import insert_rows
-from pingan.scores.explanation import COLUMNS, deduction_rows, result_detail
+from pingan.scores.explanation import explanations, result_detail
 from pingan.scores.inputs import ClassInputs, class_inputs, compute
 from pingan.scores.models import (
-    Deduction,
+    Explanation,
     KeyManagementMark,
     QuarterResult,
     ScoreChange,
@@ -189,6 +190,8 @@ def _store_run(
 ) -> ScoreRun:
     if previous is not None:
         ScoreRun.objects.filter(pk=previous.pk).update(is_current=False)
+        # Only current runs keep their explanations; the changes keep what the history shows.
+        Explanation.objects.filter(result__run=previous).delete()
     run = ScoreRun.objects.create(
         version=version,
         period=period,
@@ -278,19 +281,25 @@ def _store_class(
             row.quarter_to_date = [_finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]]
         rows.append(row)
     stored = QuarterResult.objects.bulk_create(rows)
-    insert_rows(
-        Deduction._meta.db_table,
-        COLUMNS,
-        deduction_rows(
-            [r.pk for r in stored],
-            period_months(run.period),
-            inputs.rules,
-            inputs.quarter_counts,
-            inputs.figure_ids,
-            result,
-            [rule.indicator.code for rule in inputs.rate_rules],
-        ),
+    built = explanations(
+        [r.pk for r in stored],
+        period_months(run.period),
+        inputs.rules,
+        inputs.quarter_counts,
+        inputs.figure_ids,
+        result,
+        [rule.indicator.code for rule in inputs.rate_rules],
     )
+    insert_rows(
+        Explanation._meta.db_table,
+        ("result_id", "cells", "totals"),
+        [(pk, _json(cells), _json(totals)) for pk, cells, totals in built],
+    )
+
+
+def _json(value: Any) -> str:
+    """Compact JSON text of a stored explanation part (written as it is by COPY or INSERT)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _linked_flags(
