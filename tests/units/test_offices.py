@@ -190,6 +190,29 @@ def test_the_county_office_sees_the_township_offices_results(offices, make_user)
     ]
 
 
+def test_one_approval_recomputes_every_office_scheme_over_its_own_villages(offices, make_user):
+    from pingan.core.access.actor import command_line_actor
+    from pingan.core.jobs import run_owed_jobs
+
+    run_owed_jobs()  # what the fixture's load owed: both schemes are already computed
+    corrected = (
+        "unit_code,indicator_code,period,value\nV11,dispute,2026-04,5\nV21,dispute,2026-04,4\n"
+    )
+    import_figures(
+        actor=command_line_actor(), data=corrected.encode(), approve=True, reason="correction"
+    )
+    assert run_owed_jobs() == 4  # the recompute, the figures watch, each new run's index watch
+    assert _results("town_s1") == [("V11", 95.0, "red"), ("V12", 99.0, "yellow")]
+    assert _results("town_s2") == [("V21", 96.0, "red")]
+    for scheme in ("town_s1", "town_s2"):
+        runs = QuarterResult.objects.filter(run__version__scheme__code=scheme, run__period="2026Q2")
+        assert runs.values("run").distinct().count() == 2  # the first run and the recomputed one
+    township = actor_for_user(make_user("analyst", unit="S2"), channel="web")
+    assert office_results(actor=township, scheme_code="town_s2", period="2026Q2") == [
+        ("V21", "red", 96.0)
+    ]
+
+
 def test_a_township_analyst_is_refused_the_neighbour_townships_results(offices, make_user):
     analyst = actor_for_user(make_user("analyst", unit="S2"), channel="web")
     assert office_results(actor=analyst, scheme_code="town_s2", period="2026Q2") == [

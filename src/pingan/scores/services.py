@@ -34,7 +34,7 @@ from pingan.engine import METHOD, linked
 from pingan.engine.compute import ClassResult
 from pingan.reporting.models import Submission
 from pingan.schemes.models import SchemeVersion
-from pingan.schemes.selectors import current_version, scheme_period
+from pingan.schemes.selectors import current_version, scheme_period, versions_in_force
 from pingan.scores.bulk import insert_rows
 from pingan.scores.explanation import explanations, result_detail
 from pingan.scores.inputs import ClassInputs, class_inputs, compute
@@ -118,23 +118,28 @@ def _lock_quarter(version: SchemeVersion, period: str) -> None:
 def recompute_quarters(*, quarters: set[str], reason: str) -> list[str]:
     """Recompute the changed quarters and every later computed one (their windows include them).
 
-    Run by the job worker (`pingan.scores.tasks.recompute`); returns the quarters that got a new run.
+    Every scheme in force is recomputed, each office's over its own units, for the periods of
+    its kind (quarters, months or years); an unchanged scheme's inputs hash to its current run
+    and cost no new run. Run by the job worker (`pingan.scores.tasks.recompute`); returns the
+    periods that got a new run under some scheme.
     """
     actor = job_actor("scores")
-    later = ScoreRun.objects.filter(is_current=True, period__gt=min(quarters)).values_list(
-        "period", flat=True
-    )
-    changed = []
-    version = current_version(None)
-    kind = scheme_period(version) if version is not None else "quarter"
-    for period in sorted(p for p in quarters | set(later) if period_kind(p) == kind):
-        before = ScoreRun.objects.filter(period=period, is_current=True).values_list(
-            "pk", flat=True
-        )
-        run = compute_period(actor=actor, period=period, reason=reason)
-        if run is not None and run.pk not in set(before):
-            changed.append(period)
-    return changed
+    changed: dict[str, None] = {}
+    for version in versions_in_force():
+        kind = scheme_period(version)
+        owed = {p for p in quarters if period_kind(p) == kind}
+        if not owed:
+            continue
+        runs = ScoreRun.objects.filter(version__scheme_id=version.scheme_id, is_current=True)
+        later = runs.filter(period__gt=min(owed)).values_list("period", flat=True)
+        for period in sorted(owed | {p for p in later if period_kind(p) == kind}):
+            before = set(runs.filter(period=period).values_list("pk", flat=True))
+            run = compute_period(
+                actor=actor, period=period, reason=reason, scheme_code=version.scheme.code
+            )
+            if run is not None and run.pk not in before:
+                changed[period] = None
+    return list(changed)
 
 
 def stale_quarters() -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pingan.core.jobs import enqueue, pending, task, waiting_locked
 from pingan.core.periods import period_of
-from pingan.schemes.selectors import current_version, scheme_period
+from pingan.schemes.selectors import scheme_period, versions_in_force
 from pingan.scores.models import ScoreRun
 
 
@@ -27,11 +27,11 @@ def recompute(*, quarters: list[str], reason: str) -> list[str]:
 def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
     """Approved figures of `months` changed: their periods (and later computed ones) are owed.
 
-    A period is a quarter, or a month or a year when the scheme scores by those.
+    Owed under every scheme in force (each office's): a period is a quarter, or a month or a
+    year for a scheme that scores by those.
     """
-    version = current_version(None)
-    kind = scheme_period(version) if version is not None else "quarter"
-    quarters = sorted({period_of(m, kind) for m in months})
+    kinds = {scheme_period(v) for v in versions_in_force()} or {"quarter"}
+    quarters = sorted({period_of(m, kind) for m in months for kind in kinds})
     if quarters and not _already_waiting(quarters):
         enqueue(recompute, quarters=quarters, reason=reason)
 
