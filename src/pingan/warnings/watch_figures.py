@@ -18,7 +18,7 @@ from pingan.core.access.actor import Actor
 from pingan.core.periods import previous_month
 from pingan.engine.detection import DETECTORS, detect
 from pingan.schemes.warning_rules import WarningRules
-from pingan.warnings.actions.raising import Signal, raise_signal
+from pingan.warnings.actions.raising import Signal, raise_signals
 from pingan.warnings.config import current_rules
 from pingan.warnings.levels import signal_level
 from pingan.warnings.models import Source
@@ -88,6 +88,5 @@ def _signal(
 def scan_figures(*, actor: Actor, months: list[str], now: dt.datetime | None = None) -> int:
     """Raise (or attach) a warning for each signal in the changed months; the number of signals."""
     signals = find_figure_signals(sorted(set(months)), current_rules())
-    for signal in signals:
-        raise_signal(actor=actor, signal=signal, now=now)
+    raise_signals(actor=actor, signals=signals, now=now)
     return len(signals)

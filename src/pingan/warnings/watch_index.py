@@ -14,7 +14,7 @@ from pingan.core.periods import shift_quarter
 from pingan.schemes.warning_rules import WarningRules, warning_rules
 from pingan.scores.models import QuarterResult, ScoreRun
 from pingan.scores.selectors import final_from, run_is_provisional
-from pingan.warnings.actions.raising import Signal, raise_signal
+from pingan.warnings.actions.raising import Signal, raise_signals
 from pingan.warnings.levels import index_level
 from pingan.warnings.models import LEVEL_RANK, Level, Source
 
@@ -73,6 +73,5 @@ def scan_index(*, actor: Actor, run_id: int, now: dt.datetime | None = None) -> 
     if not run.is_current:
         return 0  # a later run of the quarter was stored: its own job watches it
     signals = find_index_signals(run, warning_rules(run.version))
-    for signal in signals:
-        raise_signal(actor=actor, signal=signal, now=now)
+    raise_signals(actor=actor, signals=signals, now=now)
     return len(signals)

@@ -29,7 +29,7 @@ from pingan.core.access.actor import Actor
 from pingan.engine.detection import DETECTORS, detect
 from pingan.matters.models import Category, Matter, Status
 from pingan.schemes.warning_rules import WarningRules
-from pingan.warnings.actions.raising import Signal, raise_signal
+from pingan.warnings.actions.raising import Signal, raise_signals
 from pingan.warnings.config import current_rules
 from pingan.warnings.levels import signal_level
 from pingan.warnings.models import Source
@@ -171,5 +171,5 @@ def _series(labels: list[str], counts: Any, expected: Any, upper: Any) -> dict[s
 def scan_matters(*, actor: Actor, day: dt.date, now: dt.datetime | None = None) -> ScanResult:
     """Scan the matters of `day` and raise (or attach) a warning for each signal found."""
     series, signals = find_signals(day, current_rules())
-    new = sum(raise_signal(actor=actor, signal=s, now=now)[1] for s in signals)
+    new = sum(created for _w, created in raise_signals(actor=actor, signals=signals, now=now))
     return ScanResult(day, series, len(signals), new)

@@ -3,8 +3,10 @@ nobody acknowledged it in time (as overdue matters are escalated to the leadersh
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,58 +16,69 @@ from pingan.accounts.models import RoleAssignment, User
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.core.access.roles import Role
-from pingan.warnings.actions.common import current, log_step, move
-from pingan.warnings.config import acknowledge_hours
+from pingan.units.models import OrgUnit
+from pingan.warnings.actions.common import current, log_step
+from pingan.warnings.config import current_rules
 from pingan.warnings.models import Status, Warning, WarningNotice
 
 OFFICE_ROLES = (Role.ANALYST, Role.OFFICE_HEAD)
 
 
-def deliver(*, actor: Actor, warning_id: int, now: dt.datetime | None = None) -> Warning:
-    """Deliver a raised warning: in-app notices and mail to the unit's viewers and the office.
+def delivery_plan(
+    fresh: list[Warning], now: dt.datetime
+) -> dict[int, tuple[list[WarningNotice], dict[str, str]]]:
+    """Deliver new (unsaved) warnings: set each one delivered with its acknowledgement deadline
+    (the scheme's hours for its level) and give, by `id()` of the warning, its two in-app notices
+    (the unit's viewers, the office) and the detail of its delivery step."""
+    hours = current_rules().acknowledge_hours
+    plan: dict[int, tuple[list[WarningNotice], dict[str, str]]] = {}
+    for warning in fresh:
+        due = now + dt.timedelta(hours=hours[warning.level])
+        warning.status, warning.delivered_at, warning.acknowledge_due = (
+            Status.DELIVERED, now, due,
+        )  # fmt: skip
+        notices = [
+            WarningNotice(warning=warning, kind=WarningNotice.DELIVERY,
+                          recipient_role=Role.UNIT_VIEWER, unit_id=warning.unit_id, created_at=now),
+            WarningNotice(warning=warning, kind=WarningNotice.DELIVERY,
+                          recipient_role=Role.ANALYST, created_at=now),
+        ]  # fmt: skip
+        plan[id(warning)] = (notices, {"acknowledge_due": due.isoformat()})
+    return plan
 
-    Sets the acknowledgement deadline from the level (the scheme's hours per level).
-    """
-    require(actor, "warnings.raise")
-    now = current(now)
-    with transaction.atomic():
-        warning = Warning.objects.select_related("unit").get(pk=warning_id)
-        due = now + dt.timedelta(hours=acknowledge_hours(warning.level))
-        move(
-            warning.pk,
-            (Status.RAISED,),
-            status=Status.DELIVERED,
-            delivered_at=now,
-            acknowledge_due=due,
+
+def mail_after_commit(delivered: list[Warning]) -> None:
+    """Mail each delivered warning, once the transaction commits, to the viewers of its unit, the
+    analysts and the office head; three reads whatever the number of warnings. The mail tells
+    the warning as delivered (later signals of the same transaction do not change it)."""
+    if not delivered:
+        return
+    unit_ids = {w.unit_id for w in delivered}
+    units = OrgUnit.objects.in_bulk(unit_ids)
+    viewers: dict[int | None, list[str]] = {}
+    for unit_id, email in _emails(
+        RoleAssignment.objects.filter(role=Role.UNIT_VIEWER, unit_id__in=unit_ids)
+    ):
+        viewers.setdefault(unit_id, []).append(email)
+    office = [
+        email for _unit, email in _emails(RoleAssignment.objects.filter(role__in=OFFICE_ROLES))
+    ]
+    for warning in delivered:
+        told = copy.copy(warning)
+        told.unit = units[warning.unit_id]
+        addresses = sorted(set(viewers.get(warning.unit_id, []) + office))
+        transaction.on_commit(functools.partial(_mail, told, addresses, False))
+
+
+def _emails(assignments: Any) -> list[tuple[int | None, str]]:
+    """(unit id, e-mail) of the active users holding `assignments`, those with an address."""
+    return [
+        (unit_id, email)
+        for unit_id, email, active in assignments.values_list(
+            "unit_id", "user__email", "user__is_active"
         )
-        WarningNotice.objects.create(
-            warning=warning,
-            kind=WarningNotice.DELIVERY,
-            recipient_role=Role.UNIT_VIEWER,
-            unit=warning.unit,
-            created_at=now,
-        )
-        WarningNotice.objects.create(
-            warning=warning,
-            kind=WarningNotice.DELIVERY,
-            recipient_role=Role.ANALYST,
-            created_at=now,
-        )
-        log_step(
-            actor,
-            warning,
-            "deliver",
-            Status.RAISED,
-            Status.DELIVERED,
-            now=now,
-            detail={"acknowledge_due": due.isoformat()},
-        )
-        addresses = _addresses(
-            RoleAssignment.objects.filter(role=Role.UNIT_VIEWER, unit_id=warning.unit_id)
-        ) + _addresses(RoleAssignment.objects.filter(role__in=OFFICE_ROLES))
-        transaction.on_commit(functools.partial(_mail, warning, sorted(set(addresses)), False))
-    warning.refresh_from_db()
-    return warning
+        if active and email
+    ]
 
 
 def escalate_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
