@@ -277,6 +277,18 @@ class Matter(models.Model):
                 name="matters_ticket_unique_per_channel",
             ),
         ]
+        indexes = [
+            # the daily matter scan (warnings.watch_matters): the counts per day, unit and
+            # category read this index alone, and the repeats look up each place of the day
+            models.Index(
+                fields=["received_at", "place_unit", "category", "status"],
+                name="matters_scan_day",
+            ),
+            models.Index(
+                fields=["place_unit", "category", "address", "received_at"],
+                name="matters_repeat_place",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -92,20 +92,29 @@ def daily_counts(first: dt.date, last: dt.date) -> tuple[list[tuple[int, int]], 
 
 def repeated_places(day: dt.date, window_days: int, count: int) -> list[tuple[int, int, str, int]]:
     """(unit id, category id, address, matters) of places with at least `count` matters of one
-    category in the `window_days` days ending on `day`, one of them received on `day`."""
+    category in the `window_days` days ending on `day`, one of them received on `day`.
+
+    The places of the day's matters are found first (a range of the day), then the window's
+    matters of each of those places are counted through the index by place (`matters_repeat_place`):
+    the statement reads the day's matters and their places' matters, not the whole window.
+    """
     first = day - dt.timedelta(days=window_days - 1)
     start, day_start = _local_midnight(first), _local_midnight(day)
     end = _local_midnight(day + dt.timedelta(days=1))
     table = Matter._meta.db_table
     sql = (
-        f"SELECT place_unit_id, category_id, address, COUNT(*) FROM {table} "  # noqa: S608
-        "WHERE received_at >= %s AND received_at < %s AND status <> %s AND address <> '' "
-        "GROUP BY place_unit_id, category_id, address "
-        "HAVING COUNT(*) >= %s AND SUM(CASE WHEN received_at >= %s THEN 1 ELSE 0 END) > 0 "
-        "ORDER BY place_unit_id, category_id, address"
+        f"SELECT m.place_unit_id, m.category_id, m.address, COUNT(*) FROM {table} m "  # noqa: S608
+        f"JOIN (SELECT DISTINCT place_unit_id, category_id, address FROM {table} "
+        "WHERE received_at >= %s AND received_at < %s AND status <> %s AND address <> '') d "
+        "ON m.place_unit_id = d.place_unit_id AND m.category_id = d.category_id "
+        "AND m.address = d.address "
+        "WHERE m.received_at >= %s AND m.received_at < %s AND m.status <> %s "
+        "GROUP BY m.place_unit_id, m.category_id, m.address HAVING COUNT(*) >= %s "
+        "ORDER BY m.place_unit_id, m.category_id, m.address"
     )
     params = [
-        _moment_sql(start), _moment_sql(end), Status.MERGED, count, _moment_sql(day_start)
+        _moment_sql(day_start), _moment_sql(end), Status.MERGED,
+        _moment_sql(start), _moment_sql(end), Status.MERGED, count,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
