@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BODIES = 12
@@ -118,8 +119,20 @@ def sqlite_shell_import(csv_path: Path, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
-def postgres_copy(csv_path: Path, url: str) -> float:
-    """Seconds a plain `COPY … FROM STDIN (FORMAT csv, HEADER)` of the file takes into an equivalent bare table."""
+def backend_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) a PostgreSQL server process on this machine has used; 0 when unreadable."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_copy(csv_path: Path, url: str) -> dict[str, float]:
+    """Wall and CPU seconds (client, server process) of a plain `COPY … FROM STDIN (FORMAT csv, HEADER)`
+    of the file into an equivalent bare table."""
     import psycopg
 
     with psycopg.connect(url) as conn:
@@ -127,6 +140,9 @@ def postgres_copy(csv_path: Path, url: str) -> float:
             "CREATE TABLE bare_figures (unit_code text, indicator_code text, period text, value integer)"
         )
         conn.commit()
+        pid = conn.info.backend_pid
+        server = backend_cpu(pid)
+        cpu = time.process_time()
         started = time.perf_counter()
         with (
             conn.cursor() as cursor,
@@ -136,10 +152,14 @@ def postgres_copy(csv_path: Path, url: str) -> float:
             while block := source.read(1 << 20):
                 copy.write(block)
         conn.commit()
-        seconds = time.perf_counter() - started
+        result = {
+            "seconds": time.perf_counter() - started,
+            "cpu": time.process_time() - cpu,
+            "server_cpu": backend_cpu(pid) - server,
+        }
         conn.execute("DROP TABLE bare_figures")
         conn.commit()
-    return seconds
+    return result
 
 
 def run_worker(args: argparse.Namespace) -> None:
@@ -163,18 +183,37 @@ def run_worker(args: argparse.Namespace) -> None:
     actor = command_line_actor()
     load_scheme(actor=actor, source=Path(args.scheme).read_text(encoding="utf-8"))
     import_units(actor=actor, data=units_csv(args.units))
+    from django.db import connection
+
+    pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+    server = backend_cpu(pid)
+    cpu = time.process_time()
     started = time.perf_counter()
     summary = import_figures(
         actor=actor, data=read_path(args.worker), approve=True, reason="benchmark historical load"
     )
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    server = backend_cpu(pid) - server
     assert Figure.objects.count() == summary.rows
-    print(json.dumps({"seconds": seconds, "rows": summary.rows, "submissions": summary.approved}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "server_cpu": server,
+                "rows": summary.rows,
+                "submissions": summary.approved,
+            }
+        )
+    )
 
 
-def timed_import(
-    url: str, home: Path, csv_path: Path, scheme: Path, units: int
-) -> dict[str, float]:
+def timed_import(url: str, home: Path, csv_path: Path, scheme: Path, units: int) -> dict[str, Any]:
     """Run the worker for one database and return its JSON result."""
     env = {**os.environ, "PINGAN_HOME": str(home), "PINGAN_DATABASE_URL": url}
     # The file is larger than the default upload limits (20 MB, 500,000 rows): raise them.
@@ -197,7 +236,7 @@ def timed_import(
 
 def postgres_import(
     workdir: Path, csv_path: Path, scheme: Path, units: int
-) -> dict[str, float] | None:
+) -> dict[str, Any] | None:
     """Create a scratch PostgreSQL database, import into it, drop it."""
     import psycopg
 
@@ -242,6 +281,7 @@ def main() -> None:
         scheme.write_text(scheme_toml(args.indicators), encoding="utf-8")
         csv_path = workdir / "figures.csv"
         rows = figures_csv(csv_path, args.units, args.indicators, months)
+        print("load average at the start: %.2f %.2f %.2f" % os.getloadavg())
         print(
             "rows: %d (%d units × %d indicators × %d months), file %.1f MB"
             % (rows, args.units, args.indicators, args.months, csv_path.stat().st_size / 1e6)
@@ -255,17 +295,36 @@ def main() -> None:
                 "sqlite:///" + str(home / "pingan.sqlite3"), home, csv_path, scheme, args.units
             )
             print(
-                "pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s  ratio %.2f  (%d approved versions)"
-                % (sqlite["seconds"], sqlite["seconds"] / shell, sqlite["submissions"])
+                "pingan import, SQLite (file, WAL, synchronous=FULL): %.2f s (CPU %.2f s)  ratio %.2f"
+                "  (%d approved versions)"
+                % (
+                    sqlite["seconds"],
+                    sqlite["cpu"],
+                    sqlite["seconds"] / shell,
+                    sqlite["submissions"],
+                )
             )
         if not args.no_postgres:
             pg = postgres_import(workdir, csv_path, scheme, args.units)
             if pg is not None:
-                print("plain COPY into a bare table, PostgreSQL: %.2f s" % pg["copy"])
+                copy = pg["copy"]
                 print(
-                    "pingan import, PostgreSQL: %.2f s  ratio to COPY %.2f  (to the sqlite3 shell %.2f)"
-                    % (pg["seconds"], pg["seconds"] / pg["copy"], pg["seconds"] / shell)
+                    "plain COPY into a bare table, PostgreSQL: %.2f s wall, CPU %.2f s client + %.2f s server"
+                    % (copy["seconds"], copy["cpu"], copy["server_cpu"])
                 )
+                print(
+                    "pingan import, PostgreSQL: %.2f s wall, CPU %.2f s client + %.2f s server"
+                    % (pg["seconds"], pg["cpu"], pg["server_cpu"])
+                )
+                print(
+                    "ratio to COPY: wall %.2f, CPU (client + server) %.2f; wall to the sqlite3 shell %.2f"
+                    % (
+                        pg["seconds"] / copy["seconds"],
+                        (pg["cpu"] + pg["server_cpu"]) / (copy["cpu"] + copy["server_cpu"]),
+                        pg["seconds"] / shell,
+                    )
+                )
+        print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
         print(
             "machine: %s, %s, %d cores, Python %s"
             % (

@@ -21,9 +21,9 @@ from pingan.core import events
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.core.problems import InputRefused, Problem
-from pingan.reporting import deadlines
+from pingan.reporting import copy_load, deadlines
 from pingan.reporting.bulk_insert import insert_locked_figures, large_cache
-from pingan.reporting.cells import Catalogue, Cell, check_lines
+from pingan.reporting.cells import Catalogue, Cell, PeriodCheck, check_lines
 from pingan.reporting.figures_file import figure_lines
 from pingan.reporting.filling import CellsSummary, refuse_problems, write_cells
 from pingan.reporting.models import OPEN_STATUSES, Kind, Status, Step, Submission
@@ -70,6 +70,10 @@ def import_figures(
     catalogue = catalogue_for()
     state = _period_states()
     check = _approved_load_check(state, now) if approve else _draft_load_check(state, now)
+    if approve and copy_load.eligible(data):
+        loaded = _copy_load(actor, data, catalogue, check, reason, now, dry_run)
+        if loaded is not None:
+            return loaded
     checked = check_lines(figure_lines(data), catalogue=catalogue, now=now, period_check=check)
     sample_problems, samples = survey_sizes(data)
     checked.problems.extend(sample_problems)
@@ -98,28 +102,64 @@ def import_figures(
                 _load_draft(actor, catalogue, body_id, month, cells, summary)
         store_sizes(samples)
         months = sorted({month for _body, month in checked.groups})
-        if approve and (summary.approved or summary.corrections):
-            events.publish(events.FIGURES_CHANGED, months=months, reason="figures.import")
-        record_event(
-            actor=actor,
-            event=Event.REPORTING_FIGURES_IMPORT,
-            object_type="reporting.submission",
-            outcome="dry_run" if dry_run else "success",
-            detail={
-                "rows": summary.rows,
-                "approve": approve,
-                "reason": reason,
-                "drafts": summary.drafts,
-                "approved": summary.approved,
-                "corrections": summary.corrections,
-                "unchanged": summary.unchanged,
-                "submissions": summary.submission_ids,
-                "superseded": summary.superseded_ids,
-            },
-        )
-        if dry_run:
-            transaction.set_rollback(True)
+        _finish(actor, summary, approve=approve, reason=reason, months=months)
     return summary
+
+
+def _copy_load(
+    actor: Actor,
+    data: bytes,
+    catalogue: Catalogue,
+    check: PeriodCheck,
+    reason: str,
+    now: dt.datetime,
+    dry_run: bool,
+) -> FiguresImportSummary | None:
+    """The set-based PostgreSQL load of a CSV (`copy_load`), audited; None when the file needs the line check."""
+    sample_problems, samples = survey_sizes(data)
+    if sample_problems or samples:
+        return None
+    with transaction.atomic():
+        loaded = copy_load.load_approved(
+            actor=actor, data=data, catalogue=catalogue, check=check, reason=reason, now=now
+        )
+        if loaded is None:
+            return None
+        summary = FiguresImportSummary(
+            rows=loaded.rows,
+            approved=len(loaded.submission_ids),
+            dry_run=dry_run,
+            submission_ids=loaded.submission_ids,
+        )
+        _finish(actor, summary, approve=True, reason=reason, months=loaded.months)
+    return summary
+
+
+def _finish(
+    actor: Actor, summary: FiguresImportSummary, *, approve: bool, reason: str, months: list[str]
+) -> None:
+    """Announce changed figures and write the load's audit record; roll a dry run back."""
+    if approve and (summary.approved or summary.corrections):
+        events.publish(events.FIGURES_CHANGED, months=months, reason="figures.import")
+    record_event(
+        actor=actor,
+        event=Event.REPORTING_FIGURES_IMPORT,
+        object_type="reporting.submission",
+        outcome="dry_run" if summary.dry_run else "success",
+        detail={
+            "rows": summary.rows,
+            "approve": approve,
+            "reason": reason,
+            "drafts": summary.drafts,
+            "approved": summary.approved,
+            "corrections": summary.corrections,
+            "unchanged": summary.unchanged,
+            "submissions": summary.submission_ids,
+            "superseded": summary.superseded_ids,
+        },
+    )
+    if summary.dry_run:
+        transaction.set_rollback(True)
 
 
 def _period_states() -> dict[tuple[int, str], str]:

@@ -1,0 +1,163 @@
+"""The set-based PostgreSQL path of an approved figures load, and the statement-level reference checks of figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from pingan.audit.models import AuditRecord
+from pingan.core.problems import InputRefused
+from pingan.reporting import bulk_load, copy_load
+from pingan.reporting.models import Figure, Kind, Status, Submission, SubmissionEvent
+from pingan.units.models import OrgUnit
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
+]
+
+NOW = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+GOOD = """unit_code,indicator_code,period,value
+A1,criminal,2026-08,3
+A1,public_security,2026-08,0
+A1,petition_unlawful,2026-08,1
+A2,criminal,2026-08,2
+A2,public_security,2026-08,
+B1,petition_unlawful,2026-08,4
+A1,criminal,2026-09,4
+"""
+
+
+@pytest.fixture
+def line_check_refused(monkeypatch):
+    """Fail the test if the line-by-line check runs."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the line check ran")
+
+    monkeypatch.setattr(bulk_load, "check_lines", refuse)
+
+
+def load(actor, text: str, **options):
+    return bulk_load.import_figures(
+        actor=actor, data=text.encode(), approve=True, reason="history", now=NOW, **options
+    )
+
+
+def cells() -> list[tuple[str, str, str, int, bool, bool]]:
+    return sorted(
+        Figure.objects.values_list(
+            "submission__month", "unit__code", "indicator_code", "value", "changed", "is_locked"
+        )
+    )
+
+
+def test_clean_file_is_loaded_set_based(city, system_actor, line_check_refused):
+    summary = load(system_actor, "\ufeff" + GOOD)
+    assert (summary.rows, summary.approved, summary.corrections) == (7, 3, 0)
+    assert cells() == [
+        ("2026-08", "A1", "criminal", 3, False, True),
+        ("2026-08", "A1", "petition_unlawful", 1, False, True),
+        ("2026-08", "A1", "public_security", 0, False, True),
+        ("2026-08", "A2", "criminal", 2, False, True),
+        ("2026-08", "B1", "petition_unlawful", 4, False, True),
+        ("2026-09", "A1", "criminal", 4, False, True),
+    ]
+    versions = list(
+        Submission.objects.order_by("month", "body__code").values_list(
+            "body__code", "month", "number", "status", "kind", "is_current", "reason"
+        )
+    )
+    assert versions == [
+        ("petitions", "2026-08", 1, Status.APPROVED, Kind.HISTORICAL, True, "history"),
+        ("police", "2026-08", 1, Status.APPROVED, Kind.HISTORICAL, True, "history"),
+        ("police", "2026-09", 1, Status.APPROVED, Kind.HISTORICAL, True, "history"),
+    ]
+    assert summary.submission_ids == list(
+        Submission.objects.order_by("month", "body__code").values_list("pk", flat=True)
+    )
+    steps = list(SubmissionEvent.objects.values_list("step", "from_status", "to_status", "at"))
+    assert steps == [("create", "", "approved", NOW), ("approve", "approved", "approved", NOW)] * 3
+    record = AuditRecord.objects.filter(event="reporting.figures.import").get()
+    assert (record.detail["rows"], record.detail["approved"], record.outcome) == (7, 3, "success")
+
+
+def test_dry_run_writes_nothing(city, system_actor, line_check_refused):
+    summary = load(system_actor, GOOD, dry_run=True)
+    assert (summary.rows, summary.approved) == (7, 3)
+    assert (Submission.objects.count(), Figure.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            GOOD + "A1,criminal,2026-08,5\n",
+            "row 9, column indicator_code: duplicate cell, first given at row 2",
+        ),
+        (GOOD + "ZZ,criminal,2026-08,5\n", "row 9, column unit_code: unknown unit ZZ"),
+        (
+            GOOD + "A1,criminal,2026-08,+5\n",
+            "row 9, column value: the value must be a whole number ≥ 0",
+        ),
+        (GOOD + "A1,criminal,2099-01,5\n", "row 9, column period: 2099-01 has not ended yet"),
+    ],
+)
+def test_a_refused_line_is_named_by_the_line_check(city, system_actor, text, problem):
+    with pytest.raises(InputRefused) as refused:
+        load(system_actor, text)
+    assert problem in [str(p) for p in refused.value.problems]
+    assert (Submission.objects.count(), Figure.objects.count()) == (0, 0)
+
+
+def test_spaces_and_quotes_take_the_line_check_and_load_the_same(city, system_actor):
+    text = GOOD.replace("A1,criminal,2026-09,4", '" A1",criminal, 2026-09 ,"4"')
+    assert not copy_load.eligible(text.encode())
+    summary = load(system_actor, text)
+    assert (summary.rows, summary.approved) == (7, 3)
+    assert ("2026-09", "A1", "criminal", 4, False, True) in cells()
+
+
+def test_a_month_with_a_version_takes_the_line_check(city, system_actor):
+    load(system_actor, GOOD)
+    summary = load(system_actor, GOOD.replace("A1,criminal,2026-09,4", "A1,criminal,2026-09,6"))
+    assert (summary.approved, summary.corrections, summary.unchanged) == (0, 1, 2)
+
+
+def test_figures_naming_missing_rows_are_refused_per_statement(city, system_actor):
+    load(system_actor, GOOD)
+    figure = Figure.objects.select_related("submission", "unit").first()
+    assert figure is not None
+    with connection.cursor() as cursor:
+        for column, missing in (("submission_id", 10**9), ("unit_id", 10**9)):
+            values = {"submission_id": figure.submission_id, "unit_id": figure.unit_id}
+            values[column] = missing
+            with pytest.raises(DatabaseError, match="names a"), transaction.atomic():
+                cursor.execute(
+                    "INSERT INTO reporting_figure (submission_id, unit_id, indicator_code, value,"
+                    " changed, is_locked) VALUES (%s, %s, 'x', 1, false, false)",
+                    [values["submission_id"], values["unit_id"]],
+                )
+        with pytest.raises(DatabaseError, match="figures still name"), transaction.atomic():
+            cursor.execute("DELETE FROM units_orgunit WHERE id = %s", [figure.unit_id])
+    assert OrgUnit.objects.filter(pk=figure.unit_id).exists()
+
+
+def test_figure_foreign_keys_are_statement_triggers(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'reporting_figure'::regclass"
+            " AND contype = 'f'"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pingan_%%refs%%' ORDER BY tgname"
+        )
+        assert [name for (name,) in cursor.fetchall()] == [
+            "pingan_reporting_figure_refs_insert",
+            "pingan_reporting_figure_refs_update",
+            "pingan_reporting_submission_figure_refs",
+            "pingan_units_orgunit_figure_refs",
+        ]
