@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from pingan.engine import Scheme, competition_ranks, rank_intervals, score_from_totals
-from pingan.engine import ranks as ranks_module
+from pingan.engine import Scheme, competition_ranks, rank_intervals, rank_laws, score_from_totals
 
 
 def test_ties_share_the_lowest_rank() -> None:
@@ -38,11 +37,11 @@ def _exact_law(lam: np.ndarray, scheme: Scheme, step: float, top: int = 32) -> n
 
 
 def _law(lam: np.ndarray, scheme: Scheme, step: float, shape: np.ndarray) -> np.ndarray:
-    rates = ranks_module._Rates(lam, shape)
-    plan = ranks_module._plan(rates, scheme)
+    rates = rank_laws.Rates(lam, shape)
+    plan = rank_laws.split_pairs(rates, scheme)
     levels = round(scheme.base / step)
-    pooled = ranks_module._pooled_law(rates, plan, scheme, step, levels, 0, lam.shape[0])
-    return ranks_module._with_capped(pooled, plan, 0, lam.shape[0], scheme, step)
+    pooled = rank_laws.pooled_law(rates, plan, scheme, step, levels, 0, lam.shape[0])
+    return rank_laws.with_capped(pooled, plan, 0, lam.shape[0], scheme, step)
 
 
 LATTICE_SCHEME = Scheme.of([0.5, 1.0, 2.0, 0.5], [3.0, np.inf, 5.0, np.inf], [False] * 4, 10.0)
@@ -51,11 +50,11 @@ LATTICE_RATES = np.array([[4.0, 3.0, 1.0, 2.0], [0.5, 1.0, 2.0, 0.1], [4.0, 0.2,
 
 def test_lattice_law_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     lam, scheme = LATTICE_RATES, LATTICE_SCHEME
-    plan = ranks_module._plan(ranks_module._Rates(lam, np.full(lam.shape, np.inf)), scheme)
+    plan = rank_laws.split_pairs(rank_laws.Rates(lam, np.full(lam.shape, np.inf)), scheme)
     assert [c for c, _, _, _ in plan.individual] == [0, 2]
     exact = _exact_law(lam, scheme, 0.5)
     assert _law(lam, scheme, 0.5, np.full(lam.shape, np.inf)) == pytest.approx(exact, abs=1e-12)
-    monkeypatch.setattr(ranks_module, "DIRECT_ATOMS", 0)
+    monkeypatch.setattr(rank_laws, "DIRECT_ATOMS", 0)
     assert _law(lam, scheme, 0.5, np.full(lam.shape, np.inf)) == pytest.approx(exact, abs=1e-12)
 
 

@@ -15,7 +15,6 @@ observed scores at the same negative-binomial variances) and the observed rank.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,32 +22,29 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import fft, stats
 
-from ._types import BoolArray, FloatArray, Int32Array, IntArray
+from ._types import FloatArray, IntArray
+from .rank_laws import (
+    CHUNK,
+    Plan,
+    Ranks,
+    Rates,
+    lattice_ranks,
+    pooled_law,
+    sample,
+    split_pairs,
+    with_capped,
+)
 from .rank_sets import rank_sets, score_variances
 from .scoring import Scheme, clean_score
 
 ScoreFunction = Callable[[FloatArray], FloatArray]
 """Maps drawn totals (B, U, C) to scores (B, U)."""
 
-Ranks = tuple[Int32Array, Int32Array]
-"""Best and worst rank of each unit in each draw, (draws, U) each: a unit tied with
-others in a draw could hold any rank its tied group spans."""
-
-NEGLIGIBLE = 1e-12
 MAX_LEVELS = 20_000
-CHUNK = 50
 WORKERS = min(2, os.cpu_count() or 1)
 SUB_BLOCK = 1024
 BLOCK_CELLS = 4_000_000
-DIRECT_ATOMS = 6
-TILT = 25.0
-"""Exponential tilt of the spectral law: the law of D is computed as the series of
-``rho^j P(D = j)`` with ``rho^size = exp(-TILT)``, so mass beyond the transform length
-(>= 2 levels) folds back at most ``exp(-25)`` and rounding is enlarged at most
-``exp(25 / 2)``: errors stay below about 1e-11."""
-SERIES_FLOOR = 1e-18
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,7 @@ def rank_intervals(
     if draws < 1 or not 0 < level < 1:
         raise ValueError("draws must be >= 1 and level in (0, 1)")
     order = np.arange(lam.shape[0]) if keys is None else _key_order(keys, lam.shape[0])
-    rates_ = _Rates(lam[order], np.where(lam[order] > 0, a[order], np.inf))
+    rates_ = Rates(lam[order], np.where(lam[order] > 0, a[order], np.inf))
     fixed = _fixed_offset(offset, lam.shape[0], score_fn is not None)
     ranks: Ranks
     if score_fn is not None:
@@ -179,23 +175,6 @@ def _key_order(keys: ArrayLike, n_units: int) -> IntArray:
     return np.argsort(k, kind="stable").astype(np.int64)
 
 
-@dataclass(frozen=True)
-class _Rates:
-    """Means (U, C) of the counts and gamma shapes (U, C) of their rates (inf: known)."""
-
-    mean: FloatArray
-    shape: FloatArray
-
-    def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """``size`` draws of the rates, (size, U, C): gamma where the shape is finite."""
-        lam = np.broadcast_to(self.mean, (size, *self.mean.shape)).copy()
-        finite = np.isfinite(self.shape)
-        if finite.any():
-            a = self.shape[finite]
-            lam[:, finite] = rng.gamma(a, self.mean[finite] / a, size=(size, a.size))
-        return lam
-
-
 def _tied_ranks(scores: FloatArray) -> Ranks:
     """Best rank (1 + number higher) and worst rank (number higher or equal) per row."""
     best = competition_ranks(scores)
@@ -203,7 +182,7 @@ def _tied_ranks(scores: FloatArray) -> Ranks:
     return best.astype(np.int32), worst.astype(np.int32)
 
 
-def _custom_ranks(rates: _Rates, draws: int, seed: int, score_fn: ScoreFunction) -> Ranks:
+def _custom_ranks(rates: Rates, draws: int, seed: int, score_fn: ScoreFunction) -> Ranks:
     rng = np.random.default_rng(seed)
     best = np.empty((draws, rates.mean.shape[0]), dtype=np.int32)
     worst = np.empty_like(best)
@@ -215,74 +194,15 @@ def _custom_ranks(rates: _Rates, draws: int, seed: int, score_fn: ScoreFunction)
     return best, worst
 
 
-def _count_cdf(k: int, mean: FloatArray, shape: FloatArray) -> FloatArray:
-    """P(N <= k) for N Poisson (infinite shape) or negative binomial (mean, shape)."""
-    finite = np.isfinite(shape)
-    out = np.empty(mean.shape)
-    out[~finite] = stats.poisson.cdf(k, mean[~finite])
-    a = shape[finite]
-    out[finite] = stats.nbinom.cdf(k, a, a / (a + mean[finite]))
-    return out
-
-
-def _count_pmf(n: IntArray, mean: FloatArray, shape: FloatArray) -> FloatArray:
-    """P(N = n), (pairs, len(n)), Poisson or negative binomial as in ``_count_cdf``."""
-    finite = np.isfinite(shape)
-    out = np.empty((mean.shape[0], n.shape[0]))
-    out[~finite] = stats.poisson.pmf(n[None, :], mean[~finite, None])
-    a = shape[finite, None]
-    out[finite] = stats.nbinom.pmf(n[None, :], a, a / (a + mean[finite, None]))
-    return out
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Split of unit x indicator pairs by how the cap can act on the score."""
-
-    pooled: BoolArray  # (U, C) pairs whose cap cannot act: their weighted counts add up
-    constant: FloatArray  # (U,) deductions from caps that bind almost surely
-    individual: tuple[tuple[int, IntArray, FloatArray, FloatArray], ...]
-    # (indicator, units, means, shapes) of pairs whose cap may or may not bind
-
-
-def _plan(rates: _Rates, scheme: Scheme) -> _Plan:
-    """Pool pairs whose cap cannot act, fix those whose cap surely binds, draw the rest.
-
-    A cap at or above the base never changes a score (the score is already 0 when it
-    would bind), and a cap that binds with probability below 1e-12 is dropped; a cap
-    reached with probability above 1 - 1e-12 contributes the cap itself.
-    """
-    lam, shape = rates.mean, rates.shape
-    w, caps = scheme.weights, scheme.caps
-    pooled = np.ones(lam.shape, dtype=bool)
-    pooled[:, w <= 0] = False
-    constant = np.zeros(lam.shape[0])
-    individual: list[tuple[int, IntArray, FloatArray, FloatArray]] = []
-    for c in np.flatnonzero((w > 0) & (caps < scheme.base)):
-        threshold = math.ceil(caps[c] / w[c] - 1e-12)
-        if threshold > 0:
-            below = _count_cdf(threshold - 1, lam[:, c], shape[:, c])
-        else:
-            below = np.zeros(lam.shape[0])
-        surely = below < NEGLIGIBLE
-        never = (1.0 - below) < NEGLIGIBLE
-        pooled[:, c] = never
-        constant += np.where(surely, caps[c], 0.0)
-        units = np.flatnonzero(~surely & ~never)
-        if units.size:
-            individual.append((int(c), units.astype(np.int64), lam[units, c], shape[units, c]))
-    return _Plan(pooled, constant, tuple(individual))
-
-
 def _absolute_ranks(
-    rates: _Rates, scheme: Scheme, draws: int, seed: int, offset: FloatArray
+    rates: Rates, scheme: Scheme, draws: int, seed: int, offset: FloatArray
 ) -> tuple[Ranks, str]:
-    plan = _plan(rates, scheme)
+    plan = split_pairs(rates, scheme)
     fine = _lattice_step(scheme, offset)
     step = _lattice_step(scheme)
     if fine is None or step is None:
         if offset.any():
-            plan = _Plan(plan.pooled, plan.constant + offset, plan.individual)
+            plan = Plan(plan.pooled, plan.constant + offset, plan.individual)
         rng = np.random.default_rng(seed)
         return _drawn_ranks(rates, plan, scheme, draws, rng), "poisson"
     # The random deduction lies on the weights' lattice (step); the fixed offsets only shift
@@ -298,155 +218,20 @@ def _absolute_ranks(
 
     def block(start: int, seq: np.random.SeedSequence) -> None:
         stop = min(start + width, n_units)
-        pooled = _pooled_law(rates, plan, scheme, step, coarse, start, stop)
-        pmf = _with_capped(pooled, plan, start, stop, scheme, step)
+        pooled = pooled_law(rates, plan, scheme, step, coarse, start, stop)
+        pmf = with_capped(pooled, plan, start, stop, scheme, step)
         constant = np.rint(plan.constant[start:stop] / step).astype(np.int32)
-        drawn = _sample(pmf, draws, np.random.default_rng(seq)) + constant
+        drawn = sample(pmf, draws, np.random.default_rng(seq)) + constant
         deduction[:, start:stop] = drawn * ratio + offset_steps[start:stop]
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(block, starts, seeds))
     score = np.maximum(0, levels - deduction)
-    return _lattice_ranks(score, levels), "lattice"
-
-
-def _pooled_law(
-    rates: _Rates, plan: _Plan, scheme: Scheme, step: float, levels: int, start: int, stop: int
-) -> FloatArray:
-    """P(D = j step), j < levels, of D = sum of w_c N_uc over the pooled pairs of a block.
-
-    D is compound Poisson: its probability generating function is ``exp(A(z))`` with
-    ``A(z) = a_0 + sum_i a_i z^i``. A Poisson count of mean l at weight ``k`` steps adds
-    ``-l`` to ``a_0`` and ``l`` to ``a_k``; a negative binomial count of mean l and
-    shape r (``q = l / (r + l)``) adds ``r log(1 - q)`` to ``a_0`` and ``r q^m / m`` to
-    ``a_(m k)``, m = 1, 2, ... (terms below 1e-18 dropped). Only ``a_i`` with
-    ``i < levels`` affect ``P(D = j)`` for ``j < levels``, so the series is cut there,
-    tilted by ``rho^i``, transformed (length >= 2 levels), exponentiated and
-    transformed back; ``P(D = j) = rho^-j x`` the j-th coefficient.
-    """
-    lam = rates.mean[start:stop]
-    shape = rates.shape[start:stop]
-    mask = plan.pooled[start:stop]
-    n_units = lam.shape[0]
-    k_steps = np.rint(scheme.weights / step).astype(np.int64)
-    series = np.zeros((n_units, levels))
-    a0 = np.zeros(n_units)
-    for c in np.flatnonzero(mask.any(axis=0)):
-        k = int(k_steps[c])
-        mean = np.where(mask[:, c], lam[:, c], 0.0)
-        finite = np.isfinite(shape[:, c]) & (mean > 0)
-        poisson = np.where(finite, 0.0, mean)
-        a0 -= poisson
-        if k < levels:
-            series[:, k] += poisson
-        if not finite.any():
-            continue
-        r = np.where(finite, shape[:, c], 1.0)
-        q = np.where(finite, mean / (r + mean), 0.0)
-        a0 += np.where(finite, r * np.log1p(-q), 0.0)
-        terms = (levels - 1) // k
-        q_max = float(q.max())
-        if terms == 0 or q_max <= 0:
-            continue
-        needed = math.log(SERIES_FLOOR / float(r[finite].max())) / math.log(q_max)
-        terms = min(terms, max(1, math.ceil(needed)))
-        m = np.arange(1, terms + 1)
-        with np.errstate(divide="ignore"):
-            log_q = np.log(q)[:, None]
-        series[:, k : (terms * k) + 1 : k] += np.where(
-            finite[:, None], r[:, None] * np.exp(m[None, :] * log_q) / m[None, :], 0.0
-        )
-    size = fft.next_fast_len(max(2 * levels, 512), real=True)
-    log_rho = -TILT / size
-    series *= np.exp(log_rho * np.arange(levels))[None, :]
-    spectrum = fft.rfft(series, n=size, axis=1)
-    total = spectrum[:, :1].real.copy()
-    spectrum -= total
-    np.exp(spectrum, out=spectrum)
-    tilted = fft.irfft(spectrum, n=size, axis=1)[:, :levels]
-    with np.errstate(under="ignore"):
-        scale = np.exp(a0[:, None] + total)
-    untilt = np.exp(-log_rho * np.arange(levels))[None, :]
-    law: FloatArray = np.maximum(tilted, 0.0) * scale * untilt
-    return np.ascontiguousarray(law)
-
-
-def _with_capped(
-    pooled: FloatArray, plan: _Plan, start: int, stop: int, scheme: Scheme, step: float
-) -> FloatArray:
-    """Law of the non-constant deduction of units start..stop, P(D = j), j < levels.
-
-    Each capped pair whose cap may or may not bind is convolved into the pooled law
-    with its exact law ``min(cap, w N)``: directly when that law has few atoms, else by
-    multiplying discrete Fourier transforms of length >= 2 levels (nothing wraps
-    around). Values at or above ``levels`` give a score of 0, so only the first
-    ``levels`` terms matter and the truncated convolution is exact up to rounding.
-    """
-    pmf = pooled
-    spectral = []
-    for c, units, means, shapes in plan.individual:
-        lo, hi = np.searchsorted(units, [start, stop])
-        if hi == lo:
-            continue
-        rows = units[lo:hi] - start
-        atoms, probs = _capped_law(
-            means[lo:hi], shapes[lo:hi], scheme.weights[c], scheme.caps[c], step
-        )
-        if atoms.size > DIRECT_ATOMS:
-            spectral.append((rows, atoms, probs))
-        elif rows.size == pmf.shape[0]:
-            pmf = _convolve_atoms(pmf, atoms, probs)
-        else:
-            pmf[rows] = _convolve_atoms(pmf[rows], atoms, probs)
-    if not spectral:
-        return pmf
-    levels = pmf.shape[1]
-    size = fft.next_fast_len(2 * levels, real=True)
-    spectrum = fft.rfft(pmf, n=size, axis=1)
-    for rows, atoms, probs in spectral:
-        law = np.zeros((rows.size, size))
-        law[:, atoms] = probs
-        spectrum[rows] *= fft.rfft(law, axis=1, overwrite_x=True)
-    convolved: FloatArray = fft.irfft(spectrum, n=size, axis=1)[:, :levels]
-    return np.maximum(convolved, 0.0)
-
-
-def _convolve_atoms(pmf: FloatArray, atoms: IntArray, probs: FloatArray) -> FloatArray:
-    """Truncated convolution of each row of ``pmf`` with a law on a few atoms (atom 0 first)."""
-    levels = pmf.shape[1]
-    out = pmf * probs[:, :1]
-    buffer = np.empty_like(pmf)
-    for atom, prob in zip(atoms[1:], probs.T[1:], strict=True):
-        if atom < levels:
-            part = np.multiply(prob[:, None], pmf[:, : levels - atom], out=buffer[:, atom:])
-            out[:, atom:] += part
-    return out
-
-
-def _capped_law(
-    means: FloatArray, shapes: FloatArray, weight: float, cap: float, step: float
-) -> tuple[IntArray, FloatArray]:
-    """Atoms (in steps) and probabilities (pairs, atoms) of ``min(cap, w N)``."""
-    k, cap_steps = round(weight / step), round(cap / step)
-    threshold = math.ceil(cap / weight - 1e-12)
-    n = np.arange(threshold)
-    below = _count_pmf(n, means, shapes)
-    probs = np.column_stack([below, np.maximum(0.0, 1.0 - below.sum(axis=1))])
-    return np.append(n * k, cap_steps).astype(np.int64), probs
-
-
-def _sample(pmf: FloatArray, draws: int, rng: np.random.Generator) -> Int32Array:
-    """Inverse-CDF draws per unit, (draws, U); ``levels`` stands for "levels or more"."""
-    cdf = np.cumsum(pmf, axis=1)
-    uniforms = rng.random((pmf.shape[0], draws))
-    sample = np.empty((pmf.shape[0], draws), dtype=np.int32)
-    for u in range(pmf.shape[0]):
-        sample[u] = np.searchsorted(cdf[u], uniforms[u], side="right")
-    return sample.T
+    return lattice_ranks(score, levels), "lattice"
 
 
 def _drawn_ranks(
-    rates: _Rates, plan: _Plan, scheme: Scheme, draws: int, rng: np.random.Generator
+    rates: Rates, plan: Plan, scheme: Scheme, draws: int, rng: np.random.Generator
 ) -> Ranks:
     """Off the lattice: draw the rates, then one Poisson per weight over the pooled pairs."""
     n_units = rates.mean.shape[0]
@@ -481,20 +266,3 @@ def _lattice_step(scheme: Scheme, offset: FloatArray | None = None) -> float | N
         if on_grid.all() and scheme.base / step <= MAX_LEVELS:
             return step
     return None
-
-
-def _lattice_ranks(score: Int32Array, levels: int) -> Ranks:
-    """Best and worst ranks per row of integer scores in [0, levels] by counting."""
-    draws, n_units = score.shape
-    best = np.empty((draws, n_units), dtype=np.int32)
-    worst = np.empty_like(best)
-    width = levels + 2
-    for start in range(0, draws, CHUNK):
-        block = score[start : start + CHUNK]
-        rows = np.arange(block.shape[0])[:, None] * width
-        counts = np.bincount((rows + block).ravel(), minlength=block.shape[0] * width)
-        at_least = counts.reshape(-1, width)[:, ::-1].cumsum(axis=1)[:, ::-1]
-        part = slice(start, start + block.shape[0])
-        best[part] = 1 + np.take_along_axis(at_least, block + 1, axis=1)
-        worst[part] = np.take_along_axis(at_least, block, axis=1)
-    return best, worst

@@ -21,13 +21,15 @@ import numpy as np
 import statsmodels.api as sm
 from numpy.typing import ArrayLike
 
-from ._types import BoolArray, FloatArray
+from ._types import BoolArray, FloatArray, IntArray
 from .scoring import Scheme, clean_score
 
 MIN_UNITS = 5
 DEFAULT_WINDOW = 8
 MAX_ITER = 100
 MAX_LOG_RATIO = 20.0
+NEWTON_TOL = 1e-10
+RIDGE = 1e-10
 
 Method = Literal["glm", "fallback"]
 
@@ -130,8 +132,9 @@ def relative_scores(
     n_units, n_ind = observed.shape
     expected = np.empty((n_units, n_ind))
     fits: list[IndicatorFit] = []
+    orders: dict[bytes, _Rows] = {}
     for c in range(n_ind):
-        e_c, fit = _expected_counts(counts[:, c, :], expo, cov, min_units)
+        e_c, fit = _expected_counts(counts[:, c, :], expo, cov, min_units, orders)
         expected[:, c] = e_c
         fits.append(fit)
     eb = [empirical_bayes(observed[:, c], expected[:, c]) for c in range(n_ind)]
@@ -190,8 +193,10 @@ def _window_arrays(
 def _fallback(
     counts: FloatArray, expo: FloatArray, valid: BoolArray, reason: str
 ) -> tuple[FloatArray, IndicatorFit]:
-    total_e = float(expo[valid].sum())
-    rate = float(counts[valid].sum()) / total_e if total_e > 0 else 0.0
+    every = bool(valid.all())
+    total_e = float((expo.ravel() if every else expo[valid]).sum())
+    total_n = float((counts.ravel() if every else counts[valid]).sum())
+    rate = total_n / total_e if total_e > 0 else 0.0
     expected = np.where(expo[:, -1] > 0, expo[:, -1], 0.0) * rate
     return expected, IndicatorFit("fallback", reason, (), rate, _NO_EB)
 
@@ -200,9 +205,17 @@ _NO_EB = EmpiricalBayes(np.zeros(0), np.zeros(0), 1.0, 0.0)
 
 
 def _expected_counts(
-    counts: FloatArray, expo: FloatArray, cov: FloatArray | None, min_units: int
+    counts: FloatArray,
+    expo: FloatArray,
+    cov: FloatArray | None,
+    min_units: int,
+    orders: dict[bytes, _Rows] | None = None,
 ) -> tuple[FloatArray, IndicatorFit]:
-    """Expected target-period counts for one indicator; counts (U, T), exposure (U, T)."""
+    """Expected target-period counts for one indicator; counts (U, T), exposure (U, T).
+
+    ``orders`` keeps the design rows' order by exposure and covariates per pattern of valid
+    cells, shared by the indicators of a class.
+    """
     valid = ~np.isnan(counts) & np.isfinite(expo) & (expo > 0)
     if cov is None:
         return _fallback(counts, expo, valid, "no covariates")
@@ -217,7 +230,7 @@ def _expected_counts(
     rows = int(units_in.sum()) if cov.ndim == 2 else int(valid.sum())
     if rows < n_params + 2:
         return _fallback(counts, expo, valid, "fewer observations than parameters + 2")
-    y, x, offset = _design(counts, expo, cov, valid)
+    y, x, offset = _design(counts, expo, cov, valid, {} if orders is None else orders)
     params, reason = _fit_poisson(y, x, offset)
     if params is None:
         return _fallback(counts, expo, valid, reason)
@@ -244,23 +257,45 @@ def _degenerate(expected: FloatArray, pooled: FloatArray) -> bool:
     return bool((np.abs(log_ratio) > MAX_LOG_RATIO).any())
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Exposure ``e`` and covariates ``x`` of the design rows, and ``order`` sorting them by (e, x)."""
+
+    e: FloatArray
+    x: FloatArray
+    order: IntArray
+
+
 def _design(
-    counts: FloatArray, expo: FloatArray, cov: FloatArray, valid: BoolArray
+    counts: FloatArray,
+    expo: FloatArray,
+    cov: FloatArray,
+    valid: BoolArray,
+    orders: dict[bytes, _Rows],
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """GLM rows; with time-constant covariates the periods of a unit are summed.
 
     Summing is exact: for a unit with constant x the Poisson log-likelihood depends on
     the periods only through sum(n) and sum(exposure). Rows are put in a canonical
-    order so that the fit does not depend on the order of the units.
+    order (by count, then exposure, then covariates, then position) so that the fit does
+    not depend on the order of the units: a stable sort by count of the rows already
+    sorted by (exposure, covariates), which ``orders`` keeps per pattern of valid cells.
     """
+    key = valid.tobytes()
+    rows = orders.get(key)
+    if rows is None:
+        if cov.ndim == 2:
+            units_in = valid.any(axis=1)
+            e, x = np.where(valid, expo, 0.0).sum(axis=1)[units_in], cov[units_in]
+        else:
+            e, x = expo[valid], cov[valid]
+        rows = orders[key] = _Rows(e, x, np.lexsort((*x.T[::-1], e)))
     if cov.ndim == 2:
-        units_in = valid.any(axis=1)
-        y = np.where(valid, counts, 0.0).sum(axis=1)[units_in]
-        e = np.where(valid, expo, 0.0).sum(axis=1)[units_in]
-        x = cov[units_in]
+        y = np.where(valid, counts, 0.0).sum(axis=1)[valid.any(axis=1)]
     else:
-        y, e, x = counts[valid], expo[valid], cov[valid]
-    order = np.lexsort((*x.T[::-1], e, y))
+        y = counts[valid]
+    e, x = rows.e, rows.x
+    order = rows.order[np.argsort(y[rows.order], kind="stable")]
     design = np.column_stack([np.ones(y.shape[0]), x[order]])
     return y[order], design, np.log(e[order])
 
@@ -268,10 +303,14 @@ def _design(
 def _fit_poisson(y: FloatArray, x: FloatArray, offset: FloatArray) -> tuple[FloatArray | None, str]:
     """Newton fit started at the pooled rate, IRLS if Newton fails to converge.
 
-    Returns (params, "") or (None, reason).
+    Newton's method is first run in numpy (:func:`_newton`); only when it fails are the
+    statsmodels Newton and IRLS fits tried. Returns (params, "") or (None, reason).
     """
     start = np.zeros(x.shape[1])
     start[0] = np.log(y.sum() / np.exp(offset).sum())
+    params = _newton(y, x, offset, start)
+    if params is not None:
+        return params, ""
     model = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset)
     reason = ""
     for method in ("newton", "IRLS"):
@@ -292,6 +331,38 @@ def _fit_poisson(y: FloatArray, x: FloatArray, offset: FloatArray) -> tuple[Floa
         else:
             return params, ""
     return None, reason
+
+
+def _newton(
+    y: FloatArray, x: FloatArray, offset: FloatArray, start: FloatArray
+) -> FloatArray | None:
+    """Newton's method on the mean Poisson log-likelihood, as statsmodels' ``newton``.
+
+    Each step solves ``(X'WX / n + 1e-10 I) d = X'(y - mu) / n`` (statsmodels' ridge on the
+    Hessian) until no coefficient moves by more than 1e-10; the same fixed point as the
+    statsmodels fit, without its per-call overhead. None when it does not converge within
+    ``MAX_ITER`` steps or leaves finite numbers.
+    """
+    n_obs = y.shape[0]
+    ridge = RIDGE * np.eye(x.shape[1])
+    params = start
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(MAX_ITER):
+            mu = np.exp(offset + x @ params)
+            hessian = (x.T @ (x * mu[:, None])) / n_obs + ridge
+            score = (x.T @ (y - mu)) / n_obs
+            if not (np.isfinite(hessian).all() and np.isfinite(score).all()):
+                return None
+            try:
+                step = np.linalg.solve(hessian, score)
+            except np.linalg.LinAlgError:
+                return None
+            params = params + step
+            if not np.isfinite(params).all():
+                return None
+            if not (np.abs(step) > NEWTON_TOL).any():
+                return np.asarray(params, dtype=np.float64)
+    return None
 
 
 def _converged(result: object) -> bool:
