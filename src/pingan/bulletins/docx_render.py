@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pingan.bulletins import charts
 from pingan.bulletins.selectors import BulletinContent, ClassSection
+from pingan.bulletins.wording import period_phrases
 from pingan.core.documents import docx, html
 from pingan.core.documents.charts import ChartImage
 from pingan.core.documents.model import (
@@ -166,6 +167,7 @@ def _own_text(lines: list[str], is_draft: bool) -> list[Block]:
 
 def bulletin_blocks(content: BulletinContent) -> list[Block]:
     """The body of the bulletin, section by section, in print order."""
+    words = period_phrases(content.period)
     blocks: list[Block] = [Heading(1, _("Overview"))]
     blocks += [Text(line) for line in content.summary]
     blocks += _charts(content)
@@ -173,7 +175,7 @@ def bulletin_blocks(content: BulletinContent) -> list[Block]:
     blocks += [Heading(1, _("Warning tiers")), *_tiers(content)]
     blocks += [
         Heading(1, _("Warnings")),
-        *_lines(content.warnings, _("No further warnings this quarter.")),
+        *_lines(content.warnings, words.no_warnings),
     ]
     if content.withheld:
         blocks += [
@@ -182,10 +184,10 @@ def bulletin_blocks(content: BulletinContent) -> list[Block]:
         ]
     if content.pairs:
         blocks += [Heading(2, _("Linked units (同奖同罚)")), *_lines(content.pairs, "")]
-    blocks += [Heading(1, _("Notable changes on the previous quarter")), *_changes(content)]
+    blocks += [Heading(1, words.changes_heading), *_changes(content)]
     blocks += [
         Heading(1, _("Units under key management")),
-        *_lines(content.key_units, _("No unit is under key management.")),
+        *_lines(content.key_units, words.no_key_units),
     ]
     blocks += [Heading(1, _("Errata")), *_errata(content)]
     blocks += [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pingan.bulletins.config import Issuer, issuer
 from pingan.bulletins.models import Bulletin, Status
 from pingan.bulletins.pairs import pair_lines
+from pingan.bulletins.wording import period_phrases
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
 from pingan.core.period_labels import kind_of, period_label
@@ -310,12 +311,13 @@ def _tier_groups(results: list[QuarterResult], language: str) -> list[TierGroup]
     return groups
 
 
-def _warnings(results: list[QuarterResult], language: str) -> list[str]:
+def _warnings(results: list[QuarterResult], language: str, period: str) -> list[str]:
+    words = period_phrases(period)
     lines = []
     for r in results:
         name = r.unit.display_name(language)
         if r.veto:
-            lines.append(_("%(unit)s: one-vote veto applies this quarter.") % {"unit": name})
+            lines.append(words.veto % {"unit": name})
         if r.key_management:
             lines.append(_("%(unit)s: under key management this period.") % {"unit": name})
         if r.linked_unit is not None and (r.veto or r.key_management):
@@ -330,13 +332,7 @@ def _warnings(results: list[QuarterResult], language: str) -> list[str]:
                 % {"unit": name, "level": level}
             )
         if not r.complete and r.absolute_score is not None:
-            lines.append(
-                _(
-                    "%(unit)s: figures incomplete for this quarter; %(n)d missing cells imputed "
-                    "from the unit's own mean."
-                )
-                % {"unit": name, "n": r.imputed_cells}
-            )
+            lines.append(words.incomplete % {"unit": name, "n": r.imputed_cells})
     return lines
 
 
@@ -348,7 +344,7 @@ def _withheld(run: ScoreRun, class_names: dict[str, str], language: str) -> list
             "%s %s（%s）" % (c["indicator"], c["month"], c["body"]) for c in unit["cells"]
         )
         lines.append(
-            _("%(unit)s (%(class)s): no score this quarter; missing %(cells)s.")
+            period_phrases(run.period).no_score
             % {
                 "unit": unit["unit_name"],
                 "class": class_names.get(unit["class_code"], unit["class_code"]),
@@ -383,6 +379,7 @@ def _changes(
 
 
 def _summary(
+    period: str,
     period_text: str,
     sections: list[ClassSection],
     results: list[QuarterResult],
@@ -404,13 +401,7 @@ def _summary(
     vetoed = sum(1 for r in every if r.veto)
     lines = [first, second]
     if len(every) > len(results):
-        lines.append(
-            _(
-                "%(n)d units did not report every figure and have no score this quarter "
-                "(listed under units not fully reported)."
-            )
-            % {"n": len(every) - len(results)}
-        )
+        lines.append(period_phrases(period).withheld_summary % {"n": len(every) - len(results)})
     if vetoed:
         lines.append(_("The one-vote veto applies to %(n)d units.") % {"n": vetoed})
     for section in sections:
@@ -464,10 +455,10 @@ def bulletin_content(
         illustrative=bool(run.version.content.get("scheme", {}).get("illustrative", False)),
         date=date,
         scheme_name=run.version.display_name(language),
-        summary=_summary(period_text, sections, results, every),
+        summary=_summary(run.period, period_text, sections, results, every),
         classes=sections,
         tiers=_tier_groups(results, language),
-        warnings=_warnings(every, language),
+        warnings=_warnings(every, language, run.period),
         rises=rises,
         falls=falls,
         key_units=[
