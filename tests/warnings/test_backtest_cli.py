@@ -82,3 +82,29 @@ def test_an_unknown_format_is_a_usage_error(binzhou):
     with pytest.raises(SystemExit) as exited:
         main(["warnings", "backtest", "--from", "2026-01", "--to", "2026-05", "--format", "xml"])
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize(("spiking", "events"), [("mass_incident", 1), ("safety_accident", 0)])
+def test_events_are_read_on_the_schemes_severe_indicators(
+    binzhou, demo_units, system_actor, capsys, spiking, events
+):
+    """The severe scope follows the indicators by code: a spike of mass incidents (severe) is an
+    event, one of safety accidents (not severe) is none."""
+    codes = [r.indicator.code for r in binzhou.classes.get(code="A").rules.select_related("indicator")]  # fmt: skip
+    months = month_sequence(dt.date(2026, 6, 1), 24)
+    rows = [
+        ("BZ01", code, month, 9 if (code, month) == (spiking, "2026-03") else 1)
+        for month in months
+        for code in codes
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(figures_file.FIGURE_COLUMNS)
+    writer.writerows(rows)
+    bulk_load.import_figures(
+        actor=system_actor, data=buffer.getvalue().encode(), approve=True, reason="history"
+    )
+    args = ["warnings", "backtest", "--from", "2025-08", "--to", "2026-03", "--format", "json"]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {r["events"] for r in report["results"]} == {events}

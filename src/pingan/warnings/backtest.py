@@ -110,8 +110,8 @@ def run(request: BacktestRequest, version: Any, progress: Progress | None = None
     ]  # fmt: skip
     if not origins:
         raise InputRefused([Problem(None, "--to", _("no month of the range has approved figures and the months after it"))])  # fmt: skip
-    scope = np.array(
-        [code in severe if request.event.scope == "severe" else True for code in codes]
+    scope = np.array(  # along the block's indicator axis (codes sorted), not the scheme's order
+        [code in severe if request.event.scope == "severe" else True for code in block.indicators]
     )
     cutoffs = np.array([deadline(m, version.deadline_day).timestamp() for m in block.months])
     data = BacktestInput(block.versions, block.versions_at, cutoffs, scope)
