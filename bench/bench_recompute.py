@@ -11,20 +11,28 @@ run when it already holds the figures (`--keep` leaves a scratch database in pla
 Then, in one process (production settings):
   1. one quarter (the window's last full quarter) computed from nothing: total seconds, and the
      same reading (`class_inputs`) and engine (`compute`) done on their own; ratio = total / engine;
+     then once more under cProfile: the CPU seconds of its parts (reading, hashing, engine,
+     storing results, building and writing explanations, pruning, audit, events);
   2. the same quarter recomputed after a correction changed one body's figures;
   3. the approving request: the last month's drafts of one body are put in `reviewed`, an approver
      posts the approval through Django's test Client; the request's milliseconds (the recompute it
-     owes is a job, run afterwards and timed as "owed recompute").
+     owes is a job, run afterwards and timed as "owed recompute"), with its CPU milliseconds and
+     its number of queries.
+Every phase gives wall seconds and CPU seconds (`time.process_time`, this process only: the
+database server's own time is not in it); the report gives the load average before and after.
+Smaller sizes (e.g. `--units 200 --indicators 20 --months 24`) run in a few minutes.
 Prints JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import json
 import os
 import platform
+import pstats
 import sys
 import time
 import uuid
@@ -118,23 +126,68 @@ def time_compute(period: str) -> dict[str, float]:
 
     version = current_version(None)
     classes = list(version.classes.order_by("position"))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     inputs = [class_inputs(version, c, period) for c in classes]
-    read = time.perf_counter() - started
-    started = time.perf_counter()
+    read, read_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     for item in inputs:
         compute(version, item)
     engine = time.perf_counter() - started
+    engine_cpu = time.process_time() - cpu
     ScoreRun.objects.filter(period=period, is_current=True).update(is_current=False)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     compute_period(actor=command_line_actor(), period=period, reason="bench")
-    total = time.perf_counter() - started
+    total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "total_s": round(total, 2),
+        "total_cpu_s": round(total_cpu, 2),
         "reading_s": round(read, 2),
+        "reading_cpu_s": round(read_cpu, 2),
         "engine_s": round(engine, 2),
+        "engine_cpu_s": round(engine_cpu, 2),
         "ratio_total_to_engine": round(total / engine, 2),
+        "ratio_cpu_total_to_engine": round(total_cpu / engine_cpu, 2),
+        "profile_cpu_s": profile_compute(period),
     }
+
+
+PARTS = {
+    "reading": ("inputs.py", "class_inputs"),
+    "input_hash": ("services.py", "input_hash"),
+    "engine": ("inputs.py", "compute"),
+    "store_results": ("services.py", "_store_run"),
+    "explanations_build": ("explanation.py", "explanations"),
+    "explanations_write": ("bulk.py", "insert_rows"),
+    "changes": ("services.py", "_record_changes"),
+    "prune_old_explanations": ("query.py", "delete"),
+    "audit": ("services.py", "record_event"),
+    "events": ("events.py", "publish"),
+}
+"""Parts of a compute and the function (file name, function name) whose cumulative time is it."""
+
+
+def profile_compute(period: str) -> dict[str, float]:
+    """CPU seconds of each part of a recompute of `period` under cProfile (a new run is forced)."""
+    from pingan.core.access.actor import command_line_actor
+    from pingan.scores.models import ScoreRun
+    from pingan.scores.services import compute_period
+
+    ScoreRun.objects.filter(period=period, is_current=True).update(input_hash="bench")
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    compute_period(actor=command_line_actor(), period=period, reason="bench profile")
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    out: dict[str, float] = {}
+    for part, (file_name, function) in PARTS.items():
+        seconds = [
+            cumulative
+            for (path, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items()
+            if name == function and path.endswith(file_name)
+        ]
+        out[part] = round(max(seconds, default=0.0), 3)
+    out["total"] = round(sum(tt for _cc, _nc, tt, _ct, _callers in stats.values()), 3)
+    return out
 
 
 def time_correction(args: argparse.Namespace, month: str) -> dict[str, float]:
@@ -146,14 +199,20 @@ def time_correction(args: argparse.Namespace, month: str) -> dict[str, float]:
     # The indicators of the first reporting body (body00 owns every twelfth indicator).
     data = figures_bytes(args.units, range(0, args.indicators, 12), month, salt=1)
     import_figures(actor=command_line_actor(), data=data, approve=True, reason="bench correction")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     runs = run_owed_jobs()
-    return {"owed_recompute_s": round(time.perf_counter() - started, 2), "jobs": runs}
+    return {
+        "owed_recompute_s": round(time.perf_counter() - started, 2),
+        "owed_recompute_cpu_s": round(time.process_time() - cpu, 2),
+        "jobs": runs,
+    }
 
 
 def time_approval(month: str) -> dict[str, float]:
     """Milliseconds of the approving request of one body's `month`, then of the job it owes."""
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from pingan.accounts.models import RoleAssignment, User
     from pingan.core.jobs import run_owed_jobs
@@ -167,15 +226,19 @@ def time_approval(month: str) -> dict[str, float]:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/reporting/s/%d/" % submission.pk, secure=True).status_code == 200  # warm
-    started = time.perf_counter()
-    response = client.post("/reporting/s/%d/approve/" % submission.pk, secure=True)
-    request_ms = (time.perf_counter() - started) * 1000
+    with CaptureQueriesContext(connection) as queries:
+        started, cpu = time.perf_counter(), time.process_time()
+        response = client.post("/reporting/s/%d/approve/" % submission.pk, secure=True)
+        request_ms = (time.perf_counter() - started) * 1000
+        request_cpu_ms = (time.process_time() - cpu) * 1000
     assert response.status_code == 302, response.status_code
     assert Submission.objects.get(pk=submission.pk).status == Status.APPROVED
     started = time.perf_counter()
     runs = run_owed_jobs()
     return {
         "approval_request_ms": round(request_ms, 1),
+        "approval_request_cpu_ms": round(request_cpu_ms, 1),
+        "approval_queries": len(queries),
         "owed_recompute_s": round(time.perf_counter() - started, 2),
         "jobs": runs,
     }
@@ -205,10 +268,12 @@ def run(args: argparse.Namespace, url: str) -> dict[str, object]:
         "months": args.months,
         "figures": Figure.objects.count(),
         "quarter": quarter,
+        "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     report["compute"] = time_compute(quarter)
     report["correction"] = time_correction(args, months[-4])
     report["approval"] = time_approval(months[-1])
+    report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
 
