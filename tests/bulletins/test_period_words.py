@@ -77,3 +77,22 @@ def test_the_preview_of_a_yearly_bulletin(yearly, make_user, client):
     chinese = preview(client, make_user, "2025", ZH)
     assert "P1：本期列为重点管理。" in chinese and "较上年度明显变化" in chinese
     assert "季度" not in chinese
+
+
+@pytest.mark.django_db
+def test_the_bulletin_list_of_a_monthly_scheme(monthly, make_user, client):
+    client.force_login(make_user("office_head"))
+    chinese = page(client, "/bulletins/", ZH)
+    assert '<h1 class="h3">月度通报</h1>' in chinese
+    assert "<thead><tr><th>月份</th>" in chinese
+    english = page(client, "/bulletins/", EN)
+    assert '<h1 class="h3">Monthly bulletins</h1>' in english
+    assert "<thead><tr><th>Month</th>" in english
+
+
+@pytest.mark.django_db
+def test_the_bulletin_list_of_a_yearly_scheme(yearly, make_user, client):
+    client.force_login(make_user("office_head"))
+    chinese = page(client, "/bulletins/", ZH)
+    assert '<h1 class="h3">年度通报</h1>' in chinese
+    assert "<thead><tr><th>年度</th>" in chinese

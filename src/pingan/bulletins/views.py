@@ -16,6 +16,7 @@ from pingan.bulletins.pdf import ConversionFailed, ToolMissing
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
+from pingan.core.period_labels import period_words
 from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version
 from pingan.scores.presentation import choice_label
@@ -57,8 +58,20 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
             ),
             "can_draft": can(actor, "bulletins.draft"),
             "can_issue": can(actor, "bulletins.issue"),
+            **_list_words(),
         },
     )
+
+
+def _list_words() -> dict[str, str]:
+    """The list page's heading and period column for the kind of the scheme in force."""
+    version = current_version()
+    kind = version.period if version is not None else "quarter"
+    headings = {"month": _("Monthly bulletins"), "year": _("Yearly bulletins")}
+    return {
+        "heading": headings.get(kind, _("Quarterly bulletins")),
+        "period_word": period_words(kind)["kind"],
+    }
 
 
 @require_POST
