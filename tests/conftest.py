@@ -149,3 +149,14 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Page data remembered per run (pingan.core.page_cache) never carries over between tests:
+    a rolled-back test's ids are handed out again by the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require, scope_unit_ids
 from pingan.core.jobs import pending_since
+from pingan.core.page_cache import remembered
 from pingan.core.periods import period_months, period_window
 from pingan.engine.funnel import LEVELS, FunnelResult, exact_limits, random_effects_limits
 from pingan.engine.funnel import funnel as funnel_engine
@@ -216,13 +217,15 @@ def funnel_data(
 ) -> dict[str, Any]:
     """Funnel plot of a class: points (O, E, O/E, flag, tier) and the limit lines, exact and adjusted.
 
-    The limits are recomputed from the stored O and E of every unit of the class (whatever the
-    scope), so they are the ones that flagged the units; only the points in `scope` are returned.
+    The limits are computed from the stored O and E of every unit of the class (whatever the
+    scope), so they are the ones that flagged the units, once per run and class in each process
+    (`core.page_cache`); only the points in `scope` are read and returned.
     """
-    results = list(scored(scoped_results(run, class_code, None)).order_by("unit__code"))
-    observed = np.array([r.observed for r in results], dtype=float)
-    expected = np.array([r.expected for r in results], dtype=float)
-    result = funnel_engine(observed, expected) if results else None
+    lines = remembered(
+        "funnel-lines",
+        (run.pk, run.computed_at.isoformat(), class_code),
+        lambda: _class_funnel_lines(run, class_code),
+    )
     points = [
         {
             "code": r.unit.code,
@@ -233,10 +236,20 @@ def funnel_data(
             "flag": r.funnel_flag,
             "tier": r.tier,
         }
-        for r in results
-        if scope is None or r.unit_id in scope
+        for r in scored(scoped_results(run, class_code, scope)).order_by("unit__code")
     ]
-    return {"class": class_code, "period": run.period, "points": points, **_funnel_lines(result)}
+    return {"class": class_code, "period": run.period, "points": points, **lines}
+
+
+def _class_funnel_lines(run: ScoreRun, class_code: str) -> dict[str, Any]:
+    cells = (
+        scored(run.results.filter(class_code=class_code))
+        .order_by("unit__code")
+        .values_list("observed", "expected")
+    )
+    values = np.array(list(cells), dtype=float).reshape(-1, 2)
+    result = funnel_engine(values[:, 0], values[:, 1]) if len(values) else None
+    return _funnel_lines(result)
 
 
 def _funnel_lines(result: FunnelResult | None) -> dict[str, Any]:
@@ -342,13 +355,17 @@ def boundary_units() -> list[OrgUnit]:
 
 
 def runs_of(version: Any) -> dict[str, ScoreRun]:
-    """The current runs of a scheme version by quarter, newest first, each with its version loaded."""
-    runs = (
-        ScoreRun.objects.filter(version=version, is_current=True)
-        .select_related("version")
-        .order_by("-period")
-    )
-    return {r.period: r for r in runs}
+    """The current runs of a scheme version by quarter, newest first, each with its version loaded.
+
+    The version object given is shared by every run (not read and decoded again per run); a run's
+    method notes are read when asked for.
+    """
+    runs = ScoreRun.objects.filter(version=version, is_current=True).defer("notes")
+    by_period = {}
+    for run in runs.order_by("-period"):
+        run.version = version
+        by_period[run.period] = run
+    return by_period
 
 
 # ---------------------------------------------------------------- completeness and provisional quarters

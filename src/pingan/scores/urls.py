@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pingan.scores import stars_views, views, whatif_views
+from pingan.scores import stars_views, unit_views, views, whatif_views
 
 app_name = "scores"
 urlpatterns = [
@@ -21,7 +21,7 @@ urlpatterns = [
         stars_views.star_list_download,
         name="stars_download",
     ),
-    path("unit/<str:unit_code>/", views.unit_page, name="unit"),
-    path("unit/<str:unit_code>/mark/", views.mark_unit, name="mark"),
-    path("unit/<str:unit_code>/unmark/", views.unmark_unit, name="unmark"),
+    path("unit/<str:unit_code>/", unit_views.unit_page, name="unit"),
+    path("unit/<str:unit_code>/mark/", unit_views.mark_unit, name="mark"),
+    path("unit/<str:unit_code>/unmark/", unit_views.unmark_unit, name="unmark"),
 ]

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from pingan.audit.events import Event
 from pingan.audit.services import record_export
@@ -23,12 +23,11 @@ from pingan.core.access.actor import Actor, actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
 from pingan.core.exports import rows_to_bytes
+from pingan.core.page_cache import remembered, runs_fingerprint
 from pingan.core.period_labels import kind_of, period_label, period_words
 from pingan.core.problems import InputRefused
-from pingan.core.refusals import refusals_as_messages
 from pingan.schemes.selectors import current_version, version_classes
-from pingan.scores import selectors, services
-from pingan.scores.assessments_view import extras, pair_of
+from pingan.scores import selectors
 from pingan.scores.boundaries import upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
 from pingan.scores.domains import analyse
@@ -38,9 +37,7 @@ from pingan.scores.presentation import (
     chart_labels,
     choice_label,
     class_notes,
-    decomposition,
     row,
-    warnings_of,
     yes_no,
 )
 from pingan.units.models import OrgUnit
@@ -80,6 +77,7 @@ class Selection:
     final_on: dt.date | None = None
     choices: tuple[tuple[str, str], ...] = ()
     recomputing_since: dt.datetime | None = None
+    fingerprint: str = ""
 
     def query(self, **extra: str) -> str:
         """The query string selecting this quarter and class (plus `extra`)."""
@@ -145,6 +143,7 @@ def _selection(request: HttpRequest) -> Selection:
         final_on=selectors.final_on(period, deadline_day) if period in provisional else None,
         choices=tuple((p, choice_label(p, p in provisional)) for p in periods),
         recomputing_since=selectors.recomputing_since(period) if run else None,
+        fingerprint=runs_fingerprint(runs.values()),
     )
 
 
@@ -178,35 +177,63 @@ def overview(request: HttpRequest) -> HttpResponse:
         "tiers": _tier_choices(),
     }
     if selection.run is not None:
-        results = selectors.overview_results(
-            selection.run, selection.class_code, scope, tier=tier or None, sort=sort
-        )
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        history = selectors.score_history([r.unit_id for r in rows], selection.run)
+        page_number = request.GET.get("page") or "1"
         marked = selectors.key_managed_unit_ids()
-        most = len(selection.run.version.star_bands)
         context |= {
-            "page": page,
-            "rows": [
-                row(r, marked, history.get(r.unit_id, []), most, selection.provisional)
-                for r in rows
-            ],
-            "withheld": selectors.withheld_units(
-                selection.run, selection.class_code, scope, get_language()
-            ),
-            "sort_links": _sort_links(selection, sort, tier),
-            "sort_key": sort.lstrip("-"),
-            "sort_arrow": "▼" if sort.startswith("-") else "▲",
             "page_query": selection.query(tier=tier, sort=sort),
             "can_export": can(actor, "scores.export"),
             "can_upload": can(actor, "scores.boundaries"),
             "can_whatif": can(actor, "scores.whatif"),
             "can_domains": can(actor, "scores.domains"),
             "can_publish": can(actor, "scores.publish_stars"),
-            "notes": class_notes(selection.run, selection.class_code),
-        }
+            "body": remembered(
+                "overview",
+                (selection.fingerprint, selection.period, selection.class_code,
+                 selection.provisional, tier, sort, page_number, get_language(),
+                 _ids_key(scope), _ids_key(marked)),
+                lambda: _overview_body(selection, scope, marked, tier, sort, page_number),
+            ),
+        }  # fmt: skip
     return render(request, "scores/overview.html", context)
+
+
+def _ids_key(ids: set[int] | None) -> tuple[int, ...] | None:
+    return None if ids is None else tuple(sorted(ids))
+
+
+def _overview_body(
+    selection: Selection,
+    scope: set[int] | None,
+    marked: set[int],
+    tier: str,
+    sort: str,
+    page_number: str,
+) -> str:
+    """The league table, its pages, the withheld units and the fitting notes, rendered."""
+    assert selection.run is not None
+    results = selectors.overview_results(
+        selection.run, selection.class_code, scope, tier=tier or None, sort=sort
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(page_number)
+    rows = list(page.object_list)
+    history = selectors.score_history([r.unit_id for r in rows], selection.run)
+    most = len(selection.run.version.star_bands)
+    context = {
+        "selection": selection,
+        "page": page,
+        "rows": [
+            row(r, marked, history.get(r.unit_id, []), most, selection.provisional) for r in rows
+        ],
+        "withheld": selectors.withheld_units(
+            selection.run, selection.class_code, scope, get_language()
+        ),
+        "sort_links": _sort_links(selection, sort, tier),
+        "sort_key": sort.lstrip("-"),
+        "sort_arrow": "▼" if sort.startswith("-") else "▲",
+        "page_query": selection.query(tier=tier, sort=sort),
+        "notes": class_notes(selection.run, selection.class_code),
+    }
+    return render_to_string("scores/_overview_body.html", context)
 
 
 def _tier_choices() -> list[tuple[str, str]]:
@@ -277,97 +304,6 @@ def _unit_in_scope(actor: Actor, unit_code: str) -> OrgUnit:
     if unit is None:
         raise Http404
     return unit
-
-
-@requires("scores.view")
-def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
-    """One unit: score history, the decomposition of a quarter's score, its funnel position, warnings, marks."""
-    actor = actor_from_request(request)
-    unit = _unit_in_scope(actor, unit_code)
-    selection = _selection(request)
-    language = get_language()
-    context: dict[str, Any] = {
-        "unit": unit,
-        "name": unit.display_name(language),
-        "selection": selection,
-        "labels": chart_labels(provisional=selection.provisional),
-    }
-    run = selection.run
-    result = selectors.unit_result(run, unit) if run else None
-    mark = selectors.open_mark(unit)
-    context |= {
-        "mark": mark,
-        "can_mark": can(actor, "scores.mark"),
-        "office": selectors.visible_unit_ids(actor) is None,
-        **pair_of(unit, run.version if run else current_version(), language),
-    }
-    if run is None or result is None:
-        return render(request, "scores/unit.html", context)
-    history = selectors.unit_results(unit, run)
-    scored_history = [h for h in history if h.absolute_score is not None]
-    deadline_day = run.version.deadline_day
-    context |= {
-        "result": result,
-        "row": row(
-            result,
-            set() if mark is None else {unit.pk},
-            [
-                (h.run.period, float(h.absolute_score or 0.0), float(h.relative_score or 0.0))
-                for h in scored_history
-            ],
-            len(run.version.star_bands),
-        ),
-        "history": [
-            {
-                "period": h.run.period,
-                "label": choice_label(
-                    h.run.period, selectors.is_provisional(h.run.period, deadline_day)
-                ),
-                "absolute": round(float(h.absolute_score or 0.0), 2),
-                "relative": round(h.relative_score or 0.0, 2),
-                "rank": h.rank,
-            }
-            for h in scored_history
-        ],
-        "decomposition": decomposition(actor, unit, result, run, language),
-        "completeness": selectors.unit_completeness(
-            result, selectors.indicator_names(run.version, language)
-        ),
-        "missing_cells": selectors.missing_cells([result], run.version, language)[result.pk],
-        "funnel": selectors.funnel_data(run, result.class_code, {unit.pk}, language),
-        "warnings": warnings_of(result, mark, provisional=selection.provisional),
-        **extras(result, run.version, language),
-    }
-    return render(request, "scores/unit.html", context)
-
-
-@require_POST
-@requires("scores.mark")
-def mark_unit(request: HttpRequest, unit_code: str) -> HttpResponse:
-    """Mark the unit for key management with the reason given."""
-    actor = actor_from_request(request)
-    unit = _unit_in_scope(actor, unit_code)
-    with refusals_as_messages(request) as outcome:
-        services.mark_key_management(actor=actor, unit=unit, reason=request.POST.get("reason", ""))
-    if outcome.ok:
-        messages.success(request, _("The unit is marked for key management."))
-    return redirect(reverse("scores:unit", kwargs={"unit_code": unit.code}) + _back_query(request))
-
-
-@require_POST
-@requires("scores.mark")
-def unmark_unit(request: HttpRequest, unit_code: str) -> HttpResponse:
-    """End the unit's key-management mark."""
-    actor = actor_from_request(request)
-    unit = _unit_in_scope(actor, unit_code)
-    services.end_key_management(actor=actor, unit=unit)
-    messages.success(request, _("Key management of the unit has ended."))
-    return redirect(reverse("scores:unit", kwargs={"unit_code": unit.code}) + _back_query(request))
-
-
-def _back_query(request: HttpRequest) -> str:
-    quarter = request.POST.get("quarter", "")
-    return "?" + urlencode({"quarter": quarter}) if quarter else ""
 
 
 @requires("scores.view")

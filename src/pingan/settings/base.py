@@ -88,6 +88,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings()}
+
+FORM_RENDERER = "pingan.core.form_renderer.QuickSelectRenderer"
+
+# Page data per computation run (pingan.core.page_cache): each process keeps its own entries.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pingan-pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 # An optional PostgreSQL read replica (PINGAN_DATABASE_REPLICA_URL): GET requests read from it
 # outside transactions; writes and reads after a write go to the primary (core/routers.py).
 _REPLICA = replica_settings(DATABASES["default"])

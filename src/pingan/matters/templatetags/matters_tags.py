@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from pingan.matters.due import DueLabel, due_label
-from pingan.matters.models import Matter
+from pingan.matters.models import Matter, Status
 
 register = template.Library()
 
@@ -22,6 +23,18 @@ def local_name(obj: Any) -> str:
     if hasattr(obj, "display_name") and callable(obj.display_name):
         return str(obj.display_name(get_language() or "zh-hans"))
     return str(obj)
+
+
+@register.filter
+def status_label(matter: Matter) -> str:
+    """The matter's status in the reader's language (as get_status_display, without re-reading
+    every choice for every row)."""
+    return _status_labels(get_language() or "zh-hans").get(matter.status, matter.status)
+
+
+@lru_cache(maxsize=8)
+def _status_labels(language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in Status.choices}
 
 
 @register.filter

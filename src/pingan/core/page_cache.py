@@ -1,0 +1,46 @@
+"""Page data remembered per computation run: the key names everything the page shows.
+
+Stored results of a computation run never change (a correction makes a new run), so what a page
+builds from them can be kept and served again until a new run lands. The callers put into the key
+the runs the page reads (their ids and times, see `runs_fingerprint`), the reader's language and
+scope, the request's choices, and any live state the page shows (key-management marks); a new run
+changes the fingerprint and so every key, and an entry not read for `TIMEOUT` seconds is dropped.
+
+Each web process keeps its own entries (Django's local-memory cache, `CACHES` in the settings):
+nothing is shared between processes, so no entry can outlive the run it was built from in
+another process, and a process that restarts builds its pages again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+TIMEOUT = 3600
+PREFIX = "pingan:page:"
+
+
+def runs_fingerprint(runs: Iterable[Any]) -> str:
+    """A short digest of the runs a page reads: each run's id and the time it was computed."""
+    parts = sorted("%s@%s" % (run.pk, run.computed_at.isoformat()) for run in runs)
+    return hashlib.sha256(",".join(parts).encode()).hexdigest()[:24]
+
+
+def key_of(name: str, parts: tuple[Any, ...]) -> str:
+    """The cache key of page data `name` for the given parts (any values with a stable repr)."""
+    return PREFIX + name + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def remembered(name: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """The value stored under (`name`, `parts`), built by `build()` and stored when absent."""
+    key = key_of(name, parts)
+    stored: T | None = cache.get(key)
+    if stored is not None:
+        return stored
+    value = build()
+    cache.set(key, value, TIMEOUT)
+    return value
