@@ -1,0 +1,134 @@
+"""Build a generated province for the load benchmark (`bench/bench_load.py`) on PostgreSQL.
+
+Run: `uv run python bench/build_province.py --database-url postgresql://postgres@127.0.0.1:5432/NAME
+      [--units 2000 --indicators 60 --months 36 --matters 1000000]`
+
+In that database (created when missing, built once; a database that already holds the figures is
+only completed): the synthetic scheme of `bench/bench_import.py` (one class of `--units` townships,
+`--indicators` indicators over 12 reporting bodies), every month's figures approved but the last
+(drafts) through `import_figures` (as `bench/bench_recompute.py` builds them), every full quarter
+computed, the default matter catalogue and `--matters` matters over the last 365 days (as
+`bench/bench_matter_scan.py` writes them), and the accounts the locust scenario signs in with
+(analyst, clerk and reviewer of the first body, dispatcher), with the demo password. Then:
+
+    PINGAN_HOME=… PINGAN_DATABASE_URL=postgresql://…/NAME uv run python bench/bench_load.py \
+        --users 1,10,50 --run-time 60s --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_matter_scan
+import bench_recompute
+
+ACCOUNTS = (("analyst", "analyst", None), ("clerk", "clerk", "body00"),
+            ("reviewer", "reviewer", "body00"), ("dispatcher", "dispatcher", None))  # fmt: skip
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` when it does not exist."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(bench_recompute.PG_ADMIN_URL, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            admin.execute('CREATE DATABASE "%s"' % name)
+
+
+def figures_loaded() -> bool:
+    """Whether the figures are already in the database (a rerun only completes the rest)."""
+    from pingan.reporting.models import Figure
+
+    return Figure.objects.exists()
+
+
+def compute_quarters(months: list[str]) -> list[str]:
+    """Compute every quarter whose three months are approved (the last month is a draft)."""
+    from pingan.core.access.actor import command_line_actor
+    from pingan.core.periods import quarter_of
+    from pingan.scores.models import ScoreRun
+    from pingan.scores.services import compute_all
+
+    approved = set(months[:-1])
+    quarters = sorted({quarter_of(m) for m in approved})
+    full = [q for q in quarters if sum(quarter_of(m) == q for m in approved) == 3]
+    todo = [q for q in full if not ScoreRun.objects.filter(period=q, is_current=True).exists()]
+    if todo:
+        compute_all(actor=command_line_actor(), periods=todo, reason="province load bench")
+    return full
+
+
+def ensure_matters(count: int) -> None:
+    """The default catalogue and `count` matters over the last 365 days (once)."""
+    from pingan.matters.actions import catalogue
+    from pingan.matters.models import Matter
+
+    catalogue.ensure_defaults()
+    if not Matter.objects.exists():
+        bench_matter_scan.write_matters(count, 365, dt.date.today())
+
+
+def ensure_accounts(password: str) -> None:
+    """The scenario's accounts with their roles, granted as the security administrator would."""
+    from pingan.accounts.models import User
+    from pingan.accounts.services import bootstrap_admin, create_user, grant_role
+    from pingan.core.access.actor import Actor, Grant, command_line_actor
+    from pingan.core.access.roles import Role
+    from pingan.schemes.models import ReportingBody
+
+    system = command_line_actor()
+    admin = bootstrap_admin(
+        actor=system, username="secadmin", password=password, role=Role.SECURITY_ADMIN,
+        display_name="安全管理员",
+    )  # fmt: skip
+    security = Actor(user=admin, grants=(Grant(role=Role.SECURITY_ADMIN),), channel="cli",
+                     source=system.source)  # fmt: skip
+    for username, role, body in ACCOUNTS:
+        user = User.objects.filter(username=username).first() or create_user(
+            actor=security, username=username, password=password, display_name=username
+        )
+        body_id = ReportingBody.objects.get(code=body).pk if body else None
+        if not user.assignments.filter(role=role, body_id=body_id).exists():  # type: ignore[attr-defined]
+            grant_role(actor=security, user=user, role=role, body_id=body_id, unit_id=None)
+
+
+def main() -> int:
+    """Build (or complete) the province and print what it holds."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--matters", type=int, default=1_000_000)
+    parser.add_argument("--password", default="Demo-pingan-2026")
+    parser.add_argument(
+        "--steps", default="figures,quarters,matters,accounts", help="which steps to run, in order"
+    )
+    args = parser.parse_args()
+    ensure_database(args.database_url)
+    bench_recompute.setup_django(args.database_url)
+    months = bench_recompute.month_list(args.months)
+    steps = [
+        ("figures", lambda: None if figures_loaded() else bench_recompute.build(args, months)),
+        ("quarters", lambda: compute_quarters(months)),
+        ("matters", lambda: ensure_matters(args.matters)),
+        ("accounts", lambda: ensure_accounts(args.password)),
+    ]
+    chosen = args.steps.split(",")
+    for name, step in [(n, s) for n, s in steps if n in chosen]:
+        started = time.perf_counter()
+        outcome = step()
+        print("%-8s %7.1f s %s" % (name, time.perf_counter() - started, outcome or ""), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
