@@ -41,12 +41,21 @@ def other_scheme(code: str) -> str | None:
     return Scheme.objects.exclude(code=code).values_list("code", flat=True).first()
 
 
-def demo_months(today: dt.date) -> tuple[list[str], str]:
-    """The 24 months of approved history and the live month (the previous calendar month)."""
+HISTORY_MONTHS = 54
+"""Months of approved history of the binzhou demo: Farrington and Noufaily need 38 months before
+the month they judge (3 years of baseline and 2 months either side), so they judge the last 16
+months, and a backtest of the year and a half before the newest months sees them at every origin."""
+
+CITY_HISTORY_MONTHS = 24
+"""Months of approved history of the longyan and hefei demo cities."""
+
+
+def demo_months(today: dt.date, count: int = CITY_HISTORY_MONTHS) -> tuple[list[str], str]:
+    """The `count` months of approved history and the live month (the previous calendar month)."""
     first_of_month = today.replace(day=1)
     live = first_of_month - dt.timedelta(days=1)
     history_end = live.replace(day=1) - dt.timedelta(days=1)
-    return generate.month_sequence(history_end, 24), "%04d-%02d" % (live.year, live.month)
+    return generate.month_sequence(history_end, count), "%04d-%02d" % (live.year, live.month)
 
 
 def build_demo(*, out: IO[str], today: dt.date | None = None, scheme: str = "binzhou") -> None:
@@ -67,7 +76,7 @@ def build_demo(*, out: IO[str], today: dt.date | None = None, scheme: str = "bin
     system = command_line_actor()
     version = load_scheme(actor=system, source=builtin_source("binzhou")).version
     import_units(actor=system, data=generate.units_csv())
-    history, live = demo_months(today)
+    history, live = demo_months(today, HISTORY_MONTHS)
     years = sorted({int(m[:4]) for m in [*history, live]} | {today.year})
     import_covariates(actor=system, data=generate.covariates_csv(years))
     ensure_accounts(system)

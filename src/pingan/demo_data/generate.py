@@ -161,14 +161,18 @@ def month_sequence(last: dt.date, count: int) -> list[str]:
 
 
 def monthly_counts(
-    months: list[str], indicators_by_class: dict[str, list[str]]
+    months: list[str], indicators_by_class: dict[str, list[str]], first_step: int = 0
 ) -> list[tuple[str, str, str, int]]:
-    """Seeded Poisson counts (unit_code, indicator_code, period, value) for every unit, indicator and month."""
+    """Seeded Poisson counts (unit_code, indicator_code, period, value) for every unit, indicator and month.
+
+    A unit's level grows by its trend each month from month ``-first_step`` of ``months`` (a
+    negative ``first_step`` puts earlier months below that level).
+    """
     rng = _rng(2)
     rows = []
     for unit in demo_units():
         size = unit.exposure / EXPOSURE_SCALE[unit.eval_class]
-        for t, period in enumerate(months):
+        for t, period in enumerate(months, start=first_step):
             level = unit.risk * (1.0 + unit.trend) ** t * LEVEL[unit.eval_class]
             for code in indicators_by_class[unit.eval_class]:
                 rate = RATES[unit.eval_class].get(code, 0.1) * size * level

@@ -1,4 +1,4 @@
-"""Demo figures: 24 months of approved history and the live month in varied states, through the real services."""
+"""Demo figures: five years of approved history and the live month in varied states, through the real services."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from pingan.reporting import bulk_load, filling, submissions
 from pingan.reporting.figure_columns import FIGURE_COLUMNS
 from pingan.reporting.models import Submission
 from pingan.schemes.models import ReportingBody, SchemeVersion
+
+RECENT_MONTHS = 24
+"""The units' trends run from the first of the last 24 history months: older months lie below."""
 
 # The demo's last final quarter misses one unit's police figures for one month, so that a new user
 # sees a unit withheld as 未完整上报 (not fully reported) with its missing cells.
@@ -48,7 +51,9 @@ def build(*, history: list[str], live: str, version: SchemeVersion, out: IO[str]
         gap = set(version.indicators.filter(body__code=GAP_BODY).values_list("code", flat=True))
         rows = [
             r
-            for r in with_outbreaks(monthly_counts(history, counts_by_class), history)
+            for r in with_outbreaks(
+                monthly_counts(history, counts_by_class, RECENT_MONTHS - len(history)), history
+            )
             if not (r[0] == GAP_UNIT and r[2] == month and r[1] in gap)
         ]
         summary = bulk_load.import_figures(

@@ -1,12 +1,20 @@
 """Demo early warnings: documented outbreaks injected into the synthetic figures and matters, the
 warnings raised on them, and some of those walked to a close with a verdict (docs/warnings.md).
 
-Figures (added to the seeded counts before the history is approved; the scheme watches these two
-severe indicators with EARS C1):
+Figures (added to the seeded counts before the history is approved). Each outbreak builds up: a
+watched everyday indicator rises for two months (the 苗头, what the detectors can see coming),
+then a severe indicator spikes (the event a backtest counts):
 
-- BZ03 mass incidents (群体性事件): +6 in the second-newest history month;
-- BZ06 mass incidents: +9 in the newest history month;
-- D017 individual extreme incidents (个体极端事件): +4 five months before the newest.
+- BZ03: administrative litigation (行政诉讼, watched by Noufaily) +12 and +18 nine and eight
+  months before the newest history month, mass incidents (群体性事件) +6 seven months before;
+- BZ06: unlawful petitions (违法上访, watched by Farrington) +8 and +12 twelve and eleven months
+  before, mass incidents +9 ten months before;
+- D017: unlawful petitions +8 and +12 seven and six months before, individual extreme incidents
+  (个体极端事件) +4 five months before.
+
+The severe indicators are watched by EARS C1 (α = 0.02). All of it lies at least five months back,
+so a backtest of the months before can judge it (an event needs the three months after its
+origins).
 
 Matters (received yesterday, so the daily scan of yesterday finds them):
 
@@ -31,8 +39,14 @@ from pingan.warnings.watch_matters import scan_matters
 
 FIGURE_OUTBREAKS = [
     # unit, indicator, months before the newest history month, added count
-    ("BZ03", "mass_incident", 1, 6),
-    ("BZ06", "mass_incident", 0, 9),
+    ("BZ03", "admin_litigation", 9, 12),
+    ("BZ03", "admin_litigation", 8, 18),
+    ("BZ03", "mass_incident", 7, 6),
+    ("BZ06", "petition_unlawful", 12, 8),
+    ("BZ06", "petition_unlawful", 11, 12),
+    ("BZ06", "mass_incident", 10, 9),
+    ("D017", "petition_unlawful", 7, 8),
+    ("D017", "petition_unlawful", 6, 12),
     ("D017", "extreme_incident", 5, 4),
 ]
 MATTER_OUTBREAK = ("BZ0101", "property_fee", 12)
@@ -103,7 +117,7 @@ def _matter_outbreaks(centre: Any, day: dt.date) -> None:
 
 
 def _walk(now: dt.datetime) -> None:
-    """The office works some warnings: the three figure outbreaks are closed as confirmed, the two
+    """The office works some warnings: those on the figure outbreaks' series are closed as confirmed, the two
     oldest index warnings as a false alarm and as unverified; the next index warning is answered
     and the one after acknowledged. The two matter warnings stay delivered."""
     office = _actor("analyst")
