@@ -553,7 +553,7 @@ CASES = [
         "scheme-tiers-do-not-fall",
         "scheme",
         lambda: _binzhou_toml().replace("yellow = 90", "yellow = 10"),
-        ["column tiers: lines must fall: yellow > orange > red"],
+        ["tiers: lines must fall: yellow > orange > red"],
     ),
     Case(
         "scheme-body-name-en-too-long",
@@ -561,13 +561,13 @@ CASES = [
         lambda: _binzhou_toml().replace(
             'name_en = "Municipal Public Security Bureau"', 'name_en = "%s"' % ("x" * 151)
         ),
-        ["column bodies[0].name_en: longer than 150 characters (151 given)"],
+        ["bodies[0].name_en: longer than 150 characters (151 given)"],
     ),
     Case(
         "scheme-code-too-long",
         "scheme",
         lambda: _binzhou_toml().replace('code = "binzhou"', 'code = "%s"' % ("b" * 33), 1),
-        ["column scheme.code: longer than 32 characters (33 given)"],
+        ["scheme.code: longer than 32 characters (33 given)"],
     ),
     Case(
         "scheme-50-mb-file",

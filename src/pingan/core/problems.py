@@ -10,13 +10,20 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: row (1-based, the header is row 1), column, reason."""
+    """One thing wrong with an input: row (1-based, the header is row 1), column, reason.
+
+    A problem of a structured file (a scheme's TOML) names the key's path in `column` and is
+    marked `key`: it reads "indicators[0].kind: …", not as a column of a table.
+    """
 
     row: int | None
     column: str | None
     reason: str
+    key: bool = False
 
     def __str__(self) -> str:
+        if self.key and self.column:
+            return _("%(key)s: %(reason)s") % {"key": self.column, "reason": self.reason}
         if self.row is not None and self.column:
             return _("row %(row)s, column %(column)s: %(reason)s") % {
                 "row": self.row,

@@ -19,7 +19,7 @@ class Checker:
         self.problems: list[Problem] = []
 
     def fail(self, where: str, reason: str) -> None:
-        self.problems.append(Problem(None, where, reason))
+        self.problems.append(Problem(None, where, reason, key=True))
 
     def entries(self, items: Any, where: str, missing: str) -> list[tuple[str, Any]]:
         """(place, entry) of each entry of a non-empty list; a problem at `where` when there is none."""

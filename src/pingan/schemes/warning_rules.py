@@ -112,7 +112,7 @@ class _Reader:
         self.problems = problems
 
     def fail(self, where: str, reason: str) -> None:
-        self.problems.append(Problem(None, where, reason))
+        self.problems.append(Problem(None, where, reason, key=True))
 
     def table(self, value: Any, where: str) -> dict[str, Any]:
         if value is None:
