@@ -345,32 +345,31 @@ def _change(score: float, before: float | None) -> float | None:
     return None if before is None else round(score - before, 6)
 
 
+SCORE_FIELDS = ("unit_id", "absolute_score", "relative_score", "rank")
+"""What a score change compares between two runs (read as tuples, not model objects)."""
+
+
 def _record_changes(run: ScoreRun, previous: ScoreRun, reason: str) -> None:
-    old = {r.unit_id: r for r in previous.results.all()}
+    old = {unit: scores for unit, *scores in previous.results.values_list(*SCORE_FIELDS)}
     changes = []
-    for new in run.results.all():
-        before = old.get(new.unit_id)
-        if before is None:
+    for unit, *scores in run.results.values_list(*SCORE_FIELDS):
+        before = old.get(unit)
+        if before is None or before == scores:
             continue
-        if (before.absolute_score, before.relative_score, before.rank) != (
-            new.absolute_score,
-            new.relative_score,
-            new.rank,
-        ):
-            changes.append(
-                ScoreChange(
-                    run=run,
-                    previous_run=previous,
-                    unit_id=new.unit_id,
-                    old_absolute=before.absolute_score,
-                    new_absolute=new.absolute_score,
-                    old_relative=before.relative_score,
-                    new_relative=new.relative_score,
-                    old_rank=before.rank,
-                    new_rank=new.rank,
-                    reason=reason[:200],
-                )
+        changes.append(
+            ScoreChange(
+                run=run,
+                previous_run=previous,
+                unit_id=unit,
+                old_absolute=before[0],
+                new_absolute=scores[0],
+                old_relative=before[1],
+                new_relative=scores[1],
+                old_rank=before[2],
+                new_rank=scores[2],
+                reason=reason[:200],
             )
+        )
     ScoreChange.objects.bulk_create(changes)
 
 
