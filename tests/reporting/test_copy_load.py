@@ -137,8 +137,8 @@ def test_figures_naming_missing_rows_are_refused_per_statement(city, system_acto
             with pytest.raises(DatabaseError, match="names a"), transaction.atomic():
                 cursor.execute(
                     "INSERT INTO reporting_figure (submission_id, unit_id, indicator_code, value,"
-                    " changed, is_locked) VALUES (%s, %s, 'x', 1, false, false)",
-                    [values["submission_id"], values["unit_id"]],
+                    " changed, is_locked, year) VALUES (%s, %s, 'x', 1, false, false, %s)",
+                    [values["submission_id"], values["unit_id"], figure.year],
                 )
         with pytest.raises(DatabaseError, match="figures still name"), transaction.atomic():
             cursor.execute("DELETE FROM units_orgunit WHERE id = %s", [figure.unit_id])

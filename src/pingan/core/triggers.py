@@ -65,6 +65,7 @@ def installed_triggers(connection: Any) -> list[tuple[str, str, str]]:
             cursor.execute(
                 "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
                 "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'pingan_%' AND NOT t.tgisinternal"
+                " AND t.tgparentid = 0"
             )
         return [(str(n), str(t), str(d)) for n, t, d in cursor.fetchall()]
 

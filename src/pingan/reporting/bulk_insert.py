@@ -8,6 +8,7 @@ from itertools import chain
 
 from django.db import connection
 
+from pingan.reporting import partitions
 from pingan.reporting.cells import Cell
 from pingan.reporting.models import Figure
 
@@ -33,29 +34,34 @@ ROWS_PER_INSERT = 500
 
 
 def insert_locked_figures(
-    submission_id: int, cells: list[Cell], changed: set[tuple[int, str]]
+    submission_id: int, year: int, cells: list[Cell], changed: set[tuple[int, str]]
 ) -> None:
-    """Insert approved (locked) figure rows fast: multi-row INSERTs on SQLite, COPY on PostgreSQL.
+    """Insert the approved (locked) figure rows of a submission of `year`: multi-row INSERTs on SQLite, COPY on PostgreSQL.
 
     `changed` names the cells a correction changes. Cells come from `check_lines`, so unit ids
     are integers and indicator codes are scheme codes (letters, digits and underscores).
     """
     table = Figure._meta.db_table
-    columns = "submission_id, unit_id, indicator_code, value, changed, is_locked"
+    columns = "submission_id, unit_id, indicator_code, value, changed, is_locked, year"
+    year = int(year)
     if connection.vendor == "postgresql":
+        partitions.ensure_years([year])
         _copy_rows(
-            table, columns, int(submission_id), [(u, c, v, (u, c) in changed) for u, c, v in cells]
+            table,
+            columns,
+            (int(submission_id), year),
+            [(u, c, v, (u, c) in changed) for u, c, v in cells],
         )
         return
     raw = connection.connection.cursor()
     if changed:
-        one = "(%d, ?, ?, ?, ?, 1)" % int(submission_id)
+        one = "(%d, ?, ?, ?, ?, 1, %d)" % (int(submission_id), year)
         flat: list[object] = list(
             chain.from_iterable((u, c, v, (u, c) in changed) for u, c, v in cells)
         )
         width = 4
     else:
-        one = "(%d, ?, ?, ?, 0, 1)" % int(submission_id)
+        one = "(%d, ?, ?, ?, 0, 1, %d)" % (int(submission_id), year)
         flat = list(chain.from_iterable(cells))
         width = 3
     step = ROWS_PER_INSERT * width
@@ -70,8 +76,12 @@ def insert_locked_figures(
 
 
 def _copy_rows(
-    table: str, columns: str, submission_id: int, rows: list[tuple[int, str, int | None, bool]]
+    table: str,
+    columns: str,
+    key: tuple[int, int],
+    rows: list[tuple[int, str, int | None, bool]],
 ) -> None:
+    submission_id, year = key
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy("COPY %s (%s) FROM STDIN" % (table, columns)) as copy,
@@ -79,7 +89,8 @@ def _copy_rows(
         for start in range(0, len(rows), 10000):
             copy.write(
                 "".join(
-                    "%d\t%d\t%s\t%s\t%s\tt\n" % (submission_id, u, c, v, "t" if ch else "f")
+                    "%d\t%d\t%s\t%s\t%s\tt\t%d\n"
+                    % (submission_id, u, c, v, "t" if ch else "f", year)
                     for u, c, v, ch in rows[start : start + 10000]
                 )
             )

@@ -310,7 +310,7 @@ def _load_approved(
         reason=reason,
         at=now,
     )
-    insert_locked_figures(submission.pk, new_cells, changed)
+    insert_locked_figures(submission.pk, int(month[:4]), new_cells, changed)
     if current is not None:
         Submission.objects.filter(pk=current.pk).update(is_current=False, superseded_at=now)
         log_step(current, Step.SUPERSEDE, actor, reason=reason, at=now)

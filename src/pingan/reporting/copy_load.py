@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from pingan.core.access.actor import Actor
 from pingan.core.limits import XLSX_MAGIC, check_data
 from pingan.core.limits import current as current_limits
+from pingan.reporting import partitions
 from pingan.reporting.cells import Catalogue, PeriodCheck, _unit_in_period
 from pingan.reporting.models import Kind, Status, Step, Submission, SubmissionEvent
 from pingan.units.models import OrgUnit
@@ -89,10 +90,11 @@ def _load(
         pairs = [
             (code, key[1], submissions[key]) for key, codes in groups.items() for code in codes
         ]
+        partitions.ensure_years({int(month[:4]) for _body, month in groups})
         cursor.execute(
             "INSERT INTO reporting_figure (submission_id, unit_id, indicator_code, value, changed,"  # noqa: S608 - constant names
-            " is_locked) SELECT m.submission_id, u.id, s.indicator_code, s.value::integer, false,"
-            " true FROM %s s JOIN %s u ON u.code = s.unit_code"
+            " is_locked, year) SELECT m.submission_id, u.id, s.indicator_code, s.value::integer,"
+            " false, true, substr(s.period, 1, 4)::integer FROM %s s JOIN %s u ON u.code = s.unit_code"
             " JOIN unnest(%%s::text[], %%s::text[], %%s::bigint[]) AS m(indicator_code, period,"
             " submission_id) ON m.indicator_code = s.indicator_code AND m.period = s.period"
             " WHERE s.value IS NOT NULL" % (STAGE, OrgUnit._meta.db_table),

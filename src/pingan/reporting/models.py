@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from pingan.reporting import partitions
 
 
 class Status(models.TextChoices):
@@ -112,11 +117,39 @@ class Submission(models.Model):
         return self.superseded_at is not None
 
 
+class FigureQuerySet(models.QuerySet["Figure"]):
+    """Figures: `bulk_create` fills each row's year and makes the partitions the years need."""
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[Figure], *args: Any, **kwargs: Any
+    ) -> list[Figure]:
+        """Create figures in bulk, each with the year of its submission's month."""
+        figures = list(objs)
+        fill_years(figures)
+        return super().bulk_create(figures, *args, **kwargs)
+
+
+def fill_years(figures: list[Figure]) -> None:
+    """Set the year of figures that have none from their submission's month, and make its partition."""
+    missing = [f for f in figures if f.year is None]
+    unknown = {f.submission_id for f in missing if not Figure.submission.is_cached(f)}
+    months = dict(Submission.objects.filter(pk__in=unknown).values_list("pk", "month"))
+    for figure in missing:
+        month = (
+            figure.submission.month
+            if Figure.submission.is_cached(figure)
+            else months[figure.submission_id]
+        )
+        figure.year = int(month[:4])
+    partitions.ensure_years({f.year for f in figures if f.year is not None})
+
+
 class Figure(models.Model):
     """One cell of a submission: the count of one indicator for one unit. No row = missing.
 
     Rows are locked when their submission is approved; database triggers then refuse any
-    UPDATE or DELETE of them.
+    UPDATE or DELETE of them. `year` is the year of the submission's month: on PostgreSQL the
+    table is partitioned by it (`pingan.reporting.partitions`).
     """
 
     submission = models.ForeignKey(
@@ -129,6 +162,9 @@ class Figure(models.Model):
     value = models.PositiveIntegerField(_("value"))
     changed = models.BooleanField(_("changed by this version"), default=False)
     is_locked = models.BooleanField(default=False)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, editable=False)
+
+    objects = FigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("figure")
@@ -141,6 +177,12 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}:{self.unit_id}:{self.indicator_code}={self.value}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Save, with the year of the submission's month on a new figure."""
+        if self.year is None:
+            fill_years([self])
+        super().save(*args, **kwargs)
 
 
 class Step(models.TextChoices):

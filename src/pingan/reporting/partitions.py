@@ -1,0 +1,149 @@
+"""Figures partitioned by year on PostgreSQL: the partitioned table, and a year's partition made when first needed.
+
+`reporting_figure` is a declarative `RANGE` partitioned table on PostgreSQL, keyed by `year`
+(the year of the figure's submission month), with one partition per year named
+`reporting_figure_y<year>`. Its primary key is `(id, year)` and its unique cell key
+`(submission_id, unit_id, indicator_code, year)` — PostgreSQL requires the partition key in
+both; `id` stays unique through its identity sequence, and `year` follows from the submission,
+so both keys mean what Django's model declares. SQLite keeps one plain table.
+(docs/adr/0018-figures-partitioned-by-year.md)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+
+from pingan.core.triggers import protect_sql
+from pingan.reporting import figure_refs
+
+TABLE = "reporting_figure"
+OLD = "reporting_figure_unpartitioned"
+
+
+def partition_name(year: int) -> str:
+    """The name of the partition of figures holding `year`."""
+    return "%s_y%04d" % (TABLE, int(year))
+
+
+def ensure_years(years: Iterable[int]) -> None:
+    """Create the partitions of figures the given years need (PostgreSQL; nothing on SQLite)."""
+    if connection.vendor != "postgresql":
+        return
+    wanted = {int(y) for y in years}
+    if not wanted:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass",
+            [TABLE],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        for year in sorted(wanted):
+            if partition_name(year) not in present:
+                _create(cursor, year)
+
+
+def _create(cursor: Any, year: int) -> None:
+    cursor.execute(
+        "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES FROM (%d) TO (%d)"
+        % (partition_name(year), TABLE, year, year + 1)
+    )
+
+
+def partition(apps: Any, schema_editor: Any) -> None:
+    """Migration step: turn the figure table into a table partitioned by year, rows and triggers kept (PostgreSQL).
+
+    On SQLite the new `year` column of existing rows is filled (the immutability triggers are
+    lifted for that one statement).
+    """
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor != "postgresql":
+            _fill_sqlite(cursor)
+            return
+        _set_aside(cursor)
+        cursor.execute(
+            "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
+            " PARTITION BY RANGE (year)" % (TABLE, OLD)
+        )
+        cursor.execute(
+            "ALTER TABLE %s ALTER COLUMN year SET NOT NULL, ADD PRIMARY KEY (id, year),"
+            " ADD CONSTRAINT reporting_figure_cell_unique"
+            " UNIQUE (submission_id, unit_id, indicator_code, year)" % TABLE
+        )
+        cursor.execute(
+            "SELECT DISTINCT substr(month, 1, 4)::integer FROM reporting_submission"
+            " WHERE month ~ '^[0-9]{4}-'"
+        )
+        for (year,) in cursor.fetchall():
+            _create(cursor, year)
+        cursor.execute(
+            "INSERT INTO %s (id, submission_id, unit_id, indicator_code, value, changed,"  # noqa: S608 - constant names
+            " is_locked, year) SELECT f.id, f.submission_id, f.unit_id, f.indicator_code,"
+            " f.value, f.changed, f.is_locked, substr(s.month, 1, 4)::integer FROM %s f"
+            " JOIN reporting_submission s ON s.id = f.submission_id" % (TABLE, OLD)
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM"
+            " reporting_figure_unpartitioned), true) WHERE EXISTS (SELECT 1 FROM"
+            " reporting_figure_unpartitioned)",
+            [TABLE],
+        )
+        cursor.execute("DROP TABLE %s" % OLD)
+        for statement in figure_refs.figure_triggers_sql() + protect_sql(
+            "postgresql", TABLE, locked_column="is_locked"
+        ):
+            cursor.execute(statement)
+
+
+def _set_aside(cursor: Any) -> None:
+    """Rename the figure table and its keys out of the way of the new table."""
+    cursor.execute("ALTER TABLE %s RENAME TO %s" % (TABLE, OLD))
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u')",
+        [OLD],
+    )
+    for (name,) in cursor.fetchall():
+        cursor.execute('ALTER TABLE %s RENAME CONSTRAINT "%s" TO "%s_old"' % (OLD, name, name))
+
+
+def _fill_sqlite(cursor: Any) -> None:
+    cursor.execute("DROP TRIGGER IF EXISTS pingan_reporting_figure_no_update")
+    cursor.execute(
+        "UPDATE reporting_figure SET year = (SELECT CAST(substr(s.month, 1, 4) AS integer)"
+        " FROM reporting_submission s WHERE s.id = reporting_figure.submission_id)"
+    )
+    for statement in protect_sql("sqlite", TABLE, locked_column="is_locked"):
+        cursor.execute(statement)
+
+
+def unpartition(apps: Any, schema_editor: Any) -> None:
+    """Reverse migration step: one plain table again (PostgreSQL)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        _set_aside(cursor)
+        cursor.execute(
+            "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
+            % (TABLE, OLD)
+        )
+        cursor.execute(
+            "ALTER TABLE %s ADD PRIMARY KEY (id), ADD CONSTRAINT reporting_figure_cell_unique"
+            " UNIQUE (submission_id, unit_id, indicator_code)" % TABLE
+        )
+        cursor.execute("INSERT INTO %s SELECT * FROM %s" % (TABLE, OLD))  # noqa: S608 - constant names
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM"
+            " reporting_figure_unpartitioned), true) WHERE EXISTS (SELECT 1 FROM"
+            " reporting_figure_unpartitioned)",
+            [TABLE],
+        )
+        cursor.execute("DROP TABLE %s CASCADE" % OLD)
+        for statement in figure_refs.figure_triggers_sql() + protect_sql(
+            "postgresql", TABLE, locked_column="is_locked"
+        ):
+            cursor.execute(statement)
