@@ -6,7 +6,7 @@
 `(submission_id, unit_id, indicator_code, year)` — PostgreSQL requires the partition key in
 both; `id` stays unique through its identity sequence, and `year` follows from the submission,
 so both keys mean what Django's model declares. SQLite keeps one plain table.
-(docs/adr/0018-figures-partitioned-by-year.md)
+(docs/adr/0019-figures-partitioned-by-year.md)
 """
 
 from __future__ import annotations
