@@ -1,8 +1,8 @@
 """Approved monthly figures as arrays, for the detectors and the backtest.
 
-One query reads every approved version (approved or received, current or superseded) of the
-wanted cells as plain tuples - no per-cell ORM objects - into a `SeriesBlock`: for each unit ×
-indicator × month the value of the version in force now and, per version, its value and the
+One grouped query (`pingan.reporting.series_arrays`) reads every approved version (approved or
+received, current or superseded) of the wanted cells as flat arrays - no per-cell Python
+objects - laid out here as a `SeriesBlock`: for each unit × indicator × month the value of the version in force now and, per version, its value and the
 instant it was approved, so that a backtest can replay "what was approved by then" (`as_of`).
 
 When a cell counts as approved: at the submission's `approved_at`, except for historical loads
@@ -21,11 +21,7 @@ import numpy as np
 
 from pingan.core import periods
 from pingan.engine._types import FloatArray
-from pingan.reporting.deadlines import deadline
-from pingan.reporting.models import Figure, Kind, Status
-from pingan.units.tree import in_subtree
-
-APPROVED = (Status.APPROVED, Status.RECEIVED)
+from pingan.reporting.series_arrays import ApprovedVersions, approved_versions
 
 
 @dataclass(frozen=True)
@@ -78,63 +74,47 @@ def read_series(
     """Every approved figure of the months ``first``..``last`` (and the indicators, and the units
     in the subtrees of ``root_unit_ids``, when given) as a `SeriesBlock`; one query."""
     months = tuple(periods.month_range(first, last))
-    figures = Figure.objects.filter(
-        submission__status__in=APPROVED,
-        submission__approved_at__isnull=False,
-        submission__month__in=months,
-    )
     wanted = sorted(set(indicators)) if indicators is not None else None
-    if wanted is not None:
-        figures = figures.filter(indicator_code__in=wanted)
-    if root_unit_ids is not None:
-        figures = figures.filter(in_subtree(root_unit_ids, "unit_id"))
-    rows = list(
-        figures.values_list(
-            "unit_id",
-            "indicator_code",
-            "submission__month",
-            "submission__approved_at",
-            "submission__kind",
-            "submission__scheme_version__deadline_day",
-            "value",
-        ).iterator(chunk_size=20000)
-    )
-    return _block(rows, months, wanted)
+    found = approved_versions(months=months, indicators=wanted, root_unit_ids=root_unit_ids)
+    return _block(found, months)
 
 
-Row = tuple[int, str, str, dt.datetime | None, str, int, int]
-
-
-def _block(rows: list[Row], months: tuple[str, ...], wanted: list[str] | None) -> SeriesBlock:
-    units = tuple(sorted({row[0] for row in rows}))
-    codes = tuple(wanted if wanted is not None else sorted({row[1] for row in rows}))
-    unit_at = {u: i for i, u in enumerate(units)}
-    code_at = {c: i for i, c in enumerate(codes)}
-    month_at = {m: i for i, m in enumerate(months)}
-    due: dict[tuple[str, int], float] = {}
-    cells: dict[tuple[int, int, int], list[tuple[float, float]]] = {}
-    for unit_id, code, month, approved, kind, deadline_day, value in rows:
-        if approved is None:
-            continue
-        at = approved.timestamp()
-        if kind == Kind.HISTORICAL:
-            key = (month, deadline_day)
-            if key not in due:
-                due[key] = deadline(month, deadline_day).timestamp()
-            at = due[key]
-        cell = (unit_at[unit_id], code_at[code], month_at[month])
-        cells.setdefault(cell, []).append((at, float(value)))
-    depth = max((len(v) for v in cells.values()), default=1)
-    shape = (depth, len(units), len(codes), len(months))
-    versions = np.full(shape, np.nan)
-    versions_at = np.full(shape, np.nan)
-    for (u, i, m), history in cells.items():
-        history.sort()
-        for v, (when, amount) in enumerate(history):
-            versions[v, u, i, m] = amount
-            versions_at[v, u, i, m] = when
+def _block(found: ApprovedVersions, months: tuple[str, ...]) -> SeriesBlock:
+    """Lay the versions out by cell, oldest first (ties by value), as a `SeriesBlock`."""
+    units, unit_index = np.unique(found.unit_ids, return_inverse=True)
+    cells = (len(units), len(found.codes), len(months))
+    cell = np.ravel_multi_index((unit_index, found.code_index, found.month_index), cells)
+    rank = _version_rank(cell, found)
+    depth = int(rank.max()) + 1 if rank.size else 1
+    versions = np.full((depth, *cells), np.nan)
+    versions_at = np.full((depth, *cells), np.nan)
+    where = (rank, unit_index, found.code_index, found.month_index)
+    versions[where] = found.values
+    versions_at[where] = found.approved_at
     counts, approved_at = _latest(versions, versions_at)
-    return SeriesBlock(units, codes, months, counts, approved_at, versions, versions_at)
+    unit_ids = tuple(int(u) for u in units)
+    return SeriesBlock(unit_ids, found.codes, months, counts, approved_at, versions, versions_at)
+
+
+def _version_rank(cell: np.ndarray, found: ApprovedVersions) -> np.ndarray:
+    """Each version's place among its cell's versions, by approval instant then value.
+
+    Only the cells with more than one version (corrections) are sorted.
+    """
+    rank = np.zeros(cell.size, dtype=np.int64)
+    if not cell.size:
+        return rank
+    several = np.flatnonzero(np.bincount(cell)[cell] > 1)
+    if not several.size:
+        return rank
+    own = cell[several]
+    order = np.lexsort((found.values[several], found.approved_at[several], own))
+    sorted_cells = own[order]
+    positions = np.arange(sorted_cells.size)
+    starts = np.ones(sorted_cells.size, dtype=bool)
+    starts[1:] = sorted_cells[1:] != sorted_cells[:-1]
+    rank[several[order]] = positions - np.maximum.accumulate(np.where(starts, positions, 0))
+    return rank
 
 
 def _latest(versions: FloatArray, versions_at: FloatArray) -> tuple[FloatArray, FloatArray]:
