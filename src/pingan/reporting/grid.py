@@ -1,10 +1,17 @@
-"""The entry grid of a submission: units × the body's indicators, with what the reviewer needs beside each value."""
+"""The entry grid of a submission: units × the body's indicators, with what the reviewer needs beside each value.
+
+A body of a province reports for thousands of units: the page shows the grid a window of units
+at a time (`GridWindow`, about `CELLS_PER_PAGE` cells), optionally filtered by unit code or name,
+and reads only the window's cells; the counts and column totals above and below it are summed
+by the database over the whole submission. The XLSX template and the API take the whole grid.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 
 from pingan.core import periods
@@ -13,6 +20,11 @@ from pingan.reporting.flags import flags_for
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import approved_values
 from pingan.units.models import OrgUnit
+
+# About this many cells on one page of the grid (rows = CELLS_PER_PAGE // indicators, within bounds).
+CELLS_PER_PAGE = 400
+MIN_ROWS_PER_PAGE = 20
+MAX_QUERY = 50
 
 
 @dataclass
@@ -25,16 +37,76 @@ class GridRow:
     total: int
 
 
+@dataclass(frozen=True)
+class GridWindow:
+    """The units a page of the grid shows: page `number` of `count`, rows `first`–`last` of `units`."""
+
+    number: int
+    count: int
+    size: int
+    units: int
+    query: str = ""
+
+    @classmethod
+    def of(cls, units: int, size: int, page: int, query: str = "") -> GridWindow:
+        """The window of page `page` (kept within 1…the last page) over `units` rows of `size`."""
+        count = max(1, -(-units // size))
+        return cls(min(max(1, page), count), count, size, units, query)
+
+    @property
+    def start(self) -> int:
+        """Index of the first row shown."""
+        return (self.number - 1) * self.size
+
+    @property
+    def stop(self) -> int:
+        """Index after the last row shown."""
+        return min(self.units, self.start + self.size)
+
+    @property
+    def first(self) -> int:
+        """1-based number of the first row shown (0 when nothing is shown)."""
+        return self.start + 1 if self.units else 0
+
+    @property
+    def last(self) -> int:
+        """1-based number of the last row shown."""
+        return self.stop
+
+    @property
+    def previous(self) -> int | None:
+        """The previous page's number, if any."""
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        """The next page's number, if any."""
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def paged(self) -> bool:
+        """Whether the page shows part of the grid (several pages, or a filter)."""
+        return self.count > 1 or bool(self.query)
+
+
+def rows_per_page(indicator_count: int) -> int:
+    """Units on one page of the grid: about CELLS_PER_PAGE cells, at least MIN_ROWS_PER_PAGE rows."""
+    return max(MIN_ROWS_PER_PAGE, CELLS_PER_PAGE // max(1, indicator_count))
+
+
 def same_month_last_year(month: str) -> str:
     """ "2026-10" → "2025-10"."""
     return "%04d-%s" % (int(month[:4]) - 1, month[5:7])
 
 
-def grid(submission: Submission) -> dict[str, Any]:
+def grid(submission: Submission, *, page: int | None = None, query: str = "") -> dict[str, Any]:
     """The grid: each cell's value (or refused text), last month's and last year's approved values, and flags.
 
     Flags mark sharp changes against either reference (reporting/flags.py); `flagged` lists the
-    flagged cells for the summary above the grid. A fixed number of queries for any grid size.
+    flagged cells shown, for the summary above the grid. Without `page`, every unit of the form;
+    with it, that page of the units whose code or name contains `query` (`window` says which),
+    while `expected`, `filled`, `refused`, `missing` and the column totals cover the whole
+    submission. A fixed number of queries for any grid size.
     """
     language = get_language() or "zh-hans"
     catalogue = load_catalogue(submission.scheme_version)
@@ -42,17 +114,23 @@ def grid(submission: Submission) -> dict[str, Any]:
     indicators = list(
         submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position")
     )
+    unit_ids = list(dict.fromkeys(u.id for u, _c in expected))
+    window = None
+    if page is not None:
+        query = query.strip()[:MAX_QUERY]
+        if query:
+            unit_ids = _matching(unit_ids, query)
+        window = GridWindow.of(len(unit_ids), rows_per_page(len(indicators)), page, query)
+        unit_ids = unit_ids[window.start : window.stop]
+    figures, entries = submission.figures.all(), submission.draft_entries.all()
+    if window is not None:
+        figures = figures.filter(unit_id__in=unit_ids)
+        entries = entries.filter(unit_id__in=unit_ids)
     values = {
         (u, c): (v, ch)
-        for u, c, v, ch in submission.figures.values_list(
-            "unit_id", "indicator_code", "value", "changed"
-        )
+        for u, c, v, ch in figures.values_list("unit_id", "indicator_code", "value", "changed")
     }
-    refused = {
-        (u, c): t
-        for u, c, t in submission.draft_entries.values_list("unit_id", "indicator_code", "text")
-    }
-    unit_ids = sorted({u.id for u, _c in expected})
+    refused = {(u, c): t for u, c, t in entries.values_list("unit_id", "indicator_code", "text")}
     last_month = periods.previous_month(submission.month)
     last_year = same_month_last_year(submission.month)
     previous = approved_values(
@@ -91,14 +169,23 @@ def grid(submission: Submission) -> dict[str, Any]:
                 total += value
                 totals[indicator.code] += value
         rows.append(GridRow(unit=unit, name=unit.display_name(language), cells=cells, total=total))
-    filled = sum(1 for key in expected_set if key in values)
-    refused_count = sum(1 for key in expected_set if key in refused)
+    if window is None or not window.paged:
+        filled = sum(1 for key in expected_set if key in values)
+        refused_count = sum(1 for key in expected_set if key in refused)
+        shown_totals = totals
+    else:
+        filled, refused_count, shown_totals = _whole_submission(submission, indicators)
     return {
         "indicators": indicators,
         "columns": [{"code": i.code, "name": i.display_name(language)} for i in indicators],
         "rows": rows,
-        "totals": [totals[i.code] for i in indicators],
-        "grand_total": sum(totals.values()),
+        "totals": [shown_totals[i.code] for i in indicators],
+        # each column's total, and what the rows not shown add to it (the page's script adds its own)
+        "footer": [
+            {"total": shown_totals[i.code], "elsewhere": shown_totals[i.code] - totals[i.code]}
+            for i in indicators
+        ],
+        "grand_total": sum(shown_totals.values()),
         "expected": len(expected_set),
         "filled": filled,
         "refused": refused_count,
@@ -106,4 +193,39 @@ def grid(submission: Submission) -> dict[str, Any]:
         "flagged": flagged,
         "last_month": last_month,
         "last_year": last_year,
+        "window": window,
     }
+
+
+def _matching(unit_ids: list[int], query: str) -> list[int]:
+    """The units (in the given order) whose code or name contains `query`, ignoring case."""
+    found = set(
+        OrgUnit.objects.filter(
+            Q(code__icontains=query) | Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+        ).values_list("pk", flat=True)
+    )
+    return [pk for pk in unit_ids if pk in found]
+
+
+def _whole_submission(
+    submission: Submission, indicators: list[Any]
+) -> tuple[int, int, dict[str, int]]:
+    """Filled and refused cells and each column's total over the whole submission, summed by the database.
+
+    Figures and refused texts are only ever written for cells of the form, so counting those of
+    the body's indicators counts the form's filled and refused cells (two queries).
+    """
+    codes = [i.code for i in indicators]
+    totals = dict.fromkeys(codes, 0)
+    filled = 0
+    for code, count, total in (
+        submission.figures.filter(indicator_code__in=codes)
+        .order_by()
+        .values("indicator_code")
+        .annotate(count=Count("pk"), total=Sum("value"))
+        .values_list("indicator_code", "count", "total")
+    ):
+        filled += count
+        totals[code] = total or 0
+    refused = submission.draft_entries.filter(indicator_code__in=codes).count()
+    return filled, refused, totals

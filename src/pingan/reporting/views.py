@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -111,7 +114,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     context = {
         "submission": item,
         "body_name": item.body.display_name(language),
-        "grid": grid(item),
+        "grid": grid(item, page=_page_number(request.GET), query=request.GET.get("q", "")),
         "events": selectors.submission_events(item),
         "editable": item.status == Status.DRAFT and _may(actor, "reporting.fill", item),
         "can_withdraw": item.status == Status.SUBMITTED and _may(actor, "reporting.fill", item),
@@ -126,6 +129,21 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "language": language,
     }
     return render(request, "reporting/submission.html", context)
+
+
+def _page_number(params: Any) -> int:
+    """The grid page asked for (`page`, 1-based); 1 when absent or not a number."""
+    try:
+        return max(1, int(params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _back_to_grid(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Back to the submission at the page of the grid (and filter) the form was posted from."""
+    target = reverse("reporting:submission", kwargs={"submission_id": submission_id})
+    window = {k: request.POST[k] for k in ("page", "q") if request.POST.get(k)}
+    return redirect(target + ("?" + urlencode(window) if window else ""))
 
 
 def _may(actor, action: str, item: Submission) -> bool:  # type: ignore[no-untyped-def]
@@ -158,7 +176,7 @@ def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
             actor=actor, submission_id=submission_id, entries=_posted_cells(request)
         )
     if not outcome.ok:
-        return redirect("reporting:submission", submission_id=submission_id)
+        return _back_to_grid(request, submission_id)
     for cell in saved.refused[:50]:
         messages.error(request, cell.message)
     counts = saved.counts
@@ -176,7 +194,7 @@ def save_cells(request: HttpRequest, submission_id: int) -> HttpResponse:
             submissions.check_ready(actor=actor, submission_id=submission_id)
         if check.ok:
             messages.success(request, _("Check passed: the draft can be submitted."))
-    return redirect("reporting:submission", submission_id=submission_id)
+    return _back_to_grid(request, submission_id)
 
 
 @require_POST

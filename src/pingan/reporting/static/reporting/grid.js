@@ -51,7 +51,8 @@
     });
     var foot = table.tFoot ? table.tFoot.querySelectorAll(".col-total") : [];
     Array.prototype.forEach.call(foot, function (td, i) {
-      if (colTotals[i] !== undefined) { td.textContent = colTotals[i]; }
+      // A page of a larger grid: the rows of the other pages add `data-elsewhere` to the column.
+      if (colTotals[i] !== undefined) { td.textContent = colTotals[i] + Number(td.dataset.elsewhere || 0); }
     });
   }
 
@@ -157,6 +158,19 @@
   document.addEventListener("submit", function () { leaving = true; });
   window.addEventListener("beforeunload", function (event) {
     if (saveUrl && pending() && !leaving) { event.preventDefault(); event.returnValue = table.dataset.textPending; }
+  });
+  // Moving to another page of the grid (a link or the unit filter): save what waits first.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-flush-first]"), function (el) {
+    el.addEventListener(el.tagName === "FORM" ? "submit" : "click", function (event) {
+      if (!saveUrl || !pending()) { return; }
+      event.preventDefault();
+      event.stopPropagation();
+      flush().then(function () {
+        // A cell the server did not take stays on the page with its text and "not saved".
+        if (table.querySelector('input.cell[data-state="failed"]')) { return; }
+        if (el.tagName === "FORM") { el.submit(); } else { window.location.href = el.href; }
+      });
+    });
   });
   var submitForm = document.getElementById("submit-form");
   if (submitForm && saveUrl) {
