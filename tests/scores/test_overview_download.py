@@ -21,6 +21,10 @@ COMMON = [
 
 
 SCORES = ("absolute_score", "relative_score")
+# The download read from the results, and served again from the workbook kept for the same runs
+# (the selection, scope, marks and the audit record are read and written each time).
+BUILT_QUERIES = 17
+SERVED_AGAIN_QUERIES = 16
 
 
 @pytest.fixture
@@ -107,3 +111,38 @@ def test_download_agrees_with_the_scores_export(withheld_run, login):  # noqa: F
 def test_a_tier_filter_leaves_withheld_units_out(withheld_run, login):  # noqa: F811
     rows = _sheet(login("leader").get("/scores/export.xlsx?quarter=2026Q2&class=A&tier=none"))
     assert [r["unit_code"] for r in rows] == ["BZ03"]
+
+
+def _exports() -> list[int]:
+    """Rows of each audited scores download, oldest first."""
+    from pingan.audit.models import AuditRecord
+
+    records = AuditRecord.objects.filter(event="scores.result.export").order_by("pk")
+    return [r.detail["rows"] for r in records]
+
+
+@pytest.mark.django_db
+def test_the_workbook_is_kept_per_run_and_every_download_is_audited(withheld_run, binzhou, login):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pingan.scores.models import KeyManagementMark, ScoreRun
+
+    client = login("leader")
+    url = "/scores/export.xlsx?quarter=2026Q2&class=A"
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as served_again:
+        again = client.get(url)
+    assert (len(built), len(served_again)) == (BUILT_QUERIES, SERVED_AGAIN_QUERIES)
+    assert not any("scores_quarterresult" in q["sql"] for q in served_again.captured_queries)
+    assert again.content == first.content
+    assert _exports() == [4, 4]
+    # a new mark and a new run of the quarter each give a new workbook
+    KeyManagementMark.objects.create(unit=OrgUnit.objects.get(code="BZ01"), reason="test")
+    marked = {r["unit_code"]: r["key_management"] for r in _sheet(client.get(url))}
+    assert (marked["BZ01"], marked["BZ02"]) == ("yes", "no")
+    ScoreRun.objects.filter(pk=withheld_run.pk).update(is_current=False)
+    make_run(binzhou, rows=ROWS[:1])
+    assert [r["unit_code"] for r in _sheet(client.get(url))] == [ROWS[0][0]]
+    assert _exports() == [4, 4, 4, 1]

@@ -246,20 +246,52 @@ def overview_export(request: HttpRequest) -> HttpResponse:
 
     Without a tier filter the withheld units (未完整上报) follow the ranked ones, as in
     `pingan scores export`: empty score, rank, interval, tier and stars, complete "false".
+    The workbook is kept per computation run (`core.page_cache`); each download is audited.
     """
     actor = actor_from_request(request)
     selection = _selection(request)
     if selection.run is None:
         raise Http404
     tier = request.GET.get("tier", "")
+    sort = request.GET.get("sort", "rank")
+    sort = sort if sort in selectors.OVERVIEW_SORTS else "rank"
     scope = selectors.visible_unit_ids(actor)
+    marked = selectors.key_managed_unit_ids()
+    language = get_language()
+    content, count = remembered(
+        "overview-xlsx",
+        (selection.fingerprint, selection.period, selection.class_code, selection.provisional,
+         tier if tier in TIER_FILTERS else "", sort, language, _ids_key(scope), _ids_key(marked)),
+        lambda: _export_workbook(selection, scope, marked, tier, sort),
+    )  # fmt: skip
+    record_export(
+        actor=actor,
+        event=Event.SCORES_RESULT_EXPORT,
+        what="scores",
+        rows=count,
+        detail={"period": selection.period, "class": selection.class_code, "tier": tier},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="scores-%s-%s.xlsx"' % (
+        selection.period,
+        selection.class_code,
+    )
+    return response
+
+
+def _export_workbook(
+    selection: Selection, scope: set[int] | None, marked: set[int], tier: str, sort: str
+) -> tuple[bytes, int]:
+    """The overview download's workbook and its number of rows."""
+    assert selection.run is not None
     results = list(selectors.overview_results(
         selection.run, selection.class_code, scope, tier=tier if tier in TIER_FILTERS else None,
-        sort=request.GET.get("sort", "rank"),
+        sort=sort,
     ))  # fmt: skip
     if tier not in TIER_FILTERS:
         results += selectors.withheld_results(selection.run, selection.class_code, scope)
-    marked = selectors.key_managed_unit_ids()
     language = get_language()
     rows = [
         {
@@ -274,29 +306,15 @@ def overview_export(request: HttpRequest) -> HttpResponse:
         }
         for r in results
     ]  # fmt: skip
-    record_export(
-        actor=actor,
-        event=Event.SCORES_RESULT_EXPORT,
-        what="scores",
-        rows=len(rows),
-        detail={"period": selection.period, "class": selection.class_code, "tier": tier},
+    content = rows_to_bytes(
+        rows,
+        EXPORT_COLUMNS,
+        "xlsx",
+        headers=EXPORT_HEADERS,
+        sheet="%s %s" % (selection.period, selection.class_code),
+        number_formats=dict.fromkeys(SCORE_NUMBERS, "0.00"),
     )
-    response = HttpResponse(
-        rows_to_bytes(
-            rows,
-            EXPORT_COLUMNS,
-            "xlsx",
-            headers=EXPORT_HEADERS,
-            sheet="%s %s" % (selection.period, selection.class_code),
-            number_formats=dict.fromkeys(SCORE_NUMBERS, "0.00"),
-        ),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="scores-%s-%s.xlsx"' % (
-        selection.period,
-        selection.class_code,
-    )
-    return response
+    return content, len(rows)
 
 
 def _unit_in_scope(actor: Actor, unit_code: str) -> OrgUnit:
