@@ -57,9 +57,12 @@ def explanations(
         if result.kinds is not None and rate_codes and scored.any()
         else np.zeros((0, len(rate_codes)))
     )
+    deduction = round6(value)
+    extra = round6(extra_deduction)
+    totals = _totals(deduction, extra, extra_present)
     grids = {
         "count": _or_none(np.nan_to_num(quarter_counts).astype(np.int64), reported),
-        "deduction": value.tolist(),
+        "deduction": deduction.tolist(),
         "figure": _or_none(figure_ids, figure_ids != 0),
         "status": status.tolist(),
         "imputed": _or_none(completeness.counts, imputed, rounded=True),
@@ -69,74 +72,89 @@ def explanations(
         result_ids,
         ([r.indicator.code for r in rules], list(months)),
         grids,
-        (extra_month, extra_deduction.tolist(), extra_present.tolist()),
+        (extra_month, extra.tolist(), extra_present.tolist(), totals.tolist()),
         (list(rate_codes), rates, scored, position),
     )
 
 
+def round6(values: np.ndarray) -> np.ndarray:
+    """`values` each rounded to 10⁻⁶ exactly as Python's `round(v, 6)` rounds them.
+
+    numpy's rounding (scale, round to integer, unscale) is not always the nearest double to the
+    decimal: where it changes nothing the value is already the nearest double to a number of six
+    decimals, which Python's `round` gives back unchanged; the other values go through `round`.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.round(values, 6)
+    differ = np.nonzero(out != values)
+    if len(differ[0]):
+        out[differ] = [round(v, 6) for v in values[differ].tolist()]
+    return out
+
+
 def _or_none(array: np.ndarray, present: np.ndarray, rounded: bool = False) -> list[Any]:
     """Nested lists of `array`'s values where `present` (rounded to 10⁻⁶ if asked), None elsewhere."""
+    values = round6(array) if rounded else np.asarray(array)
+    if present.all():
+        whole: list[Any] = values.tolist()
+        return whole
     out = np.full(np.shape(array), None, dtype=object)
-    if rounded:
-        for at in zip(*np.nonzero(present), strict=True):
-            out[at] = round(float(array[at]), 6)
-    else:
-        out[present] = np.asarray(array)[present].astype(object)
+    out[present] = values[present].astype(object)
     listed: list[Any] = out.tolist()
     return listed
+
+
+def _totals(deduction: np.ndarray, extra: np.ndarray, extra_present: np.ndarray) -> np.ndarray:
+    """(U, C) each indicator's deduction over its rows: its months in order, then its extra row.
+
+    Added left to right from 0.0, as a sum over the rows would (numpy's sums pair their terms).
+    """
+    total = np.zeros(deduction.shape[:2], dtype=np.float64)
+    for m in range(deduction.shape[2]):
+        total = total + deduction[:, :, m]
+    return np.where(extra_present, total + extra, total)
 
 
 def _assemble(
     result_ids: Sequence[int],
     axes: tuple[list[str], list[str]],
     grids: dict[str, list[Any]],
-    extras: tuple[list[str], list[Any], list[Any]],
+    extras: tuple[list[str], list[Any], list[Any], list[Any]],
     rates: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
 ) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
-    """Per unit its cells (deductions rounded to 10⁻⁶) and its per-indicator totals."""
+    """Per unit its cells (deductions already rounded to 10⁻⁶) and its per-indicator totals."""
     codes, months = axes
-    extra_month, extra_deduction, extra_present = extras
+    extra_month, extra_deduction, extra_present, totals = extras
     rate_codes, rate_deduction, scored, position = rates
     out = []
     for i, result_id in enumerate(result_ids):
-        deduction = [[round(v, 6) for v in row] for row in grids["deduction"][i]]
         extra = [
-            [extra_month[j], round(extra_deduction[i][j], 6)] if extra_present[i][j] else None
-            for j in range(len(codes))
+            [month, value] if present else None
+            for month, value, present in zip(
+                extra_month, extra_deduction[i], extra_present[i], strict=True
+            )
         ]
+        unit_totals = dict(zip(codes, totals[i], strict=True))
         rest = []
         if scored[i] and len(rate_deduction):
             k = int(position[i])
-            rest = [
-                [code, KIND_ROW, round(float(rate_deduction[k, r]), 6)]
-                for r, code in enumerate(rate_codes)
-            ]
+            for r, code in enumerate(rate_codes):
+                deducted = round(float(rate_deduction[k, r]), 6)
+                rest.append([code, KIND_ROW, deducted])
+                unit_totals[code] = unit_totals.get(code, 0.0) + deducted
         cells = {
             "codes": codes,
             "months": months,
             "count": grids["count"][i],
-            "deduction": deduction,
+            "deduction": grids["deduction"][i],
             "figure": grids["figure"][i],
             "status": grids["status"][i],
             "imputed": grids["imputed"][i],
             "extra": extra,
             "rest": rest,
         }
-        out.append((result_id, cells, _totals(codes, deduction, extra, rest)))
+        out.append((result_id, cells, unit_totals))
     return out
-
-
-def _totals(
-    codes: list[str], deduction: list[list[float]], extra: list[Any], rest: list[list[Any]]
-) -> dict[str, float]:
-    """Each indicator's deduction over its rows: its months, its extra row; the rates."""
-    totals = {}
-    for j, code in enumerate(codes):
-        total = sum(deduction[j], 0.0)
-        totals[code] = total + extra[j][1] if extra[j] is not None else total
-    for code, _month, value in rest:
-        totals[code] = totals.get(code, 0.0) + value
-    return totals
 
 
 def _number(value: float) -> float | None:

@@ -7,9 +7,12 @@ and a changed input makes a new current run that records which units' results ch
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -75,6 +78,31 @@ def compute_period(
                 )
             ]
         )
+    with collector_paused():
+        return _compute_and_store(actor, version, period, reason)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (restored after, as it was).
+
+    Storing a quarter builds hundreds of thousands of lists (the explanations' grids), which
+    reference counting frees; with the collector on, its passes walked every one of them still
+    alive, which took most of the time of building the explanations.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute_and_store(
+    actor: Actor, version: SchemeVersion, period: str, reason: str
+) -> ScoreRun | None:
+    """Read, compute and store under the quarter's lock; again if another run was stored first."""
     for _attempt in range(STORE_ATTEMPTS):
         current = ScoreRun.objects.filter(version=version, period=period, is_current=True).first()
         inputs = [class_inputs(version, c, period) for c in version.classes.order_by("position")]
@@ -254,40 +282,42 @@ def _store_class(
     absolute, relative, ranks = result.absolute, result.relative, result.ranks
     completeness = result.completeness
     position = np.cumsum(completeness.scored) - 1
+    imputed = np.asarray(completeness.imputed).reshape(len(inputs.units), -1).sum(axis=1)
     rows = []
     for i, unit in enumerate(inputs.units):
         veto, key, partner = shared.get(unit.pk, (bool(result.vetoed[i]), False, None))
-        row = QuarterResult(
-            run=run,
-            unit=unit,
-            class_code=inputs.scheme_class.code,
+        row: dict[str, Any] = dict(UNSCORED)
+        row.update(
+            unit_id=unit.pk,
             veto=veto,
             key_management=key,
             linked_unit_id=partner,
             complete=bool(completeness.complete[i]),
-            imputed_cells=int(completeness.imputed[i].sum()),
+            imputed_cells=int(imputed[i]),
         )
         if completeness.scored[i]:
             k = int(position[i])
             score = float(absolute.score[k])
-            row.absolute_score = round(score, 6)
-            row.relative_score = round(float(relative.score[k]), 6)
-            row.rank = int(ranks.rank[k])
-            row.rank_low = int(ranks.rank_low[k])
-            row.rank_high = int(ranks.rank_high[k])
-            row.tier = "red" if veto else str(result.tier[k])
-            row.stars = 1 if veto else int(result.stars[k])
-            row.detail = result_detail(inputs, result, k)
-            row.funnel_flag = str(result.funnel.flag[k])
-            row.observed = float(result.funnel.effective_observed[k])
-            row.expected = float(result.funnel.effective[k])
-            row.change_prev = _change(score, earlier[0].get(unit.pk))
-            row.change_year = _change(score, earlier[1].get(unit.pk))
-            row.quarter_to_date = [_finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]]
+            row.update(
+                absolute_score=round(score, 6),
+                relative_score=round(float(relative.score[k]), 6),
+                rank=int(ranks.rank[k]),
+                rank_low=int(ranks.rank_low[k]),
+                rank_high=int(ranks.rank_high[k]),
+                tier="red" if veto else str(result.tier[k]),
+                stars=1 if veto else int(result.stars[k]),
+                detail=result_detail(inputs, result, k),
+                funnel_flag=str(result.funnel.flag[k]),
+                observed=float(result.funnel.effective_observed[k]),
+                expected=float(result.funnel.effective[k]),
+                change_prev=_change(score, earlier[0].get(unit.pk)),
+                change_year=_change(score, earlier[1].get(unit.pk)),
+                quarter_to_date=[_finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]],
+            )
         rows.append(row)
-    stored = QuarterResult.objects.bulk_create(rows)
+    result_ids = _insert_results(run, inputs.scheme_class.code, rows)
     built = explanations(
-        [r.pk for r in stored],
+        [result_ids[u.pk] for u in inputs.units],
         period_months(run.period),
         inputs.rules,
         inputs.quarter_counts,
@@ -300,6 +330,61 @@ def _store_class(
         ("result_id", "cells", "totals"),
         [(pk, _json(cells), _json(totals)) for pk, cells, totals in built],
     )
+
+
+UNSCORED: dict[str, Any] = {
+    "absolute_score": None,
+    "relative_score": None,
+    "rank": None,
+    "rank_low": None,
+    "rank_high": None,
+    "tier": "",
+    "stars": None,
+    "detail": {},
+    "funnel_flag": "",
+    "observed": 0.0,
+    "expected": 0.0,
+    "change_prev": None,
+    "change_year": None,
+    "quarter_to_date": [],
+}
+"""The fields of a withheld unit's result (no score, rank, interval, stars nor tier)."""
+
+RESULT_COLUMNS = (
+    "run_id",
+    "unit_id",
+    "class_code",
+    "veto",
+    "key_management",
+    "linked_unit_id",
+    "complete",
+    "imputed_cells",
+    *UNSCORED,
+)
+"""The columns of `QuarterResult` a run writes, in the order of the rows given to COPY."""
+
+JSON_COLUMNS = ("detail", "quarter_to_date")
+
+
+def _insert_results(run: ScoreRun, class_code: str, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Write one class's results in one COPY (PostgreSQL) or INSERT (SQLite); unit id → result id.
+
+    JSON fields are written as Django writes them (`json.dumps` with its default separators).
+    """
+    fixed = {"run_id": run.pk, "class_code": class_code}
+    insert_rows(
+        QuarterResult._meta.db_table,
+        RESULT_COLUMNS,
+        [
+            tuple(
+                json.dumps(row[c]) if c in JSON_COLUMNS else fixed[c] if c in fixed else row[c]
+                for c in RESULT_COLUMNS
+            )
+            for row in rows
+        ],
+    )
+    stored = QuarterResult.objects.filter(run=run, class_code=class_code)
+    return dict(stored.values_list("unit_id", "pk"))
 
 
 def _json(value: Any) -> str:
