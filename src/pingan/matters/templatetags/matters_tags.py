@@ -29,11 +29,12 @@ def local_name(obj: Any) -> str:
 def status_label(matter: Matter) -> str:
     """The matter's status in the reader's language (as get_status_display, without re-reading
     every choice for every row)."""
-    return _status_labels(get_language() or "zh-hans").get(matter.status, matter.status)
+    return status_labels(get_language() or "zh-hans").get(matter.status, matter.status)
 
 
 @lru_cache(maxsize=8)
-def _status_labels(language: str) -> dict[str, str]:
+def status_labels(language: str) -> dict[str, str]:
+    """Each status's label in `language` (the active language when called with it)."""
     return {value: str(label) for value, label in Status.choices}
 
 
