@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,7 +83,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
         "attachments": selectors.matter_attachments(matter),
         "is_centre": can(actor, "matters.dispatch"),
         "is_handler": can(actor, "matters.handle") and matter.responsible_unit_id is not None,
-        "assign_form": forms.AssignForm(initial=initial, handlers=handlers),
+        "assign_form": RenderedOnce(forms.AssignForm(initial=initial, handlers=handlers)),
         "feedback_form": forms.FeedbackForm(),
         "follow_up_form": forms.FollowUpForm.for_outcome(matter.outcome),
         "next_step": selectors.next_ladder_step(matter) if "raise_level" in allowed else None,
@@ -91,6 +93,19 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
         "S": Status,
     }
     return render(request, "matters/detail.html", context)
+
+
+class RenderedOnce:
+    """A form whose `as_div` is rendered at its first use and reused: a matter's page shows the
+    same assignment form for dispatching, re-dispatching and raising a level."""
+
+    def __init__(self, form: forms.AssignForm) -> None:
+        self.form = form
+
+    @cached_property
+    def as_div(self) -> SafeString:
+        """The form's fields as `<div>`s (Form.as_div), rendered once."""
+        return self.form.as_div()
 
 
 def _act(request: HttpRequest, matter_id: int, call: Callable[[], Any]) -> HttpResponse:
