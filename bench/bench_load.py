@@ -8,7 +8,8 @@ Run against a built demo (`pingan demo --no-serve` with the same PINGAN_HOME and
 Starts `pingan serve` on the port (with `--workers N` when given and the command has it), issues an
 Open311 API key, runs locust headless and bounded (`--run-time`) for each user count, and prints one
 Markdown table row per run: requests/s, p50/p95/p99 (ms), failures, and `uptime`'s load before and
-after the run (the machine is shared). The server is stopped at the end.
+after the run (the machine is shared); then a second table with the overview's and a unit page's
+own p50/p95/p99 at each user count (the pages with a target). The server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -61,8 +62,14 @@ def start_server(port: int, workers: int | None) -> subprocess.Popen[bytes]:
     raise SystemExit("pingan serve did not answer within 5 minutes")
 
 
-def run_locust(port: int, users: int, run_time: str, api_key: str, out: Path) -> dict[str, str]:
-    """Run the scenario for `users` users and return locust's aggregated statistics row."""
+TARGET_PAGES = ("/scores/", "/scores/unit/[code]/")
+"""The pages with a p95 target (docs/performance.md, "Load"), reported apart after the table."""
+
+
+def run_locust(
+    port: int, users: int, run_time: str, api_key: str, out: Path
+) -> dict[str, dict[str, str]]:
+    """Run the scenario for `users` users and return locust's statistics rows by name."""
     prefix = out / ("u%d" % users)
     env = {**os.environ, "PINGAN_BENCH_API_KEY": api_key}
     subprocess.run(
@@ -89,7 +96,7 @@ def run_locust(port: int, users: int, run_time: str, api_key: str, out: Path) ->
         check=False,
     )
     with open(str(prefix) + "_stats.csv", encoding="utf-8") as stats:
-        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+        return {row["Name"]: row for row in csv.DictReader(stats)}
 
 
 def main() -> None:
@@ -107,10 +114,19 @@ def main() -> None:
         "| users | requests | req/s | p50 ms | p95 ms | p99 ms | failures | load before → after |"
     )
     print("|---|---|---|---|---|---|---|---|")
+    pages: list[str] = []
     try:
         for users in [int(n) for n in args.users.split(",")]:
             before = load_average()
-            row = run_locust(args.port, users, args.run_time, api_key, out)
+            rows = run_locust(args.port, users, args.run_time, api_key, out)
+            row = rows["Aggregated"]
+            pages += [
+                "| %d | %s | %s | %s | %s | %s |"
+                % (users, name, rows[name]["Request Count"], rows[name]["50%"],
+                   rows[name]["95%"], rows[name]["99%"])
+                for name in TARGET_PAGES
+                if name in rows
+            ]  # fmt: skip
             print(
                 "| %d | %s | %.1f | %s | %s | %s | %s | %s → %s |"
                 % (
@@ -133,6 +149,8 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+    print("\n| users | page | requests | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
+    print("\n".join(pages))
     print("per-request statistics: %s" % out, file=sys.stderr)
 
 
