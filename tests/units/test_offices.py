@@ -308,3 +308,16 @@ def test_the_command_line_binds_a_scheme_to_an_office_and_shows_it(offices, tmp_
     ]
     assert main(["scheme", "load", str(path), "--office", "NOPE"]) == 1
     assert "参数 --office：未知单位 NOPE" in capsys.readouterr().err
+
+
+def test_check_finds_a_township_office_scheme_whose_results_went_stale(offices, capsys):
+    from pingan.core.jobs import run_owed_jobs
+    from pingan.units.models import Covariate
+
+    run_owed_jobs()
+    assert main(["check", "--older-than", "0"]) == 0
+    capsys.readouterr()
+    # the second township's village grows without any owed recompute: only town_s2 is stale
+    Covariate.objects.filter(unit__code="V21", year=2026, name="population").update(value=2000)
+    assert main(["check", "--older-than", "0"]) == 1
+    assert capsys.readouterr().out == "遗漏：2026Q2 的结果与其输入不一致，且没有待办任务\n"

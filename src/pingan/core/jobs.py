@@ -8,8 +8,8 @@ records the outcome. This module adds what the library leaves to its user:
 
 - keyed jobs: a job enqueued with a `key` gets an id derived from it, so the same key can be
   enqueued any number of times, by any number of workers, and is stored once;
-- merged jobs (`owe_once`): a job owed again while the same job (same task and arguments) still
-  waits to start is not stored again, so a burst of changes owes one run;
+- merged jobs (`owe_once`): a job owed again while a job doing the same work (by default: the same
+  task and arguments) still waits to start is not stored again, so a burst of changes owes one run;
 - the schedule: the periodic jobs named in `settings.PINGAN_SCHEDULE`, one keyed job per slot,
   each run enqueueing the next slot, so a restarted worker neither skips nor repeats a slot;
 - recovery: a job claimed by a worker process that died (kill -9, power loss) is put back in the
@@ -27,7 +27,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -104,24 +104,29 @@ def enqueue(
     return True
 
 
-def owe_once(task: Task[Any, Any], **kwargs: Any) -> bool:
-    """Record that `task(**kwargs)` is owed unless the same job already waits to start; True if stored.
+def owe_once(
+    task: Task[Any, Any],
+    *,
+    merges_into: Callable[[dict[str, Any]], bool] | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Record that `task(**kwargs)` is owed unless a job of `task` already waits to start that does
+    the same work; True if stored.
 
-    Call it inside the transaction of the change that makes the work owed. The waiting row is
-    locked until that transaction ends, so no worker starts it before the change is committed
-    (workers skip locked rows); a job already started does not count, as it may not see the change.
+    A waiting job does the same work when its keyword arguments are these (by default) or when
+    `merges_into(its keyword arguments)` says so (say, a recompute of more quarters). Call it inside
+    the transaction of the change that makes the work owed: the waiting jobs are locked until that
+    transaction ends, so none starts before the change is committed (workers skip locked rows;
+    on SQLite the writer of this transaction is the only one); a job already started does not
+    count, as it may not see the change.
     """
-    waiting = (
-        DBTaskResult.objects.select_for_update()
-        .filter(
-            task_path=task.module_path,
-            status=TaskResultStatus.READY,
-            args_kwargs={"args": [], "kwargs": kwargs},
-        )
-        .values_list("pk", flat=True)
+    covers = merges_into or (lambda waiting: waiting == kwargs)
+    rows = DBTaskResult.objects.select_for_update().filter(
+        task_path=task.module_path, status=TaskResultStatus.READY
     )
-    if list(waiting[:1]):
-        return False
+    for stored in rows.values_list("args_kwargs", flat=True):
+        if not stored.get("args") and covers(dict(stored.get("kwargs", {}))):
+            return False
     task.enqueue(**kwargs)
     return True
 
@@ -428,19 +433,6 @@ def pending_since(task: Task[Any, Any]) -> list[tuple[dt.datetime, dict[str, Any
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).values_list("enqueued_at", "args_kwargs")
     return [(at, dict(kwargs.get("kwargs", {}))) for at, kwargs in rows]
-
-
-def waiting_locked(task: Task[Any, Any]) -> list[dict[str, Any]]:
-    """The keyword arguments of the jobs of `task` not yet started, locked until this transaction ends.
-
-    A worker skips a locked job (`SKIP LOCKED` on PostgreSQL; on SQLite the writer of this
-    transaction is the only one), so a job found here starts only after the caller's change
-    commits: the caller may rely on it instead of enqueueing the same work again.
-    """
-    rows = DBTaskResult.objects.select_for_update().filter(
-        task_path=task.module_path, status=TaskResultStatus.READY
-    )
-    return [dict(r.get("kwargs", {})) for r in rows.values_list("args_kwargs", flat=True)]
 
 
 def retry_failed() -> int:

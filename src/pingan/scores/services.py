@@ -171,21 +171,22 @@ def recompute_quarters(*, quarters: set[str], reason: str) -> list[str]:
 
 
 def stale_quarters() -> list[str]:
-    """Quarters whose stored results differ from what their inputs give now (owed, not yet done)."""
-    version = current_version(None)
-    if version is None:
-        return []
-    current = dict(
-        ScoreRun.objects.filter(version=version, is_current=True).values_list(
-            "period", "input_hash"
+    """Periods whose stored results differ from what their inputs give now (owed, not yet done),
+    under any scheme in force: the top office's and each office's over its own units (ADR 0015)."""
+    stale: set[str] = set()
+    for version in versions_in_force():
+        current = dict(
+            ScoreRun.objects.filter(version=version, is_current=True).values_list(
+                "period", "input_hash"
+            )
         )
-    )
-    stale = []
-    for period in sorted(set(current) | set(periods_with_figures())):
-        inputs = [class_inputs(version, c, period) for c in version.classes.order_by("position")]
-        if current.get(period) != input_hash(version, period, inputs):
-            stale.append(period)
-    return stale
+        owed = set(current) | set(periods_with_figures(scheme_period(version)))
+        for period in sorted(owed):
+            classes = version.classes.order_by("position")
+            inputs = [class_inputs(version, c, period) for c in classes]
+            if current.get(period) != input_hash(version, period, inputs):
+                stale.add(period)
+    return sorted(stale)
 
 
 def compute_all(*, actor: Actor, periods: list[str], reason: str) -> list[ScoreRun]:
@@ -490,8 +491,9 @@ def end_key_management(*, actor: Actor, unit: OrgUnit) -> None:
         )
 
 
-def periods_with_figures() -> list[str]:
-    """Periods (of the current scheme's kind) that have any approved figure, oldest first."""
+def periods_with_figures(kind: str | None = None) -> list[str]:
+    """Periods (of `kind`, by default the current scheme's) that have any approved figure, oldest first."""
     months = Submission.objects.filter(is_current=True).values_list("month", flat=True).distinct()
-    kind = scheme_period(version) if (version := current_version(None)) else "quarter"
+    if kind is None:
+        kind = scheme_period(version) if (version := current_version(None)) else "quarter"
     return sorted({period_of(m, kind) for m in months})

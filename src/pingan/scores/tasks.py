@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pingan.core.jobs import enqueue, pending, task, waiting_locked
+from pingan.core.jobs import enqueue, owe_once, pending, task
 from pingan.core.periods import period_of
 from pingan.schemes.selectors import scheme_period, versions_in_force
 from pingan.scores.models import ScoreRun
@@ -32,18 +32,15 @@ def figures_changed(*, months: list[str], reason: str, **_payload: Any) -> None:
     """
     kinds = {scheme_period(v) for v in versions_in_force()} or {"quarter"}
     quarters = sorted({period_of(m, kind) for m in months for kind in kinds})
-    if quarters and not _already_waiting(quarters):
-        enqueue(recompute, quarters=quarters, reason=reason)
-
-
-def _already_waiting(quarters: list[str]) -> bool:
-    """True when a recomputation not yet started covers `quarters`: repeated approvals merge.
-
-    The waiting job is locked until the approval commits, so it reads the approved figures.
-    """
-    return any(
-        set(quarters) <= set(kwargs.get("quarters", ())) for kwargs in waiting_locked(recompute)
-    )
+    if quarters:
+        # Repeated approvals merge into a recompute not yet started that covers these quarters;
+        # it is locked until the approval commits, so it reads the approved figures.
+        owe_once(
+            recompute,
+            merges_into=lambda waiting: set(quarters) <= set(waiting.get("quarters", ())),
+            quarters=quarters,
+            reason=reason,
+        )
 
 
 def inputs_of_computed_quarters_changed(*, reason: str, **_payload: Any) -> None:
