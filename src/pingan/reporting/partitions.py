@@ -5,8 +5,9 @@
 `reporting_figure_y<year>`. Its primary key is `(id, year)` and its unique cell key
 `(submission_id, unit_id, indicator_code, year)` — PostgreSQL requires the partition key in
 both; `id` stays unique through its identity sequence, and `year` follows from the submission,
-so both keys mean what Django's model declares. SQLite keeps one plain table.
-(docs/adr/0019-figures-partitioned-by-year.md)
+so both keys mean what Django's model declares. SQLite keeps one plain table. The generic part
+(partition names and bounds, partitions made when needed and ahead of a new year) is
+`pingan.core.partitions`. (docs/adr/0019-figures-partitioned-by-year.md)
 """
 
 from __future__ import annotations
@@ -16,42 +17,24 @@ from typing import Any
 
 from django.db import connection
 
+from pingan.core import partitions
 from pingan.core.triggers import protect_sql
 from pingan.reporting import figure_refs
 
 TABLE = "reporting_figure"
 OLD = "reporting_figure_unpartitioned"
 
+FIGURES = partitions.register(partitions.YearPartitioned(TABLE, start_of=lambda year: "%d" % year))
+
 
 def partition_name(year: int) -> str:
     """The name of the partition of figures holding `year`."""
-    return "%s_y%04d" % (TABLE, int(year))
+    return FIGURES.partition_name(year)
 
 
 def ensure_years(years: Iterable[int]) -> None:
     """Create the partitions of figures the given years need (PostgreSQL; nothing on SQLite)."""
-    if connection.vendor != "postgresql":
-        return
-    wanted = {int(y) for y in years}
-    if not wanted:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            " WHERE i.inhparent = %s::regclass",
-            [TABLE],
-        )
-        present = {name for (name,) in cursor.fetchall()}
-        for year in sorted(wanted):
-            if partition_name(year) not in present:
-                _create(cursor, year)
-
-
-def _create(cursor: Any, year: int) -> None:
-    cursor.execute(
-        "CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES FROM (%d) TO (%d)"
-        % (partition_name(year), TABLE, year, year + 1)
-    )
+    partitions.ensure_years(FIGURES, years, using=connection)
 
 
 def partition(apps: Any, schema_editor: Any) -> None:
@@ -65,11 +48,8 @@ def partition(apps: Any, schema_editor: Any) -> None:
         if vendor != "postgresql":
             _fill_sqlite(cursor)
             return
-        _set_aside(cursor)
-        cursor.execute(
-            "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
-            " PARTITION BY RANGE (year)" % (TABLE, OLD)
-        )
+        partitions.set_aside(cursor, TABLE, OLD)
+        partitions.create_like(cursor, TABLE, OLD, partition_key="year")
         cursor.execute(
             "ALTER TABLE %s ALTER COLUMN year SET NOT NULL, ADD PRIMARY KEY (id, year),"
             " ADD CONSTRAINT reporting_figure_cell_unique"
@@ -80,35 +60,19 @@ def partition(apps: Any, schema_editor: Any) -> None:
             " WHERE month ~ '^[0-9]{4}-'"
         )
         for (year,) in cursor.fetchall():
-            _create(cursor, year)
+            cursor.execute(FIGURES.create_sql(year))
         cursor.execute(
             "INSERT INTO %s (id, submission_id, unit_id, indicator_code, value, changed,"  # noqa: S608 - constant names
             " is_locked, year) SELECT f.id, f.submission_id, f.unit_id, f.indicator_code,"
             " f.value, f.changed, f.is_locked, substr(s.month, 1, 4)::integer FROM %s f"
             " JOIN reporting_submission s ON s.id = f.submission_id" % (TABLE, OLD)
         )
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM"
-            " reporting_figure_unpartitioned), true) WHERE EXISTS (SELECT 1 FROM"
-            " reporting_figure_unpartitioned)",
-            [TABLE],
-        )
+        partitions.carry_identity(cursor, TABLE, OLD)
         cursor.execute("DROP TABLE %s" % OLD)
         for statement in figure_refs.figure_triggers_sql() + protect_sql(
             "postgresql", TABLE, locked_column="is_locked"
         ):
             cursor.execute(statement)
-
-
-def _set_aside(cursor: Any) -> None:
-    """Rename the figure table and its keys out of the way of the new table."""
-    cursor.execute("ALTER TABLE %s RENAME TO %s" % (TABLE, OLD))
-    cursor.execute(
-        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u')",
-        [OLD],
-    )
-    for (name,) in cursor.fetchall():
-        cursor.execute('ALTER TABLE %s RENAME CONSTRAINT "%s" TO "%s_old"' % (OLD, name, name))
 
 
 def _fill_sqlite(cursor: Any) -> None:
@@ -126,22 +90,14 @@ def unpartition(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        _set_aside(cursor)
-        cursor.execute(
-            "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
-            % (TABLE, OLD)
-        )
+        partitions.set_aside(cursor, TABLE, OLD)
+        partitions.create_like(cursor, TABLE, OLD, partition_key=None)
         cursor.execute(
             "ALTER TABLE %s ADD PRIMARY KEY (id), ADD CONSTRAINT reporting_figure_cell_unique"
             " UNIQUE (submission_id, unit_id, indicator_code)" % TABLE
         )
         cursor.execute("INSERT INTO %s SELECT * FROM %s" % (TABLE, OLD))  # noqa: S608 - constant names
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM"
-            " reporting_figure_unpartitioned), true) WHERE EXISTS (SELECT 1 FROM"
-            " reporting_figure_unpartitioned)",
-            [TABLE],
-        )
+        partitions.carry_identity(cursor, TABLE, OLD)
         cursor.execute("DROP TABLE %s CASCADE" % OLD)
         for statement in figure_refs.figure_triggers_sql() + protect_sql(
             "postgresql", TABLE, locked_column="is_locked"

@@ -255,6 +255,8 @@ PINGAN_SCHEDULE = {
     "pingan.matters.tasks.tick": {"every": int(os.environ.get("PINGAN_TICK_SECONDS", "300"))},
     "pingan.reporting.tasks.remind": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
     "pingan.assessments.tasks.tick": {"daily_at": os.environ.get("PINGAN_REMIND_AT", "08:00")},
+    # PostgreSQL: this year's and next year's partitions of figures and matters, made ahead
+    "pingan.core.partitions.make_partitions_ahead": {"daily_at": "03:30"},
 }
 # The risk matrix and conclusion rule of assessments (docs/assessments.md); empty: the built-in.
 PINGAN_ASSESSMENT_RULES = os.environ.get("PINGAN_ASSESSMENT_RULES", "")
