@@ -341,10 +341,49 @@ def settings_rows(*, actor: Actor) -> SettingsRows:
 # ---------------------------------------------------------------- Open311 (read with a valid API key)
 
 
-def service_requests(*, key: ApiCredential, spec: MatterFilter, limit: int) -> list[Matter]:
-    """At most `limit` matters passing the filter, newest first, for an Open311 client."""
-    matters = Matter.objects.select_related("category", "place_unit", "responsible_unit")
-    return list(spec.apply(matters).order_by("-received_at")[:limit])
+def service_requests(
+    *, key: ApiCredential, spec: MatterFilter, limit: int, before: Matter | None = None
+) -> list[Matter]:
+    """At most `limit` matters passing the filter, newest first, for an Open311 client.
+
+    Newest first is by time received, then by id; with `before`, the list continues after that
+    matter (keyset paging: the received_at index is read from there, whatever the page).
+    """
+    matters = spec.apply(
+        Matter.objects.select_related("category", "place_unit", "responsible_unit")
+    )
+    if before is not None:
+        matters = matters.filter(received_at__lte=before.received_at).exclude(
+            received_at=before.received_at, pk__gte=before.pk
+        )
+    return list(matters.order_by("-received_at", "-pk")[:limit])
+
+
+def current_matters(matters: list[Matter]) -> dict[int, Matter]:
+    """Each matter's id → the matter carrying its work (`resolve_merged` of each), one query per
+    merge followed whatever the number of matters."""
+    current = {m.pk: m for m in matters}
+    following = {m.pk: m for m in matters if m.merged_into_id is not None}
+    seen = {pk: {pk} for pk in following}
+    while following:
+        wanted = {m.merged_into_id for m in following.values()}
+        loaded = Matter.objects.select_related("responsible_unit").in_bulk(wanted)
+        step = {}
+        for pk, matter in following.items():
+            target = loaded.get(matter.merged_into_id)  # type: ignore[arg-type]
+            if target is None or target.pk in seen[pk]:
+                continue
+            seen[pk].add(target.pk)
+            current[pk] = target
+            if target.merged_into_id is not None and target.merged_into_id not in seen[pk]:
+                step[pk] = target
+        following = step
+    return current
+
+
+def service_request_cursor(number: str) -> Matter | None:
+    """The matter an Open311 list continues after (`before`), by its number."""
+    return Matter.objects.filter(number=number).only("pk", "received_at").first()
 
 
 def service_request(*, key: ApiCredential, number: str) -> Matter | None:

@@ -173,9 +173,12 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
-def request_row(matter: Matter) -> dict[str, Any]:
-    """One service request as Open311 shows it; no reporter or party data, ever."""
-    current = selectors.resolve_merged(matter)
+def request_row(matter: Matter, current: Matter | None = None) -> dict[str, Any]:
+    """One service request as Open311 shows it; no reporter or party data, ever.
+
+    `current` is the matter carrying its work (followed through merges when not given).
+    """
+    current = current or selectors.resolve_merged(matter)
     notes = current.feedback_text or current.reject_reason or None
     if current.pk != matter.pk:
         notes = "merged into %s" % current.number
@@ -256,8 +259,36 @@ def requests_endpoint(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt)
     spec = request_filter(request.GET)
-    matters = selectors.service_requests(key=key, spec=spec, limit=MAX_RESULTS)
-    return render(fmt, "service_requests", "request", [request_row(m) for m in matters])
+    size = _page_size(request.GET.get("page_size", ""))
+    before = None
+    if request.GET.get("before"):
+        before = selectors.service_request_cursor(request.GET["before"])
+        if before is None:
+            raise Open311Error(400, "before is not a known service_request_id")
+    matters = selectors.service_requests(key=key, spec=spec, limit=size, before=before)
+    current = selectors.current_matters(matters)
+    response = render(
+        fmt, "service_requests", "request", [request_row(m, current[m.pk]) for m in matters]
+    )
+    if len(matters) == size and not spec.numbers:
+        following = request.GET.copy()  # the key is not repeated in the answer
+        following.pop("api_key", None)
+        following["before"] = matters[-1].number
+        response["Link"] = '<%s?%s>; rel="next"' % (request.path, following.urlencode())
+    return response
+
+
+def _page_size(value: str) -> int:
+    """The `page_size` extension: 1 to MAX_RESULTS requests per answer (MAX_RESULTS when absent)."""
+    if not value:
+        return MAX_RESULTS
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_RESULTS:
+        raise Open311Error(400, "page_size must be a whole number from 1 to %d" % MAX_RESULTS)
+    return size
 
 
 def _float(value: str, name: str) -> float | None:
