@@ -31,7 +31,8 @@ def approved_arrays(
     )
     if not submissions or not indicator_codes or not unit_ids:
         return values, figure_ids
-    rows = _rows(indicator_codes, [pk for pk, _month in submissions])
+    years = sorted({int(month[:4]) for _pk, month in submissions})
+    rows = _rows(indicator_codes, [pk for pk, _month in submissions], years)
     sub_ids = np.array([pk for pk, _month in submissions], dtype=np.int64)
     month_index = {m: k for k, m in enumerate(months)}
     sub_month = np.array([month_index[m] for _pk, m in submissions], dtype=np.int64)
@@ -49,6 +50,20 @@ def approved_arrays(
     values[i, j, k] = rows[:, 3]
     figure_ids[i, j, k] = rows[:, 4]
     return values, figure_ids
+
+
+def submission_rows(submission_ids: list[int]) -> tuple[list[str], np.ndarray]:
+    """Every figure of the given submissions: their indicator codes, and (N, 5) int64 rows of
+    unit id, column (into the codes), submission id, value and figure id."""
+    if not submission_ids:
+        return [], np.zeros((0, 5), dtype=np.int64)
+    figures = Figure.objects.filter(submission_id__in=submission_ids)
+    codes = sorted(set(figures.values_list("indicator_code", flat=True).distinct()))
+    months = Submission.objects.filter(pk__in=submission_ids).values_list("month", flat=True)
+    years = sorted({int(month[:4]) for month in months})
+    if not codes:
+        return [], np.zeros((0, 5), dtype=np.int64)
+    return codes, _rows(codes, submission_ids, years)
 
 
 def _select(indicator_codes: list[str], submission_ids: list[int]) -> tuple[str, list[str]]:
@@ -70,10 +85,13 @@ def _select(indicator_codes: list[str], submission_ids: list[int]) -> tuple[str,
     return sql, [*indicator_codes, *indicator_codes]
 
 
-def _rows(indicator_codes: list[str], submission_ids: list[int]) -> np.ndarray:
-    """(N, 5) int64: unit id, column, submission id, value, figure id of every matching figure."""
+def _rows(indicator_codes: list[str], submission_ids: list[int], years: list[int]) -> np.ndarray:
+    """(N, 5) int64: unit id, column, submission id, value, figure id of every matching figure.
+
+    `years` are the years of the submissions' months (the figures' partitions on PostgreSQL).
+    """
     if connection.vendor == "postgresql":
-        return _postgres_rows(indicator_codes, submission_ids)
+        return _postgres_rows(indicator_codes, submission_ids, years)
     sql, params = _select(indicator_codes, submission_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -81,18 +99,22 @@ def _rows(indicator_codes: list[str], submission_ids: list[int]) -> np.ndarray:
     return np.array(fetched, dtype=np.int64).reshape(len(fetched), 5)
 
 
-def _postgres_rows(indicator_codes: list[str], submission_ids: list[int]) -> np.ndarray:
+def _postgres_rows(
+    indicator_codes: list[str], submission_ids: list[int], years: list[int]
+) -> np.ndarray:
     """The rows packed by the server, one bytea of fixed-size records per indicator, read by numpy."""
     template = (
         "SELECT indicator_code, string_agg(int8send(CAST(unit_id AS BIGINT)) || "
         "int8send(CAST(submission_id AS BIGINT)) || int8send(CAST(value AS BIGINT)) || "
         "int8send(CAST(id AS BIGINT)), ''::bytea) "
-        "FROM %s WHERE submission_id IN (%s) AND indicator_code IN (%s) GROUP BY indicator_code"
+        "FROM %s WHERE submission_id IN (%s) AND indicator_code IN (%s) AND year IN (%s) "
+        "GROUP BY indicator_code"
     )
     sql = template % (
         Figure._meta.db_table,
         ", ".join(str(int(s)) for s in submission_ids),
         ", ".join(["%s"] * len(indicator_codes)),
+        ", ".join(str(int(y)) for y in years),
     )
     column = {code: j for j, code in enumerate(indicator_codes)}
     connection.ensure_connection()

@@ -24,11 +24,11 @@ from pingan.engine import compute_class
 from pingan.engine.compute import ClassResult
 from pingan.engine.groups import ClassKinds, Group
 from pingan.engine.kinds import ChangeRule, PerPopulationRule, RateRule
-from pingan.reporting.arrays import approved_arrays
 from pingan.reporting.selectors import approved_values
 from pingan.reporting.surveys import survey_samples
 from pingan.schemes.models import ClassIndicator, SchemeClass, SchemeVersion
 from pingan.schemes.selectors import class_rules, completeness_policy
+from pingan.scores.packs import window_arrays
 from pingan.units.models import OrgUnit
 from pingan.units.selectors import covariate_table, evaluated_units
 
@@ -78,8 +78,11 @@ def class_inputs(version: SchemeVersion, scheme_class: SchemeClass, period: str)
     codes = [r.indicator.code for r in rules]
     months = [m for p in window for m in period_months(p)]
     per = len(period_months(period))
-    monthly, all_ids = approved_arrays(
-        indicator_codes=codes, unit_ids=[u.pk for u in units], months=months
+    monthly, all_ids = window_arrays(
+        indicator_codes=codes,
+        unit_ids=[u.pk for u in units],
+        months=months,
+        figure_months=period_months(period),
     )
     figure_ids = np.ascontiguousarray(all_ids[:, :, len(months) - per :])
     window_counts = monthly.reshape(len(units), len(codes), len(window), per).sum(axis=3)

@@ -240,3 +240,29 @@ class PublishedStar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id}:{self.unit_id}"
+
+
+class FigurePack(models.Model):
+    """An approved version's figures as arrays, so that scoring reads a window in a few rows.
+
+    Derived from the figures and never edited: an approved version's figures are locked, and a
+    correction is a new version with a pack of its own. `units` are the unit ids (int64,
+    little-endian), `codes` the indicator codes, `values` the (units × codes) grid of values
+    (int32, -1 where a unit has no figure of a code) and `figures` the same grid of figure ids
+    (int64, 0 there). Packs of versions that are no longer current are dropped.
+    """
+
+    submission = models.OneToOneField(
+        "reporting.Submission", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    codes = models.JSONField(_("indicator codes"))
+    units = models.BinaryField(_("unit ids"))
+    values = models.BinaryField(_("values"))
+    figures = models.BinaryField(_("figure ids"))
+
+    class Meta:
+        verbose_name = _("packed figures")
+        verbose_name_plural = _("packed figures")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}"

@@ -1,0 +1,156 @@
+"""Approved figures read as arrays from their packs: a window of quarters in a few hundred rows.
+
+An approved version's figures are locked (reporting refuses to change them) and a correction is
+a new version, so the arrays of a current version, once packed, stay true. Scoring reads the
+packs of the window's current versions (one row per reporting body and month: 288 rows for
+2.9 M cells at province size) instead of every figure, and packs the versions that have no pack
+yet from their figures first, in the same call (`pingan.reporting.arrays.submission_rows`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pingan.reporting.arrays import submission_rows
+from pingan.reporting.models import Submission
+from pingan.scores.models import FigurePack
+
+NO_VALUE = -1
+"""A packed value where the unit has no figure of the indicator (values are never negative)."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One version's figures: unit ids (U,), indicator codes (C), values and figure ids (U, C)."""
+
+    units: np.ndarray
+    codes: list[str]
+    values: np.ndarray
+    figures: np.ndarray | None
+
+
+def window_arrays(
+    *, indicator_codes: list[str], unit_ids: list[int], months: list[str], figure_months: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(U, C, M) current approved values (NaN where never approved) and figure ids (0 there).
+
+    Axes follow the order of `unit_ids`, `indicator_codes` and `months`; figure ids are read for
+    `figure_months` only (0 in the other months).
+    """
+    shape = (len(unit_ids), len(indicator_codes), len(months))
+    values = np.full(shape, np.nan)
+    figure_ids = np.zeros(shape, dtype=np.int64)
+    submissions = dict(
+        Submission.objects.filter(is_current=True, month__in=months).values_list("pk", "month")
+    )
+    if not submissions or not indicator_codes or not unit_ids:
+        return values, figure_ids
+    with_figures = {pk for pk, month in submissions.items() if month in figure_months}
+    packs = read_packs(list(submissions), with_figures)
+    missing = [pk for pk in submissions if pk not in packs]
+    if missing:
+        packs.update(fill_packs(missing, with_figures))
+    units = np.asarray(unit_ids, dtype=np.int64)
+    column = {code: j for j, code in enumerate(indicator_codes)}
+    month_index = {m: k for k, m in enumerate(months)}
+    for pk, month in submissions.items():
+        _scatter(packs[pk], units, column, (values, figure_ids), month_index[month])
+    return values, figure_ids
+
+
+def _scatter(
+    pack: Pack,
+    units: np.ndarray,
+    column: dict[str, int],
+    into: tuple[np.ndarray, np.ndarray],
+    month: int,
+) -> None:
+    """Write one pack's cells of the wanted units and codes into the month's slice."""
+    values, figure_ids = into
+    order = np.argsort(units, kind="stable")
+    at = np.minimum(np.searchsorted(units[order], pack.units), len(units) - 1)
+    rows = np.where(units[order][at] == pack.units, order[at], -1)
+    columns = np.array([column.get(code, -1) for code in pack.codes], dtype=np.int64)
+    keep_rows, keep_columns = np.flatnonzero(rows >= 0), np.flatnonzero(columns >= 0)
+    grid = pack.values[np.ix_(keep_rows, keep_columns)]
+    i, j = np.nonzero(grid != NO_VALUE)
+    target = (rows[keep_rows][i], columns[keep_columns][j], month)
+    values[target] = grid[i, j]
+    if pack.figures is not None:
+        figure_ids[target] = pack.figures[np.ix_(keep_rows, keep_columns)][i, j]
+
+
+def read_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, Pack]:
+    """The stored packs of these versions (with their figure ids for `with_figures`)."""
+    stored = FigurePack.objects.filter(submission_id__in=submission_ids)
+    ids = dict(
+        stored.filter(submission_id__in=with_figures).values_list("submission_id", "figures")
+    )
+    return {
+        pk: _pack(units, codes, data, ids.get(pk))
+        for pk, codes, units, data in stored.values_list(
+            "submission_id", "codes", "units", "values"
+        )
+    }
+
+
+def _pack(
+    units: bytes | memoryview,
+    codes: list[str],
+    values: bytes | memoryview,
+    figures: bytes | memoryview | None,
+) -> Pack:
+    unit_ids = np.frombuffer(units, dtype="<i8")
+    shape = (len(unit_ids), len(codes))
+    return Pack(
+        unit_ids,
+        list(codes),
+        np.frombuffer(values, dtype="<i4").reshape(shape),
+        None if figures is None else np.frombuffer(figures, dtype="<i8").reshape(shape),
+    )
+
+
+def fill_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, Pack]:
+    """Pack these versions from their figures, store the packs, drop those of superseded versions.
+
+    Another process packing the same version at once stores the same pack; the second is ignored.
+    """
+    codes, rows = submission_rows(submission_ids)
+    rows = rows[np.lexsort((rows[:, 0], rows[:, 2]))]
+    starts = np.searchsorted(rows[:, 2], submission_ids, side="left")
+    ends = np.searchsorted(rows[:, 2], submission_ids, side="right")
+    built = {}
+    for pk, start, end in zip(submission_ids, starts, ends, strict=True):
+        built[pk] = _build(rows[start:end], codes)
+    FigurePack.objects.bulk_create(
+        [
+            FigurePack(
+                submission_id=pk,
+                codes=pack.codes,
+                units=pack.units.astype("<i8").tobytes(),
+                values=pack.values.astype("<i4").tobytes(),
+                figures=np.asarray(pack.figures).astype("<i8").tobytes(),
+            )
+            for pk, pack in built.items()
+        ],
+        batch_size=20,
+        ignore_conflicts=True,
+    )
+    FigurePack.objects.exclude(submission__is_current=True).delete()
+    return {
+        pk: pack if pk in with_figures else Pack(pack.units, pack.codes, pack.values, None)
+        for pk, pack in built.items()
+    }
+
+
+def _build(rows: np.ndarray, codes: list[str]) -> Pack:
+    """One version's pack from its rows (unit id, column, submission, value, figure id)."""
+    units, unit_at = np.unique(rows[:, 0], return_inverse=True)
+    used, column_at = np.unique(rows[:, 1], return_inverse=True)
+    values = np.full((len(units), len(used)), NO_VALUE, dtype=np.int64)
+    figures = np.zeros((len(units), len(used)), dtype=np.int64)
+    values[unit_at, column_at] = rows[:, 3]
+    figures[unit_at, column_at] = rows[:, 4]
+    return Pack(units, [codes[int(j)] for j in used], values, figures)
