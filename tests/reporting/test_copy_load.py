@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from pingan.audit.models import AuditRecord
 from pingan.core.problems import InputRefused
 from pingan.reporting import bulk_load, copy_load
+from pingan.reporting.cells import check_lines
 from pingan.reporting.models import Figure, Kind, Status, Submission, SubmissionEvent
 from pingan.units.models import OrgUnit
 
@@ -82,6 +83,62 @@ def test_clean_file_is_loaded_set_based(city, system_actor, line_check_refused):
     assert steps == [("create", "", "approved", NOW), ("approve", "approved", "approved", NOW)] * 3
     record = AuditRecord.objects.filter(event="reporting.figures.import").get()
     assert (record.detail["rows"], record.detail["approved"], record.outcome) == (7, 3, "success")
+
+
+def test_crlf_lines_and_no_final_newline_are_loaded_set_based(
+    city, system_actor, line_check_refused
+):
+    summary = load(system_actor, GOOD.replace("\n", "\r\n").rstrip("\r\n"))
+    assert (summary.rows, summary.approved) == (7, 3)
+    assert len(cells()) == 6
+
+
+def test_figures_take_ids_from_the_table_sequence(city, system_actor, line_check_refused):
+    load(system_actor, GOOD)
+    ids = sorted(Figure.objects.values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 6))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('reporting_figure', 'id'))")
+        assert cursor.fetchone()[0] == ids[-1] + 1
+        cursor.execute("SELECT tableoid::regclass::text, count(*) FROM reporting_figure GROUP BY 1")
+        assert cursor.fetchall() == [("reporting_figure_y2026", 6)]
+
+
+def test_a_new_year_is_attached_as_a_partition_made_on_demand_would_be(
+    city, system_actor, line_check_refused
+):
+    load(system_actor, GOOD)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'reporting_figure_y2026'::regclass ORDER BY conname"
+        )
+        assert cursor.fetchall() == [
+            ("reporting_figure_value_check", "c", "CHECK ((value >= 0))"),
+            ("reporting_figure_y2026_pkey", "p", "PRIMARY KEY (id, year)"),
+            (
+                "reporting_figure_y2026_submission_id_unit_id_indicator_code_key",
+                "u",
+                "UNIQUE (submission_id, unit_id, indicator_code, year)",
+            ),
+            ("reporting_figure_year_check", "c", "CHECK ((year >= 0))"),
+        ]
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'reporting_figure_y2026'::regclass"
+        )
+        assert cursor.fetchall() == [("pingan_reporting_figure_no_change",)]
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("UPDATE reporting_figure SET value = 9")
+
+
+def test_a_survey_rate_line_takes_the_line_check(city, system_actor, monkeypatch):
+    monkeypatch.setattr(bulk_load, "rate_codes", lambda: {"criminal"})
+    ran = []
+    monkeypatch.setattr(
+        bulk_load, "check_lines", lambda *a, **k: ran.append(1) or check_lines(*a, **k)
+    )
+    summary = load(system_actor, GOOD)
+    assert (ran, summary.rows, summary.approved) == ([1], 7, 3)
 
 
 def test_dry_run_writes_nothing(city, system_actor, line_check_refused):

@@ -28,7 +28,7 @@ from pingan.reporting.figures_file import figure_lines
 from pingan.reporting.filling import CellsSummary, refuse_problems, write_cells
 from pingan.reporting.models import OPEN_STATUSES, Kind, Status, Step, Submission
 from pingan.reporting.submissions import audit_submission, catalogue_for, log_step, next_number
-from pingan.reporting.surveys import store_sizes, survey_sizes
+from pingan.reporting.surveys import rate_codes, store_sizes, survey_sizes
 
 
 @dataclass
@@ -116,12 +116,16 @@ def _copy_load(
     dry_run: bool,
 ) -> FiguresImportSummary | None:
     """The set-based PostgreSQL load of a CSV (`copy_load`), audited; None when the file needs the line check."""
-    sample_problems, samples = survey_sizes(data)
-    if sample_problems or samples:
-        return None
     with transaction.atomic():
+        # Survey-rate lines need their sample sizes: the set-based path leaves them to the line check.
         loaded = copy_load.load_approved(
-            actor=actor, data=data, catalogue=catalogue, check=check, reason=reason, now=now
+            actor=actor,
+            data=data,
+            catalogue=catalogue,
+            check=check,
+            reason=reason,
+            now=now,
+            rates=rate_codes(),
         )
         if loaded is None:
             return None

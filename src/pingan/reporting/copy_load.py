@@ -1,11 +1,13 @@
-"""The PostgreSQL path of an approved figures load: the CSV `COPY`ed into staging, checked and written set-based.
+"""The PostgreSQL path of an approved figures load: the CSV checked as arrays and written with binary `COPY`.
 
-The file goes to the server as it is (`COPY … FROM STDIN (FORMAT csv, HEADER)`) into a temporary
-staging table; one grouped query checks every line against the units, the class rules and the
-value form, and returns the (unit, month) and (indicator, month) pairs the file names, which are
-checked in Python by the same rules as the line check (unit open in the month, month ended and
-not open elsewhere). The versions and their steps are created with one multi-row INSERT each and
-the figures with one `INSERT … SELECT` from staging.
+The file is read into numpy arrays (`figure_arrays`: codes matched by their bytes, months and
+values read by array operations, no Python object per line). The (unit, month) and
+(indicator, month) pairs the file names are checked in Python by the same rules as the line
+check (unit open in the month, indicator of the unit's class, month ended and not open
+elsewhere); duplicates are found after ordering the lines by the figures' unique key. The
+versions and their steps are created with one multi-row INSERT each, and the figures are sent
+in that key order with a binary `COPY` straight into their year's partition
+(`bulk_insert.copy_locked_figures`), the references checked and locked here.
 
 The path only accepts what the line check would accept. A file it is not sure of — a quote, a
 heading other than the column codes, a blank line, a value other than plain digits, any refused
@@ -16,20 +18,23 @@ savepoint and handed to the line check, which names every problem by row and col
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import DatabaseError, connection, transaction
 
+from pingan.core import periods
 from pingan.core.access.actor import Actor
 from pingan.core.limits import XLSX_MAGIC, check_data
 from pingan.core.limits import current as current_limits
-from pingan.reporting import partitions
-from pingan.reporting.cells import Catalogue, PeriodCheck, _unit_in_period
+from pingan.reporting.bulk_insert import FigureRows, copy_locked_figures
+from pingan.reporting.cells import Catalogue, PeriodCheck, UnitInfo, _unit_in_period
+from pingan.reporting.figure_arrays import Lines, read_lines
 from pingan.reporting.models import Kind, Status, Step, Submission, SubmissionEvent
 from pingan.units.models import OrgUnit
 
 HEADER = b"unit_code,indicator_code,period,value"
-STAGE = "pingan_figures_stage"
 BOM = b"\xef\xbb\xbf"
 
 
@@ -51,10 +56,11 @@ def eligible(data: bytes) -> bool:
     if connection.vendor != "postgresql" or data.startswith(XLSX_MAGIC):
         return False
     check_data(data)
-    body = data[len(BOM) :] if data.startswith(BOM) else data
-    first = body.split(b"\n", 1)[0].rstrip(b"\r")
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).rstrip(b"\r")
+    first = first[len(BOM) :] if first.startswith(BOM) else first
     return (
-        first == HEADER and b'"' not in body and body.count(b"\n") <= current_limits().max_rows + 1
+        first == HEADER and b'"' not in data and data.count(b"\n") <= current_limits().max_rows + 1
     )
 
 
@@ -66,11 +72,15 @@ def load_approved(
     check: PeriodCheck,
     reason: str,
     now: dt.datetime,
+    rates: Collection[str] = (),
 ) -> Loaded | None:
-    """Load an eligible file as approved historical versions, or None (nothing written) to use the line check."""
+    """Load an eligible file as approved historical versions, or None (nothing written) to use the line check.
+
+    A file with a line of a survey rate (`rates`: their codes) is left to the line check.
+    """
     try:
         with transaction.atomic():
-            return _load(actor, data, catalogue, check, reason, now)
+            return _load(actor, data, catalogue, check, reason, now, rates)
     except (_NotSure, DatabaseError):
         return None
 
@@ -82,94 +92,137 @@ def _load(
     check: PeriodCheck,
     reason: str,
     now: dt.datetime,
+    rates: Collection[str],
 ) -> Loaded:
+    units = sorted(catalogue.units.values(), key=lambda unit: unit.id)
+    codes = sorted(catalogue.indicators)
+    text, start = _lines_of(data)
+    lines = read_lines(text, [unit.code for unit in units], codes, start)
+    if (
+        lines is None
+        or np.isin(lines.indicator, [codes.index(c) for c in rates if c in codes]).any()
+    ):
+        raise _NotSure
+    _check_units(catalogue, units, codes, lines)
+    plan = _plan(catalogue, codes, lines, check)
+    submissions = _create_versions(actor, catalogue, plan.groups, reason, now)
+    ranked = np.array([submissions.get(key, -1) for key in plan.pairs], dtype=np.int64)
+    cells = plan.order[lines.value[plan.order] >= 0]
     with connection.cursor() as cursor:
-        _stage(cursor, data[len(BOM) :] if data.startswith(BOM) else data)
-        rows, groups = _checked_groups(cursor, catalogue, check)
-        submissions = _create_versions(actor, catalogue, groups, reason, now)
-        pairs = [
-            (code, key[1], submissions[key]) for key, codes in groups.items() for code in codes
-        ]
-        partitions.ensure_years({int(month[:4]) for _body, month in groups})
-        cursor.execute(
-            "INSERT INTO reporting_figure (submission_id, unit_id, indicator_code, value, changed,"  # noqa: S608 - constant names
-            " is_locked, year) SELECT m.submission_id, u.id, s.indicator_code, s.value::integer,"
-            " false, true, substr(s.period, 1, 4)::integer FROM %s s JOIN %s u ON u.code = s.unit_code"
-            " JOIN unnest(%%s::text[], %%s::text[], %%s::bigint[]) AS m(indicator_code, period,"
-            " submission_id) ON m.indicator_code = s.indicator_code AND m.period = s.period"
-            " WHERE s.value IS NOT NULL" % (STAGE, OrgUnit._meta.db_table),
-            [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]],
+        _lock_units(cursor, np.flatnonzero(np.bincount(lines.unit[cells])), units)
+        written = copy_locked_figures(
+            cursor,
+            FigureRows(
+                submission=ranked[plan.rank[cells]],
+                unit=np.array([unit.id for unit in units], dtype=np.int64)[lines.unit[cells]],
+                value=lines.value[cells],
+                year=np.array([int(m[:4]) for m in lines.months], dtype=np.int64)[
+                    lines.month[cells]
+                ],
+                code=lines.indicator[cells],
+            ),
+            codes,
         )
-        written = cursor.rowcount
-        cursor.execute("DROP TABLE %s" % STAGE)
-    if written != rows[1]:
+    if written != len(cells) or (ranked[plan.rank[cells]] < 0).any():
         raise _NotSure
-    ordered = sorted(groups, key=lambda key: (key[1], catalogue.body_codes[key[0]]))
+    ordered = sorted(plan.groups, key=lambda key: (key[1], catalogue.body_codes[key[0]]))
     return Loaded(
-        rows=rows[0],
+        rows=len(lines.unit),
         submission_ids=[submissions[key] for key in ordered],
-        months=sorted({month for _body, month in groups}),
+        months=sorted({month for _body, month in plan.groups}),
     )
 
 
-def _stage(cursor, body: bytes) -> None:  # type: ignore[no-untyped-def]
-    """COPY the file into the staging table, as text."""
-    cursor.execute("SET LOCAL work_mem = '256MB'")
-    cursor.execute(
-        "CREATE TEMPORARY TABLE %s (unit_code text, indicator_code text, period text,"
-        " value text) ON COMMIT DROP" % STAGE
-    )
-    with cursor.cursor.copy(
-        "COPY %s FROM STDIN (FORMAT csv, HEADER true, ENCODING 'UTF8')" % STAGE
-    ) as copy:
-        for start in range(0, len(body), 1 << 20):
-            copy.write(body[start : start + (1 << 20)])
-    cursor.execute("ANALYZE %s" % STAGE)
+def _lines_of(data: bytes) -> tuple[bytes, int]:
+    """The file with every line ending in "\\n", and where its lines after the heading start."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            raise _NotSure
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    return data, data.index(b"\n") + 1
 
 
-def _checked_groups(  # type: ignore[no-untyped-def]
-    cursor, catalogue: Catalogue, check: PeriodCheck
-) -> tuple[tuple[int, int], dict[tuple[int, str], list[str]]]:
-    """Check the staged lines; return (lines, cells with a value) and (body, month) → its indicators.
-
-    One grouped scan: per (unit, month) and per (indicator, month), the line count, the count of
-    values, and whether every line names a unit, an indicator of the unit's class and a plain value.
-    """
-    allowed = [(cls, code) for cls, codes in catalogue.class_indicators.items() for code in codes]
-    cursor.execute(
-        "SELECT GROUPING(s.unit_code), s.unit_code, s.indicator_code, s.period, count(*),"  # noqa: S608 - constant names
-        " count(s.value), bool_and(a.indicator_code IS NOT NULL"
-        " AND (s.value IS NULL OR s.value ~ '^[0-9]{1,9}$'))"
-        " FROM %s s LEFT JOIN %s u ON u.code = s.unit_code"
-        " LEFT JOIN unnest(%%s::text[], %%s::text[]) AS a(eval_class, indicator_code)"
-        " ON a.eval_class = u.eval_class AND a.indicator_code = s.indicator_code"
-        " GROUP BY GROUPING SETS ((s.unit_code, s.period), (s.indicator_code, s.period))"
-        % (STAGE, OrgUnit._meta.db_table),
-        [[a[0] for a in allowed], [a[1] for a in allowed]],
-    )
-    found = cursor.fetchall()
-    if not found or not all(plain and period is not None for *_, period, _c, _v, plain in found):
+def _check_units(
+    catalogue: Catalogue, units: list[UnitInfo], codes: list[str], lines: Lines
+) -> None:
+    """Every month is a valid month, every unit open in the months it is named in, every indicator of its class."""
+    months = lines.months
+    if any(periods.parse_month(month) is None for month in months):
         raise _NotSure
-    lines = valued = 0
-    for by_indicator, unit_code, _code, period, count, values, _plain in found:
-        if not by_indicator:
-            _unit_in_month(catalogue, unit_code, period)
-            lines += count
-            valued += values
+    dated = [k for k, unit in enumerate(units) if unit.opened_on or unit.closed_on]
+    if dated:
+        named = np.zeros((len(units), len(months)), dtype=bool)
+        named[lines.unit, lines.month] = True
+        for k in dated:
+            for m in np.flatnonzero(named[k]).tolist():
+                _unit_in_month(catalogue, units[k].code, months[m])
+    classes = sorted({unit.eval_class for unit in units})
+    allowed = np.zeros((len(classes), len(codes)), dtype=bool)
+    for c, name in enumerate(classes):
+        ruled = catalogue.class_indicators.get(name, frozenset())
+        allowed[c] = [code in ruled for code in codes]
+    unit_class = np.array([classes.index(unit.eval_class) for unit in units], dtype=np.int64)
+    if not allowed[unit_class[lines.unit], lines.indicator].all():
+        raise _NotSure
+
+
+@dataclass
+class _Plan:
+    """The (body, month) pairs of a file and the order its lines are written in."""
+
+    groups: dict[tuple[int, str], list[str]]  # (body, month) with a value → its indicators
+    pairs: list[tuple[int, str]]  # every (body, month) named, in (month, body code) order
+    rank: np.ndarray  # per line: its (body, month) in `pairs`
+    order: np.ndarray  # the lines in (body × month, unit id, indicator code) order
+
+
+def _plan(catalogue: Catalogue, codes: list[str], lines: Lines, check: PeriodCheck) -> _Plan:
+    """Check each (indicator, month) pair, group the lines by body × month, order them and refuse duplicates."""
+    width = len(lines.months)
+    pair_of_line = lines.indicator * width + lines.month
+    named = np.bincount(pair_of_line, minlength=len(codes) * width)
+    valued = np.bincount(pair_of_line, weights=lines.value >= 0, minlength=len(codes) * width)
+    owner_of: dict[int, tuple[int, str]] = {}
     groups: dict[tuple[int, str], list[str]] = {}
-    for by_indicator, _unit, code, period, _count, values, _plain in found:
-        if by_indicator:
-            owner = catalogue.indicators[code][0]
-            if check(owner, period) is not None:
-                raise _NotSure
-            if values:
-                groups.setdefault((owner, period), []).append(code)
-    return (lines, valued), groups
+    for pair in np.flatnonzero(named).tolist():
+        code, month = codes[pair // width], lines.months[pair % width]
+        owner = catalogue.indicators[code][0]
+        if check(owner, month) is not None:
+            raise _NotSure
+        owner_of[pair] = (owner, month)
+        if valued[pair]:
+            groups.setdefault((owner, month), []).append(code)
+    pairs = sorted(set(owner_of.values()), key=lambda key: (key[1], catalogue.body_codes[key[0]]))
+    position = {key: k for k, key in enumerate(pairs)}
+    rank_of_pair = np.zeros(len(named), dtype=np.int64)
+    for pair, key in owner_of.items():
+        rank_of_pair[pair] = position[key]
+    rank = rank_of_pair[pair_of_line]
+    key = (rank * (int(lines.unit.max()) + 1) + lines.unit) * len(codes) + lines.indicator
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    if (ordered[1:] == ordered[:-1]).any():
+        raise _NotSure
+    return _Plan(groups, pairs, rank, order)
 
 
 def _unit_in_month(catalogue: Catalogue, unit_code: str, period: str) -> None:
     unit, problem = _unit_in_period(catalogue.units, unit_code, period, None)
     if unit is None or problem is not None:
+        raise _NotSure
+
+
+def _lock_units(cursor, named: np.ndarray, units: list[UnitInfo]) -> None:  # type: ignore[no-untyped-def]
+    """Lock the units the figures name, as a foreign key would (`FOR KEY SHARE`); refuse when one is gone."""
+    ids = [units[k].id for k in named.tolist()]
+    cursor.execute(
+        "SELECT count(*) FROM (SELECT id FROM %s WHERE id = ANY(%%s) FOR KEY SHARE) locked"  # noqa: S608 - constant name
+        % OrgUnit._meta.db_table,
+        [ids],
+    )
+    if cursor.fetchone()[0] != len(ids):
         raise _NotSure
 
 
