@@ -127,6 +127,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_comment": _may(actor, "reporting.return", item),
         "due_on": deadlines.due_on(deadlines.deadline(item.month, version.deadline_day)),
         "language": language,
+        "history_url": reverse("reporting:history"),
     }
     return render(request, "reporting/submission.html", context)
 
