@@ -73,6 +73,7 @@ def write_matters(count: int, days: int, last: dt.date) -> None:
     from django.utils import timezone
 
     from pingan.matters.models import Category, Grade, Matter
+    from pingan.matters.partitions import ensure_received
     from pingan.units.models import OrgUnit
 
     rng = np.random.default_rng(SEED)
@@ -80,6 +81,7 @@ def write_matters(count: int, days: int, last: dt.date) -> None:
     categories = np.array(Category.objects.values_list("pk", flat=True))
     grade = Grade.objects.get(level=3).pk
     start = timezone.make_aware(dt.datetime.combine(last - dt.timedelta(days=days - 1), dt.time()))
+    ensure_received(start + dt.timedelta(days=d) for d in range(days + 1))  # PostgreSQL partitions
     offsets = rng.integers(0, days * 86400, count).astype("timedelta64[s]")
     moments = np.datetime_as_string(
         np.datetime64(start.astimezone(dt.UTC).replace(tzinfo=None), "s") + offsets

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from pingan.matters import partitions
 
 
 class Status(models.TextChoices):
@@ -194,8 +198,23 @@ class Policy(models.Model):
         return "policy"
 
 
+class MatterQuerySet(models.QuerySet["Matter"]):
+    """Matters: `bulk_create` makes the partitions the matters' years need first (PostgreSQL)."""
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[Matter], *args: Any, **kwargs: Any
+    ) -> list[Matter]:
+        """Create matters in bulk, in the partitions of the years they were received."""
+        matters = list(objs)
+        partitions.ensure_received(m.received_at for m in matters if m.received_at)
+        return super().bulk_create(matters, *args, **kwargs)
+
+
 class Matter(models.Model):
-    """A dispute or matter reported to the centre and worked through to its close."""
+    """A dispute or matter reported to the centre and worked through to its close.
+
+    On PostgreSQL the table is partitioned by the year received (`pingan.matters.partitions`).
+    """
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="matters")
@@ -257,6 +276,8 @@ class Matter(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MatterQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("matter")
         verbose_name_plural = _("matters")
@@ -292,6 +313,12 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a new matter first gets the partition of the year it was received."""
+        if self._state.adding and self.received_at:
+            partitions.ensure_received([self.received_at])
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
