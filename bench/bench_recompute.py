@@ -9,8 +9,10 @@ through `import_figures(approve=True)`, the last month's figures as drafts) and 
 run when it already holds the figures (`--keep` leaves a scratch database in place).
 
 Then, in one process (production settings):
-  1. one quarter (the window's last full quarter) computed from nothing: total seconds, and the
-     same reading (`class_inputs`) and engine (`compute`) done on their own; ratio = total / engine;
+  1. one quarter (the window's last full quarter) computed from nothing: first its reading with
+     no figure packs stored (every approved version of the window packed from its figures, as
+     after an upgrade: `packing`), then total seconds, and the same reading (`class_inputs`, from
+     the packs) and engine (`compute`) done on their own; ratio = total / engine;
      then once more under cProfile: the CPU seconds of its parts (reading, hashing, engine,
      storing results, building and writing explanations, pruning, audit, events);
   2. the same quarter recomputed after a correction changed one body's figures;
@@ -121,11 +123,16 @@ def time_compute(period: str) -> dict[str, float]:
     from pingan.core.access.actor import command_line_actor
     from pingan.schemes.selectors import current_version
     from pingan.scores.inputs import class_inputs, compute
-    from pingan.scores.models import ScoreRun
+    from pingan.scores.models import FigurePack, ScoreRun
     from pingan.scores.services import compute_period
 
     version = current_version(None)
     classes = list(version.classes.order_by("position"))
+    FigurePack.objects.all().delete()
+    started, cpu = time.perf_counter(), time.process_time()
+    for c in classes:
+        class_inputs(version, c, period)
+    packing, packing_cpu = time.perf_counter() - started, time.process_time() - cpu
     started, cpu = time.perf_counter(), time.process_time()
     inputs = [class_inputs(version, c, period) for c in classes]
     read, read_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -139,6 +146,8 @@ def time_compute(period: str) -> dict[str, float]:
     compute_period(actor=command_line_actor(), period=period, reason="bench")
     total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
+        "packing_s": round(packing, 2),
+        "packing_cpu_s": round(packing_cpu, 2),
         "total_s": round(total, 2),
         "total_cpu_s": round(total_cpu, 2),
         "reading_s": round(read, 2),
@@ -153,9 +162,11 @@ def time_compute(period: str) -> dict[str, float]:
 
 PARTS = {
     "reading": ("inputs.py", "class_inputs"),
+    "reading_packs": ("packs.py", "window_arrays"),
     "input_hash": ("services.py", "input_hash"),
     "engine": ("inputs.py", "compute"),
     "store_results": ("services.py", "_store_run"),
+    "results_write": ("storing.py", "_insert_results"),
     "explanations_build": ("explanation.py", "explanations"),
     "explanations_write": ("bulk.py", "insert_rows"),
     "changes": ("services.py", "_record_changes"),
