@@ -1,7 +1,7 @@
 """Approved figures read straight into arrays: one set-based query, no per-cell Python objects.
 
-Scoring reads millions of cells per period (2,000 units × 60 indicators × 24 months is 2.9 M).
-The query returns only integers — the unit, the indicator's column (a CASE over the wanted
+A window of quarters holds millions of cells (2,000 units × 60 indicators × 24 months is 2.9 M);
+scoring packs each approved version once from `submission_rows` (`pingan.scores.packs`). The query returns only integers — the unit, the indicator's column (a CASE over the wanted
 codes), the submission (whose month is looked up in a small table), the value and the figure id —
 and on PostgreSQL the server packs them into one bytea of fixed-size big-endian records that numpy
 reads without a Python object per row. SQLite returns the same integer rows through its cursor.
