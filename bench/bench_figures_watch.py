@@ -25,21 +25,12 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def setup_django(url: str, home: str) -> None:
-    """Production settings on `url` with `home`, migrated."""
-    os.environ["PINGAN_DATABASE_URL"] = url
-    os.environ["PINGAN_HOME"] = home
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pingan.settings.production"
-    os.environ["PINGAN_ALLOWED_HOSTS"] = "testserver"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+from bench_recompute import setup_django
 
 
 def _timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -71,7 +62,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     load_start = os.getloadavg()
-    setup_django(args.database_url, args.home)
+    os.environ["PINGAN_HOME"] = args.home
+    setup_django(args.database_url)
     from pingan.core.access.actor import job_actor
     from pingan.engine.detection import DETECTORS
     from pingan.warnings.config import current_rules
