@@ -80,15 +80,20 @@ def explanations(
 def round6(values: np.ndarray) -> np.ndarray:
     """`values` each rounded to 10⁻⁶ exactly as Python's `round(v, 6)` rounds them.
 
-    numpy's rounding (scale, round to integer, unscale) is not always the nearest double to the
-    decimal: where it changes nothing the value is already the nearest double to a number of six
-    decimals, which Python's `round` gives back unchanged; the other values go through `round`.
+    Python gives the double nearest to k × 10⁻⁶, k the exact value's millionths rounded; so does
+    dividing the integer k by 10⁶ (an exact division, rounded once). k is read off the scaled
+    value, whose own rounding error is below 10⁻⁷ while |v| < 1,000: only values within 10⁻⁶ of
+    a tie, larger ones and those not finite go through `round`.
     """
     values = np.asarray(values, dtype=np.float64)
-    out = np.round(values, 6)
-    differ = np.nonzero(out != values)
-    if len(differ[0]):
-        out[differ] = [round(v, 6) for v in values[differ].tolist()]
+    scaled = values * 1e6
+    whole = np.rint(scaled)
+    out = whole / 1e6
+    with np.errstate(invalid="ignore"):
+        doubtful = ~(np.abs(values) < 1e3) | (np.abs(np.abs(scaled - whole) - 0.5) < 1e-6)
+    at = np.nonzero(doubtful)
+    if len(at[0]):
+        out[at] = [round(v, 6) for v in values[at].tolist()]
     return out
 
 
