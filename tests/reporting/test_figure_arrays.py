@@ -51,3 +51,18 @@ def test_lines_are_read_into_indices_months_and_values():
 )
 def test_anything_not_plain_is_not_read(text):
     assert read(text) is None
+
+
+def test_runs_of_one_unit_are_looked_up_once_and_spread_over_their_lines():
+    text = "".join(
+        "%s,%s,2026-08,%d\n" % (unit, code, k)
+        for k, (unit, code) in enumerate(
+            [("B22", c) for c in CODES] * 4 + [("A1", c) for c in CODES] * 4 + [("B22", "x")]
+        )
+    )
+    lines = read(text)
+    assert lines is not None
+    assert lines.unit.tolist() == [1] * 12 + [0] * 12 + [1]
+    assert lines.indicator.tolist() == [0, 1, 2] * 8 + [2]
+    assert lines.value.tolist() == list(range(25))
+    assert read(text.replace("A1,public_security", "A2,public_security")) is None

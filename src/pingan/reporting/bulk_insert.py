@@ -169,7 +169,9 @@ def _attach(cursor: Any, table: str, name: str, year: int) -> None:
     PostgreSQL adopts the two keys as the partitions of the table's keys and copies its row
     triggers (immutability) onto the new partition.
     """
+    # In memory, and in this process: parallel workers would be CPU the load does not account for.
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute("SET LOCAL max_parallel_maintenance_workers = 0")
     cursor.execute(
         "ALTER TABLE %s ADD CONSTRAINT %s_bounds CHECK (year >= %d AND year < %d),"
         " ADD PRIMARY KEY (id, year), ADD UNIQUE (submission_id, unit_id, indicator_code, year)"

@@ -48,8 +48,9 @@ def read_lines(
         return None
     buf = np.zeros(len(data) - start + 8, dtype=np.uint8)
     buf[:-8] = np.frombuffer(data, dtype=np.uint8, offset=start)
-    separators = np.flatnonzero((buf == COMMA) | (buf == NEWLINE))
-    # Three commas then a newline, line after line.
+    # Every byte up to the comma (controls, space, punctuation) stands out; in a plain file those
+    # are three commas then a newline, line after line.
+    separators = np.flatnonzero(buf[:-8] <= COMMA)
     if len(separators) % 4 or (buf[separators].reshape(-1, 4) != LINE).any():
         return None
     fields = separators.reshape(-1, 4)
@@ -107,14 +108,18 @@ def _codes(
         return None
     words = _words(windows, first, stop, count)
     keys = _keys(words)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    if not (sorted_keys[at] == keys).all():
+    # Lines of one unit usually follow each other: look up the first line of each run only.
+    changed = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    runs = len(changed) + 1 < len(keys) // 4
+    heads = np.concatenate(([0], changed)) if runs else np.arange(len(keys))
+    at = np.minimum(np.searchsorted(sorted_keys, keys[heads]), len(sorted_keys) - 1)
+    if not (sorted_keys[at] == keys[heads]).all():
         return None
     found = order[at]
-    if count > 1 and not (table_words[found] == words).all():
+    if count > 1 and not (table_words[found] == words[heads]).all():
         return None
-    positions = np.array([i for i, _raw in known], dtype=np.int64)
-    return positions[found]
+    positions = np.array([i for i, _raw in known], dtype=np.int64)[found]
+    return np.repeat(positions, np.diff(np.append(heads, len(keys)))) if runs else positions
 
 
 def _months(
