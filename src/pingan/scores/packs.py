@@ -52,34 +52,45 @@ def window_arrays(
     missing = [pk for pk in submissions if pk not in packs]
     if missing:
         packs.update(fill_packs(missing, with_figures))
-    units = np.asarray(unit_ids, dtype=np.int64)
-    column = {code: j for j, code in enumerate(indicator_codes)}
+    place = _Placement(unit_ids, indicator_codes)
     month_index = {m: k for k, m in enumerate(months)}
     for pk, month in submissions.items():
-        _scatter(packs[pk], units, column, (values, figure_ids), month_index[month])
+        place.scatter(packs[pk], (values, figure_ids), month_index[month])
     return values, figure_ids
 
 
-def _scatter(
-    pack: Pack,
-    units: np.ndarray,
-    column: dict[str, int],
-    into: tuple[np.ndarray, np.ndarray],
-    month: int,
-) -> None:
-    """Write one pack's cells of the wanted units and codes into the month's slice."""
-    values, figure_ids = into
-    order = np.argsort(units, kind="stable")
-    at = np.minimum(np.searchsorted(units[order], pack.units), len(units) - 1)
-    rows = np.where(units[order][at] == pack.units, order[at], -1)
-    columns = np.array([column.get(code, -1) for code in pack.codes], dtype=np.int64)
-    keep_rows, keep_columns = np.flatnonzero(rows >= 0), np.flatnonzero(columns >= 0)
-    grid = pack.values[np.ix_(keep_rows, keep_columns)]
-    i, j = np.nonzero(grid != NO_VALUE)
-    target = (rows[keep_rows][i], columns[keep_columns][j], month)
-    values[target] = grid[i, j]
-    if pack.figures is not None:
-        figure_ids[target] = pack.figures[np.ix_(keep_rows, keep_columns)][i, j]
+class _Placement:
+    """Where a pack's units and codes go on the wanted axes; packs of the same units share it."""
+
+    def __init__(self, unit_ids: list[int], indicator_codes: list[str]) -> None:
+        self.units = np.asarray(unit_ids, dtype=np.int64)
+        self.order = np.argsort(self.units, kind="stable")
+        self.column = {code: j for j, code in enumerate(indicator_codes)}
+        self.known: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+    def rows(self, pack_units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pack's rows of wanted units, and where each goes on the units axis."""
+        key = pack_units.tobytes()
+        if key not in self.known:
+            ordered = self.units[self.order]
+            at = np.minimum(np.searchsorted(ordered, pack_units), len(ordered) - 1)
+            rows = np.where(ordered[at] == pack_units, self.order[at], -1)
+            keep = np.flatnonzero(rows >= 0)
+            self.known[key] = (keep, rows[keep])
+        return self.known[key]
+
+    def scatter(self, pack: Pack, into: tuple[np.ndarray, np.ndarray], month: int) -> None:
+        """Write one pack's cells of the wanted units and codes into the month's slice."""
+        values, figure_ids = into
+        keep_rows, to_rows = self.rows(pack.units)
+        columns = np.array([self.column.get(code, -1) for code in pack.codes], dtype=np.int64)
+        keep_columns = np.flatnonzero(columns >= 0)
+        grid = pack.values[np.ix_(keep_rows, keep_columns)]
+        i, j = np.nonzero(grid != NO_VALUE)
+        target = (to_rows[i], columns[keep_columns][j], month)
+        values[target] = grid[i, j]
+        if pack.figures is not None:
+            figure_ids[target] = pack.figures[np.ix_(keep_rows, keep_columns)][i, j]
 
 
 def read_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, Pack]:
