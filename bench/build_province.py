@@ -9,7 +9,8 @@ only completed): the synthetic scheme of `bench/bench_import.py` (one class of `
 (drafts) through `import_figures` (as `bench/bench_recompute.py` builds them), every full quarter
 computed, the default matter catalogue and `--matters` matters over the last 365 days (as
 `bench/bench_matter_scan.py` writes them), and the accounts the locust scenario signs in with
-(analyst, clerk and reviewer of the first body, dispatcher), with the demo password. Then:
+(analyst, clerk and reviewer of the first body, dispatcher), with the demo password; last, the
+whole database is analysed (`ANALYZE`), as a database loaded in bulk must be before it serves. Then:
 
     PINGAN_HOME=… PINGAN_DATABASE_URL=postgresql://…/NAME uv run python bench/bench_load.py \
         --users 1,10,50 --run-time 60s --workers 2
@@ -123,11 +124,20 @@ def main() -> int:
         ("accounts", lambda: ensure_accounts(args.password)),
     ]
     chosen = args.steps.split(",")
-    for name, step in [(n, s) for n, s in steps if n in chosen]:
+    for name, step in [(n, s) for n, s in steps if n in chosen] + [("analyze", analyze)]:
         started = time.perf_counter()
         outcome = step()
         print("%-8s %7.1f s %s" % (name, time.perf_counter() - started, outcome or ""), flush=True)
     return 0
+
+
+def analyze() -> None:
+    """`ANALYZE` the whole database: loaded by COPY, it has no statistics yet, and PostgreSQL
+    plans a unit's figures as sequential scans of every partition until it has them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":

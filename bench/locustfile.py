@@ -198,10 +198,10 @@ class Open311Client(HttpUser):
 
     @task(3)
     def follow(self) -> None:
-        """GET the recent service requests."""
+        """GET the recent open service requests, a page of 100 as a client that pages asks."""
         if API_KEY:
             self.client.get(
                 "/open311/v2/requests.json",
-                params={"api_key": API_KEY, "status": "open"},
+                params={"api_key": API_KEY, "status": "open", "page_size": 100},
                 name="/open311/v2/requests.json",
             )

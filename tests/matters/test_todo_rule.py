@@ -66,3 +66,31 @@ def test_the_panel_counts_every_matter_of_the_list_beyond_the_first_ten(people, 
     panel = home.queue(actor)
     assert len(panel["matters"]) == home.QUEUE_LENGTH == 10
     assert panel["total"] == selectors.todo_matters(actor=actor).count() == 12
+
+
+@pytest.mark.django_db
+def test_the_to_do_page_shows_a_page_with_the_total_and_links_to_the_rest(
+    client, people, new_matter, monkeypatch, django_assert_num_queries
+):
+    from pingan.matters.views import matters as views
+
+    monkeypatch.setattr(views, "TODO_PAGE_SIZE", 2)
+    made = [new_matter(now=at("2025-09-%02d" % day, 9)) for day in range(1, 6)]
+    client.force_login(people["dispatcher"][0])
+    client.get(reverse("matters:todo"))  # warm caches (session, permissions)
+    with django_assert_num_queries(5):
+        first = client.get(reverse("matters:todo"), HTTP_ACCEPT_LANGUAGE="en")
+    assert [m.number for m in first.context["matters"]] == [made[0].number, made[1].number]
+    assert (first.context["total"], first.context["after"]) == (5, 3)
+    text = first.content.decode()
+    assert "Matters 1–2 of 5 waiting for you." in text
+    assert '<a href="?page=2" data-testid="todo-more">3 more matters on the next pages</a>' in text
+    with django_assert_num_queries(5):
+        last = client.get(reverse("matters:todo") + "?page=3", HTTP_ACCEPT_LANGUAGE="en")
+    assert [m.number for m in last.context["matters"]] == [made[4].number]
+    assert last.context["after"] == 0
+    assert "Matters 5–5 of 5 waiting for you." in last.content.decode()
+    assert "todo-more" not in last.content.decode()
+    chinese = client.get(reverse("matters:todo"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "等待您处理的事项共 5 件，此页为第 1–2 件。" in chinese
+    assert "后面各页还有 3 件事项" in chinese

@@ -50,11 +50,24 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     return render(request, "matters/list.html", context)
 
 
+# Matters on one page of the to-do list; the page says how many there are in all and links on.
+TODO_PAGE_SIZE = 50
+
+
 @requires("matters.view")
 def todo(request: HttpRequest) -> HttpResponse:
-    """My open matters, earliest deadline first, each with its deadline label."""
+    """My open matters, earliest deadline first, each with its deadline label: a page of them,
+    with how many there are in all and how many wait beyond this page."""
     actor = actor_from_request(request)
-    return render(request, "matters/todo.html", {"matters": selectors.todo_matters(actor=actor)})
+    waiting = selectors.todo_matters(actor=actor)
+    page = Paginator(waiting, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "matters": list(page.object_list),
+        "page": page,
+        "total": page.paginator.count,
+        "after": page.paginator.count - page.end_index(),
+    }
+    return render(request, "matters/todo.html", context)
 
 
 @requires("matters.view")
