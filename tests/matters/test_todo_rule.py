@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from pingan.core.access.actor import Actor
 from pingan.matters import home, selectors
 from pingan.matters.actions import workflow
+from pingan.matters.waiting import WaitingMatters
 from tests.matters.conftest import at
 
 
@@ -68,6 +70,26 @@ def test_the_panel_counts_every_matter_of_the_list_beyond_the_first_ten(people, 
     assert panel["total"] == selectors.todo_matters(actor=actor).count() == 12
 
 
+# The session, its user and roles; how many matters wait, how many of them have a deadline; the
+# page's ids, then its rows.
+QUERIES = 7
+
+
+@pytest.mark.django_db
+def test_every_slice_of_the_waiting_matters_follows_the_to_do_rule(people, spread, units):
+    """Matters with a deadline (dispatched to BZ01), then those without (received), as one list."""
+    received, named = spread
+    dispatcher, handler = people["dispatcher"][1], people["handler"][1]
+    both = Actor(user=handler.user, grants=dispatcher.grants + handler.grants, channel="web")
+    rule = [m.number for m in selectors.todo_matters(actor=both)]
+    assert rule == [named[k].number for k in ("handler", None)] + [received.number]
+    waiting = WaitingMatters(both)
+    assert waiting.count() == 3
+    for start in range(4):
+        for stop in range(start, 5):
+            assert [m.number for m in waiting[start:stop]] == rule[start:stop]
+
+
 @pytest.mark.django_db
 def test_the_to_do_page_shows_a_page_with_the_total_and_links_to_the_rest(
     client, people, new_matter, monkeypatch, django_assert_num_queries
@@ -78,14 +100,14 @@ def test_the_to_do_page_shows_a_page_with_the_total_and_links_to_the_rest(
     made = [new_matter(now=at("2025-09-%02d" % day, 9)) for day in range(1, 6)]
     client.force_login(people["dispatcher"][0])
     client.get(reverse("matters:todo"))  # warm caches (session, permissions)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(QUERIES):
         first = client.get(reverse("matters:todo"), HTTP_ACCEPT_LANGUAGE="en")
     assert [m.number for m in first.context["matters"]] == [made[0].number, made[1].number]
     assert (first.context["total"], first.context["after"]) == (5, 3)
     text = first.content.decode()
     assert "Matters 1–2 of 5 waiting for you." in text
     assert '<a href="?page=2" data-testid="todo-more">3 more matters on the next pages</a>' in text
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(QUERIES):
         last = client.get(reverse("matters:todo") + "?page=3", HTTP_ACCEPT_LANGUAGE="en")
     assert [m.number for m in last.context["matters"]] == [made[4].number]
     assert last.context["after"] == 0

@@ -137,8 +137,10 @@ QUERIES = {
     "clerk": 10,
     "reviewer": 4,
     "unit_viewer": 21,
-    "dispatcher": 7,
-    "handler": 5,
+    # The matters queue: how many wait, how many have a deadline, the first ids, their rows
+    # (matters.waiting); an empty queue stops after the first count.
+    "dispatcher": 9,
+    "handler": 4,
     "security_admin": 3,
 }
 SCOPES = {

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import can, require
 from pingan.core.panels import Panel
-from pingan.matters import selectors
 from pingan.matters.models import OPEN_STATUSES, Matter
+from pingan.matters.waiting import WaitingMatters
 
 QUEUE_LENGTH = 10
 
@@ -18,9 +18,9 @@ QUEUE_LENGTH = 10
 def queue(actor: Actor) -> dict[str, Any]:
     """The first matters of the actor's to-do list (`selectors.todo_matters`, the rule of the
     to-do page) and how many there are in all."""
-    waiting = selectors.todo_matters(actor=actor)
+    waiting = WaitingMatters(actor)
     return {
-        "matters": list(waiting[:QUEUE_LENGTH]),
+        "matters": waiting[0:QUEUE_LENGTH],
         "total": waiting.count(),
         "may_intake": can(actor, "matters.intake"),
     }

@@ -24,7 +24,8 @@ from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors
 from pingan.matters.actions import personal_data, workflow
 from pingan.matters.filters import MatterFilter
-from pingan.matters.models import Status
+from pingan.matters.models import Matter, Status
+from pingan.matters.waiting import WaitingMatters
 
 LIST_FILTERS = ("status", "category", "grade")
 # Filters the statistics' drill-down links set; kept (hidden) when the list is filtered further.
@@ -59,8 +60,8 @@ def todo(request: HttpRequest) -> HttpResponse:
     """My open matters, earliest deadline first, each with its deadline label: a page of them,
     with how many there are in all and how many wait beyond this page."""
     actor = actor_from_request(request)
-    waiting = selectors.todo_matters(actor=actor)
-    page = Paginator(waiting, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting: Any = WaitingMatters(actor)  # counted and sliced as Paginator asks of a sequence
+    page = Paginator[Matter](waiting, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "matters": list(page.object_list),
         "page": page,
