@@ -26,6 +26,10 @@ CONSTRAINTS = {
 }
 
 
+MADE_AFTER_0003 = {"matters_ticket_key"}
+"""Tables a later migration makes (on PostgreSQL), absent from a database at matters 0003."""
+
+
 def _rename(old: str, new: str) -> None:
     """Rename the tables (and PostgreSQL sequences) named `old_*` to `new_*`."""
     quote = connection.ops.quote_name
@@ -75,7 +79,7 @@ def test_migrate_upgrades_a_cases_database(new_matter):
     _make_it_look_like_the_cases_app()
     assert _tables("matters_") == []
     # The former revision still had the Open311 keys in the app (cases_apikey).
-    former = ["cases" + t[len("matters") :] for t in matters_tables]
+    former = ["cases" + t[len("matters") :] for t in matters_tables if t not in MADE_AFTER_0003]
     assert _tables("cases_") == sorted([*former, "cases_apikey"])
     with connection.cursor() as cursor:
         cursor.execute(

@@ -76,13 +76,18 @@ def ensure_years(table: YearPartitioned, years: Iterable[int], *, using: Any = N
     wanted = {int(y) for y in years}
     if db.vendor != "postgresql" or not wanted:
         return []
-    made = []
     with db.cursor() as cursor:
+        if {table.partition_name(y) for y in wanted} <= table.present(cursor):
+            return []
+        # Two writers making the same year's partition: the second waits here until the first
+        # commits, then finds the partition made (a plain `IF NOT EXISTS` would fail instead).
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", ["pingan.partition:" + table.table]
+        )
         present = table.present(cursor)
-        for year in sorted(wanted):
-            if table.partition_name(year) not in present:
-                cursor.execute(table.create_sql(year))
-                made.append(year)
+        made = [y for y in sorted(wanted) if table.partition_name(y) not in present]
+        for year in made:
+            cursor.execute(table.create_sql(year))
     return made
 
 

@@ -74,6 +74,19 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
+TICKETS = "matters_ticket_key"
+"""Every non-empty (channel, ticket number) of a matter, one plain table whose unique key holds
+across the years and across concurrent writers (PostgreSQL)."""
+
+TICKETS_TABLE = f"""
+CREATE TABLE IF NOT EXISTS {TICKETS} (
+    channel text NOT NULL,
+    ticket_number text NOT NULL,
+    matter_id bigint NOT NULL,
+    PRIMARY KEY (channel, ticket_number)
+)
+"""
+
 KEYS_CHECK = """
 CREATE OR REPLACE FUNCTION pingan_matter_keys() RETURNS trigger AS $$
 BEGIN
@@ -82,16 +95,35 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation',
             MESSAGE = 'pingan: a matter number is taken';
     END IF;
-    IF EXISTS (SELECT 1 FROM matters_matter m JOIN pingan_new_rows n
-               ON m.channel = n.channel AND m.ticket_number = n.ticket_number AND m.id <> n.id
-               WHERE n.ticket_number <> '' AND m.ticket_number <> '') THEN
+    IF TG_OP = 'UPDATE' THEN
+        DELETE FROM matters_ticket_key k USING pingan_new_rows n
+        WHERE k.matter_id = n.id
+          AND (k.channel, k.ticket_number) IS DISTINCT FROM (n.channel, n.ticket_number);
+    END IF;
+    BEGIN
+        INSERT INTO matters_ticket_key (channel, ticket_number, matter_id)
+        SELECT n.channel, n.ticket_number, n.id FROM pingan_new_rows n
+        WHERE n.ticket_number <> ''
+          AND NOT EXISTS (SELECT 1 FROM matters_ticket_key k WHERE k.matter_id = n.id
+                          AND k.channel = n.channel AND k.ticket_number = n.ticket_number);
+    EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION USING ERRCODE = 'unique_violation',
             MESSAGE = 'pingan: a hotline ticket number is already recorded for the channel';
-    END IF;
+    END;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
+
+TICKETS_FORGOTTEN = """
+CREATE OR REPLACE FUNCTION pingan_matter_tickets_forgotten() RETURNS trigger AS $$
+BEGIN
+    DELETE FROM matters_ticket_key k USING pingan_old_rows o WHERE k.matter_id = o.id;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
 
 REFERENCED_CHECK = """
 CREATE OR REPLACE FUNCTION pingan_matter_referenced() RETURNS trigger AS $$
@@ -132,8 +164,53 @@ def triggers_sql() -> list[str]:
         f"CREATE OR REPLACE TRIGGER pingan_matter_referenced AFTER DELETE ON {TABLE} "
         "REFERENCING OLD TABLE AS pingan_old_rows FOR EACH STATEMENT "
         "EXECUTE FUNCTION pingan_matter_referenced()",
+        TICKETS_FORGOTTEN,
+        f"CREATE OR REPLACE TRIGGER pingan_matter_tickets_forgotten AFTER DELETE ON {TABLE} "
+        "REFERENCING OLD TABLE AS pingan_old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION pingan_matter_tickets_forgotten()",
     ]
     return statements
+
+
+def install_ticket_keys(cursor: Any) -> None:
+    """The ticket key table filled from the matters, and the triggers that keep it (PostgreSQL).
+
+    Idempotent: run by the partitioning migration and again by `matters 0010` for databases
+    partitioned before the table existed."""
+    cursor.execute(TICKETS_TABLE)
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {TICKETS}_matter ON {TICKETS} (matter_id)")
+    cursor.execute(
+        f"INSERT INTO {TICKETS} (channel, ticket_number, matter_id)"  # noqa: S608 - constant names
+        f" SELECT channel, ticket_number, id FROM {TABLE} WHERE ticket_number <> ''"
+        " ON CONFLICT (channel, ticket_number) DO NOTHING"
+    )
+    for statement in triggers_sql():
+        cursor.execute(statement)
+
+
+def ticket_keys(apps: Any, schema_editor: Any) -> None:
+    """Migration step: the ticket key table on a partitioned PostgreSQL matter table."""
+    if schema_editor.connection.vendor == "postgresql" and _partitioned(schema_editor.connection):
+        with schema_editor.connection.cursor() as cursor:
+            install_ticket_keys(cursor)
+
+
+def no_ticket_keys(apps: Any, schema_editor: Any) -> None:
+    """Reverse migration step: the ticket key table and its trigger gone (PostgreSQL)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_forgotten ON {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {TICKETS}")
+
+
+def _partitioned(db: Any) -> bool:
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = %s::regclass)",
+            [TABLE],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def _drop_triggers(cursor: Any) -> None:
@@ -143,6 +220,7 @@ def _drop_triggers(cursor: Any) -> None:
     for op in ("insert", "update"):
         cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_keys_{op} ON {TABLE}")
     cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_referenced ON {TABLE}")
+    cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_forgotten ON {TABLE}")
 
 
 def _plain_indexes(cursor: Any) -> list[str]:
@@ -212,9 +290,9 @@ def _rebuild(cursor: Any, *, partitioned: bool) -> None:
     for name, definition in outgoing:
         cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
     if partitioned:
-        for statement in triggers_sql():
-            cursor.execute(statement)
+        install_ticket_keys(cursor)
         return
+    cursor.execute(f"DROP TABLE IF EXISTS {TICKETS}")
     for table, column in REFERENCES.items():
         cursor.execute(
             f'ALTER TABLE {table} ADD CONSTRAINT "{table}_{column}_fk" FOREIGN KEY ({column})'
