@@ -100,3 +100,21 @@ def test_the_deadline_day_is_shown_as_the_day_itself():
         "2026-11-06T00:00:00+08:00",
         "2026-11-05",
     )
+
+
+def test_the_expected_count_is_the_number_of_expected_cells_of_each_body_and_month(approved):
+    from pingan.reporting.cells import load_catalogue
+    from pingan.schemes.selectors import current_version
+
+    catalogue = load_catalogue(current_version())
+    counted = {
+        (body_id, month): catalogue.expected_count(body_id, month)
+        for body_id in catalogue.reporting_body_ids()
+        for month in ("2020-01", MONTH)
+    }
+    listed = {key: len(catalogue.expected_cells(*key)) for key in counted}
+    assert counted == listed
+    assert (
+        sum(n for (_body, month), n in counted.items() if month == MONTH)
+        == 7 + 5 * 4 + 3 + 4 + 4 + 1 + 4
+    )

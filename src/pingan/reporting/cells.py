@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ class Catalogue:
     indicators: dict[str, tuple[int, int]]  # code -> (body_id, position)
     class_indicators: dict[str, frozenset[str]]
     body_codes: dict[int, str]
+    counts: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
 
     def body_indicators(self, body_id: int) -> list[str]:
         """The indicator codes a body owns, in scheme order."""
@@ -66,6 +68,23 @@ class Catalogue:
             applicable = self.class_indicators.get(unit.eval_class, frozenset())
             cells.extend((unit, code) for code in owned if code in applicable)
         return cells
+
+    def expected_count(self, body_id: int, month: str) -> int:
+        """How many cells `expected_cells` lists, counted by class and remembered per body and
+        month (a catalogue is kept per scheme version): a list of the body's months reads it
+        without building 2,000 units' cells."""
+        key = (body_id, month)
+        if key not in self.counts:
+            first, last = periods.first_day(month), periods.last_day(month)
+            owned = set(self.body_indicators(body_id))
+            open_by_class = Counter(
+                u.eval_class for u in self.units.values() if _open_during(u, first, last)
+            )
+            self.counts[key] = sum(
+                n * len(owned & self.class_indicators.get(eval_class, frozenset()))
+                for eval_class, n in open_by_class.items()
+            )
+        return self.counts[key]
 
     def reporting_body_ids(self) -> list[int]:
         """Bodies that own at least one indicator applying to some class, by code."""

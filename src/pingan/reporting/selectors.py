@@ -345,7 +345,7 @@ def _body_month(
     submitted_at = first_submits.get(first.pk) if first is not None else None
     if first is not None and submitted_at is None and first.status in SIGNED_STATUSES:
         submitted_at = first.approved_at
-    expected = len(catalogue.expected_cells(body.pk, month))
+    expected = catalogue.expected_count(body.pk, month)
     shown = current or latest
     historical = first is not None and first.kind == Kind.HISTORICAL
     return BodyMonth(
