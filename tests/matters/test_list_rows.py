@@ -83,9 +83,9 @@ def some_matters(people, units, new_matter):
     return made
 
 
-# The session's user, the matters, the notices, the categories and the grades (and the count).
+# The list: the session's user, the page's ids and rows, the notices, the categories, the grades, the count.
 # The to-do page: the session, its user and roles, the counts, the page's ids and rows (test_todo_rule).
-LIST_QUERIES = 8
+LIST_QUERIES = 9
 TODO_QUERIES = 7
 
 

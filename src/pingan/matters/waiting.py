@@ -62,6 +62,34 @@ class WaitingMatters:
         return first + _rows(self.undated, skip, skip + rest)
 
 
+class IdsFirst:
+    """An ordered query of matters as a Paginator reads it, each page's ids found before its
+    rows are joined: a page far down the matters list skips index entries, not joined rows."""
+
+    def __init__(self, ordered: QuerySet[Matter]) -> None:
+        # Not named `ordered`: Paginator reads that attribute as a flag, and a query's truth
+        # fetches every row.
+        self.matters = ordered
+
+    @cached_property
+    def total(self) -> int:
+        """How many matters the query holds."""
+        return self.matters.count()
+
+    def count(self) -> int:
+        """How many matters the query holds (as `QuerySet.count`)."""
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, part: slice) -> list[Matter]:
+        """The matters from `part.start` to `part.stop` (both given)."""
+        if part.stop is None:
+            raise TypeError("a slice of the matters needs its end")
+        return _rows(self.matters, part.start or 0, part.stop)
+
+
 def _rows(ordered: QuerySet[Matter], start: int, stop: int) -> list[Matter]:
     """Rows `start` to `stop` of `ordered`: their ids found first without the joins, so that a
     page far down the list skips index entries, not joined rows."""

@@ -25,7 +25,7 @@ from pingan.matters import forms, selectors
 from pingan.matters.actions import personal_data, workflow
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import Matter, Status
-from pingan.matters.waiting import WaitingMatters
+from pingan.matters.waiting import IdsFirst, WaitingMatters
 
 LIST_FILTERS = ("status", "category", "grade")
 # Filters the statistics' drill-down links set; kept (hidden) when the list is filtered further.
@@ -37,8 +37,10 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     """Matters the person may see, newest first, filtered by status, category, grade or overdue
     (and, from the statistics' links, by period, responsible unit and open past the deadline)."""
     actor = actor_from_request(request)
-    matters = selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET))
-    page = Paginator(matters, 50).get_page(request.GET.get("page"))
+    matters: Any = IdsFirst(  # counted and sliced as Paginator asks of a sequence
+        selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET))
+    )
+    page = Paginator[Matter](matters, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "chosen": {key: request.GET.get(key, "") for key in LIST_FILTERS},
