@@ -239,3 +239,30 @@ def test_daily_summary_document_in_english_shows_the_stored_english_names(people
     with translation.override("en"):
         document = Document(io.BytesIO(summary_docx(stored_before)))
     assert [c.text for c in document.tables[1].rows[1].cells] == ["噪音扰民", "5"]
+
+
+@pytest.mark.django_db
+def test_database_counts_equal_counting_one_matter_at_a_time(people, september):
+    from dataclasses import asdict
+
+    today = SEPTEMBER["today"]
+    stats = statistics.statistics(actor=people["analyst"][1], **SEPTEMBER)
+    matters = list(statistics._period_query(SEPTEMBER["first"], SEPTEMBER["last"], None, "", None))
+    reference = statistics.Tally()
+    by_category: dict[str, statistics.Tally] = {}
+    for matter in matters:
+        reference.add(matter, today)
+        by_category.setdefault(matter.category.code, statistics.Tally()).add(matter, today)
+    assert asdict(stats.total) == asdict(reference.finish())
+    assert {g.code: asdict(g.tally) for g in stats.by_category} == {
+        code: asdict(tally.finish()) for code, tally in by_category.items()
+    }
+
+
+@pytest.mark.django_db
+def test_statistics_cost_nine_queries_whatever_the_number_of_matters(
+    people, september, django_assert_num_queries
+):
+    with django_assert_num_queries(9):
+        stats = statistics.statistics(actor=people["analyst"][1], **SEPTEMBER)
+    assert stats.total.received == 5

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pingan.core.access.actor import Actor
 from pingan.core.access.permissions import require
-from pingan.matters.models import CLOSED_STATUSES, OPEN_STATUSES, Matter, Status
+from pingan.matters.models import CLOSED_STATUSES, OPEN_STATUSES, Category, Grade, Matter, Status
 from pingan.matters.selectors import COUNTED
 from pingan.units.models import OrgUnit
 
@@ -130,57 +131,109 @@ def statistics(
     """
     require(actor, "matters.stats")
     today = today or timezone.localdate()
-    matters = _period_matters(first, last, unit_id, category_code, grade_level)
-    total = Tally()
-    groups: dict[str, dict[tuple[str, str, str, str], Tally]] = {
-        "unit": defaultdict(Tally),
-        "category": defaultdict(Tally),
-        "grade": defaultdict(Tally),
-    }
-    for matter in matters:
-        total.add(matter, today)
-        for kind, key in _group_keys(matter).items():
-            groups[kind][key].add(matter, today)
+    matters = _period_query(first, last, unit_id, category_code, grade_level)
+    language = get_language() or "zh-hans"
+    listed = matters.select_related("responsible_unit").order_by("received_at", "pk")
     return Statistics(
         first=first,
         last=last,
-        total=total.finish(),
-        by_unit=_groups("unit", groups["unit"]),
-        by_category=_groups("category", groups["category"]),
-        by_grade=_groups("grade", groups["grade"]),
-        overdue=[m for m in matters if m.overdue and m.is_open],
-        repeatedly_returned=[m for m in matters if m.return_count >= 2],
+        total=_tally_of(matters.aggregate(**_counts(today))),
+        by_unit=_unit_groups(matters, today, language),
+        by_category=_named_groups(matters, today, language, "category"),
+        by_grade=_named_groups(matters, today, language, "grade"),
+        overdue=list(listed.filter(overdue=True, status__in=OPEN_STATUSES)),
+        repeatedly_returned=list(listed.filter(return_count__gte=2)),
     )
 
 
-def _group_keys(matter: Matter) -> dict[str, tuple[str, str, str, str]]:
-    """(sort key, label, code, list-filter name) of the matter's unit, category and grade."""
-    language = get_language() or "zh-hans"
-    unit = matter.responsible_unit
-    if unit is None:
-        by_unit = ("~", _("(not dispatched)"), "", "none")
-    else:
-        by_unit = (unit.code, unit.display_name(language), unit.code, str(unit.pk))
-    category = matter.category
-    level = str(matter.grade.level)
+def _counts(today: dt.date) -> dict[str, Any]:
+    """The database counts behind a `Tally`, as `Tally.add` counts them one matter at a time."""
+    in_scope = ~Q(status=Status.REJECTED)
+    dispatched = in_scope & Q(dispatched_at__isnull=False)
+    closed = Q(status__in=CLOSED_STATUSES, closed_at__isnull=False)
+    visited = in_scope & Q(visited_at__isnull=False)
     return {
-        "unit": by_unit,
-        "category": (category.code, category.display_name(language), category.code, category.code),
-        "grade": (level, "%s %s" % (level, matter.grade.display_name(language)), level, level),
+        "received": Count("pk"),
+        "in_scope": Count("pk", filter=in_scope),
+        "dispatched": Count("pk", filter=dispatched),
+        "signed_on_time": Count(
+            "pk",
+            filter=dispatched
+            & Q(signed_at__isnull=False, sign_due__isnull=False)
+            & Q(signed_day__lte=F("sign_due")),
+        ),
+        "feedback": Count("pk", filter=in_scope & Q(feedback_at__isnull=False)),
+        "closed": Count("pk", filter=in_scope & closed),
+        "closed_on_time": Count(
+            "pk",
+            filter=in_scope
+            & closed
+            & (Q(handle_due__isnull=True) | Q(closed_day__lte=F("handle_due"))),
+        ),
+        "open_overdue": Count("pk", filter=in_scope & ~closed & Q(handle_due__lt=today)),
+        "visited": Count("pk", filter=visited),
+        "resolved": Count("pk", filter=visited & Q(resolved=True)),
+        "satisfaction_sum": Sum("satisfaction", filter=visited),
     }
+
+
+def _tally_of(row: dict[str, Any]) -> Tally:
+    tally = Tally()
+    for name in (f.name for f in fields(Tally) if f.name != "rates"):
+        setattr(tally, name, row.get(name) or 0)
+    return tally.finish()
+
+
+def _grouped(matters: QuerySet[Matter], today: dt.date, by: str) -> dict[Any, Tally]:
+    rows = matters.order_by().values(by).annotate(**_counts(today))
+    return {row[by]: _tally_of(row) for row in rows}
+
+
+def _unit_groups(matters: QuerySet[Matter], today: dt.date, language: str) -> list[Group]:
+    """One row per responsible unit (by code), the matters not dispatched last."""
+    tallies = _grouped(matters, today, "responsible_unit_id")
+    units = OrgUnit.objects.in_bulk([pk for pk in tallies if pk is not None])
+    keyed = {}
+    for pk, tally in tallies.items():
+        unit = units.get(pk) if pk is not None else None
+        if unit is None:
+            keyed[("~", _("(not dispatched)"), "", "none")] = tally
+        else:
+            keyed[(unit.code, unit.display_name(language), unit.code, str(unit.pk))] = tally
+    return _groups("unit", keyed)
+
+
+def _named_groups(
+    matters: QuerySet[Matter], today: dt.date, language: str, kind: str
+) -> list[Group]:
+    """One row per category (by code) or per grade (by level)."""
+    tallies = _grouped(matters, today, kind + "_id")
+    model: type[Category] | type[Grade] = Grade if kind == "grade" else Category
+    named: dict[Any, Any] = model.objects.in_bulk(list(tallies))
+    keyed = {}
+    for pk, tally in tallies.items():
+        item = named[pk]
+        if kind == "grade":
+            level = str(item.level)
+            key = (level, "%s %s" % (level, item.display_name(language)), level, level)
+        else:
+            key = (item.code, item.display_name(language), item.code, item.code)
+        keyed[key] = tally
+    return _groups(kind, keyed)
 
 
 def _groups(kind: str, tallies: dict[tuple[str, str, str, str], Tally]) -> list[Group]:
     """The rows of one grouping in order; `kind` is also the matters-list filter's name."""
     return [
-        Group(label=label, code=code, tally=tally.finish(), params={kind: value})
-        for (_sort, label, code, value), tally in sorted(tallies.items())
+        Group(label=label, code=code, tally=tally, params={kind: value})
+        for (_sort, label, code, value), tally in sorted(tallies.items(), key=lambda kv: kv[0])
     ]
 
 
-def _period_matters(
+def _period_query(
     first: dt.date, last: dt.date, unit_id: int | None, category_code: str, grade_level: int | None
-) -> list[Matter]:
+) -> QuerySet[Matter]:
+    """The counted matters received in the period, with the local days of signing and closing."""
     start, end = _day_bounds(first, last)
     query = Matter.objects.filter(COUNTED, received_at__gte=start, received_at__lt=end)
     if unit_id:
@@ -189,9 +242,7 @@ def _period_matters(
         query = query.filter(category__code=category_code)
     if grade_level:
         query = query.filter(grade__level=grade_level)
-    return list(
-        query.select_related("category", "grade", "responsible_unit").order_by("received_at", "pk")
-    )
+    return query.annotate(signed_day=TruncDate("signed_at"), closed_day=TruncDate("closed_at"))
 
 
 def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
