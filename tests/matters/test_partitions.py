@@ -82,3 +82,17 @@ def test_numbers_and_tickets_stay_unique_across_years(new_matter):
         transaction.atomic(),
     ):
         Matter.objects.filter(pk=later.pk).update(channel="phone", ticket_number="T-1")
+
+
+def test_truncated_matters_leave_their_ticket_numbers_free(new_matter):
+    new_matter(channel="phone", ticket_number="T-9")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE matters_matter_y2025 CASCADE")  # one year's partition only
+    again = new_matter(channel="phone", ticket_number="T-9")  # its stale key is dropped
+    assert list(Matter.objects.values_list("pk", flat=True)) == [again.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE matters_matter CASCADE")  # the whole table: keys emptied with it
+        cursor.execute("SELECT count(*) FROM matters_ticket_key")
+        assert cursor.fetchone() == (0,)

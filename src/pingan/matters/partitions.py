@@ -100,6 +100,10 @@ BEGIN
         WHERE k.matter_id = n.id
           AND (k.channel, k.ticket_number) IS DISTINCT FROM (n.channel, n.ticket_number);
     END IF;
+    -- Keys left by matters gone without a delete (a partition truncated, detached or dropped).
+    DELETE FROM matters_ticket_key k USING pingan_new_rows n
+    WHERE k.channel = n.channel AND k.ticket_number = n.ticket_number AND k.matter_id <> n.id
+      AND NOT EXISTS (SELECT 1 FROM matters_matter m WHERE m.id = k.matter_id);
     BEGIN
         INSERT INTO matters_ticket_key (channel, ticket_number, matter_id)
         SELECT n.channel, n.ticket_number, n.id FROM pingan_new_rows n
@@ -119,6 +123,15 @@ TICKETS_FORGOTTEN = """
 CREATE OR REPLACE FUNCTION pingan_matter_tickets_forgotten() RETURNS trigger AS $$
 BEGIN
     DELETE FROM matters_ticket_key k USING pingan_old_rows o WHERE k.matter_id = o.id;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+TICKETS_TRUNCATED = """
+CREATE OR REPLACE FUNCTION pingan_matter_tickets_truncated() RETURNS trigger AS $$
+BEGIN
+    TRUNCATE matters_ticket_key;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -168,6 +181,9 @@ def triggers_sql() -> list[str]:
         f"CREATE OR REPLACE TRIGGER pingan_matter_tickets_forgotten AFTER DELETE ON {TABLE} "
         "REFERENCING OLD TABLE AS pingan_old_rows FOR EACH STATEMENT "
         "EXECUTE FUNCTION pingan_matter_tickets_forgotten()",
+        TICKETS_TRUNCATED,
+        f"CREATE OR REPLACE TRIGGER pingan_matter_tickets_truncated AFTER TRUNCATE ON {TABLE} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION pingan_matter_tickets_truncated()",
     ]
     return statements
 
@@ -196,11 +212,12 @@ def ticket_keys(apps: Any, schema_editor: Any) -> None:
 
 
 def no_ticket_keys(apps: Any, schema_editor: Any) -> None:
-    """Reverse migration step: the ticket key table and its trigger gone (PostgreSQL)."""
+    """Reverse migration step: the ticket key table and its triggers gone (PostgreSQL)."""
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_forgotten ON {TABLE}")
+        cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_truncated ON {TABLE}")
         cursor.execute(f"DROP TABLE IF EXISTS {TICKETS}")
 
 
@@ -221,6 +238,7 @@ def _drop_triggers(cursor: Any) -> None:
         cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_keys_{op} ON {TABLE}")
     cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_referenced ON {TABLE}")
     cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_forgotten ON {TABLE}")
+    cursor.execute(f"DROP TRIGGER IF EXISTS pingan_matter_tickets_truncated ON {TABLE}")
 
 
 def _plain_indexes(cursor: Any) -> list[str]:
