@@ -30,6 +30,11 @@ def _name(obj: Any, language: str) -> str:
     return "" if obj is None else escape(obj.display_name(language))
 
 
+def _headings(*pairs: tuple[str, str]) -> dict[str, str]:
+    """The columns' headings by key, escaped, for the rows' `data-label` attributes."""
+    return {key: escape(words) for key, words in pairs}
+
+
 def _badge(label: DueLabel | None) -> str:
     """The deadline badge after the date ("" without a label)."""
     if label is None:
@@ -44,19 +49,16 @@ def matter_list_rows(matters: Iterable[Matter]) -> SafeString:
     labels = status_labels(language)
     detail = link_maker("matters:detail")
     today = timezone.localdate()
-    head = {
-        key: escape(_(words))
-        for key, words in (
-            ("number", "Number"),
-            ("received", "Received"),
-            ("category", "Category"),
-            ("grade", "Grade"),
-            ("place", "Place"),
-            ("responsible", "Responsible unit"),
-            ("status", "Status"),
-            ("handle_by", "Handle by"),
-        )
-    }
+    head = _headings(
+        ("number", _("Number")),
+        ("received", _("Received")),
+        ("category", _("Category")),
+        ("grade", _("Grade")),
+        ("place", _("Place")),
+        ("responsible", _("Responsible unit")),
+        ("status", _("Status")),
+        ("handle_by", _("Handle by")),
+    )
     rows = []
     for m in matters:
         received = timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M")
@@ -94,17 +96,14 @@ def todo_rows(matters: Iterable[Matter]) -> SafeString:
     labels = status_labels(language)
     detail = link_maker("matters:detail")
     today = timezone.localdate()
-    head = {
-        key: escape(_(words))
-        for key, words in (
-            ("deadline", "Deadline"),
-            ("number", "Number"),
-            ("status", "Status"),
-            ("category", "Category"),
-            ("grade", "Grade"),
-            ("place", "Place"),
-        )
-    }
+    head = _headings(
+        ("deadline", _("Deadline")),
+        ("number", _("Number")),
+        ("status", _("Status")),
+        ("category", _("Category")),
+        ("grade", _("Grade")),
+        ("place", _("Place")),
+    )
     rows = []
     for m in matters:
         label = due_label(m, today)
