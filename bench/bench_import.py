@@ -8,7 +8,9 @@ PINGAN_HOME, writes the figures CSV in export form, then times, in one run:
   1. the sqlite3 shell's own `.import` of the same file into a bare table (the yardstick);
   2. the import through `pingan.reporting.bulk_load.import_figures(approve=True)` into file-backed SQLite;
   3. the same import into a scratch PostgreSQL database (created, migrated, dropped), and there a
-     plain `COPY` of the same CSV into a bare table of the same four columns (the PostgreSQL yardstick).
+     plain `COPY` of the same CSV into two tables of the same four columns (the PostgreSQL yardsticks):
+     a bare one without any key, and a keyed one with the figure's natural key (unit, indicator,
+     month) as its primary key — the equivalent table, guaranteeing each cell once as figures do.
 Each database import runs in a fresh Python process so that Django settings are not shared.
 With `--partition-ahead` the year's partition of figures exists (empty) before the PostgreSQL import,
 as when it is made ahead of the year; without it the import makes the partition itself.
@@ -133,15 +135,23 @@ def backend_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_copy(csv_path: Path, url: str) -> dict[str, float]:
+YARDSTICKS = {
+    # The bare yardstick: the four columns and nothing else (no key, no check).
+    "bare": "unit_code text, indicator_code text, period text, value integer",
+    # The keyed yardstick: what the figures table guarantees of a file's lines, each cell once,
+    # with the figure's natural key (unit, indicator, month) as the primary key.
+    "keyed": "unit_code text, indicator_code text, period text, value integer,"
+    " PRIMARY KEY (unit_code, indicator_code, period)",
+}
+
+
+def postgres_copy(csv_path: Path, url: str, columns: str) -> dict[str, float]:
     """Wall and CPU seconds (client, server process) of a plain `COPY … FROM STDIN (FORMAT csv, HEADER)`
-    of the file into an equivalent bare table."""
+    of the file into a table of `columns` (one of `YARDSTICKS`)."""
     import psycopg
 
     with psycopg.connect(url) as conn:
-        conn.execute(
-            "CREATE TABLE bare_figures (unit_code text, indicator_code text, period text, value integer)"
-        )
+        conn.execute("CREATE TABLE yardstick_figures (%s)" % columns)
         conn.commit()
         pid = conn.info.backend_pid
         server = backend_cpu(pid)
@@ -149,7 +159,7 @@ def postgres_copy(csv_path: Path, url: str) -> dict[str, float]:
         started = time.perf_counter()
         with (
             conn.cursor() as cursor,
-            cursor.copy("COPY bare_figures FROM STDIN (FORMAT csv, HEADER)") as copy,
+            cursor.copy("COPY yardstick_figures FROM STDIN (FORMAT csv, HEADER)") as copy,
             csv_path.open("rb") as source,
         ):
             while block := source.read(1 << 20):
@@ -160,7 +170,7 @@ def postgres_copy(csv_path: Path, url: str) -> dict[str, float]:
             "cpu": time.process_time() - cpu,
             "server_cpu": backend_cpu(pid) - server,
         }
-        conn.execute("DROP TABLE bare_figures")
+        conn.execute("DROP TABLE yardstick_figures")
         conn.commit()
     return result
 
@@ -263,7 +273,9 @@ def postgres_import(
         home.mkdir()
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
         result = timed_import(url, home, csv_path, scheme, units, ahead)
-        result["copy"] = postgres_copy(csv_path, url)
+        result["copy"] = {
+            name: postgres_copy(csv_path, url, ddl) for name, ddl in YARDSTICKS.items()
+        }
         return result
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
@@ -323,11 +335,6 @@ def main() -> None:
         if not args.no_postgres:
             pg = postgres_import(workdir, csv_path, scheme, args.units, args.partition_ahead)
             if pg is not None:
-                copy = pg["copy"]
-                print(
-                    "plain COPY into a bare table, PostgreSQL: %.2f s wall, CPU %.2f s client + %.2f s server"
-                    % (copy["seconds"], copy["cpu"], copy["server_cpu"])
-                )
                 print(
                     "pingan import, PostgreSQL%s: %.2f s wall, CPU %.2f s client + %.2f s server"
                     % (
@@ -337,13 +344,26 @@ def main() -> None:
                         pg["server_cpu"],
                     )
                 )
-                print(
-                    "ratio to COPY: wall %.2f, CPU (client + server) %.2f; wall to the sqlite3 shell %.2f"
-                    % (
-                        pg["seconds"] / copy["seconds"],
-                        (pg["cpu"] + pg["server_cpu"]) / (copy["cpu"] + copy["server_cpu"]),
-                        pg["seconds"] / shell,
+                for name, label in (
+                    ("bare", "a bare table (no key)"),
+                    ("keyed", "a table keyed by (unit, indicator, month)"),
+                ):
+                    copy = pg["copy"][name]
+                    print(
+                        "plain COPY into %s: %.2f s wall, CPU %.2f s client + %.2f s server;"
+                        " ratio of the import: wall %.2f, CPU (client + server) %.2f"
+                        % (
+                            label,
+                            copy["seconds"],
+                            copy["cpu"],
+                            copy["server_cpu"],
+                            pg["seconds"] / copy["seconds"],
+                            (pg["cpu"] + pg["server_cpu"]) / (copy["cpu"] + copy["server_cpu"]),
+                        )
                     )
+                print(
+                    "pingan import, PostgreSQL, wall to the sqlite3 shell: %.2f"
+                    % (pg["seconds"] / shell)
                 )
         print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
         print(
