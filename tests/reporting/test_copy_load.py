@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from pingan.audit.models import AuditRecord
 from pingan.core.problems import InputRefused
-from pingan.reporting import bulk_load, copy_load
+from pingan.reporting import bulk_load, copy_load, partitions
 from pingan.reporting.cells import check_lines
 from pingan.reporting.models import Figure, Kind, Status, Submission, SubmissionEvent
 from pingan.units.models import OrgUnit
@@ -129,6 +129,128 @@ def test_a_new_year_is_attached_as_a_partition_made_on_demand_would_be(
         assert cursor.fetchall() == [("pingan_reporting_figure_no_change",)]
         with pytest.raises(DatabaseError), transaction.atomic():
             cursor.execute("UPDATE reporting_figure SET value = 9")
+
+
+def partition_of_2026() -> tuple[int, str, list[tuple[str, str, str]], list[str], int]:
+    """The 2026 partition of figures: its table id, bounds, keys and checks, row triggers, rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.oid, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c"
+            " JOIN pg_inherits i ON i.inhrelid = c.oid"
+            " WHERE i.inhparent = 'reporting_figure'::regclass AND c.relname = 'reporting_figure_y2026'"
+        )
+        oid, bounds = cursor.fetchone()
+        cursor.execute(
+            "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s ORDER BY conname",
+            [oid],
+        )
+        constraints = [tuple(row) for row in cursor.fetchall()]
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s ORDER BY 1", [oid])
+        triggers = [name for (name,) in cursor.fetchall()]
+        cursor.execute("SELECT count(*) FROM reporting_figure_y2026")
+        return oid, bounds, constraints, triggers, cursor.fetchone()[0]
+
+
+def tables_like(pattern: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE %s ORDER BY 1", [pattern])
+        return [name for (name,) in cursor.fetchall()]
+
+
+MADE_AHEAD = [
+    ("reporting_figure_value_check", "c", "CHECK ((value >= 0))"),
+    ("reporting_figure_y2026_pkey", "p", "PRIMARY KEY (id, year)"),
+    (
+        "reporting_figure_y2026_submission_id_unit_id_indicator_code_key",
+        "u",
+        "UNIQUE (submission_id, unit_id, indicator_code, year)",
+    ),
+    ("reporting_figure_year_check", "c", "CHECK ((year >= 0))"),
+]
+
+
+def test_an_empty_partition_made_ahead_is_replaced_by_the_filled_one(
+    city, system_actor, line_check_refused
+):
+    partitions.ensure_years([2026])
+    ahead = partition_of_2026()
+    assert ahead[1:] == (
+        "FOR VALUES FROM ('2026') TO ('2027')",
+        MADE_AHEAD,
+        ["pingan_reporting_figure_no_change"],
+        0,
+    )
+    summary = load(system_actor, GOOD)
+    assert (summary.rows, summary.approved) == (7, 3)
+    replaced = partition_of_2026()
+    assert replaced[0] != ahead[0]
+    assert replaced[1:] == (*ahead[1:4], 6)
+    assert tables_like("reporting_figure_fresh%") == []
+    assert cells() == [
+        ("2026-08", "A1", "criminal", 3, False, True),
+        ("2026-08", "A1", "petition_unlawful", 1, False, True),
+        ("2026-08", "A1", "public_security", 0, False, True),
+        ("2026-08", "A2", "criminal", 2, False, True),
+        ("2026-08", "B1", "petition_unlawful", 4, False, True),
+        ("2026-09", "A1", "criminal", 4, False, True),
+    ]
+    ids = sorted(Figure.objects.values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 6))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text, count(*) FROM reporting_figure GROUP BY 1")
+        assert cursor.fetchall() == [("reporting_figure_y2026", 6)]
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("UPDATE reporting_figure SET value = 9")
+        with pytest.raises(DatabaseError, match="duplicate key"), transaction.atomic():
+            figure = Figure.objects.order_by("id").first()
+            assert figure is not None
+            cursor.execute(
+                "INSERT INTO reporting_figure (submission_id, unit_id, indicator_code, value,"
+                " changed, is_locked, year) VALUES (%s, %s, %s, 1, false, true, 2026)",
+                [figure.submission_id, figure.unit_id, figure.indicator_code],
+            )
+
+
+def test_a_partition_holding_figures_is_written_into_not_replaced(
+    city, system_actor, line_check_refused
+):
+    load(system_actor, GOOD.replace("2026-08", "2026-07").replace("A1,criminal,2026-09,4\n", ""))
+    before = partition_of_2026()
+    summary = load(system_actor, GOOD)
+    assert (summary.rows, summary.approved) == (7, 3)
+    after = partition_of_2026()
+    assert after[:4] == before[:4]
+    assert (before[4], after[4]) == (5, 11)
+
+
+def test_a_failing_load_leaves_the_empty_partition_as_it_was(city, system_actor, monkeypatch):
+    partitions.ensure_years([2026])
+    ahead = partition_of_2026()
+
+    def fail(**kwargs):
+        raise DatabaseError("the audit record could not be written")
+
+    monkeypatch.setattr(bulk_load, "record_event", fail)
+    with pytest.raises(DatabaseError, match="audit record"):
+        load(system_actor, GOOD)
+    assert partition_of_2026() == ahead
+    assert tables_like("reporting_figure_fresh%") == []
+    assert (Submission.objects.count(), Figure.objects.count()) == (0, 0)
+
+
+def test_a_swap_that_fails_puts_the_rows_into_the_empty_partition(
+    city, system_actor, line_check_refused, monkeypatch
+):
+    partitions.ensure_years([2026])
+    ahead = partition_of_2026()
+    # An unusable wait makes the swap fail at the database, as a lock held too long by readers would.
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "forever")
+    summary = load(system_actor, GOOD)
+    assert (summary.rows, summary.approved) == (7, 3)
+    assert partition_of_2026() == (*ahead[:4], 6)
+    assert tables_like("reporting_figure_fresh%") == []
+    assert len(cells()) == 6
 
 
 def test_a_survey_rate_line_takes_the_line_check(city, system_actor, monkeypatch):

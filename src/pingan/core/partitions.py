@@ -70,6 +70,17 @@ def register(table: YearPartitioned) -> YearPartitioned:
     return table
 
 
+def hold_partitions(table: YearPartitioned, cursor: Any) -> None:
+    """Take, until the transaction ends, the lock under which `table`'s partitions are made or replaced (PostgreSQL).
+
+    It is a transaction-level advisory lock, taken before any lock on the table itself, so that
+    every writer changing the table's partitions takes its locks in the same order.
+    """
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(%s))", ["pingan.partition:" + table.table]
+    )
+
+
 def ensure_years(table: YearPartitioned, years: Iterable[int], *, using: Any = None) -> list[int]:
     """Make the partitions of `table` that `years` need (PostgreSQL; nothing on SQLite); the years made."""
     db = using or connection
@@ -81,9 +92,7 @@ def ensure_years(table: YearPartitioned, years: Iterable[int], *, using: Any = N
             return []
         # Two writers making the same year's partition: the second waits here until the first
         # commits, then finds the partition made (a plain `IF NOT EXISTS` would fail instead).
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", ["pingan.partition:" + table.table]
-        )
+        hold_partitions(table, cursor)
         present = table.present(cursor)
         made = [y for y in sorted(wanted) if table.partition_name(y) not in present]
         for year in made:

@@ -9,7 +9,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from pingan.reporting import partitions
 from pingan.reporting.cells import Cell
@@ -117,25 +117,30 @@ COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
 COPY_TRAILER = b"\xff\xff"
 COPY_COLUMNS = "id, submission_id, unit_id, value, changed, is_locked, year, indicator_code"
 ROWS_PER_BLOCK = 1 << 17
+FRESH = "reporting_figure_fresh_y%04d"
+"""The name of the table filled in place of the empty partition of a year until it is swapped in."""
 
 
 def copy_locked_figures(cursor: Any, rows: FigureRows, codes: list[str]) -> int:
     """Write approved (locked, unchanged) figures with binary `COPY`, year by year (PostgreSQL).
 
-    A year whose partition exists gets its figures straight into that partition, so that
-    PostgreSQL inserts them in batches (a `COPY` into the partitioned table inserts row by row,
-    as its statement-level reference check needs the rows). A year without a partition gets a
-    new table, filled first and indexed after (one sort per key instead of one index insertion
-    per row), then attached as the year's partition. The caller must have checked the
-    references: submissions of its own transaction, units locked `FOR KEY SHARE` (ADR 0017).
-    Ids come from the table's identity sequence, reserved as one block while the figure table
-    is locked against other writers (`SHARE ROW EXCLUSIVE`: readers are not blocked) until the
-    commit. Returns the number of rows written.
+    A year whose partition holds figures already gets its figures straight into that partition,
+    so that PostgreSQL inserts them in batches (a `COPY` into the partitioned table inserts row
+    by row, as its statement-level reference check needs the rows). A year without a partition,
+    or whose partition is empty (made ahead of the year), gets a new table, filled first and
+    indexed after (one sort per key instead of one index insertion per row); the new table is
+    attached as the year's partition, in place of the empty one (`_swap`). The caller must have
+    checked the references: submissions of its own transaction, units locked `FOR KEY SHARE`
+    (ADR 0017). Ids come from the table's identity sequence, reserved as one block while the
+    figure table is locked against other writers (`SHARE ROW EXCLUSIVE`: readers are not
+    blocked) until the commit. Returns the number of rows written.
     """
     total = len(rows.submission)
     if not total:
         return 0
     table = Figure._meta.db_table
+    # The partitions' lock first, then the table's: the order `partitions.ensure_years` takes them in.
+    partitions.hold_partitions(cursor)
     cursor.execute("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE" % table)
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     sequence = cursor.fetchone()[0]
@@ -148,26 +153,40 @@ def copy_locked_figures(cursor: Any, rows: FigureRows, codes: list[str]) -> int:
     )
     present = {name for (name,) in cursor.fetchall()}
     encoded = [code.encode() for code in codes]
+    swaps: list[tuple[str, str, int]] = []
     for year in np.unique(rows.year).tolist():
         at = np.flatnonzero(rows.year == year)
         name = partitions.partition_name(year)
-        if name in present:
+        if name in present and not _empty(cursor, name):
             _copy_binary(cursor, name, rows, ids[at], at, encoded)
-        else:
-            cursor.execute(
-                "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" % (name, table)
-            )
-            _copy_binary(cursor, name, rows, ids[at], at, encoded)
+            continue
+        fresh = name if name not in present else FRESH % year
+        cursor.execute(
+            "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" % (fresh, table)
+        )
+        _copy_binary(cursor, fresh, rows, ids[at], at, encoded)
+        _index(cursor, fresh, year)
+        if fresh == name:
             _attach(cursor, table, name, year)
+        else:
+            swaps.append((fresh, name, year))
+    # Last, as replacing a partition locks the figure table against readers until the commit.
+    for fresh, name, year in swaps:
+        _swap(cursor, table, fresh, name, year)
     return total
 
 
-def _attach(cursor: Any, table: str, name: str, year: int) -> None:
-    """Index a filled table as the partition of `year` would be indexed, and attach it.
+def _empty(cursor: Any, name: str) -> bool:
+    """Whether the partition `name` holds no figure (the figure table being locked against writers)."""
+    cursor.execute("SELECT NOT EXISTS (SELECT FROM %s)" % name)  # noqa: S608 - a partition's name
+    return bool(cursor.fetchone()[0])
 
-    A check constraint matching the partition bounds spares the attachment its scan of the rows;
-    PostgreSQL adopts the two keys as the partitions of the table's keys and copies its row
-    triggers (immutability) onto the new partition.
+
+def _index(cursor: Any, name: str, year: int) -> None:
+    """Give a filled table the keys of a partition of figures and a check of the year's bounds.
+
+    PostgreSQL names the keys after the table, as it does for a partition made with
+    `partitions.ensure_years`; the bounds check spares the attachment its scan of the rows.
     """
     # In memory, and in this process: parallel workers would be CPU the load does not account for.
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -177,11 +196,65 @@ def _attach(cursor: Any, table: str, name: str, year: int) -> None:
         " ADD PRIMARY KEY (id, year), ADD UNIQUE (submission_id, unit_id, indicator_code, year)"
         % (name, name, year, year + 1)
     )
+
+
+def _attach(cursor: Any, table: str, name: str, year: int) -> None:
+    """Attach an indexed table as the partition of `year`, and drop its bounds check.
+
+    PostgreSQL adopts the two keys as the partitions of the table's keys and copies its row
+    triggers (immutability) onto the new partition; the bounds check spares it the scan.
+    """
     cursor.execute(
         "ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%d) TO (%d)"
         % (table, name, year, year + 1)
     )
     cursor.execute("ALTER TABLE %s DROP CONSTRAINT %s_bounds" % (name, name))
+
+
+def _swap(cursor: Any, table: str, fresh: str, name: str, year: int) -> None:
+    """Put the filled and indexed table `fresh` in place of the empty partition `name` of `year`.
+
+    Detaching the empty partition locks the figure table against readers (`ACCESS EXCLUSIVE`)
+    until the commit, so it is done last and waits for the readers at most
+    `partitions.LOCK_TIMEOUT`; when they hold it longer, or anything else goes wrong, the swap is
+    rolled back to its savepoint and the rows go into the empty partition from `fresh` instead.
+    The keys take the names the empty partition's keys had, and `fresh` its name.
+    """
+    keys, fresh_keys = _keys(cursor, name), _keys(cursor, fresh)
+    try:
+        if sorted(keys) != ["p", "u"] or sorted(fresh_keys) != ["p", "u"]:
+            raise DatabaseError("the partition %s has other keys" % name)
+        with transaction.atomic():
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            waited = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL lock_timeout = '%s'" % partitions.LOCK_TIMEOUT)
+            cursor.execute("ALTER TABLE %s DETACH PARTITION %s" % (table, name))
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])
+            cursor.execute("DROP TABLE %s" % name)
+            cursor.execute("ALTER TABLE %s RENAME TO %s" % (fresh, name))
+            for kind, key in keys.items():
+                cursor.execute(
+                    'ALTER TABLE %s RENAME CONSTRAINT "%s" TO "%s"' % (name, fresh_keys[kind], key)
+                )
+            cursor.execute(
+                'ALTER TABLE %s RENAME CONSTRAINT "%s_bounds" TO "%s_bounds"' % (name, fresh, name)
+            )
+            _attach(cursor, table, name, year)
+    except DatabaseError:
+        cursor.execute(
+            "INSERT INTO %s (%s) SELECT %s FROM %s" % (name, COPY_COLUMNS, COPY_COLUMNS, fresh)  # noqa: S608 - constant names
+        )
+        cursor.execute("DROP TABLE %s" % fresh)
+
+
+def _keys(cursor: Any, name: str) -> dict[str, str]:
+    """The primary ("p") and unique ("u") keys of the table `name`, by kind."""
+    cursor.execute(
+        "SELECT contype, conname FROM pg_constraint WHERE conrelid = %s::regclass"
+        " AND contype IN ('p', 'u')",
+        [name],
+    )
+    return {str(kind): str(key) for kind, key in cursor.fetchall()}
 
 
 def _copy_binary(

@@ -24,6 +24,9 @@ from pingan.reporting import figure_refs
 TABLE = "reporting_figure"
 OLD = "reporting_figure_unpartitioned"
 
+LOCK_TIMEOUT = partitions.LOCK_TIMEOUT
+"""How long replacing an empty partition of figures waits for the table's readers."""
+
 FIGURES = partitions.register(partitions.YearPartitioned(TABLE, start_of=lambda year: "%d" % year))
 
 
@@ -35,6 +38,11 @@ def partition_name(year: int) -> str:
 def ensure_years(years: Iterable[int]) -> None:
     """Create the partitions of figures the given years need (PostgreSQL; nothing on SQLite)."""
     partitions.ensure_years(FIGURES, years, using=connection)
+
+
+def hold_partitions(cursor: Any) -> None:
+    """Take the lock under which the partitions of figures are made or replaced, until the transaction ends."""
+    partitions.hold_partitions(FIGURES, cursor)
 
 
 def partition(apps: Any, schema_editor: Any) -> None:
