@@ -289,12 +289,13 @@ def _binary_block(
             ("code", "S%d" % width),
         ]
     )
-    template = np.zeros((), dtype=record)
-    template["fields"] = 8
+    # Zeroed, then the constant fields set column by column (`np.full` of a structured scalar
+    # copies it element by element, several times slower).
+    out = np.zeros(len(block), dtype=record)
+    out["fields"] = 8
     for name, size in (("id", 8), ("submission", 8), ("unit", 8), ("value", 4), ("year", 2)):
-        template[name + "_size"] = size
-    template["changed_size"] = template["locked_size"] = template["locked"] = 1
-    out = np.full(len(block), template, dtype=record)
+        out[name + "_size"] = size
+    out["changed_size"] = out["locked_size"] = out["locked"] = 1
     out["id"] = ids
     out["submission"] = rows.submission[block]
     out["unit"] = rows.unit[block]
