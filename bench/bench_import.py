@@ -208,6 +208,7 @@ def run_worker(args: argparse.Namespace) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
+    ahead = partition_oid(connection)
     server = backend_cpu(pid)
     cpu = time.process_time()
     started = time.perf_counter()
@@ -226,9 +227,21 @@ def run_worker(args: argparse.Namespace) -> None:
                 "server_cpu": server,
                 "rows": summary.rows,
                 "submissions": summary.approved,
+                # Whether the partition made ahead was replaced (ADR 0026) or written into.
+                "replaced": ahead is not None and partition_oid(connection) != ahead,
             }
         )
     )
+
+
+def partition_oid(connection: Any) -> int | None:
+    """The table id of the 2025 partition of figures, None when there is none (or on SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('reporting_figure_y2025')::oid")
+        oid = cursor.fetchone()[0]
+    return None if oid is None else int(oid)
 
 
 def timed_import(
@@ -338,7 +351,12 @@ def main() -> None:
                 print(
                     "pingan import, PostgreSQL%s: %.2f s wall, CPU %.2f s client + %.2f s server"
                     % (
-                        " (partition made ahead)" if args.partition_ahead else "",
+                        (
+                            " (partition made ahead, %s)"
+                            % ("replaced" if pg["replaced"] else "written into")
+                        )
+                        if args.partition_ahead
+                        else "",
                         pg["seconds"],
                         pg["cpu"],
                         pg["server_cpu"],
