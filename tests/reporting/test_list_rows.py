@@ -51,9 +51,9 @@ def test_rows_are_the_templates_rows_character_for_character(language):
 
 
 # The session's user (user, ended sessions, roles), the due month's standing (schemes, version,
-# units, indicators, class indicators, bodies, submissions), the own submissions, the bodies and
-# the reminders.
-LIST_QUERIES = 13
+# units, bodies, submissions; the indicators and class rules are remembered by the process), the
+# own submissions, the bodies and the reminders.
+LIST_QUERIES = 11
 
 
 def test_the_list_reads_a_fixed_number_of_queries(staff, police, django_assert_num_queries):

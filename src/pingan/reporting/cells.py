@@ -6,6 +6,7 @@ them can be checked with dict and set lookups alone. Every problem names its row
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import unicodedata
@@ -93,14 +94,39 @@ class Catalogue:
         return sorted(ids, key=lambda i: self.body_codes[i])
 
 
+# Catalogues built lately, by scheme version and the units' rows they were built from (both
+# checked on every call): a version never changes once loaded, and a change to any unit changes
+# the rows, so a remembered catalogue is always the one the database gives now.
+_REMEMBERED: dict[tuple[Any, ...], Catalogue] = {}
+REMEMBERED_CATALOGUES = 4
+
+
 def load_catalogue(version: SchemeVersion) -> Catalogue:
-    """Build the lookups for a scheme version (three queries)."""
-    units = {}
-    for position, (pk, code, eval_class, opened, closed) in enumerate(
+    """The lookups for a scheme version: one query (the units) when the process built them
+    already for the same version and units, three otherwise.
+
+    The catalogue returned is the caller's own (its `version` is the one given) but shares its
+    lookups, and the expected counts it remembers, with the other callers of the process.
+    """
+    rows = tuple(
         OrgUnit.objects.order_by("code").values_list(
             "pk", "code", "eval_class", "opened_on", "closed_on"
         )
-    ):
+    )
+    key = (version.pk, version.content_hash, version.loaded_at, rows)
+    found = _REMEMBERED.get(key)
+    if found is None:
+        found = _build_catalogue(version, rows)
+        while len(_REMEMBERED) >= REMEMBERED_CATALOGUES:
+            _REMEMBERED.pop(next(iter(_REMEMBERED)), None)
+        _REMEMBERED[key] = found
+    return dataclasses.replace(found, version=version)
+
+
+def _build_catalogue(version: SchemeVersion, rows: tuple[tuple[Any, ...], ...]) -> Catalogue:
+    """Index the units' rows and read the version's indicators and class rules (two queries)."""
+    units = {}
+    for position, (pk, code, eval_class, opened, closed) in enumerate(rows):
         units[code] = UnitInfo(pk, code, eval_class, opened, closed, position)
     indicators = {}
     body_codes = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 P_THRESHOLD = 0.01
 MIN_DIFFERENCE = 3
@@ -31,8 +32,13 @@ def _half_binomial_cdf(k: int, n: int) -> float:
     return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
+@lru_cache(maxsize=65536)
 def change_p_value(current: int, reference: int) -> float:
-    """Two-sided p-value of the conditional (binomial) test that two Poisson counts share one rate."""
+    """Two-sided p-value of the conditional (binomial) test that two Poisson counts share one rate.
+
+    Remembered per pair of counts (a pure function): a grid page asks it twice per cell, and the
+    exact sums of binomial coefficients cost most of building the grid.
+    """
     n = current + reference
     if n == 0:
         return 1.0

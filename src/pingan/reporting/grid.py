@@ -19,6 +19,7 @@ from pingan.reporting.cells import load_catalogue
 from pingan.reporting.flags import flags_for
 from pingan.reporting.models import Submission
 from pingan.reporting.selectors import approved_values
+from pingan.schemes.models import Indicator, SchemeVersion
 from pingan.units.models import OrgUnit
 
 # About this many cells on one page of the grid (rows = CELLS_PER_PAGE // indicators, within bounds).
@@ -99,6 +100,24 @@ def same_month_last_year(month: str) -> str:
     return "%04d-%s" % (int(month[:4]) - 1, month[5:7])
 
 
+# The indicators of a body in a scheme version, by version and body: a version and its
+# indicators never change once loaded (keyed by its id, content hash and loading time).
+_INDICATORS: dict[tuple[Any, ...], list[Indicator]] = {}
+REMEMBERED_BODIES = 64
+
+
+def body_indicators(version: SchemeVersion, body_id: int) -> list[Indicator]:
+    """The body's indicators of the version in scheme order (read once per process)."""
+    key = (version.pk, version.content_hash, version.loaded_at, body_id)
+    found = _INDICATORS.get(key)
+    if found is None:
+        found = list(version.indicators.filter(body_id=body_id).order_by("position"))
+        if len(_INDICATORS) >= REMEMBERED_BODIES:
+            _INDICATORS.clear()
+        _INDICATORS[key] = found
+    return list(found)
+
+
 def grid(submission: Submission, *, page: int | None = None, query: str = "") -> dict[str, Any]:
     """The grid: each cell's value (or refused text), last month's and last year's approved values, and flags.
 
@@ -111,9 +130,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
     language = get_language() or "zh-hans"
     catalogue = load_catalogue(submission.scheme_version)
     expected = catalogue.expected_cells(submission.body_id, submission.month)
-    indicators = list(
-        submission.scheme_version.indicators.filter(body_id=submission.body_id).order_by("position")
-    )
+    indicators = body_indicators(submission.scheme_version, submission.body_id)
     unit_ids = list(dict.fromkeys(u.id for u, _c in expected))
     window = None
     if page is not None:
@@ -141,19 +158,20 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
     units = OrgUnit.objects.in_bulk(unit_ids)
     expected_set = {(u.id, c) for u, c in expected}
     rows, totals, flagged = [], {i.code: 0 for i in indicators}, []
+    names = [(i.code, i.display_name(language)) for i in indicators]
     for unit_id in sorted(unit_ids, key=lambda pk: units[pk].code):
         unit = units[unit_id]
         cells, total = [], 0
-        for indicator in indicators:
-            key = (unit_id, indicator.code)
+        for code, name in names:
+            key = (unit_id, code)
             value, changed = values.get(key, (None, False))
-            before = previous.get((unit_id, indicator.code, last_month))
-            year_before = previous.get((unit_id, indicator.code, last_year))
+            before = previous.get((unit_id, code, last_month))
+            year_before = previous.get((unit_id, code, last_year))
             last = None if before is None else before[0]
             year = None if year_before is None else year_before[0]
             cell: dict[str, Any] = {
-                "code": indicator.code,
-                "name": indicator.display_name(language),
+                "code": code,
+                "name": name,
                 "applies": key in expected_set,
                 "value": value,
                 "refused": refused.get(key),
@@ -167,7 +185,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
                 flagged.append({"unit": unit.display_name(language), **cell})
             if value is not None:
                 total += value
-                totals[indicator.code] += value
+                totals[code] += value
         rows.append(GridRow(unit=unit, name=unit.display_name(language), cells=cells, total=total))
     if window is None or not window.paged:
         filled = sum(1 for key in expected_set if key in values)
@@ -177,7 +195,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
         filled, refused_count, shown_totals = _whole_submission(submission, indicators)
     return {
         "indicators": indicators,
-        "columns": [{"code": i.code, "name": i.display_name(language)} for i in indicators],
+        "columns": [{"code": code, "name": name} for code, name in names],
         "rows": rows,
         "totals": [shown_totals[i.code] for i in indicators],
         # each column's total, and what the rows not shown add to it (the page's script adds its own)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,12 +48,14 @@ def approved_values(
         submission_id__in=list(submissions), indicator_code__in=indicator_codes
     )
     wanted = set(unit_ids)
+    rows = figures.values_list("pk", "submission_id", "unit_id", "indicator_code", "value")
     if len(wanted) <= LARGE_UNIT_LIST:
-        figures = figures.filter(unit_id__in=wanted)
+        # a page of units: few rows, read at once (a server-side cursor costs three round trips)
+        rows = rows.filter(unit_id__in=wanted)
+    else:
+        rows = rows.iterator(chunk_size=20000)  # type: ignore[assignment]
     result = {}
-    for figure_id, submission_id, unit_id, code, value in figures.values_list(
-        "pk", "submission_id", "unit_id", "indicator_code", "value"
-    ).iterator(chunk_size=20000):
+    for figure_id, submission_id, unit_id, code, value in rows:
         if unit_id in wanted:
             result[(unit_id, code, submissions[submission_id])] = (value, figure_id)
     return result
@@ -168,11 +170,28 @@ def body_id_by_code(code: str) -> int | None:
     return ReportingBody.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
+# What the list of a body's submissions shows of each (`reporting_rows.submission_rows`).
+LISTED_FIELDS = (
+    "month",
+    "number",
+    "kind",
+    "status",
+    "superseded_at",
+    "returned_reason",
+    "body__name_zh",
+    "body__name_en",
+)
+
+
 def own_submissions(actor: Actor, *, limit: int = 100) -> QuerySet[Submission]:
-    """The newest submissions of the bodies the actor works for: by month (newest first), body code, version."""
+    """The newest submissions of the bodies the actor works for: by month (newest first), body code, version.
+
+    Only the fields the list shows are read (`LISTED_FIELDS`); another is read on first use.
+    """
     return (
         visible_submissions(actor)
         .filter(body_id__in=sorted(actor.body_ids()))
+        .only(*LISTED_FIELDS)
         .order_by("-month", "body__code", "-number")[:limit]
     )
 
@@ -303,12 +322,19 @@ def body_months(
     if body_ids is not None:
         bodies = {k: v for k, v in bodies.items() if k in body_ids}
     by_key: dict[tuple[int, str], list[Submission]] = {}
-    for submission in Submission.objects.filter(
-        month__in=months, body_id__in=list(bodies)
-    ).order_by("number"):
+    filled: dict[int, int] = {}
+    first_submits: dict[int, dt.datetime] = {}
+    # one query: each version with its count of figures and its first submission
+    for submission in (
+        Submission.objects.filter(month__in=months, body_id__in=list(bodies))
+        .annotate(filled=Subquery(_figure_count), first_submit=Subquery(_first_submit))
+        .order_by("number")
+    ):
         by_key.setdefault((submission.body_id, submission.month), []).append(submission)
-    filled = _filled_counts([s.pk for subs in by_key.values() for s in subs])
-    first_submits = _first_steps([s.pk for subs in by_key.values() for s in subs], Step.SUBMIT)
+        if submission.filled:
+            filled[submission.pk] = submission.filled
+        if submission.first_submit is not None:
+            first_submits[submission.pk] = submission.first_submit
     result = []
     for month in months:
         due = deadlines.deadline(month, version.deadline_day)
@@ -365,24 +391,19 @@ def _body_month(
     )
 
 
-def _filled_counts(submission_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Figure.objects.filter(submission_id__in=submission_ids)
-        .values("submission_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["submission_id"]: r["n"] for r in rows}
-
-
-def _first_steps(submission_ids: list[int], step: str) -> dict[int, dt.datetime]:
-    first: dict[int, dt.datetime] = {}
-    for submission_id, at in (
-        SubmissionEvent.objects.filter(submission_id__in=submission_ids, step=step)
-        .order_by("at")
-        .values_list("submission_id", "at")
-    ):
-        first.setdefault(submission_id, at)
-    return first
+# A version's count of figures, and the time of its first submission (None when never submitted).
+_figure_count = (
+    Figure.objects.filter(submission_id=OuterRef("pk"))
+    .order_by()
+    .values("submission_id")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+_first_submit = (
+    SubmissionEvent.objects.filter(submission_id=OuterRef("pk"), step=Step.SUBMIT)
+    .order_by("at", "pk")
+    .values("at")[:1]
+)
 
 
 @dataclass(frozen=True)
