@@ -318,9 +318,11 @@ def body_months(
     if version is None:
         return []
     catalogue = load_catalogue(version)
-    bodies = ReportingBody.objects.in_bulk(catalogue.reporting_body_ids())
+    ids = catalogue.reporting_body_ids()
     if body_ids is not None:
-        bodies = {k: v for k, v in bodies.items() if k in body_ids}
+        wanted = set(body_ids)
+        ids = [pk for pk in ids if pk in wanted]
+    bodies = ReportingBody.objects.in_bulk(ids)
     by_key: dict[tuple[int, str], list[Submission]] = {}
     filled: dict[int, int] = {}
     first_submits: dict[int, dt.datetime] = {}

@@ -8,15 +8,21 @@ once per page and escaping every value.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+def escape(text: object) -> str:
+    """`text` escaped as `django.utils.html.escape` does, without its lazy wrapper and safe-string
+    copy (a tenth of the tag's time when called for every value)."""
+    return html.escape(str(text))
 
 
 def _number(value: int | None, missing: str) -> str:

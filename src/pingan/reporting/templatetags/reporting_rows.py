@@ -8,12 +8,12 @@ template it replaces).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +22,12 @@ from pingan.core.links import link_maker
 from pingan.reporting.models import Kind, Status
 
 register = template.Library()
+
+
+def escape(text: object) -> str:
+    """`text` escaped as `django.utils.html.escape` does, without its lazy wrapper and safe-string
+    copy (a tenth of the tag's time when called for every value)."""
+    return html.escape(str(text))
 
 
 @lru_cache(maxsize=8)
