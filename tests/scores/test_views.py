@@ -450,3 +450,15 @@ def test_the_overview_opens_on_the_newest_final_quarter():
     assert default_quarter(periods, dt.date(2026, 10, 5), 5) == "2026Q2"
     assert default_quarter(["2026Q4"], dt.date(2026, 11, 21), 5) == ""
     assert default_quarter([], dt.date(2026, 11, 21), 5) == ""
+
+
+@pytest.mark.django_db
+def test_the_remembered_map_is_drawn_again_after_an_upload(results, login):
+    client = login("analyst")
+    before = client.get("/scores/map/?quarter=2026Q2&class=A").context["geo"]
+    assert before["features"] == []
+    assert before["missing"] == ["Bincheng District", "Zhanhua District", "Huimin County"]
+    assert upload(client, GEO).status_code == 302
+    after = client.get("/scores/map/?quarter=2026Q2&class=A").context["geo"]
+    assert [f["properties"]["code"] for f in after["features"]] == ["BZ01", "BZ02"]
+    assert after["missing"] == ["Huimin County"]

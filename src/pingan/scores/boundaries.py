@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from pingan.audit.events import Event
@@ -20,6 +21,13 @@ from pingan.units.models import OrgUnit
 
 GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def boundaries_stamp() -> tuple[int, str]:
+    """How many unit boundaries are stored and when the last was uploaded: an upload changes it,
+    so a tier map remembered for a run is drawn again with the new outlines."""
+    stamp = UnitBoundary.objects.aggregate(count=Count("pk"), last=Max("uploaded_at"))
+    return stamp["count"], stamp["last"].isoformat() if stamp["last"] else ""
 
 
 def upload_boundaries(*, actor: Actor, data: bytes) -> int:

@@ -28,7 +28,7 @@ from pingan.core.period_labels import kind_of, period_label, period_words
 from pingan.core.problems import InputRefused
 from pingan.schemes.selectors import current_version, version_classes
 from pingan.scores import selectors
-from pingan.scores.boundaries import upload_boundaries
+from pingan.scores.boundaries import boundaries_stamp, upload_boundaries
 from pingan.scores.charts import TIER_COLOURS, tier_label
 from pingan.scores.domains import analyse
 from pingan.scores.models import ScoreRun
@@ -359,9 +359,13 @@ def tier_map(request: HttpRequest) -> HttpResponse:
         "can_domains": can(actor, "scores.domains"),
     }
     if selection.run is not None:
-        context["geo"] = selectors.map_data(
-            selection.run, selection.class_code, scope, get_language()
-        )
+        language = get_language()
+        context["geo"] = remembered(
+            "map",
+            (selection.fingerprint, selection.period, selection.class_code, language,
+             _ids_key(scope), boundaries_stamp()),
+            lambda: selectors.map_data(selection.run, selection.class_code, scope, language),
+        )  # fmt: skip
     return render(request, "scores/map.html", context)
 
 
