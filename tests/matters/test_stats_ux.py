@@ -124,3 +124,29 @@ def test_the_summary_of_today_or_later_is_refused(people, client):
     yesterday = today - dt.timedelta(days=1)
     client.post(reverse("matters:summary_generate"), {"day": yesterday.isoformat()})
     assert list(DailySummary.objects.values_list("day", flat=True)) == [yesterday]
+
+
+@pytest.mark.django_db
+def test_the_page_answers_from_its_last_count_for_a_minute_and_says_when(
+    client, people, september, monkeypatch
+):
+    from pingan.matters.views import figures
+
+    client.force_login(people["analyst"][0])
+    clock = [1_800_000_000]
+    monkeypatch.setattr(
+        figures.timezone, "now", lambda: dt.datetime.fromtimestamp(clock[0], tz=dt.UTC)
+    )
+    counted = []
+    real = figures._result
+    monkeypatch.setattr(figures, "_result", lambda request: counted.append(1) or real(request))
+    first = client.get(reverse("matters:stats"), PERIOD).content.decode()
+    clock[0] += 30
+    second = client.get(reverse("matters:stats"), PERIOD).content.decode()
+    assert len(counted) == 1
+    assert first.split("<main", 1)[1] == second.split("<main", 1)[1]
+    assert "统计时间：2027-01-15 16:00:00；每分钟最多重新统计一次。" in first
+    clock[0] += 35
+    third = client.get(reverse("matters:stats"), PERIOD).content.decode()
+    assert len(counted) == 2
+    assert "统计时间：2027-01-15 16:01:05；每分钟最多重新统计一次。" in third

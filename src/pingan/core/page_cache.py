@@ -35,12 +35,15 @@ def key_of(name: str, parts: tuple[Any, ...]) -> str:
     return PREFIX + name + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def remembered(name: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
-    """The value stored under (`name`, `parts`), built by `build()` and stored when absent."""
+def remembered(
+    name: str, parts: tuple[Any, ...], build: Callable[[], T], timeout: int = TIMEOUT
+) -> T:
+    """The value stored under (`name`, `parts`), built by `build()` and stored when absent
+    (dropped after `timeout` seconds)."""
     key = key_of(name, parts)
     stored: T | None = cache.get(key)
     if stored is not None:
         return stored
     value = build()
-    cache.set(key, value, TIMEOUT)
+    cache.set(key, value, timeout)
     return value

@@ -12,17 +12,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
+from pingan.core.page_cache import remembered
 from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors
 from pingan.matters.actions.summaries import generate_daily_summary
 from pingan.matters.statistics import Statistics, statistics
 from pingan.matters.stats_export import statistics_csv, statistics_xlsx
 from pingan.matters.summary import summary_docx
+
+STATS_SECONDS = 60
+"""How long the statistics page answers from its last count (it says when it counted)."""
 
 
 def _period(request: HttpRequest) -> tuple[forms.PeriodForm, dict[str, Any]]:
@@ -48,12 +53,32 @@ def _result(request: HttpRequest) -> tuple[forms.PeriodForm, dict[str, Any], Sta
     return form, chosen, result
 
 
+def _recent_result(
+    request: HttpRequest,
+) -> tuple[forms.PeriodForm, dict[str, Any], Statistics, dt.datetime]:
+    """The page's statistics, counted at most once a minute per process for the same filters
+    (`STATS_SECONDS`), with the moment they were counted: counting a province's month of matters
+    scans tens of thousands of rows, and a dashboard read by many answers from the last count."""
+    form, chosen = _period(request)
+    now = timezone.now()
+    parts = (
+        chosen["first"], chosen["last"], chosen["category"], chosen["grade"], get_language(),
+        timezone.localdate(now), int(now.timestamp()) // STATS_SECONDS,
+    )  # fmt: skip
+
+    def count() -> tuple[Statistics, dt.datetime]:
+        return _result(request)[2], timezone.now()
+
+    result, counted_at = remembered("matter-statistics", parts, count, timeout=2 * STATS_SECONDS)
+    return form, chosen, result, counted_at
+
+
 @requires("matters.stats")
 def stats(request: HttpRequest) -> HttpResponse:
     """Rates by unit, category and grade for a period, with the overdue and repeatedly returned
     lists; each "open and overdue" count links to those matters in the list."""
     actor = actor_from_request(request)
-    form, chosen, result = _result(request)
+    form, chosen, result, counted_at = _recent_result(request)
     base = {"from": chosen["first"].isoformat(), "to": chosen["last"].isoformat()}
     if chosen["category"]:
         base["category"] = chosen["category"]
@@ -72,6 +97,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "stats": result,
+        "counted_at": counted_at,
         "total_link": drill({}),
         "sections": [(title, [(g, drill(g.params)) for g in groups]) for title, groups in sections],
         "export_query": urlencode(
