@@ -38,7 +38,8 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     (and, from the statistics' links, by period, responsible unit and open past the deadline)."""
     actor = actor_from_request(request)
     matters: Any = IdsFirst(  # counted and sliced as Paginator asks of a sequence
-        selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET))
+        selectors.matter_list(actor=actor, spec=MatterFilter.from_list_page(request.GET)),
+        request.GET.get("page"),
     )
     page = Paginator[Matter](matters, 50).get_page(request.GET.get("page"))
     context = {
