@@ -8,7 +8,7 @@ only completed): the synthetic scheme of `bench/bench_import.py` (one class of `
 `--indicators` indicators over 12 reporting bodies), every month's figures approved but the last
 (drafts) through `import_figures` (as `bench/bench_recompute.py` builds them), every full quarter
 computed, the default matter catalogue and `--matters` matters over the last 365 days (as
-`bench/bench_matter_scan.py` writes them), and the accounts the locust scenario signs in with
+`bench/bench_matter_scan.py` writes them) given the lives of `LIFECYCLE` (mostly closed), and the accounts the locust scenario signs in with
 (analyst, clerk and reviewer of the first body, dispatcher), with the demo password; last, the
 whole database is analysed (`ANALYZE`), as a database loaded in bulk must be before it serves. Then:
 
@@ -77,6 +77,64 @@ def ensure_matters(count: int) -> None:
         bench_matter_scan.write_matters(count, 365, dt.date.today())
 
 
+# The matters' lives, by age on the day of the build (`--matters` are written as just received):
+# older than 30 days closed (three in five also followed up; one in twenty closed late), 10–30
+# days a third each fed back, closed and in progress, 2–10 days dispatched or signed for, the last
+# two days received. A year of a province's matters is mostly closed, as a real one is.
+LIFECYCLE = (
+    """UPDATE matters_matter SET
+        status = CASE WHEN id % 5 < 3 THEN 'visited' ELSE 'closed' END,
+        responsible_unit_id = place_unit_id, dispatched_at = received_at + interval '3 hours',
+        sign_due = (received_at + interval '2 days')::date,
+        handle_due = (received_at + interval '21 days')::date,
+        signed_at = received_at + interval '20 hours',
+        feedback_at = received_at + interval '1 day' * CASE WHEN id % 20 = 0 THEN 24 ELSE 9 END,
+        closed_at = received_at + interval '1 day' * CASE WHEN id % 20 = 0 THEN 25 ELSE 10 END,
+        visited_at = CASE WHEN id % 5 < 3
+            THEN received_at + interval '1 day' * CASE WHEN id % 20 = 0 THEN 27 ELSE 12 END END,
+        outcome = CASE WHEN id % 10 = 0 THEN 'partly' ELSE 'resolved' END,
+        feedback_text = 'bench',
+        satisfaction = CASE WHEN id % 5 < 3 THEN 3 + id % 3 END,
+        resolved = CASE WHEN id % 5 < 3 THEN id % 10 <> 0 END
+    WHERE status = 'received' AND received_at < now() - interval '30 days'""",
+    """UPDATE matters_matter SET
+        status = CASE id % 3 WHEN 0 THEN 'feedback' WHEN 1 THEN 'closed' ELSE 'in_progress' END,
+        responsible_unit_id = place_unit_id, dispatched_at = received_at + interval '3 hours',
+        sign_due = (received_at + interval '2 days')::date,
+        handle_due = (received_at + interval '21 days')::date,
+        signed_at = received_at + interval '20 hours',
+        feedback_at = CASE WHEN id % 3 < 2 THEN received_at + interval '9 days' END,
+        closed_at = CASE WHEN id % 3 = 1 THEN received_at + interval '10 days' END,
+        outcome = CASE WHEN id % 3 < 2 THEN 'resolved' ELSE '' END,
+        feedback_text = CASE WHEN id % 3 < 2 THEN 'bench' ELSE '' END,
+        overdue = id % 3 = 2 AND (received_at + interval '21 days')::date < current_date
+    WHERE status = 'received' AND received_at < now() - interval '10 days'""",
+    """UPDATE matters_matter SET
+        status = CASE WHEN id % 2 = 0 THEN 'dispatched' ELSE 'signed' END,
+        responsible_unit_id = place_unit_id, dispatched_at = received_at + interval '3 hours',
+        sign_due = (received_at + interval '2 days')::date,
+        handle_due = CASE WHEN id % 2 = 1 THEN (received_at + interval '21 days')::date END,
+        signed_at = CASE WHEN id % 2 = 1 THEN received_at + interval '20 hours' END
+    WHERE status = 'received' AND received_at < now() - interval '2 days'""",
+)
+
+
+def live_matters() -> str:
+    """Give the generated matters the lives of `LIFECYCLE` (once: only while all are received)."""
+    from django.db import connection, transaction
+    from django.db.models import Count
+
+    from pingan.matters.models import Matter, Status
+
+    if Matter.objects.exclude(status=Status.RECEIVED).exists():
+        return "already lived"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in LIFECYCLE:
+            cursor.execute(statement)
+    counts = Matter.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+    return ", ".join("%s %d" % row for row in counts)
+
+
 def ensure_accounts(password: str) -> None:
     """The scenario's accounts with their roles, granted as the security administrator would."""
     from pingan.accounts.models import User
@@ -111,7 +169,7 @@ def main() -> int:
     parser.add_argument("--matters", type=int, default=1_000_000)
     parser.add_argument("--password", default="Demo-pingan-2026")
     parser.add_argument(
-        "--steps", default="figures,quarters,matters,accounts", help="which steps to run, in order"
+        "--steps", default="figures,quarters,matters,lifecycle,accounts", help="which steps to run, in order"
     )
     args = parser.parse_args()
     ensure_database(args.database_url)
@@ -121,6 +179,7 @@ def main() -> int:
         ("figures", lambda: None if figures_loaded() else bench_recompute.build(args, months)),
         ("quarters", lambda: compute_quarters(months)),
         ("matters", lambda: ensure_matters(args.matters)),
+        ("lifecycle", live_matters),
         ("accounts", lambda: ensure_accounts(args.password)),
     ]
     chosen = args.steps.split(",")

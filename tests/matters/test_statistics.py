@@ -117,6 +117,7 @@ def test_rates_exact(people, september):
     ]
     assert [m.description for m in stats.overdue] == ["C"]
     assert [m.description for m in stats.repeatedly_returned] == ["C"]
+    assert (stats.overdue_count, stats.returned_count) == (1, 1)
 
 
 @pytest.mark.django_db
@@ -260,9 +261,35 @@ def test_database_counts_equal_counting_one_matter_at_a_time(people, september):
 
 
 @pytest.mark.django_db
-def test_statistics_cost_nine_queries_whatever_the_number_of_matters(
+def test_statistics_cost_eleven_queries_whatever_the_number_of_matters(
     people, september, django_assert_num_queries
 ):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         stats = statistics.statistics(actor=people["analyst"][1], **SEPTEMBER)
     assert stats.total.received == 5
+
+
+@pytest.mark.django_db
+def test_the_named_lists_stop_at_their_length_and_the_page_links_to_all(
+    people, september, client, monkeypatch
+):
+    from django.urls import reverse
+
+    from pingan.matters import statistics as module
+
+    monkeypatch.setattr(module, "LISTED", 0)
+    stats = module.statistics(
+        actor=people["analyst"][1], first=dt.date(2025, 9, 1), last=dt.date(2025, 9, 30)
+    )
+    assert (stats.overdue, stats.repeatedly_returned) == ([], [])
+    assert (stats.overdue_count, stats.returned_count) == (1, 1)
+    client.force_login(people["analyst"][0])
+    page = client.get(
+        reverse("matters:stats"), {"first": "2025-09-01", "last": "2025-09-30"}
+    ).content.decode()
+    assert "此处列出 1 件超期事项中最早受理的 0 件。" in page
+    assert "此处列出 1 件多次退回事项中最早受理的 0 件。" in page
+    assert (
+        '<a href="/matters/?from=2025-09-01&amp;to=2025-09-30&amp;past_due=1">'
+        "列表中的全部超期未结事项</a>" in page
+    )

@@ -113,6 +113,13 @@ class Statistics:
     by_grade: list[Group]
     overdue: list[Matter]
     repeatedly_returned: list[Matter]
+    overdue_count: int = 0
+    returned_count: int = 0
+
+
+LISTED = 50
+"""How many overdue and how many repeatedly returned matters the statistics name (the oldest
+first); the counts say how many there are in all, and the matters list shows every one."""
 
 
 def statistics(
@@ -134,6 +141,8 @@ def statistics(
     matters = _period_query(first, last, unit_id, category_code, grade_level)
     language = get_language() or "zh-hans"
     listed = matters.select_related("responsible_unit").order_by("received_at", "pk")
+    overdue = listed.filter(overdue=True, status__in=OPEN_STATUSES)
+    returned = listed.filter(return_count__gte=2)
     return Statistics(
         first=first,
         last=last,
@@ -141,8 +150,10 @@ def statistics(
         by_unit=_unit_groups(matters, today, language),
         by_category=_named_groups(matters, today, language, "category"),
         by_grade=_named_groups(matters, today, language, "grade"),
-        overdue=list(listed.filter(overdue=True, status__in=OPEN_STATUSES)),
-        repeatedly_returned=list(listed.filter(return_count__gte=2)),
+        overdue=list(overdue[:LISTED]),
+        repeatedly_returned=list(returned[:LISTED]),
+        overdue_count=overdue.order_by().count(),
+        returned_count=returned.order_by().count(),
     )
 
 
