@@ -169,7 +169,9 @@ def main() -> int:
     parser.add_argument("--matters", type=int, default=1_000_000)
     parser.add_argument("--password", default="Demo-pingan-2026")
     parser.add_argument(
-        "--steps", default="figures,quarters,matters,lifecycle,accounts", help="which steps to run, in order"
+        "--steps",
+        default="figures,quarters,matters,lifecycle,accounts",
+        help="which steps to run, in order",
     )
     args = parser.parse_args()
     ensure_database(args.database_url)

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,32 +55,26 @@ def _result(request: HttpRequest) -> tuple[forms.PeriodForm, dict[str, Any], Sta
     return form, chosen, result
 
 
-def _recent_result(
-    request: HttpRequest,
-) -> tuple[forms.PeriodForm, dict[str, Any], Statistics, dt.datetime]:
-    """The page's statistics, counted at most once a minute per process for the same filters
-    (`STATS_SECONDS`), with the moment they were counted: counting a province's month of matters
-    scans tens of thousands of rows, and a dashboard read by many answers from the last count."""
-    form, chosen = _period(request)
+def _recent_body(request: HttpRequest, chosen: dict[str, Any]) -> tuple[str, dt.datetime]:
+    """The statistics part of the page, counted and written at most once a minute per process
+    for the same filters (`STATS_SECONDS`), with the moment it was counted: a province's month of
+    matters is tens of thousands of rows to count and thousands of units to list, and a dashboard
+    read by many answers from the last count."""
     now = timezone.now()
     parts = (
         chosen["first"], chosen["last"], chosen["category"], chosen["grade"], get_language(),
         timezone.localdate(now), int(now.timestamp()) // STATS_SECONDS,
     )  # fmt: skip
 
-    def count() -> tuple[Statistics, dt.datetime]:
-        return _result(request)[2], timezone.now()
+    def count() -> tuple[str, dt.datetime]:
+        counted_at = timezone.now()
+        result = _result(request)[2]
+        return render_to_string("matters/_stats_body.html", _body(result, chosen)), counted_at
 
-    result, counted_at = remembered("matter-statistics", parts, count, timeout=2 * STATS_SECONDS)
-    return form, chosen, result, counted_at
+    return remembered("matter-statistics", parts, count, timeout=2 * STATS_SECONDS)
 
 
-@requires("matters.stats")
-def stats(request: HttpRequest) -> HttpResponse:
-    """Rates by unit, category and grade for a period, with the overdue and repeatedly returned
-    lists; each "open and overdue" count links to those matters in the list."""
-    actor = actor_from_request(request)
-    form, chosen, result, counted_at = _recent_result(request)
+def _body(result: Statistics, chosen: dict[str, Any]) -> dict[str, Any]:
     base = {"from": chosen["first"].isoformat(), "to": chosen["last"].isoformat()}
     if chosen["category"]:
         base["category"] = chosen["category"]
@@ -94,17 +90,29 @@ def stats(request: HttpRequest) -> HttpResponse:
         (_("By category"), result.by_category),
         (_("By grade"), result.by_grade),
     ]
-    context = {
-        "form": form,
+    return {
         "stats": result,
-        "counted_at": counted_at,
         "total_link": drill({}),
         "sections": [(title, [(g, drill(g.params)) for g in groups]) for title, groups in sections],
+        "chart": _unit_chart(result),
+    }
+
+
+@requires("matters.stats")
+def stats(request: HttpRequest) -> HttpResponse:
+    """Rates by unit, category and grade for a period, with the overdue and repeatedly returned
+    matters named; each "open and overdue" count links to those matters in the list."""
+    actor = actor_from_request(request)
+    form, chosen = _period(request)
+    body, counted_at = _recent_body(request, chosen)
+    context = {
+        "form": form,
+        "body": mark_safe(body),  # noqa: S308 - written by the template engine, escaped there
+        "counted_at": counted_at,
         "export_query": urlencode(
             {k: v for k, v in request.GET.items() if k in ("first", "last", "category", "grade")}
         ),
         "notices": selectors.escalation_notices(actor=actor),
-        "chart": _unit_chart(result),
     }
     return render(request, "matters/stats.html", context)
 
