@@ -59,3 +59,23 @@ def test_other_widgets_still_come_from_the_templates():
         == Text(renderer=DjangoTemplates())["text"].as_widget()
         == '<input type="text" name="text" required id="id_text">'
     )
+
+
+FLAT = [("", "—"), ("a<b", 'Tom & "Jerry" <i>'), ("7", "seven"), ("8", "eight")]
+
+
+@pytest.mark.parametrize("value", [None, "", "a<b", "7", "8", "absent", 7])
+def test_a_remembered_select_writes_what_a_select_writes(value):
+    from django.core.cache import cache
+
+    from pingan.core.form_renderer import RememberedSelect
+
+    cache.clear()
+    attrs = {"class": "form-select", "id": "id_unit", "required": True}
+    for _ in range(2):  # written, then reused with the value marked
+        remembered = RememberedSelect(choices=FLAT).render("unit", value, attrs)
+        written = forms.Select(choices=FLAT).render("unit", value, attrs)
+        assert remembered == written
+    assert RememberedSelect(choices=FLAT[:3]).render("unit", "8", attrs) == forms.Select(
+        choices=FLAT[:3]
+    ).render("unit", "8", attrs)

@@ -13,7 +13,12 @@ class BilingualName:
 
     def display_name(self, language: str) -> str:
         """The English name when English is asked for and there is one; the Chinese name otherwise."""
-        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+        return name_in(language, self.name_zh, self.name_en)
+
+
+def name_in(language: str, name_zh: str, name_en: str) -> str:
+    """The name to show in `language` of a row read without its model (as `display_name`)."""
+    return name_en if language.startswith("en") and name_en else name_zh
 
 
 def local_label(obj: object) -> str:

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.bilingual import name_in
+from pingan.core.form_renderer import RememberedSelect
 from pingan.core.text import guard_form_text
 from pingan.matters.models import CategoryGroup, Channel, Grade, Outcome
 from pingan.matters.selectors import active_categories
@@ -133,7 +135,7 @@ class IntakeForm(StyledForm):
 class AssignForm(StyledForm):
     """A unit and a named handler (dispatch, re-dispatch, raise a level)."""
 
-    unit = forms.ChoiceField(label=_("Responsible unit"))
+    unit = forms.ChoiceField(label=_("Responsible unit"), widget=RememberedSelect)
     handler = forms.TypedChoiceField(
         label=_("Handler"), coerce=int, required=False, empty_value=None
     )
@@ -143,7 +145,10 @@ class AssignForm(StyledForm):
         super().__init__(*args, **kwargs)
         language = _language()
         _choices(self, "unit").choices = [
-            (str(u.pk), u.display_name(language)) for u in OrgUnit.objects.order_by("code")
+            (str(pk), name_in(language, name_zh, name_en))
+            for pk, name_zh, name_en in OrgUnit.objects.order_by("code").values_list(
+                "pk", "name_zh", "name_en"
+            )
         ]
         _choices(self, "handler").choices = [("", "—")] + [
             (h.pk, h.display_name or h.username) for h in handlers
