@@ -14,6 +14,7 @@ another process, and a process that restarts builds its pages again.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -44,6 +45,36 @@ def remembered(
     stored: T | None = cache.get(key)
     if stored is not None:
         return stored
-    value = build()
-    cache.set(key, value, timeout)
+    with _building(key):
+        stored = cache.get(key)  # built by the thread this one waited for
+        if stored is not None:
+            return stored
+        value = build()
+        cache.set(key, value, timeout)
     return value
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+class _building:
+    """Held while one thread builds an entry: the process's other threads asking for the same
+    key wait for it and read what it stored, instead of each building the same page at once
+    (a new run's first requests, when every thread asks for the overview together)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        with _LOCKS_GUARD:
+            self.lock = _LOCKS.setdefault(key, threading.Lock())
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock.release()
+        with (
+            _LOCKS_GUARD
+        ):  # a thread still waiting has the lock object; a later one reads the cache
+            if not self.lock.locked():
+                _LOCKS.pop(self.key, None)

@@ -358,13 +358,14 @@ def tier_map(request: HttpRequest) -> HttpResponse:
         "can_upload": can(actor, "scores.boundaries"),
         "can_domains": can(actor, "scores.domains"),
     }
-    if selection.run is not None:
+    run = selection.run
+    if run is not None:
         language = get_language()
         context["geo"] = remembered(
             "map",
             (selection.fingerprint, selection.period, selection.class_code, language,
              _ids_key(scope), boundaries_stamp()),
-            lambda: selectors.map_data(selection.run, selection.class_code, scope, language),
+            lambda: selectors.map_data(run, selection.class_code, scope, language),
         )  # fmt: skip
     return render(request, "scores/map.html", context)
 
