@@ -11,10 +11,17 @@ SQLITE_BATCH = 50_000
 """Rows per `executemany` call on SQLite (bounds the memory of one call)."""
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def insert_rows(
+    table: str,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    types: Sequence[str] | None = None,
+) -> None:
     """Insert `rows` (tuples in the order of `columns`) into `table` in the current transaction.
 
-    Rows get their ids in the order given, as with `bulk_create`; nothing is returned.
+    Rows get their ids in the order given, as with `bulk_create`; nothing is returned. With
+    `types` (the columns' PostgreSQL types) the COPY is binary: bytes go as they are, not as
+    hexadecimal text the server parses back.
     """
     if not rows:
         return
@@ -22,7 +29,10 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quoted = connection.ops.quote_name(table)
-            with cursor.copy("COPY %s (%s) FROM STDIN" % (quoted, names)) as copy:
+            binary = " (FORMAT BINARY)" if types else ""
+            with cursor.copy("COPY %s (%s) FROM STDIN%s" % (quoted, names, binary)) as copy:
+                if types:
+                    copy.set_types(list(types))
                 for row in rows:
                     copy.write_row(row)
             return

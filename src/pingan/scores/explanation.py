@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from pingan.engine.compute import ClassResult
 from pingan.schemes.models import ClassIndicator
+from pingan.scores.cells import (
+    HAS_COUNT,
+    HAS_FIGURE,
+    HAS_IMPUTED,
+    HEADER,
+    MAGIC,
+    STATUSES,
+    meta_json,
+    usual_totals,
+)
 from pingan.scores.models import CellStatus
 
 KIND_ROW = "kind"
@@ -23,28 +33,30 @@ def explanations(
     figure_ids: np.ndarray,
     result: ClassResult,
     rate_codes: Sequence[str] = (),
-) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
-    """Every unit's stored explanation (result id, `cells`, `totals`), built over whole arrays.
+) -> list[tuple[int, bytes]]:
+    """Every unit's stored explanation (result id, its bytes), built over whole arrays.
 
     Per unit and indicator: one cell per month (count × deduction; a missing cell has no count
     and no deduction, an imputed cell carries the value used, a month the unit was not open is
     "closed"), then the cap row taking back the excess (month "cap") or, for a per-population or
     change indicator of a scored unit, its deduction (month "kind"); then a scored unit's survey
-    rate deductions (month "kind"). `result_ids` are the stored results in the class's unit order.
-    The layout is `pingan.scores.cells`.
+    rate deductions (month "kind"); and each indicator's deduction summed over its rows.
+    `result_ids` are the stored results in the class's unit order. The bytes are those
+    `pingan.scores.cells.encode` gives for the same cells: each part is laid out for all units
+    at once, and a unit's row is its slices of them.
     """
     completeness = result.completeness
     scored = np.asarray(completeness.scored, dtype=bool)
-    position = np.cumsum(scored) - 1
     weights = np.array([float(r.deduction) for r in rules], dtype=np.float64)
     reported = ~np.isnan(quarter_counts)
     imputed = np.asarray(completeness.imputed, dtype=bool)
     value = np.where(reported, np.nan_to_num(quarter_counts) * weights[None, :, None], 0.0)
     value = np.where(imputed, completeness.counts * weights[None, :, None], value)
-    status = np.full(quarter_counts.shape, CellStatus.REPORTED.value, dtype=object)
-    status[~reported] = CellStatus.CLOSED.value
-    status[np.asarray(completeness.missing, dtype=bool) & ~imputed] = CellStatus.MISSING.value
-    status[imputed] = CellStatus.IMPUTED.value
+    status = np.full(quarter_counts.shape, STATUSES.index(CellStatus.REPORTED.value), np.int8)
+    status[~reported] = STATUSES.index(CellStatus.CLOSED.value)
+    missing = np.asarray(completeness.missing, dtype=bool) & ~imputed
+    status[missing] = STATUSES.index(CellStatus.MISSING.value)
+    status[imputed] = STATUSES.index(CellStatus.IMPUTED.value)
     uncapped = value.sum(axis=2)
     capped = uncapped.copy()
     if scored.any():
@@ -59,22 +71,113 @@ def explanations(
     )
     deduction = round6(value)
     extra = round6(extra_deduction)
-    totals = _totals(deduction, extra, extra_present)
-    grids = {
-        "count": _or_none(np.nan_to_num(quarter_counts).astype(np.int64), reported),
-        "deduction": deduction.tolist(),
-        "figure": _or_none(figure_ids, figure_ids != 0),
-        "status": status.tolist(),
-        "imputed": _or_none(completeness.counts, imputed, rounded=True),
-    }
-    extra_month = np.where(kind_column, KIND_ROW, "cap").tolist()
-    return _assemble(
-        result_ids,
-        ([r.indicator.code for r in rules], list(months)),
-        grids,
-        (extra_month, extra.tolist(), extra_present.tolist(), totals.tolist()),
-        (list(rate_codes), rates, scored, position),
+    figure_ids = np.asarray(figure_ids, dtype=np.int64)
+    present = (
+        reported * HAS_COUNT + (figure_ids != 0) * HAS_FIGURE + imputed * HAS_IMPUTED
+    ).astype(np.uint8)
+    extra_kind = np.where(extra_present, np.where(kind_column, 2, 1)[None, :], 0)
+    grids = _Grids(
+        units=len(result_ids),
+        codes=[r.indicator.code for r in rules],
+        months=list(months),
+        totals=_totals(deduction, extra, extra_present),
+        extra_kind=extra_kind.astype(np.uint8),
+        extra=np.where(extra_present, extra, 0.0),  # 0 where no extra row, as `encode` writes
+        status=status,
+        present=present,
+        deduction=deduction,
+        counts=(np.nan_to_num(quarter_counts).astype(np.int64), reported),
+        figures=(figure_ids, figure_ids != 0),
+        imputed=(round6(np.where(imputed, completeness.counts, 0.0)), imputed),
     )
+    with_rates = scored & (len(rates) > 0)
+    return grids.rows(result_ids, list(rate_codes), round6(rates), with_rates)
+
+
+class _Grids:
+    """The parts of a class's explanations for all units at once, as bytes cut per unit."""
+
+    def __init__(self, units: int, codes: list[str], months: list[str], **parts: Any) -> None:
+        self.units, self.codes, self.months = units, codes, months
+        self.totals = np.asarray(parts["totals"], dtype="<f8")
+        self.fixed = [
+            _per_unit(parts["extra_kind"], "<u1", units),
+            _per_unit(parts["extra"], "<f8", units),
+        ]
+        self.cells = [
+            _per_unit(parts["status"], "<i1", units),
+            _per_unit(parts["present"], "<u1", units),
+            _per_unit(parts["deduction"], "<f8", units),
+        ]
+        self.sparse = [
+            _sparse(values, where, units)
+            for values, where in (parts["counts"], parts["figures"], parts["imputed"])
+        ]
+
+    def rows(
+        self,
+        result_ids: Sequence[int],
+        rate_codes: list[str],
+        rates: np.ndarray,
+        with_rates: np.ndarray,
+    ) -> list[tuple[int, bytes]]:
+        """(result id, bytes) per unit; a unit in `with_rates` gets the next row of `rates`."""
+        codes, units = self.codes, self.units
+        rest = [[code, KIND_ROW] for code in rate_codes]
+        plain = meta_json(codes, self.months, [], None)
+        rated = meta_json(codes, self.months, rest, None)
+        keys = usual_totals(codes, rest)
+        at = {code: j for j, code in enumerate(keys)}
+        totals = np.zeros((units, len(keys)), dtype="<f8")
+        totals[:, : len(codes)] = self.totals
+        rows_with = np.flatnonzero(with_rates)
+        for r, code in enumerate(rate_codes):
+            totals[rows_with, at[code]] += rates[: len(rows_with), r]
+        plain_totals = _per_unit(totals[:, : len(codes)], "<f8", units)
+        rated_totals = _per_unit(totals, "<f8", units)
+        rate_rows = _per_unit(rates, "<f8", max(len(rates), 1)) if len(rates) else None
+        (counts, n_counts), (figures, n_figures), (imputed, n_imputed) = self.sparse
+        out = []
+        k = 0
+        for i, result_id in enumerate(result_ids):
+            if with_rates[i]:
+                assert rate_rows is not None
+                meta, total, rate = rated, rated_totals(i), rate_rows(k)
+                k += 1
+            else:
+                meta, total, rate = plain, plain_totals(i), b""
+            parts = [
+                HEADER.pack(MAGIC, len(meta), n_counts[i], n_figures[i], n_imputed[i]),
+                meta,
+                total,
+                *(part(i) for part in self.fixed),
+                rate,
+                *(part(i) for part in self.cells),
+                counts(i),
+                figures(i),
+                imputed(i),
+            ]
+            out.append((result_id, b"".join(parts)))
+        return out
+
+
+def _per_unit(array: np.ndarray, dtype: str, units: int) -> Callable[[int], bytes]:
+    """Unit i → its slice of `array` (units first) as bytes of `dtype`."""
+    data = np.ascontiguousarray(array, dtype=dtype).tobytes()
+    step = len(data) // units if units else 0
+    return lambda i: data[i * step : (i + 1) * step]
+
+
+def _sparse(
+    values: np.ndarray, where: np.ndarray, units: int
+) -> tuple[Callable[[int], bytes], list[int]]:
+    """Unit i → the bytes of its `values` where `where` is set (in cell order), and their counts."""
+    dtype = "<f8" if np.asarray(values).dtype.kind == "f" else "<i8"
+    data = np.ascontiguousarray(np.asarray(values)[where], dtype=dtype).tobytes()
+    counts = np.asarray(where).reshape(units, -1).sum(axis=1) if units else np.zeros(0, int)
+    ends = (np.cumsum(counts) * 8).tolist()
+    starts = [0, *ends[:-1]]
+    return (lambda i: data[starts[i] : ends[i]]), counts.tolist()
 
 
 def round6(values: np.ndarray) -> np.ndarray:
@@ -97,18 +200,6 @@ def round6(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _or_none(array: np.ndarray, present: np.ndarray, rounded: bool = False) -> list[Any]:
-    """Nested lists of `array`'s values where `present` (rounded to 10⁻⁶ if asked), None elsewhere."""
-    values = round6(array) if rounded else np.asarray(array)
-    if present.all():
-        whole: list[Any] = values.tolist()
-        return whole
-    out = np.full(np.shape(array), None, dtype=object)
-    out[present] = values[present].astype(object)
-    listed: list[Any] = out.tolist()
-    return listed
-
-
 def _totals(deduction: np.ndarray, extra: np.ndarray, extra_present: np.ndarray) -> np.ndarray:
     """(U, C) each indicator's deduction over its rows: its months in order, then its extra row.
 
@@ -118,48 +209,6 @@ def _totals(deduction: np.ndarray, extra: np.ndarray, extra_present: np.ndarray)
     for m in range(deduction.shape[2]):
         total = total + deduction[:, :, m]
     return np.where(extra_present, total + extra, total)
-
-
-def _assemble(
-    result_ids: Sequence[int],
-    axes: tuple[list[str], list[str]],
-    grids: dict[str, list[Any]],
-    extras: tuple[list[str], list[Any], list[Any], list[Any]],
-    rates: tuple[list[str], np.ndarray, np.ndarray, np.ndarray],
-) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
-    """Per unit its cells (deductions already rounded to 10⁻⁶) and its per-indicator totals."""
-    codes, months = axes
-    extra_month, extra_deduction, extra_present, totals = extras
-    rate_codes, rate_deduction, scored, position = rates
-    out = []
-    for i, result_id in enumerate(result_ids):
-        extra = [
-            [month, value] if present else None
-            for month, value, present in zip(
-                extra_month, extra_deduction[i], extra_present[i], strict=True
-            )
-        ]
-        unit_totals = dict(zip(codes, totals[i], strict=True))
-        rest = []
-        if scored[i] and len(rate_deduction):
-            k = int(position[i])
-            for r, code in enumerate(rate_codes):
-                deducted = round(float(rate_deduction[k, r]), 6)
-                rest.append([code, KIND_ROW, deducted])
-                unit_totals[code] = unit_totals.get(code, 0.0) + deducted
-        cells = {
-            "codes": codes,
-            "months": months,
-            "count": grids["count"][i],
-            "deduction": grids["deduction"][i],
-            "figure": grids["figure"][i],
-            "status": grids["status"][i],
-            "imputed": grids["imputed"][i],
-            "extra": extra,
-            "rest": rest,
-        }
-        out.append((result_id, cells, unit_totals))
-    return out
 
 
 def _number(value: float) -> float | None:

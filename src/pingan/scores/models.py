@@ -104,19 +104,19 @@ class CellStatus(models.TextChoices):
 class Explanation(models.Model):
     """A result's explanation in one row: every cell of the quarter as arrays, with per-indicator sums.
 
-    `cells` holds the indicator codes, the months, and per indicator and month the count, the
-    deduction, the approved figure, the cell status (reported "", missing, imputed, closed, or
-    null where the result has no such cell) and the imputed value, then per indicator its
-    extra row (the cap taking back the excess, or a per-population or change deduction), then
-    the survey rates' deductions; `totals` is each indicator's deduction summed over its rows.
-    Only the current runs keep their explanations: a new run drops its predecessor's.
+    `data` holds, in the binary layout of `pingan.scores.cells`, the indicator codes, the months,
+    and per indicator and month the count, the deduction, the approved figure, the cell status
+    (reported, missing, imputed, closed, or none where the result has no such cell) and the
+    imputed value, then per indicator its extra row (the cap taking back the excess, or a
+    per-population or change deduction), then the survey rates' deductions, and each indicator's
+    deduction summed over its rows. Only the current runs keep their explanations: a new run drops
+    its predecessor's.
     """
 
     result = models.OneToOneField(
         QuarterResult, on_delete=models.CASCADE, primary_key=True, related_name="explanation"
     )
-    cells = models.JSONField(_("cells"))
-    totals = models.JSONField(_("deduction per indicator"), default=dict)
+    data = models.BinaryField(_("cells and deductions per indicator"))
 
     class Meta:
         verbose_name = _("explanation")

@@ -7,6 +7,7 @@ not one model object each; JSON fields are written as Django writes them.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from pingan.core.periods import period_months
 from pingan.engine.compute import ClassResult
 from pingan.scores.bulk import insert_rows
-from pingan.scores.explanation import explanations, result_detail
+from pingan.scores.explanation import explanations, result_detail, round6
 from pingan.scores.inputs import ClassInputs
 from pingan.scores.models import Explanation, QuarterResult, ScoreRun
 
@@ -32,43 +33,57 @@ def store_class(
     """
     absolute, relative, ranks = result.absolute, result.relative, result.ranks
     completeness = result.completeness
-    position = np.cumsum(completeness.scored) - 1
-    imputed = np.asarray(completeness.imputed).reshape(len(inputs.units), -1).sum(axis=1)
+    scored = np.asarray(completeness.scored, dtype=bool).tolist()
+    imputed = np.asarray(completeness.imputed).reshape(len(inputs.units), -1).sum(axis=1).tolist()
+    complete = np.asarray(completeness.complete, dtype=bool).tolist()
+    vetoed = [bool(v) for v in np.asarray(result.vetoed).tolist()]
+    # The scored units' values as Python numbers, in the order of the scored units.
+    scores = np.asarray(absolute.score, dtype=np.float64).tolist()
+    relatives = np.asarray(relative.score, dtype=np.float64).tolist()
+    rank, low, high = (
+        np.asarray(r).tolist() for r in (ranks.rank, ranks.rank_low, ranks.rank_high)
+    )
+    tiers, stars = np.asarray(result.tier).tolist(), np.asarray(result.stars).tolist()
+    flags = np.asarray(result.funnel.flag).tolist()
+    observed = np.asarray(result.funnel.effective_observed, dtype=np.float64).tolist()
+    expected = np.asarray(result.funnel.effective, dtype=np.float64).tolist()
+    to_date = [
+        [v if math.isfinite(v) else None for v in values]
+        for values in round6(np.asarray(absolute.quarter_to_date, dtype=np.float64)).tolist()
+    ]
+    unit_ids = [u.pk for u in inputs.units]
     rows = []
-    for i, unit in enumerate(inputs.units):
-        veto, key, partner = shared.get(unit.pk, (bool(result.vetoed[i]), False, None))
-        row: dict[str, Any] = dict(UNSCORED)
-        row.update(
-            unit_id=unit.pk,
-            veto=veto,
-            key_management=key,
-            linked_unit_id=partner,
-            complete=bool(completeness.complete[i]),
-            imputed_cells=int(imputed[i]),
-        )
-        if completeness.scored[i]:
-            k = int(position[i])
-            score = float(absolute.score[k])
-            row.update(
-                absolute_score=round(score, 6),
-                relative_score=round(float(relative.score[k]), 6),
-                rank=int(ranks.rank[k]),
-                rank_low=int(ranks.rank_low[k]),
-                rank_high=int(ranks.rank_high[k]),
-                tier="red" if veto else str(result.tier[k]),
-                stars=1 if veto else int(result.stars[k]),
-                detail=result_detail(inputs, result, k),
-                funnel_flag=str(result.funnel.flag[k]),
-                observed=float(result.funnel.effective_observed[k]),
-                expected=float(result.funnel.effective[k]),
-                change_prev=_change(score, earlier[0].get(unit.pk)),
-                change_year=_change(score, earlier[1].get(unit.pk)),
-                quarter_to_date=[finite(round(float(v), 6)) for v in absolute.quarter_to_date[k]],
+    k = 0
+    for i, unit_id in enumerate(unit_ids):
+        veto, key, partner = shared.get(unit_id, (vetoed[i], False, None))
+        head = (unit_id, veto, key, partner, complete[i], int(imputed[i]))
+        if not scored[i]:
+            rows.append(head + UNSCORED_VALUES)
+            continue
+        score = scores[k]
+        rows.append(
+            (
+                *head,
+                round(score, 6),
+                round(relatives[k], 6),
+                int(rank[k]),
+                int(low[k]),
+                int(high[k]),
+                "red" if veto else str(tiers[k]),
+                1 if veto else int(stars[k]),
+                json.dumps(result_detail(inputs, result, k)),
+                str(flags[k]),
+                observed[k],
+                expected[k],
+                _change(score, earlier[0].get(unit_id)),
+                _change(score, earlier[1].get(unit_id)),
+                json.dumps(to_date[k]),
             )
-        rows.append(row)
+        )
+        k += 1
     result_ids = _insert_results(run, inputs.scheme_class.code, rows)
     built = explanations(
-        [result_ids[u.pk] for u in inputs.units],
+        [result_ids[unit_id] for unit_id in unit_ids],
         period_months(run.period),
         inputs.rules,
         inputs.quarter_counts,
@@ -76,76 +91,54 @@ def store_class(
         result,
         [rule.indicator.code for rule in inputs.rate_rules],
     )
-    insert_rows(
-        Explanation._meta.db_table,
-        ("result_id", "cells", "totals"),
-        [(pk, _json(cells), _json(totals)) for pk, cells, totals in built],
-    )
+    insert_rows(Explanation._meta.db_table, ("result_id", "data"), built, ("int8", "bytea"))
 
 
-UNSCORED: dict[str, Any] = {
-    "absolute_score": None,
-    "relative_score": None,
-    "rank": None,
-    "rank_low": None,
-    "rank_high": None,
-    "tier": "",
-    "stars": None,
-    "detail": {},
-    "funnel_flag": "",
-    "observed": 0.0,
-    "expected": 0.0,
-    "change_prev": None,
-    "change_year": None,
-    "quarter_to_date": [],
-}
-"""The fields of a withheld unit's result (no score, rank, interval, stars nor tier)."""
+UNSCORED_VALUES = (None, None, None, None, None, "", None, "{}", "", 0.0, 0.0, None, None, "[]")
+"""A withheld unit's result has no score, rank, interval, stars nor tier (JSON fields as text)."""
 
 RESULT_COLUMNS = (
     "run_id",
-    "unit_id",
     "class_code",
+    "unit_id",
     "veto",
     "key_management",
     "linked_unit_id",
     "complete",
     "imputed_cells",
-    *UNSCORED,
+    "absolute_score",
+    "relative_score",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "tier",
+    "stars",
+    "detail",
+    "funnel_flag",
+    "observed",
+    "expected",
+    "change_prev",
+    "change_year",
+    "quarter_to_date",
 )
 """The columns of `QuarterResult` a run writes, in the order of the rows given to COPY."""
 
-JSON_COLUMNS = ("detail", "quarter_to_date")
 
-
-def _insert_results(run: ScoreRun, class_code: str, rows: list[dict[str, Any]]) -> dict[int, int]:
+def _insert_results(run: ScoreRun, class_code: str, rows: list[tuple[Any, ...]]) -> dict[int, int]:
     """Write one class's results in one COPY (PostgreSQL) or INSERT (SQLite); unit id → result id.
 
-    JSON fields are written as Django writes them (`json.dumps` with its default separators).
+    Rows start at the unit id; JSON fields are given as text written as Django writes them
+    (`json.dumps` with its default separators).
     """
-    fixed = {"run_id": run.pk, "class_code": class_code}
-    insert_rows(
-        QuarterResult._meta.db_table,
-        RESULT_COLUMNS,
-        [
-            tuple(
-                json.dumps(row[c]) if c in JSON_COLUMNS else fixed[c] if c in fixed else row[c]
-                for c in RESULT_COLUMNS
-            )
-            for row in rows
-        ],
-    )
+    fixed = (run.pk, class_code)
+    insert_rows(QuarterResult._meta.db_table, RESULT_COLUMNS, [fixed + row for row in rows])
     stored = QuarterResult.objects.filter(run=run, class_code=class_code)
     return dict(stored.values_list("unit_id", "pk"))
 
 
-def _json(value: Any) -> str:
-    """Compact JSON text of a stored explanation part (written as it is by COPY or INSERT)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
 def finite(value: float) -> float | None:
     """JSON has no NaN: a value that is not finite is stored as null."""
-    return value if np.isfinite(value) else None
+    return value if math.isfinite(value) else None
 
 
 def _change(score: float, before: float | None) -> float | None:
