@@ -299,28 +299,38 @@ def _covariates(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Exposure (U, T) and adjustment covariates (U, T, K) as log(value per unit of exposure)."""
     years = sorted({int(q[:4]) for q in window})
-    names = [scheme_class.exposure, *scheme_class.covariates]
-    table = covariate_table(names=names, years=years)
-    exposure = np.array(
-        [
-            [table.get((u.pk, int(q[:4]), scheme_class.exposure), np.nan) for q in window]
-            for u in units
-        ]
-    ).reshape(len(units), len(window))
+    names = list(dict.fromkeys([scheme_class.exposure, *scheme_class.covariates]))
+    grid = _covariate_grid(covariate_table(names=names, years=years), units, years, names)
+    of_quarter = [years.index(int(q[:4])) for q in window]
+    exposure = grid[:, of_quarter, names.index(scheme_class.exposure)]
     if not scheme_class.covariates:
         return exposure, None
-    raw = np.array(
-        [
-            [
-                [table.get((u.pk, int(q[:4]), name), np.nan) for name in scheme_class.covariates]
-                for q in window
-            ]
-            for u in units
-        ]
-    )
+    raw = grid[:, of_quarter, :][:, :, [names.index(n) for n in scheme_class.covariates]]
     with np.errstate(divide="ignore", invalid="ignore"):
         per_exposure = raw / exposure[:, :, None]
         return exposure, np.log(np.where(per_exposure > 0, per_exposure, np.nan))
+
+
+def _covariate_grid(
+    table: dict[tuple[int, int, str], float],
+    units: list[OrgUnit],
+    years: list[int],
+    names: list[str],
+) -> np.ndarray:
+    """(U, Y, K) the covariates' values by unit, year and name (NaN where none), placed at once."""
+    unit_at = {u.pk: i for i, u in enumerate(units)}
+    year_at = {y: i for i, y in enumerate(years)}
+    name_at = {n: i for i, n in enumerate(names)}
+    grid = np.full((len(units), len(years), len(names)), np.nan)
+    placed = [
+        (unit_at[u], year_at[y], name_at[n], v)
+        for (u, y, n), v in table.items()
+        if u in unit_at and y in year_at and n in name_at
+    ]
+    if placed:
+        i, t, k, values = zip(*placed, strict=True)
+        grid[list(i), list(t), list(k)] = values
+    return grid
 
 
 def compute(version: SchemeVersion, inputs: ClassInputs, policy: str | None = None) -> ClassResult:
