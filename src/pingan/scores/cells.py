@@ -125,7 +125,7 @@ def encode(cells: dict[str, Any], totals: dict[str, float]) -> bytes:
     )
 
 
-def decode(data: bytes) -> tuple[dict[str, Any], dict[str, float]]:
+def decode(data: bytes | memoryview) -> tuple[dict[str, Any], dict[str, float]]:
     """The dict of lists (as `pack_rows` gives) and the totals of a stored explanation."""
     data = bytes(data)
     magic, size, n_counts, n_figures, n_imputed = HEADER.unpack_from(data)
@@ -184,7 +184,7 @@ def _placed(values: np.ndarray, where: np.ndarray) -> np.ndarray:
     return out
 
 
-def totals_in(data: bytes) -> dict[str, float]:
+def totals_in(data: bytes | memoryview) -> dict[str, float]:
     """The per-indicator totals of a stored explanation, read without its cells."""
     data = bytes(data)
     magic, size, _counts, _figures, _imputed = HEADER.unpack_from(data)

@@ -52,7 +52,7 @@ def store_class(
         for values in round6(np.asarray(absolute.quarter_to_date, dtype=np.float64)).tolist()
     ]
     unit_ids = [u.pk for u in inputs.units]
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     k = 0
     for i, unit_id in enumerate(unit_ids):
         veto, key, partner = shared.get(unit_id, (vetoed[i], False, None))
@@ -94,7 +94,22 @@ def store_class(
     insert_rows(Explanation._meta.db_table, ("result_id", "data"), built, ("int8", "bytea"))
 
 
-UNSCORED_VALUES = (None, None, None, None, None, "", None, "{}", "", 0.0, 0.0, None, None, "[]")
+UNSCORED_VALUES: tuple[Any, ...] = (
+    None,
+    None,
+    None,
+    None,
+    None,
+    "",
+    None,
+    "{}",
+    "",
+    0.0,
+    0.0,
+    None,
+    None,
+    "[]",
+)
 """A withheld unit's result has no score, rank, interval, stars nor tier (JSON fields as text)."""
 
 RESULT_COLUMNS = (
