@@ -54,8 +54,14 @@ def window_arrays(
         packs.update(fill_packs(missing, with_figures))
     place = _Placement(unit_ids, indicator_codes)
     month_index = {m: k for k, m in enumerate(months)}
+    # Packs of the same units and codes (one reporting body's months) are spread together.
+    alike: dict[tuple[bytes, tuple[str, ...]], list[tuple[Pack, int]]] = {}
     for pk, month in submissions.items():
-        place.scatter(packs[pk], (values, figure_ids), month_index[month])
+        pack = packs[pk]
+        key = (pack.units.tobytes(), tuple(pack.codes))
+        alike.setdefault(key, []).append((pack, month_index[month]))
+    for group in alike.values():
+        place.scatter(group, (values, figure_ids))
     return values, figure_ids
 
 
@@ -79,18 +85,24 @@ class _Placement:
             self.known[key] = (keep, rows[keep])
         return self.known[key]
 
-    def scatter(self, pack: Pack, into: tuple[np.ndarray, np.ndarray], month: int) -> None:
-        """Write one pack's cells of the wanted units and codes into the month's slice."""
+    def scatter(self, group: list[tuple[Pack, int]], into: tuple[np.ndarray, np.ndarray]) -> None:
+        """Write the cells of packs of the same units and codes (each with its month) at once."""
         values, figure_ids = into
-        keep_rows, to_rows = self.rows(pack.units)
-        columns = np.array([self.column.get(code, -1) for code in pack.codes], dtype=np.int64)
+        first = group[0][0]
+        keep_rows, to_rows = self.rows(first.units)
+        columns = np.array([self.column.get(code, -1) for code in first.codes], dtype=np.int64)
         keep_columns = np.flatnonzero(columns >= 0)
-        grid = pack.values[np.ix_(keep_rows, keep_columns)]
-        i, j = np.nonzero(grid != NO_VALUE)
-        target = (to_rows[i], columns[keep_columns][j], month)
-        values[target] = grid[i, j]
-        if pack.figures is not None:
-            figure_ids[target] = pack.figures[np.ix_(keep_rows, keep_columns)][i, j]
+        to_columns = columns[keep_columns]
+        months = np.array([month for _pack, month in group], dtype=np.int64)
+        grid = np.stack([pack.values for pack, _month in group])[:, keep_rows][:, :, keep_columns]
+        p, i, j = np.nonzero(grid != NO_VALUE)
+        values[to_rows[i], to_columns[j], months[p]] = grid[p, i, j]
+        with_ids = [n for n, (pack, _month) in enumerate(group) if pack.figures is not None]
+        stored = [pack.figures for pack, _month in group if pack.figures is not None]
+        if stored:
+            ids = np.stack(stored)[:, keep_rows][:, :, keep_columns]
+            p, i, j = np.nonzero(grid[with_ids] != NO_VALUE)
+            figure_ids[to_rows[i], to_columns[j], months[with_ids][p]] = ids[p, i, j]
 
 
 def read_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, Pack]:
