@@ -86,23 +86,34 @@ class _Placement:
         return self.known[key]
 
     def scatter(self, group: list[tuple[Pack, int]], into: tuple[np.ndarray, np.ndarray]) -> None:
-        """Write the cells of packs of the same units and codes (each with its month) at once."""
+        """Write the cells of packs of the same units and codes (each with its month) at once.
+
+        The packs' grids are stacked along a last axis of months and written over the block of
+        their rows, columns and months; where a pack has no value the block keeps what it had.
+        """
         values, figure_ids = into
         first = group[0][0]
         keep_rows, to_rows = self.rows(first.units)
         columns = np.array([self.column.get(code, -1) for code in first.codes], dtype=np.int64)
         keep_columns = np.flatnonzero(columns >= 0)
-        to_columns = columns[keep_columns]
+        every = len(keep_rows) == len(first.units) and len(keep_columns) == len(columns)
         months = np.array([month for _pack, month in group], dtype=np.int64)
-        grid = np.stack([pack.values for pack, _month in group])[:, keep_rows][:, :, keep_columns]
-        p, i, j = np.nonzero(grid != NO_VALUE)
-        values[to_rows[i], to_columns[j], months[p]] = grid[p, i, j]
+        block = np.ix_(to_rows, columns[keep_columns], months)
+
+        def stacked(grids: list[np.ndarray]) -> np.ndarray:
+            grid = np.stack(grids, axis=-1)
+            return grid if every else grid[keep_rows][:, keep_columns]
+
+        grid = stacked([pack.values for pack, _month in group])
+        present = grid != NO_VALUE
+        values[block] = np.where(present, grid, values[block])
         with_ids = [n for n, (pack, _month) in enumerate(group) if pack.figures is not None]
         stored = [pack.figures for pack, _month in group if pack.figures is not None]
         if stored:
-            ids = np.stack(stored)[:, keep_rows][:, :, keep_columns]
-            p, i, j = np.nonzero(grid[with_ids] != NO_VALUE)
-            figure_ids[to_rows[i], to_columns[j], months[with_ids][p]] = ids[p, i, j]
+            ids_block = np.ix_(to_rows, columns[keep_columns], months[with_ids])
+            figure_ids[ids_block] = np.where(
+                present[:, :, with_ids], stacked(stored), figure_ids[ids_block]
+            )
 
 
 def read_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, Pack]:
