@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # pinned: the grid and dashboard pages cost a fixed number of queries however many cells they show
 GRID_QUERIES = 11
-DASHBOARD_QUERIES = 8
+DASHBOARD_QUERIES = 7
 
 
 def test_worked_example_of_the_documented_rule():

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from pingan.scores.models import KeyManagementMark, QuarterResult, ScoreRun
 from pingan.units.models import OrgUnit
 
-OVERVIEW_QUERIES = 13  # with the recomputation owed for the period (job table) and the run's notes
+OVERVIEW_QUERIES = 12  # with the recomputation owed for the period (job table) and the run's notes
 # Served again from the page data of the same runs: selection, marks, session and user only.
-OVERVIEW_QUERIES_REMEMBERED = 9
+OVERVIEW_QUERIES_REMEMBERED = 8
 
 
 def make_class(version, count):

@@ -133,11 +133,11 @@ def test_signers_see_what_waits_for_them(city, make_user):
 # roles, then each panel's reads (the scheme version is read by each panel that needs it; the
 # reporting catalogue's indicators and class rules are remembered by the process).
 QUERIES = {
-    "leader": 32,
-    "analyst": 33,
-    "clerk": 8,
+    "leader": 27,
+    "analyst": 28,
+    "clerk": 7,
     "reviewer": 4,
-    "unit_viewer": 21,
+    "unit_viewer": 16,
     # The matters queue: how many wait, how many have a deadline, the first ids, their rows
     # (matters.waiting); an empty queue stops after the first count.
     "dispatcher": 9,

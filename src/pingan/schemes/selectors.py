@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
@@ -50,23 +51,25 @@ def current_version(code: str | None = None) -> SchemeVersion | None:
     scheme: the first scheme loaded whose latest version is bound to no office (the first
     scheme loaded when every one is bound to an office).
     """
-    schemes = Scheme.objects.order_by("pk")
+    latest = _latest_versions(code)
+    if code or not latest:
+        return latest[0] if latest else None
+    unbound = [v for v in latest if v.office_unit_id is None]
+    return (unbound or latest)[0]
+
+
+def _latest_versions(code: str | None = None) -> list[SchemeVersion]:
+    """The latest version of every scheme (of the named one), in loading order, in one query."""
+    newest = SchemeVersion.objects.filter(scheme=OuterRef("scheme")).order_by("-number")
+    versions = SchemeVersion.objects.filter(number=Subquery(newest.values("number")[:1]))
     if code:
-        scheme = schemes.filter(code=code).first()
-        return scheme.latest_version() if scheme else None
-    first: SchemeVersion | None = None
-    for scheme in schemes:
-        latest = scheme.latest_version()
-        if latest is not None and latest.office_unit_id is None:
-            return latest
-        first = first or latest
-    return first
+        versions = versions.filter(scheme__code=code)
+    return list(versions.order_by("scheme_id"))
 
 
 def versions_in_force() -> list[SchemeVersion]:
     """The latest version of every scheme, one per office or several, in loading order."""
-    versions = (s.latest_version() for s in Scheme.objects.order_by("pk"))
-    return [v for v in versions if v is not None]
+    return _latest_versions()
 
 
 def office_versions(office_unit_ids: set[int]) -> list[SchemeVersion]:
