@@ -208,3 +208,65 @@ def test_pages_are_served_while_another_writer_holds_the_database(
     ]
     assert writes == []
     assert failure == []
+
+
+@pytest.mark.django_db
+def test_the_ended_check_and_the_grants_are_read_in_one_query(make_user):
+    from django.utils import timezone
+
+    from pingan.accounts.models import EndedSession, RoleAssignment
+    from pingan.accounts.sessions import SESSION_ID, ended_and_grants
+    from pingan.core.access.actor import Grant
+
+    user = make_user("analyst", username="ana")
+    RoleAssignment.objects.create(user=user, role="dispatcher")
+    session = {SESSION_ID: "a" * 32}
+    with CaptureQueriesContext(connection) as queries:
+        found = ended_and_grants(session, user)
+    assert (found, len(queries)) == ((False, (Grant("analyst"), Grant("dispatcher"))), 1)
+    EndedSession.objects.create(sid="a" * 32, ended_at=timezone.now())
+    assert ended_and_grants(session, user) == (True, (Grant("analyst"), Grant("dispatcher")))
+    assert ended_and_grants({}, user) == (False, (Grant("analyst"), Grant("dispatcher")))
+    user.is_active = False
+    assert ended_and_grants(session, user) == (True, ())
+
+
+@pytest.mark.django_db
+def test_a_user_without_roles_is_still_checked_for_an_ended_session(make_user):
+    from django.utils import timezone
+
+    from pingan.accounts.models import EndedSession
+    from pingan.accounts.sessions import SESSION_ID, ended_and_grants
+
+    user = make_user("analyst", username="ana")
+    user.assignments.all().delete()
+    session = {SESSION_ID: "b" * 32}
+    with CaptureQueriesContext(connection) as queries:
+        assert ended_and_grants(session, user) == (False, ())
+    assert len(queries) == 2
+    EndedSession.objects.create(sid="b" * 32, ended_at=timezone.now())
+    assert ended_and_grants(session, user) == (True, ())
+
+
+@pytest.mark.django_db
+def test_a_role_taken_away_is_refused_on_the_next_request(client, make_user):
+    user = make_user("analyst", username="ana")
+    sign_in(client, "ana")
+    assert client.get("/scores/").status_code == 200
+    user.assignments.all().delete()
+    assert client.get("/scores/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_reads_its_user_session_check_and_grants_in_two_queries(client, make_user):
+    make_user("analyst", username="ana")
+    sign_in(client, "ana")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    session_reads = [
+        q for q in sql if "accounts_endedsession" in q or "accounts_roleassignment" in q
+    ]
+    assert sql[0].startswith('SELECT "accounts_user"')
+    assert session_reads == sql[1:2]
+    assert '"accounts_endedsession"' in sql[1] and '"accounts_roleassignment"' in sql[1]

@@ -263,11 +263,11 @@ def test_the_list_page_query_count_does_not_grow_with_matters(
     client.force_login(people["dispatcher"][0])
     new_matter()
     client.get(reverse("matters:list"))  # warm caches (session, permissions)
-    with django_assert_num_queries(9):  # the page's ids, then its rows
+    with django_assert_num_queries(8):  # the page's ids, then its rows
         client.get(reverse("matters:list"))
     for _i in range(5):
         new_matter()
-    with django_assert_num_queries(9):  # the page's ids, then its rows
+    with django_assert_num_queries(8):  # the page's ids, then its rows
         client.get(reverse("matters:list"))
-    with django_assert_num_queries(7):  # the counts, then the page's ids and rows (test_todo_rule)
+    with django_assert_num_queries(6):  # the counts, then the page's ids and rows (test_todo_rule)
         client.get(reverse("matters:todo"))

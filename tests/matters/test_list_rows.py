@@ -84,9 +84,9 @@ def some_matters(people, units, new_matter):
 
 
 # The list: the session's user, the page's ids and rows, the notices, the categories, the grades, the count.
-# The to-do page: the session, its user and roles, the counts, the page's ids and rows (test_todo_rule).
-LIST_QUERIES = 9
-TODO_QUERIES = 7
+# The to-do page: the session's user, its roles (with the session check), the counts, the page's ids and rows (test_todo_rule).
+LIST_QUERIES = 8
+TODO_QUERIES = 6
 
 
 def test_list_and_todo_read_a_fixed_number_of_queries(

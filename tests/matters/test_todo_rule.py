@@ -70,9 +70,9 @@ def test_the_panel_counts_every_matter_of_the_list_beyond_the_first_ten(people, 
     assert panel["total"] == selectors.todo_matters(actor=actor).count() == 12
 
 
-# The session, its user and roles; how many matters wait, how many of them have a deadline; the
+# The session's user, its roles (with the session check); how many matters wait, how many of them have a deadline; the
 # page's ids, then its rows.
-QUERIES = 7
+QUERIES = 6
 
 
 @pytest.mark.django_db

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 # grid's share: the catalogue's units (its indicators and class rules, and the body's indicators,
 # are remembered by the process for the same version and units), the page's figures, refused
 # texts and units, approved months, and the whole submission's totals and refused count.
-PAGE_QUERIES = 12
+PAGE_QUERIES = 11
 # The same with a unit filter: one more, the units whose code or name matches.
-FILTERED_PAGE_QUERIES = 13
+FILTERED_PAGE_QUERIES = 12
 # The first view after the units change builds the catalogue again: its indicators and class rules.
 CATALOGUE_BUILT = 2
 ROWS = 20  # rows per page once CELLS_PER_PAGE is 40 and the police own two indicators

@@ -50,10 +50,10 @@ def test_rows_are_the_templates_rows_character_for_character(language):
     assert "A&lt;1&gt; &amp; 甲区" in old and "公安局 &lt;police&gt;" in old
 
 
-# The session's user (user, ended sessions, roles), the due month's standing (the latest versions,
+# The session's user (user; roles with the ended-session check), the due month's standing (the latest versions,
 # units, bodies, submissions; the indicators and class rules are remembered by the process), the
 # own submissions, the bodies and the reminders.
-LIST_QUERIES = 10
+LIST_QUERIES = 9
 
 
 def test_the_list_reads_a_fixed_number_of_queries(staff, police, django_assert_num_queries):

@@ -15,8 +15,8 @@ from pingan.reporting.models import Status, Submission
 from pingan.scores.tasks import recompute
 from pingan.units.services import import_units
 
-APPROVAL_QUERIES = {"sqlite": 24, "postgresql": 25}
-"""Queries of one approving request (session, user, grants, compare-and-set, log, audit, owed jobs),
+APPROVAL_QUERIES = {"sqlite": 23, "postgresql": 24}
+"""Queries of one approving request (user, grants with the session check, compare-and-set, log, audit, owed jobs),
 one more on PostgreSQL than on SQLite."""
 
 

@@ -72,8 +72,8 @@ def test_the_page_names_domains_and_units_with_pinned_queries(two_quarters, make
         response = client.get("/scores/domains/?quarter=2026Q2&class=C", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert (
-        len(queries) == 13
-    )  # session, user, roles, scheme, runs, recomputation owed, classes, the analysis (5), names,
+        len(queries) == 12
+    )  # user, roles with the session check, scheme, runs, recomputation owed, classes, the analysis (5), names,
     # stored sub-indices
     html = response.content.decode()
     row = html.split('<tr data-domain="social">', 1)[1].split("</tr>", 1)[0]

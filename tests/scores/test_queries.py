@@ -14,7 +14,7 @@ from pingan.units.models import OrgUnit
 
 OVERVIEW_QUERIES = 12  # with the recomputation owed for the period (job table) and the run's notes
 # Served again from the page data of the same runs: selection, marks, session and user only.
-OVERVIEW_QUERIES_REMEMBERED = 8
+OVERVIEW_QUERIES_REMEMBERED = 7
 
 
 def make_class(version, count):

@@ -62,7 +62,7 @@ def test_list_filters_scope_and_query_count(client, people, signal, django_asser
     assert page.count('data-testid="warning-') == 2
     client.force_login(people["head"][0])
     client.get(reverse("warnings:list"))  # warm the session and the navigation
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(reverse("warnings:list")).content.decode()
     assert page.count('data-testid="warning-') == 3
     page = client.get(reverse("warnings:list") + "?level=yellow&source=matters").content.decode()

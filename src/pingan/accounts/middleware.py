@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from pingan.accounts import sessions
 from pingan.accounts.services import sign_out
 from pingan.audit.events import Event
+from pingan.core.access.actor import remember_grants
 from pingan.core.proxies import is_trusted
 
 # The last-seen time is refreshed at most this often, so most responses do not re-issue the
@@ -50,8 +51,9 @@ class SessionLifetimeMiddleware:
     """Sign the user out after PINGAN_IDLE_TIMEOUT_SECONDS idle or PINGAN_SESSION_MAX_AGE_SECONDS.
 
     Both times live in the signed session cookie; signing out for either reason is audited. A
-    session already ended (a copy of a signed-out cookie) is dropped. Checking reads one row at
-    most and writes nothing unless the session ends now.
+    session already ended (a copy of a signed-out cookie) is dropped. Checking reads the user's
+    role assignments with it, in one query, and keeps them for the request's actor; it writes
+    nothing unless the session ends now.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,9 +62,11 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if sessions.has_ended(request.session):
+            ended, grants = sessions.ended_and_grants(request.session, user)
+            if ended:
                 logout(request)
                 return self.get_response(request)
+            remember_grants(request, user, grants)
             ended = self._expired(request, time.time())
             if ended is not None:
                 sign_out(request, event=ended)

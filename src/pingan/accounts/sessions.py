@@ -12,9 +12,11 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.db.models import BooleanField, Exists, Value
 from django.utils import timezone
 
-from pingan.accounts.models import EndedSession
+from pingan.accounts.models import EndedSession, RoleAssignment
+from pingan.core.access.actor import Grant
 
 SESSION_ID = "pingan_sid"
 SIGNED_IN_AT = "pingan_signed_in_at"
@@ -44,3 +46,28 @@ def has_ended(session: Any) -> bool:
     """Whether the session's id was recorded as ended (one indexed read)."""
     sid = session.get(SESSION_ID)
     return bool(sid) and EndedSession.objects.filter(sid=str(sid)[:32]).exists()
+
+
+def ended_and_grants(session: Any, user: Any) -> tuple[bool, tuple[Grant, ...]]:
+    """Whether the session was recorded as ended, and the signed-in user's grants.
+
+    One query for a user who holds roles (their assignments, each row carrying whether the
+    session's id is among the ended ones); two for a user who holds none. An inactive user holds
+    no grants, as `grants_of` says.
+    """
+    sid = str(session.get(SESSION_ID) or "")[:32]
+    ended = (
+        Exists(EndedSession.objects.filter(sid=sid))
+        if sid
+        else Value(False, output_field=BooleanField())
+    )
+    rows = list(
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .annotate(session_ended=ended)
+        .order_by("pk")
+        .values_list("role", "body_id", "unit_id", "session_ended")
+    )
+    if not rows:
+        return has_ended(session), ()
+    grants = tuple(Grant(role, body, unit) for role, body, unit, _ended in rows)
+    return bool(rows[0][3]), grants if user.is_active else ()

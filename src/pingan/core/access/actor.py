@@ -76,6 +76,22 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     )
 
 
+GRANTS_ATTRIBUTE = "_pingan_grants"
+
+
+def remember_grants(request: Any, user: Any, grants: tuple[Grant, ...]) -> None:
+    """Keep the signed-in user's grants, read with the session check, for the request's actor."""
+    setattr(request, GRANTS_ATTRIBUTE, (user.pk, grants))
+
+
+def _request_grants(request: Any, user: Any) -> tuple[Grant, ...]:
+    """The grants remembered for this request's user, or read now."""
+    remembered = getattr(request, GRANTS_ATTRIBUTE, None)
+    if remembered is not None and remembered[0] == user.pk:
+        return remembered[1]
+    return grants_of(user)
+
+
 def actor_for_user(user: Any, *, channel: str, source: str = "") -> Actor:
     """Build the actor for a signed-in user."""
     return Actor(user=user, grants=grants_of(user), channel=channel, source=source)
@@ -101,7 +117,7 @@ def actor_from_request(request: Any, *, channel: str = "web") -> Actor:
     user = request.user if request.user.is_authenticated else None
     actor = Actor(
         user=user,
-        grants=grants_of(user) if user else (),
+        grants=_request_grants(request, user) if user else (),
         channel=channel,
         source=client_address(request),
     )
