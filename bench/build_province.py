@@ -183,7 +183,7 @@ def main() -> int:
     parser.add_argument("--password", default="Demo-pingan-2026")
     parser.add_argument(
         "--steps",
-        default="figures,quarters,matters,lifecycle,accounts",
+        default="figures,quarters,matters,lifecycle,tick,accounts",
         help="which steps to run, in order",
     )
     args = parser.parse_args()

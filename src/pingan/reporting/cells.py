@@ -41,6 +41,19 @@ class UnitInfo:
     position: int
 
 
+@dataclass(frozen=True)
+class ExpectedCells:
+    """What a body must report for a month: the cells in unit then scheme order, the same as
+    (unit id, indicator code) keys, and the units in order."""
+
+    cells: tuple[tuple[UnitInfo, str], ...]
+    keys: frozenset[tuple[int, str]]
+    unit_ids: tuple[int, ...]
+
+
+REMEMBERED_MONTHS = 24
+
+
 @dataclass
 class Catalogue:
     """Units, indicators and class rules of one scheme version, indexed for lookups."""
@@ -52,6 +65,9 @@ class Catalogue:
     class_indicators: dict[str, frozenset[str]]
     body_codes: dict[int, str]
     counts: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
+    expected: dict[tuple[int, str], ExpectedCells] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def body_indicators(self, body_id: int) -> list[str]:
         """The indicator codes a body owns, in scheme order."""
@@ -60,6 +76,22 @@ class Catalogue:
 
     def expected_cells(self, body_id: int, month: str) -> list[tuple[UnitInfo, str]]:
         """Every (unit, indicator) the body must report for the month, in unit then scheme order."""
+        return list(self.expected_of(body_id, month).cells)
+
+    def expected_of(self, body_id: int, month: str) -> ExpectedCells:
+        """The body's expected cells of the month, built once per catalogue for the last
+        `REMEMBERED_MONTHS` bodies and months asked (a province body's month is 10,000 cells,
+        and its grid page is asked for again and again)."""
+        key = (body_id, month)
+        found = self.expected.get(key)
+        if found is None:
+            found = self._build_expected(body_id, month)
+            while len(self.expected) >= REMEMBERED_MONTHS:
+                self.expected.pop(next(iter(self.expected)), None)
+            self.expected[key] = found
+        return found
+
+    def _build_expected(self, body_id: int, month: str) -> ExpectedCells:
         first, last = periods.first_day(month), periods.last_day(month)
         owned = self.body_indicators(body_id)
         cells: list[tuple[UnitInfo, str]] = []
@@ -68,7 +100,11 @@ class Catalogue:
                 continue
             applicable = self.class_indicators.get(unit.eval_class, frozenset())
             cells.extend((unit, code) for code in owned if code in applicable)
-        return cells
+        return ExpectedCells(
+            cells=tuple(cells),
+            keys=frozenset((unit.id, code) for unit, code in cells),
+            unit_ids=tuple(dict.fromkeys(unit.id for unit, _code in cells)),
+        )
 
     def expected_count(self, body_id: int, month: str) -> int:
         """How many cells `expected_cells` lists, counted by class and remembered per body and

@@ -129,9 +129,9 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
     """
     language = get_language() or "zh-hans"
     catalogue = load_catalogue(submission.scheme_version)
-    expected = catalogue.expected_cells(submission.body_id, submission.month)
+    expected = catalogue.expected_of(submission.body_id, submission.month)
     indicators = body_indicators(submission.scheme_version, submission.body_id)
-    unit_ids = list(dict.fromkeys(u.id for u, _c in expected))
+    unit_ids = list(expected.unit_ids)
     window = None
     if page is not None:
         query = query.strip()[:MAX_QUERY]
@@ -156,7 +156,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
         months=[last_month, last_year],
     )
     units = OrgUnit.objects.in_bulk(unit_ids)
-    expected_set = {(u.id, c) for u, c in expected}
+    expected_set = expected.keys
     rows, totals, flagged = [], {i.code: 0 for i in indicators}, []
     names = [(i.code, i.display_name(language)) for i in indicators]
     for unit_id in sorted(unit_ids, key=lambda pk: units[pk].code):
