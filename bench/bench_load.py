@@ -9,7 +9,11 @@ Starts `pingan serve` on the port (with `--workers N` when given and the command
 Open311 API key, runs locust headless and bounded (`--run-time`) for each user count, and prints one
 Markdown table row per run: requests/s, p50/p95/p99 (ms), failures, and `uptime`'s load before and
 after the run (the machine is shared); then a second table with the overview's and a unit page's
-own p50/p95/p99 at each user count (the pages with a target). The server is stopped at the end.
+own p50/p95/p99 at each user count (the pages with a target); and a third table with where the
+machine's CPU went during each run, per request served: the server's processes (web processes and
+job worker, read from /proc by their session), locust (the load itself, on the same cores), the
+rest (PostgreSQL and the system: the machine's busy time minus both), and the hypervisor's steal.
+The server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -32,6 +37,35 @@ HERE = Path(__file__).resolve().parent
 def load_average() -> str:
     """The 1-minute load average from /proc/loadavg."""
     return Path("/proc/loadavg").read_text().split()[0]
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_times() -> tuple[float, float]:
+    """Seconds the machine's cores were busy and seconds stolen by the hypervisor, since boot."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq) / TICKS, steal / TICKS
+
+
+def session_cpu(session: int) -> float:
+    """CPU seconds of the live processes of a session (the server: web processes and job worker)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def children_cpu() -> float:
+    """CPU seconds of this script's finished children (locust)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pingan(*args: str) -> str:
@@ -99,6 +133,21 @@ def run_locust(
         return {row["Name"]: row for row in csv.DictReader(stats)}
 
 
+def cpu_row(
+    users: int, requests: int, start: tuple[tuple[float, float], float, float], server: int
+) -> str:
+    """One row of the CPU table: milliseconds of each part's CPU per request served."""
+    (busy0, steal0), server0, locust0 = start
+    busy1, steal1 = machine_times()
+    served = session_cpu(server) - server0
+    locust = children_cpu() - locust0
+    rest = busy1 - busy0 - served - locust
+    per = 1000.0 / max(requests, 1)
+    return "| %d | %.1f | %.1f | %.1f | %.1f |" % (
+        users, served * per, locust * per, rest * per, (steal1 - steal0) * per,
+    )  # fmt: skip
+
+
 def main() -> None:
     """Serve, run every user count, print the table, stop the server."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,11 +164,14 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     pages: list[str] = []
+    cpu: list[str] = []
     try:
         for users in [int(n) for n in args.users.split(",")]:
             before = load_average()
+            start = (machine_times(), session_cpu(server.pid), children_cpu())
             rows = run_locust(args.port, users, args.run_time, api_key, out)
             row = rows["Aggregated"]
+            cpu.append(cpu_row(users, int(row["Request Count"]), start, server.pid))
             pages += [
                 "| %d | %s | %s | %s | %s | %s |"
                 % (users, name, rows[name]["Request Count"], rows[name]["50%"],
@@ -151,6 +203,11 @@ def main() -> None:
             server.wait()
     print("\n| users | page | requests | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
     print("\n".join(pages))
+    print(
+        "\n| users | CPU ms per request: server | locust | rest (PostgreSQL, system) | steal |"
+        "\n|---|---|---|---|---|"
+    )
+    print("\n".join(cpu))
     print("per-request statistics: %s" % out, file=sys.stderr)
 
 
