@@ -43,15 +43,20 @@ class UnitInfo:
 
 @dataclass(frozen=True)
 class ExpectedCells:
-    """What a body must report for a month: the cells in unit then scheme order, the same as
-    (unit id, indicator code) keys, and the units in order."""
+    """What a body must report for a month: the units, in unit order, each with the indicator
+    codes it must report in scheme order (units of one class share their codes)."""
 
-    cells: tuple[tuple[UnitInfo, str], ...]
-    keys: frozenset[tuple[int, str]]
     unit_ids: tuple[int, ...]
+    codes: dict[int, tuple[str, ...]]
+    lookups: dict[int, frozenset[str]]
+    count: int
+
+    def applies(self, unit_id: int, code: str) -> bool:
+        """Whether the body must report indicator `code` for the unit this month."""
+        return code in self.lookups.get(unit_id, ())
 
 
-REMEMBERED_MONTHS = 24
+REMEMBERED_MONTHS = 64
 
 
 @dataclass
@@ -76,12 +81,17 @@ class Catalogue:
 
     def expected_cells(self, body_id: int, month: str) -> list[tuple[UnitInfo, str]]:
         """Every (unit, indicator) the body must report for the month, in unit then scheme order."""
-        return list(self.expected_of(body_id, month).cells)
+        expected = self.expected_of(body_id, month)
+        return [
+            (self.units_by_id[unit_id], code)
+            for unit_id in expected.unit_ids
+            for code in expected.codes[unit_id]
+        ]
 
     def expected_of(self, body_id: int, month: str) -> ExpectedCells:
         """The body's expected cells of the month, built once per catalogue for the last
         `REMEMBERED_MONTHS` bodies and months asked (a province body's month is 10,000 cells,
-        and its grid page is asked for again and again)."""
+        and its grid page is asked for again and again): a unit's codes, not its cells."""
         key = (body_id, month)
         found = self.expected.get(key)
         if found is None:
@@ -94,17 +104,21 @@ class Catalogue:
     def _build_expected(self, body_id: int, month: str) -> ExpectedCells:
         first, last = periods.first_day(month), periods.last_day(month)
         owned = self.body_indicators(body_id)
-        cells: list[tuple[UnitInfo, str]] = []
+        by_class = {
+            eval_class: tuple(code for code in owned if code in applicable)
+            for eval_class, applicable in self.class_indicators.items()
+        }
+        lookups_by_class = {eval_class: frozenset(codes) for eval_class, codes in by_class.items()}
+        unit_ids: list[int] = []
+        codes: dict[int, tuple[str, ...]] = {}
+        lookups: dict[int, frozenset[str]] = {}
         for unit in sorted(self.units.values(), key=lambda u: u.position):
-            if not _open_during(unit, first, last):
-                continue
-            applicable = self.class_indicators.get(unit.eval_class, frozenset())
-            cells.extend((unit, code) for code in owned if code in applicable)
-        return ExpectedCells(
-            cells=tuple(cells),
-            keys=frozenset((unit.id, code) for unit, code in cells),
-            unit_ids=tuple(dict.fromkeys(unit.id for unit, _code in cells)),
-        )
+            mine = by_class.get(unit.eval_class, ())
+            if mine and _open_during(unit, first, last):
+                unit_ids.append(unit.id)
+                codes[unit.id] = mine
+                lookups[unit.id] = lookups_by_class[unit.eval_class]
+        return ExpectedCells(tuple(unit_ids), codes, lookups, sum(len(c) for c in codes.values()))
 
     def expected_count(self, body_id: int, month: str) -> int:
         """How many cells `expected_cells` lists, counted by class and remembered per body and

@@ -156,7 +156,6 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
         months=[last_month, last_year],
     )
     units = OrgUnit.objects.in_bulk(unit_ids)
-    expected_set = expected.keys
     rows, totals, flagged = [], {i.code: 0 for i in indicators}, []
     names = [(i.code, i.display_name(language)) for i in indicators]
     for unit_id in sorted(unit_ids, key=lambda pk: units[pk].code):
@@ -172,7 +171,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
             cell: dict[str, Any] = {
                 "code": code,
                 "name": name,
-                "applies": key in expected_set,
+                "applies": expected.applies(unit_id, code),
                 "value": value,
                 "refused": refused.get(key),
                 "changed": changed,
@@ -188,8 +187,8 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
                 totals[code] += value
         rows.append(GridRow(unit=unit, name=unit.display_name(language), cells=cells, total=total))
     if window is None or not window.paged:
-        filled = sum(1 for key in expected_set if key in values)
-        refused_count = sum(1 for key in expected_set if key in refused)
+        filled = sum(1 for key in values if expected.applies(*key))
+        refused_count = sum(1 for key in refused if expected.applies(*key))
         shown_totals = totals
     else:
         filled, refused_count, shown_totals = _whole_submission(submission, indicators)
@@ -204,10 +203,10 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
             for i in indicators
         ],
         "grand_total": sum(shown_totals.values()),
-        "expected": len(expected_set),
+        "expected": expected.count,
         "filled": filled,
         "refused": refused_count,
-        "missing": len(expected_set) - filled - refused_count,
+        "missing": expected.count - filled - refused_count,
         "flagged": flagged,
         "last_month": last_month,
         "last_year": last_year,
