@@ -12,8 +12,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from pingan.matters.actions import workflow
-from pingan.matters.models import Category, Grade, Matter, Status
-from pingan.matters.templatetags.matters_rows import matter_list_rows, todo_rows
+from pingan.matters.models import Category, Grade, Matter, Notice, Status
+from pingan.matters.templatetags.matters_rows import (
+    category_options,
+    grade_options,
+    matter_list_rows,
+    notice_items,
+    status_options,
+    todo_rows,
+)
 from pingan.units.models import OrgUnit
 
 # The loops of matters/list.html and matters/todo.html before their rows were written in Python.
@@ -26,6 +33,13 @@ TODO_TEMPLATE = """{% load i18n matters_tags %}{% for m in matters %}{% with lab
 <td data-label="{% translate 'Number' %}"><a href="{% url 'matters:detail' m.pk %}">{{ m.number }}</a></td><td data-label="{% translate 'Status' %}">{{ m.get_status_display }}</td>
 <td data-label="{% translate 'Category' %}">{{ m.category|local_name }}</td><td data-label="{% translate 'Grade' %}">{{ m.grade.level }} {{ m.grade|local_name }}</td><td data-label="{% translate 'Place' %}">{{ m.place_unit|local_name }}</td></tr>
 {% endwith %}{% endfor %}"""
+
+# The notices and the filters' options of matters/list.html before they were written in Python.
+NOTICES_TEMPLATE = """{% load i18n matters_tags %}{% for notice in notices %}{% with label=notice.matter|deadline %}
+<li>{% if notice.kind == "escalation" %}{% translate "Escalated to the leadership:" %}{% else %}{% translate "Reminder:" %}{% endif %}
+<a href="{% url 'matters:detail' notice.matter_id %}">{{ notice.matter.number }}</a>{% if label %} <span class="badge {{ label.css }}">{{ label.text }}</span>{% endif %} ({% translate "handle by" %} {{ notice.due|date:"Y-m-d" }})</li>
+{% endwith %}{% endfor %}"""
+OPTIONS_TEMPLATE = """{% load matters_tags %}{% for value, label in statuses %}<option value="{{ value }}"{% if chosen.status == value %} selected{% endif %}>{{ label }}</option>{% endfor %}|{% for c in categories %}<option value="{{ c.code }}"{% if chosen.category == c.code %} selected{% endif %}>{{ c|local_name }}</option>{% endfor %}|{% for g in grades %}<option value="{{ g.level }}"{% if chosen.grade == g.level|stringformat:"d" %} selected{% endif %}>{{ g.level }} {{ g|local_name }}</option>{% endfor %}"""
 
 
 def _matters() -> list[Matter]:
@@ -66,6 +80,47 @@ def test_rows_are_the_templates_rows_character_for_character(language):
         assert todo_rows(matters) == old_todo
     assert old_list.count("<tr>") == len(Status.values) == 11
     assert "M2026-0000&lt;0&gt;" in old_list and "—" in old_list and "badge" in old_list
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_notices_and_filter_options_are_the_templates_character_for_character(language):
+    matters = _matters()
+    notices = [
+        Notice(
+            matter=m,
+            kind=Notice.ESCALATION if i % 2 else Notice.REMINDER,
+            due=timezone.localdate() + dt.timedelta(days=i - 3),
+        )
+        for i, m in enumerate(matters)
+    ]
+    categories = [
+        Category(code="noise<1>", name_zh="噪音<纠纷>", name_en="Noise & nuisance"),
+        Category(code="land", name_zh="土地", name_en=""),
+    ]
+    grades = [
+        Grade(level=1, name_zh="一般", name_en=""),
+        Grade(level=2, name_zh="较大", name_en="Major"),
+    ]
+    with translation.override(language):
+        old = Template(NOTICES_TEMPLATE).render(Context({"notices": notices}))
+        assert notice_items(notices) == old
+        for chosen in (
+            {"status": "", "category": "", "grade": ""},
+            {"status": Status.values[3], "category": "noise<1>", "grade": "2"},
+            {"status": "nonsense", "category": "land", "grade": "1"},
+        ):
+            context = {"statuses": Status.choices, "categories": categories, "grades": grades}
+            expected = Template(OPTIONS_TEMPLATE).render(Context({**context, "chosen": chosen}))
+            written = "|".join(
+                [
+                    status_options(Status.choices, chosen["status"]),
+                    category_options(categories, chosen["category"]),
+                    grade_options(grades, chosen["grade"]),
+                ]
+            )
+            assert written == expected
+    assert old.count("<li>") == 11 and "badge" in old
+    assert expected.count(" selected") == 2
 
 
 @pytest.fixture
