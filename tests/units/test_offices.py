@@ -157,6 +157,33 @@ def test_reloading_the_same_file_for_another_office_makes_a_new_version(offices,
     assert (moved.created, moved.version.number, moved.version.office_unit.code) == (True, 2, "D1")
 
 
+def test_the_latest_versions_query_gives_what_the_orm_gives(offices, system_actor):
+    from django.db.models import OuterRef, Subquery
+
+    from pingan.schemes.models import Scheme, SchemeVersion
+    from pingan.schemes.selectors import _latest_versions
+
+    load_scheme(
+        actor=system_actor, source=township_scheme("town_s1"), office_unit_id=office_unit_id("D1")
+    )
+    load_scheme(actor=system_actor, source=township_scheme("county_all"))
+    newest = SchemeVersion.objects.filter(scheme=OuterRef("scheme")).order_by("-number")
+    orm = SchemeVersion.objects.filter(number=Subquery(newest.values("number")[:1]))
+    assert (SchemeVersion._meta.db_table, Scheme._meta.db_table) == (
+        "schemes_schemeversion",
+        "schemes_scheme",
+    )
+    assert [(v.scheme.code, v.number) for v in _latest_versions()] == [
+        ("town_s1", 2),
+        ("town_s2", 1),
+        ("county_all", 1),
+    ]
+    assert _latest_versions() == list(orm.order_by("scheme_id"))
+    assert _latest_versions("town_s1") == list(orm.filter(scheme__code="town_s1"))
+    assert _latest_versions("nothing") == []
+    assert _latest_versions()[0].content == orm.get(scheme__code="town_s1").content
+
+
 def test_a_class_whose_units_are_outside_the_office_is_refused_naming_it(offices, system_actor):
     with pytest.raises(InputRefused) as refused:
         load_scheme(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.access.actor import Actor
@@ -59,12 +58,24 @@ def current_version(code: str | None = None) -> SchemeVersion | None:
 
 
 def _latest_versions(code: str | None = None) -> list[SchemeVersion]:
-    """The latest version of every scheme (of the named one), in loading order, in one query."""
-    newest = SchemeVersion.objects.filter(scheme=OuterRef("scheme")).order_by("-number")
-    versions = SchemeVersion.objects.filter(number=Subquery(newest.values("number")[:1]))
+    """The latest version of every scheme (of the named one), in loading order, in one query.
+
+    Every page asks for the scheme in force, some several times: the query is written out, as
+    building the ORM's correlated subquery took longer than the database took to answer it.
+    """
+    sql = _LATEST_VERSIONS
+    params: list[str] = []
     if code:
-        versions = versions.filter(scheme__code=code)
-    return list(versions.order_by("scheme_id"))
+        sql += _OF_SCHEME
+        params.append(code)
+    return list(SchemeVersion.objects.raw(sql + ' ORDER BY v."scheme_id"', params))
+
+
+_LATEST_VERSIONS = (
+    'SELECT v.* FROM "schemes_schemeversion" v WHERE v."number" = (SELECT MAX(u."number") '
+    'FROM "schemes_schemeversion" u WHERE u."scheme_id" = v."scheme_id")'
+)
+_OF_SCHEME = ' AND v."scheme_id" IN (SELECT s."id" FROM "schemes_scheme" s WHERE s."code" = %s)'
 
 
 def versions_in_force() -> list[SchemeVersion]:
