@@ -227,6 +227,10 @@ def test_the_ended_check_and_the_grants_are_read_in_one_query(make_user):
     EndedSession.objects.create(sid="a" * 32, ended_at=timezone.now())
     assert ended_and_grants(session, user) == (True, (Grant("analyst"), Grant("dispatcher")))
     assert ended_and_grants({}, user) == (False, (Grant("analyst"), Grant("dispatcher")))
+    assert (EndedSession._meta.db_table, RoleAssignment._meta.db_table) == (
+        "accounts_endedsession",
+        "accounts_roleassignment",
+    )
     user.is_active = False
     assert ended_and_grants(session, user) == (True, ())
 
