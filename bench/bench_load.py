@@ -13,7 +13,8 @@ own p50/p95/p99 at each user count (the pages with a target); and a third table 
 machine's CPU went during each run, per request served: the server's processes (web processes and
 job worker, read from /proc by their session), locust (the load itself, on the same cores), the
 rest (PostgreSQL and the system: the machine's busy time minus both), and the hypervisor's steal.
-The server is stopped at the end.
+The server is stopped at the end. First it prints the CPU seconds a fixed pure-Python loop takes
+here (`machine_speed`), so that runs on different machines can be compared.
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ def session_cpu(session: int) -> float:
         if int(fields[3]) == session:
             total += int(fields[11]) + int(fields[12])
     return total / TICKS
+
+
+def machine_speed() -> float:
+    """CPU seconds of ten million additions in a Python loop (about 0.5 s on a current desktop
+    core): the yardstick printed with every run, as the same code runs slower on a slower core."""
+    started = time.process_time()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.process_time() - started
 
 
 def children_cpu() -> float:
@@ -156,6 +167,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
+    print("machine: ten million additions in a Python loop took %.2f s of CPU" % machine_speed())
     api_key = pingan("apikey", "create", "bench-load-%d" % os.getpid()).strip().splitlines()[-1]
     server = start_server(args.port, args.workers)
     out = Path(tempfile.mkdtemp(prefix="pingan-load-"))
