@@ -62,8 +62,8 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            ended, grants = sessions.ended_and_grants(request.session, user)
-            if ended:
+            was_ended, grants = sessions.ended_and_grants(request.session, user)
+            if was_ended:
                 logout(request)
                 return self.get_response(request)
             remember_grants(request, user, grants)

@@ -86,7 +86,7 @@ def remember_grants(request: Any, user: Any, grants: tuple[Grant, ...]) -> None:
 
 def _request_grants(request: Any, user: Any) -> tuple[Grant, ...]:
     """The grants remembered for this request's user, or read now."""
-    remembered = getattr(request, GRANTS_ATTRIBUTE, None)
+    remembered: tuple[int, tuple[Grant, ...]] | None = getattr(request, GRANTS_ATTRIBUTE, None)
     if remembered is not None and remembered[0] == user.pk:
         return remembered[1]
     return grants_of(user)
