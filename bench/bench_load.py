@@ -5,7 +5,10 @@ Run against a built demo (`pingan demo --no-serve` with the same PINGAN_HOME and
     PINGAN_HOME=… PINGAN_DATABASE_URL=… uv run python bench/bench_load.py \
         [--users 1,10,50] [--run-time 60s] [--port 8765] [--workers N]
 
-Starts `pingan serve` on the port (with `--workers N` when given and the command has it), issues an
+First does the work the job queue owes (`pingan worker --once`: on a province, the warnings'
+scans of every figure and matter), so that the runs measure a server in its steady state rather
+than one catching up; the periodic jobs still run during the runs, as in service. Then starts
+`pingan serve` on the port (with `--workers N` when given and the command has it), issues an
 Open311 API key, runs locust headless and bounded (`--run-time`) for each user count, and prints one
 Markdown table row per run: requests/s, p50/p95/p99 (ms), failures, and `uptime`'s load before and
 after the run (the machine is shared); then a second table with the overview's and a unit page's
@@ -169,6 +172,9 @@ def main() -> None:
     args = parser.parse_args()
     print("machine: ten million additions in a Python loop took %.2f s of CPU" % machine_speed())
     api_key = pingan("apikey", "create", "bench-load-%d" % os.getpid()).strip().splitlines()[-1]
+    started = time.perf_counter()
+    pingan("worker", "--once")
+    print("owed jobs done first: %.0f s" % (time.perf_counter() - started), flush=True)
     server = start_server(args.port, args.workers)
     out = Path(tempfile.mkdtemp(prefix="pingan-load-"))
     print(

@@ -112,3 +112,25 @@ def test_approved_values_leaves_missing_cells_out(staff, approved, city):
             (ids["C1"], "criminal", MONTH, 1),
         ]
     )
+
+
+def test_approved_values_of_one_body_read_only_its_submissions_and_years(staff, approved, city):
+    from django.test.utils import CaptureQueriesContext
+
+    from pingan.units.models import OrgUnit
+
+    ids = dict(OrgUnit.objects.values_list("code", "pk"))
+    body_id = approved.body_id
+    asked = {
+        "indicator_codes": ["criminal", "public_security"],
+        "unit_ids": [ids["A1"], ids["A3"], ids["B1"], ids["C1"]],
+        "months": [MONTH, "2026-08"],
+    }
+    everyone = selectors.approved_values(**asked)
+    with CaptureQueriesContext(connection) as queries:
+        own = selectors.approved_values(body_id=body_id, **asked)
+    assert own == everyone and len(own) == 3
+    assert selectors.approved_values(body_id=body_id + 1000, **asked) == {}
+    figures = queries.captured_queries[1]["sql"]
+    assert '"reporting_figure"."year" IN (2026)' in figures
+    assert '"reporting_figure"."year" IS NULL' in figures

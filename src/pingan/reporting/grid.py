@@ -18,7 +18,7 @@ from pingan.core import periods
 from pingan.reporting.cells import load_catalogue
 from pingan.reporting.flags import flags_for
 from pingan.reporting.models import Submission
-from pingan.reporting.selectors import approved_values
+from pingan.reporting.selectors import approved_values, in_years
 from pingan.schemes.models import Indicator, SchemeVersion
 from pingan.units.models import OrgUnit
 
@@ -139,7 +139,8 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
             unit_ids = _matching(unit_ids, query)
         window = GridWindow.of(len(unit_ids), rows_per_page(len(indicators)), page, query)
         unit_ids = unit_ids[window.start : window.stop]
-    figures, entries = submission.figures.all(), submission.draft_entries.all()
+    figures = submission.figures.filter(in_years([submission.month]))
+    entries = submission.draft_entries.all()
     if window is not None:
         figures = figures.filter(unit_id__in=unit_ids)
         entries = entries.filter(unit_id__in=unit_ids)
@@ -151,6 +152,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
     last_month = periods.previous_month(submission.month)
     last_year = same_month_last_year(submission.month)
     previous = approved_values(
+        body_id=submission.body_id,
         indicator_codes=[i.code for i in indicators],
         unit_ids=unit_ids,
         months=[last_month, last_year],
@@ -236,7 +238,7 @@ def _whole_submission(
     totals = dict.fromkeys(codes, 0)
     filled = 0
     for code, count, total in (
-        submission.figures.filter(indicator_code__in=codes)
+        submission.figures.filter(in_years([submission.month]), indicator_code__in=codes)
         .order_by()
         .values("indicator_code")
         .annotate(count=Count("pk"), total=Sum("value"))
