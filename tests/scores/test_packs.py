@@ -63,3 +63,15 @@ def test_a_correction_is_packed_apart_and_the_superseded_pack_dropped(approved, 
     assert values[i, j, 4] == row[3] + 2
     assert not FigurePack.objects.filter(submission_id__in=superseded).exists()
     assert FigurePack.objects.count() == Submission.objects.filter(is_current=True).count()
+
+
+@pytest.mark.django_db
+def test_packs_holding_every_wanted_unit_in_order_are_copied_through_views(approved):  # noqa: F811
+    codes = sorted({row[1] for row in approved})
+    unit_ids = list(OrgUnit.objects.order_by("pk").values_list("pk", flat=True))
+    FigurePack.objects.all().delete()
+    expected_values, expected_ids = _expected(codes, unit_ids)
+    values, ids = _arrays(codes, unit_ids)
+    np.testing.assert_array_equal(values, expected_values)
+    np.testing.assert_array_equal(ids, expected_ids)
+    assert int((~np.isnan(values)).sum()) == len(approved)
