@@ -88,10 +88,11 @@ class _Placement:
             at = np.minimum(np.searchsorted(ordered, pack_units), len(ordered) - 1)
             rows = np.where(ordered[at] == pack_units, self.order[at], -1)
             keep = np.flatnonzero(rows >= 0)
-            to_rows: np.ndarray | slice = rows[keep]
-            if len(keep) == len(self.units) and np.array_equal(to_rows, np.arange(len(keep))):
-                to_rows = slice(None)
-            self.known[key] = (keep, to_rows)
+            to_rows = rows[keep]
+            in_order = len(keep) == len(self.units) and np.array_equal(
+                to_rows, np.arange(len(keep))
+            )
+            self.known[key] = (keep, slice(None) if in_order else to_rows)
         return self.known[key]
 
     def scatter(self, group: list[tuple[Pack, int]], into: tuple[np.ndarray, np.ndarray]) -> None:
