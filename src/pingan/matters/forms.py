@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -141,14 +142,23 @@ class AssignForm(StyledForm):
     )
     reason = forms.CharField(label=_("Reason or note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, handlers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit] | None = None,
+        handlers: list[Any] = (),  # type: ignore[assignment]
+        **kwargs: Any,
+    ) -> None:
+        """`units`: those the person may dispatch to (`matters.dispatch_area`; default every unit)."""
         super().__init__(*args, **kwargs)
         language = _language()
+        offered = OrgUnit.objects.order_by("code") if units is None else units
         _choices(self, "unit").choices = [
-            (str(pk), name_in(language, name_zh, name_en))
-            for pk, name_zh, name_en in OrgUnit.objects.order_by("code").values_list(
-                "pk", "name_zh", "name_en"
-            )
+            EMPTY,
+            *(
+                (str(pk), name_in(language, name_zh, name_en))
+                for pk, name_zh, name_en in offered.values_list("pk", "name_zh", "name_en")
+            ),
         ]
         _choices(self, "handler").choices = [("", "—")] + [
             (h.pk, h.display_name or h.username) for h in handlers

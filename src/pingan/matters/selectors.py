@@ -47,8 +47,10 @@ COUNTED = ~Q(status=Status.MERGED)
 
 
 def visible_matters(*, actor: Actor) -> QuerySet[Matter]:
-    """The matters the actor may see: all for the centre, their units' matters for handlers and
-    for a centre granted at a unit (the centre of that unit's office), none otherwise."""
+    """The matters the actor may see: all for the centre, their units' matters for handlers, and
+    for a centre granted at a unit (the centre of that unit's office) the matters its area is
+    responsible for and those reported in its area (new ones have no responsible unit yet);
+    none otherwise."""
     require(actor, "matters.view")
     base = Matter.objects.select_related(
         "category", "grade", "place_unit", "responsible_unit", "handler"
@@ -56,7 +58,11 @@ def visible_matters(*, actor: Actor) -> QuerySet[Matter]:
     scope = scope_unit_ids(actor, "matters.view")
     if scope is None:
         return base
-    return base.filter(in_subtree(scope, field="responsible_unit_id"))
+    seen = in_subtree(scope, field="responsible_unit_id")
+    area = scope_unit_ids(actor, "matters.dispatch")
+    if area:
+        seen |= in_subtree(area, field="place_unit_id")
+    return base.filter(seen)
 
 
 def matter_for(*, actor: Actor, matter_id: int) -> Matter:

@@ -27,6 +27,7 @@ from pingan.matters.actions.common import (
     require_handler_of,
     required_reason,
 )
+from pingan.matters.dispatch_area import may_dispatch_to
 from pingan.matters.models import (
     STEP_LABELS,
     Attachment,
@@ -97,11 +98,19 @@ def _transition(
     return matter
 
 
-def _check_assignee(unit_id: int, handler_id: int | None) -> tuple[OrgUnit, User | None]:
+def _check_assignee(
+    actor: Actor, unit_id: int, handler_id: int | None
+) -> tuple[OrgUnit, User | None]:
     problems = []
     unit = OrgUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         problems.append(Problem(None, "unit", _("unknown unit")))
+    elif not may_dispatch_to(actor, unit_id):
+        problems.append(
+            Problem(
+                None, "unit", _("this unit is outside your office's area and the levels above it")
+            )
+        )
     handler = None
     if handler_id is not None:
         handler = User.objects.filter(pk=handler_id, is_active=True).first()
@@ -197,7 +206,7 @@ def _assign(
 
     `also` checks the matter after the assignee and gives further fields to change.
     """
-    unit, handler = _check_assignee(unit_id, handler_id)
+    unit, handler = _check_assignee(actor, unit_id, handler_id)
     matter = Matter.objects.get(pk=matter_id)
     extra = also(matter) if also is not None else {}
     with transaction.atomic():

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from pingan.core.access.actor import actor_from_request
 from pingan.core.access.decorators import requires
 from pingan.core.access.permissions import can
-from pingan.core.problems import InputRefused
+from pingan.core.problems import InputRefused, Problem
 from pingan.core.refusals import refusals_as_messages
 from pingan.matters import forms, selectors
 from pingan.matters.actions import personal_data, workflow
+from pingan.matters.dispatch_area import dispatch_units, may_dispatch_to
 from pingan.matters.filters import MatterFilter
 from pingan.matters.models import Matter, Status
 from pingan.matters.waiting import IdsFirst, WaitingMatters
@@ -80,6 +81,8 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     matter = selectors.matter_for(actor=actor, matter_id=matter_id)
     unit, handler = selectors.suggest_assignment(matter)
+    if unit is not None and not may_dispatch_to(actor, unit.pk):
+        unit, handler = None, None  # outside the centre's area: nothing chosen in advance
     handlers = selectors.handlers_of(unit.pk) if unit else []
     initial = {"unit": str(unit.pk) if unit else "", "handler": handler.pk if handler else None}
     allowed = workflow.allowed_transitions(matter.status)
@@ -100,7 +103,9 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
         "attachments": selectors.matter_attachments(matter),
         "is_centre": can(actor, "matters.dispatch"),
         "is_handler": can(actor, "matters.handle") and matter.responsible_unit_id is not None,
-        "assign_form": RenderedOnce(forms.AssignForm(initial=initial, handlers=handlers)),
+        "assign_form": RenderedOnce(
+            forms.AssignForm(initial=initial, units=dispatch_units(actor), handlers=handlers)
+        ),
         "feedback_form": forms.FeedbackForm(),
         "follow_up_form": forms.FollowUpForm.for_outcome(matter.outcome),
         "next_step": selectors.next_ladder_step(matter) if "raise_level" in allowed else None,
@@ -136,8 +141,13 @@ def _act(request: HttpRequest, matter_id: int, call: Callable[[], Any]) -> HttpR
 def _assign_args(request: HttpRequest) -> dict[str, Any]:
     unit = request.POST.get("unit", "")
     handler = request.POST.get("handler", "")
-    if not unit.isdigit() or (handler and not handler.isdigit()):
-        raise InputRefused([])
+    problems = []
+    if not unit.isdigit():
+        problems.append(Problem(None, "unit", _("choose the responsible unit")))
+    if handler and not handler.isdigit():
+        problems.append(Problem(None, "handler", _("unknown handler")))
+    if problems:
+        raise InputRefused(problems)
     return {"unit_id": int(unit), "handler_id": int(handler) if handler else None}
 
 
