@@ -192,26 +192,30 @@ def decomposition(
         if links
         else {}
     )
+    figure_urls = {
+        pk: _reverse_or_blank("reporting:submission", submission_id=pk)
+        for pk in set(submissions.values())
+    }
+    history = _reverse_or_blank("reporting:history") if links else ""
+    statuses = _status_texts()
+    cap = _("cap")
     rows = []
     for d in deductions:
         row = {
             "indicator": names.get(d.indicator_code, d.indicator_code),
             "code": d.indicator_code,
-            "month": _("cap") if d.month == "cap" else d.month,
+            "month": cap if d.month == "cap" else d.month,
             "count": _count_text(d.count, d.status, d.imputed),
             "missing": d.status == CellStatus.MISSING,
             "imputed": d.status == CellStatus.IMPUTED,
-            "status": _status_text(d.status),
+            "status": statuses.get(d.status, ""),
             "deduction": score_text(d.deduction),
             "figure_id": d.figure_id,
             "figure_url": "",
             "history_url": "",
         }
         if links and d.figure_id and d.figure_id in submissions:
-            row["figure_url"] = _reverse_or_blank(
-                "reporting:submission", submission_id=submissions[d.figure_id]
-            )
-            history = _reverse_or_blank("reporting:history")
+            row["figure_url"] = figure_urls[submissions[d.figure_id]]
             row["history_url"] = history and history + "?" + urlencode(
                 {"unit": unit.code, "indicator": d.indicator_code, "month": d.month}
             )
@@ -225,13 +229,13 @@ def _count_text(count: int | None, status: str, imputed: float | None) -> int | 
     return "" if count is None else count
 
 
-def _status_text(status: str) -> str:
-    texts: dict[str, str] = {
+def _status_texts() -> dict[str, str]:
+    """What a cell's status says, in the current language (none for a reported cell)."""
+    return {
         CellStatus.MISSING.value: _("missing"),
         CellStatus.IMPUTED.value: _("imputed: the unit's own mean over the relative window"),
         CellStatus.CLOSED.value: _("unit not open"),
     }
-    return texts.get(status, "")
 
 
 def _reverse_or_blank(name: str, **kwargs: Any) -> str:
