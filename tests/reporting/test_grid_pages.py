@@ -4,7 +4,10 @@ counts and totals, a fixed number of queries per page, and saving from a page ke
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pingan.reporting import filling, grid
@@ -163,3 +166,19 @@ def test_a_small_form_is_one_page_without_pager(draft, clerk, small_pages):
     assert 'data-testid="grid-pages"' not in text
     assert 'name="page"' not in text and "data-elsewhere" not in text
     assert page.context["grid"]["window"].paged is False
+
+
+def test_a_signed_versions_counts_are_read_once_per_process(approved, large, clerk):
+    url = reverse("reporting:submission", args=[approved.pk])
+    clerk.get(url, {"page": "1"})
+    cache.clear()  # what the process remembers of pages: the signed version's counts among it
+    with CaptureQueriesContext(connection) as built:
+        first = clerk.get(url, {"page": "2"}).context["grid"]
+    with CaptureQueriesContext(connection) as remembered:
+        again = clerk.get(url, {"page": "3"}).context["grid"]
+    assert len(remembered) == len(built) - 2  # the totals and the refused count
+
+    def counts(data):
+        return (data["expected"], data["filled"], data["refused"], data["missing"], data["totals"])
+
+    assert counts(again) == counts(first) == (97, 7, 0, 90, [4, 3])

@@ -15,9 +15,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 
 from pingan.core import periods
+from pingan.core.page_cache import remembered
 from pingan.reporting.cells import load_catalogue
 from pingan.reporting.flags import flags_for
-from pingan.reporting.models import Submission
+from pingan.reporting.models import SIGNED_STATUSES, Submission
 from pingan.reporting.selectors import approved_values, in_years
 from pingan.schemes.models import Indicator, SchemeVersion
 from pingan.units.models import OrgUnit
@@ -193,7 +194,7 @@ def grid(submission: Submission, *, page: int | None = None, query: str = "") ->
         refused_count = sum(1 for key in refused if expected.applies(*key))
         shown_totals = totals
     else:
-        filled, refused_count, shown_totals = _whole_submission(submission, indicators)
+        filled, refused_count, shown_totals = _whole_of(submission, indicators)
     return {
         "indicators": indicators,
         "columns": [{"code": code, "name": name} for code, name in names],
@@ -224,6 +225,20 @@ def _matching(unit_ids: list[int], query: str) -> list[int]:
         ).values_list("pk", flat=True)
     )
     return [pk for pk in unit_ids if pk in found]
+
+
+def _whole_of(submission: Submission, indicators: list[Any]) -> tuple[int, int, dict[str, int]]:
+    """`_whole_submission`, remembered by the process for a signed version: its figures are
+    locked (the database refuses any change) and a correction is a new version, so its counts
+    and totals never change."""
+    if submission.status not in SIGNED_STATUSES:
+        return _whole_submission(submission, indicators)
+    codes = tuple(i.code for i in indicators)
+    return remembered(
+        "submission-whole",
+        (submission.pk, submission.status, str(submission.created_at), codes),
+        lambda: _whole_submission(submission, indicators),
+    )
 
 
 def _whole_submission(
