@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.utils import timezone
@@ -224,12 +225,21 @@ def test_check_names_results_no_job_will_repair(demo_units, binzhou, system_acto
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_thread_beside_the_web_server_does_owed_work(settings):
+def test_the_worker_thread_beside_the_web_server_does_owed_work(settings, monkeypatch):
     import time
 
     settings.PINGAN_SCHEDULE = {}
     enqueue(note, text="in the background")
     deadline = time.monotonic() + 60
+    closed: list[bool] = []
+    real_close_all = jobs.connections.close_all
+    monkeypatch.setattr(
+        jobs.connections,
+        "close_all",
+        lambda: (
+            closed.append(threading.current_thread().name == "pingan-worker") or real_close_all()
+        ),
+    )
     with jobs.worker_thread(interval=0.05):
         while (
             time.monotonic() < deadline
@@ -238,3 +248,6 @@ def test_the_worker_thread_beside_the_web_server_does_owed_work(settings):
             time.sleep(0.05)
     assert CALLS == ["in the background"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # Leaving the block waited for the thread, which closed its own connections.
+    assert [t.name for t in threading.enumerate() if t.name == "pingan-worker"] == []
+    assert closed == [True]

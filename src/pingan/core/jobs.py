@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -346,20 +346,33 @@ def run_owed_jobs(*, raise_failures: bool = True, limit: int | None = None) -> i
 
 
 def _run_until_stopped(worker: Worker) -> None:
-    """Run the worker; if it stops on an error (say, the database went away), log it and start again."""
+    """Run the worker; if it stops on an error (say, the database went away), log it and start
+    again. Once stopped, close the connections this thread opened."""
     import time
 
-    while worker.running:
-        try:
-            worker.run()
-        except Exception:
-            logger.exception("the job worker stopped on an error; starting again")
-            time.sleep(max(worker.interval, 1.0) * 5)
+    try:
+        while worker.running:
+            try:
+                worker.run()
+            except Exception:
+                logger.exception("the job worker stopped on an error; starting again")
+                time.sleep(max(worker.interval, 1.0) * 5)
+    finally:
+        connections.close_all()
+
+
+STOP_WAIT_SECONDS = 60
+"""How long leaving `worker_thread` waits for the job in hand to finish (the thread is a daemon:
+a job still running after that ends with the process, and is put back by the next worker)."""
 
 
 @contextmanager
 def worker_thread(*, interval: float = 1.0) -> Iterator[Worker]:
-    """Run a worker in a daemon thread for the duration of the block (`pingan serve`)."""
+    """Run a worker in a daemon thread for the duration of the block (`pingan serve`).
+
+    Leaving the block stops the worker and waits for its thread to finish the job in hand and
+    close its database connections.
+    """
     worker = Worker(interval=interval)
     thread = threading.Thread(
         target=_run_until_stopped, args=(worker,), name="pingan-worker", daemon=True
@@ -369,6 +382,7 @@ def worker_thread(*, interval: float = 1.0) -> Iterator[Worker]:
         yield worker
     finally:
         worker.stop()
+        thread.join(STOP_WAIT_SECONDS)
 
 
 # ---------------------------------------------------------------- owed work, for `pingan check`
