@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from pingan.core.problems import InputRefused
 from pingan.matters import selectors
 from pingan.matters.actions import workflow
 from pingan.matters.dispatch_area import dispatch_units, may_dispatch_to
+from pingan.matters.forms import units_by_parent
 from pingan.matters.models import Matter, MatterEvent, Status
 from pingan.units.models import OrgUnit
 
@@ -85,6 +87,25 @@ def test_the_matter_page_offers_the_area_and_nothing_chosen_outside_it(
     assert page.count('<option value="%d"' % units["BZ0101"].pk) == 1
     assert '<option value="%d"' % units["BZ0201"].pk not in page
     assert '<option value="%d" selected>' % units["BZ0101"].pk in page  # the place itself
+    city, district = units["BZ"].name_zh, units["BZ01"].name_zh
+    assert page.index('<option value="%d">' % units["BZ"].pk) < page.index("<optgroup")
+    group = page.index('<optgroup label="%s · %s">' % (city, district))
+    assert group < page.index('<option value="%d" selected>' % units["BZ0101"].pk)
+    assert '<optgroup label="%s">' % city in page  # the district itself, under the city
+
+
+@pytest.mark.django_db
+def test_units_are_offered_under_their_parent_and_the_unit_above_it(units):
+    with translation.override("en"):
+        choices = units_by_parent(OrgUnit.objects.order_by("code"), "en")
+    assert choices[0] == (str(units["BZ"].pk), "Binzhou (demo)")
+    labels = [label for label, inner in choices[1:]]
+    assert labels[:2] == ["Binzhou (demo)", "Binzhou (demo) · Bincheng District"]
+    parents = {u.parent_id for u in units.values() if u.parent_id is not None}
+    assert len(labels) == len(set(labels)) == len(parents) == 8
+    districts = dict(choices[1:])["Binzhou (demo)"]
+    assert [name for _pk, name in districts][:2] == ["Bincheng District", "Zhanhua District"]
+    assert sum(len(inner) for _label, inner in choices[1:]) == len(units) - 1
 
 
 @pytest.mark.django_db

@@ -151,18 +151,34 @@ class AssignForm(StyledForm):
     ) -> None:
         """`units`: those the person may dispatch to (`matters.dispatch_area`; default every unit)."""
         super().__init__(*args, **kwargs)
-        language = _language()
         offered = OrgUnit.objects.order_by("code") if units is None else units
-        _choices(self, "unit").choices = [
-            EMPTY,
-            *(
-                (str(pk), name_in(language, name_zh, name_en))
-                for pk, name_zh, name_en in offered.values_list("pk", "name_zh", "name_en")
-            ),
-        ]
+        _choices(self, "unit").choices = [EMPTY, *units_by_parent(offered, _language())]
         _choices(self, "handler").choices = [("", "—")] + [
             (h.pk, h.display_name or h.username) for h in handlers
         ]
+
+
+def units_by_parent(units: QuerySet[OrgUnit], language: str) -> list[tuple[str, Any]]:
+    """The units as choices grouped under their parent, each group named by the parent and the
+    unit above it ("滨州市 · 滨城区"): at province size many townships and villages share a name,
+    and the group tells them apart. Units without a parent come first, ungrouped."""
+    top: list[tuple[str, str]] = []
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    rows = units.values_list(
+        "pk", "name_zh", "name_en", "parent_id", "parent__name_zh", "parent__name_en",
+        "parent__parent__name_zh", "parent__parent__name_en",
+    )  # fmt: skip
+    for pk, zh, en, parent, parent_zh, parent_en, above_zh, above_en in rows:
+        choice = (str(pk), name_in(language, zh, en))
+        if parent is None:
+            top.append(choice)
+            continue
+        if parent not in groups:
+            names = [name_in(language, above_zh, above_en) if above_zh else ""]
+            names.append(name_in(language, parent_zh, parent_en))
+            groups[parent] = (" · ".join(n for n in names if n), [])
+        groups[parent][1].append(choice)
+    return [*top, *groups.values()]
 
 
 class FeedbackForm(StyledForm):
