@@ -122,3 +122,13 @@ def test_an_empty_unit_is_refused_by_name(units, new_matter, people):
     )
     assert "choose the responsible unit" in answer.content.decode()
     assert Matter.objects.get(pk=matter.pk).status == Status.RECEIVED
+
+
+@pytest.mark.django_db
+def test_a_handler_is_offered_no_unit_and_may_dispatch_nowhere(
+    units, people, django_assert_num_queries
+):
+    actor = people["handler"][1]
+    with django_assert_num_queries(0):
+        assert list(dispatch_units(actor)) == []
+        assert may_dispatch_to(actor, units["BZ0101"].pk) is False

@@ -25,6 +25,8 @@ def dispatch_units(actor: Actor) -> QuerySet[OrgUnit]:
     area = scope_unit_ids(actor, ACTION)
     if area is None:
         return units
+    if not area:  # not a centre: no unit to dispatch to, and no query spent finding none
+        return units.none()
     above = {unit for chain in ancestors_of(area).values() for unit in chain}
     return units.filter(in_subtree(area) | Q(pk__in=above))
 
@@ -34,6 +36,8 @@ def may_dispatch_to(actor: Actor, unit_id: int) -> bool:
     area = scope_unit_ids(actor, ACTION)
     if area is None:
         return True
+    if not area:
+        return False
     if area & {unit_id, *ancestors(unit_id)}:
         return True
     return any(unit_id in chain for chain in ancestors_of(area).values())
