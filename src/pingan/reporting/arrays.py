@@ -10,9 +10,9 @@ reads without a Python object per row. SQLite returns the same integer rows thro
 from __future__ import annotations
 
 import numpy as np
-import psycopg
 from django.db import connection
 
+from pingan.core.binary_rows import binary_rows
 from pingan.reporting.models import Figure, Submission
 
 
@@ -117,11 +117,7 @@ def _postgres_rows(
         ", ".join(str(int(y)) for y in years),
     )
     column = {code: j for j, code in enumerate(indicator_codes)}
-    connection.ensure_connection()
-    # Django's cursors bind on the client, which returns text; this one returns bytea as bytes.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, indicator_codes, binary=True)
-        packed = cursor.fetchall()
+    packed = binary_rows(sql, indicator_codes)
     parts = []
     for code, data in packed:
         records = np.frombuffer(bytes(data), dtype=">i8").reshape(-1, 4).astype(np.int64)

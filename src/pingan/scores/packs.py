@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import psycopg
 from django.db import connection
 from django.db.models import QuerySet
 
+from pingan.core.binary_rows import binary_rows
 from pingan.reporting.arrays import submission_rows
 from pingan.reporting.models import Submission
 from pingan.scores.models import FigurePack
@@ -153,16 +153,12 @@ def read_packs(submission_ids: list[int], with_figures: set[int]) -> dict[int, P
 
 
 def _fetched(rows: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a `values_list` query. On PostgreSQL they are fetched in binary: Django's
-    cursors bind on the client and receive text, where each bytea arrives as hex (twice its size,
-    decoded in the client); this way the packs' bytes arrive as they are, in half the time."""
+    """The rows of a `values_list` query; on PostgreSQL fetched in binary (`core.binary_rows`),
+    so that the packs' bytes arrive as they are, in half the time of hex text."""
     if connection.vendor != "postgresql":
         return list(rows)
     sql, params = rows.query.sql_with_params()
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        return cursor.fetchall()
+    return binary_rows(sql, params)
 
 
 def _pack(
